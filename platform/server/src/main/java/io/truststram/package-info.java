@@ -1,0 +1,5 @@
+/** The TrustStram server application; each sub-package is an application module. */
+@NullMarked
+package io.truststram;
+
+import org.jspecify.annotations.NullMarked;

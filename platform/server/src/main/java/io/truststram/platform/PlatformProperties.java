@@ -1,0 +1,61 @@
+package io.truststram.platform;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The platform's configuration, under the {@code truststram} prefix. Every property is listed in
+ * docs/configuration.md.
+ *
+ * @param services the services this process runs: {@code all}, or a list of service names
+ * @param dataDir where embedded backends keep their files (H2 database, blobs)
+ * @param http limits applied at the HTTP edge
+ * @param cache the embedded cache's bounds
+ * @param redis the Redis server for the shared cache; unset means the embedded cache
+ */
+@Validated
+@ConfigurationProperties("truststram")
+public record PlatformProperties(
+    @DefaultValue("all") @NotEmpty List<String> services,
+    @DefaultValue("./data") @NotNull Path dataDir,
+    @DefaultValue @Valid Http http,
+    @DefaultValue @Valid Cache cache,
+    @DefaultValue @Valid Redis redis) {
+
+  /**
+   * Limits at the HTTP edge.
+   *
+   * @param maxRequestBody the largest request body accepted; larger ones get 413
+   */
+  public record Http(@DefaultValue("1MB") @NotNull DataSize maxRequestBody) {}
+
+  /**
+   * The embedded (Caffeine) cache.
+   *
+   * @param maximumSize the most memory its keys and values may take
+   */
+  public record Cache(@DefaultValue("64MB") @NotNull DataSize maximumSize) {}
+
+  /**
+   * The Redis server behind the shared cache.
+   *
+   * @param url a {@code redis://} or {@code rediss://} URL; when unset the embedded cache is used
+   * @param keyPrefix prefix of every key TrustStram writes, so several installations can share one
+   *     server
+   * @param timeout how long one command may take before it fails
+   */
+  public record Redis(
+      @Nullable URI url,
+      @DefaultValue("truststram") @NotNull String keyPrefix,
+      @DefaultValue("2s") @NotNull Duration timeout) {}
+}

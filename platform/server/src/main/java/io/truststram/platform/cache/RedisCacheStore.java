@@ -1,0 +1,162 @@
+package io.truststram.platform.cache;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.truststram.common.cache.CacheStore;
+import io.truststram.common.cache.CacheUnavailableException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The production {@link CacheStore}: entries in a Redis server, shared by every TrustStram process
+ * that points at it.
+ *
+ * <p>Connects on first use and reconnects by itself, so a Redis outage makes cache calls fail with
+ * {@link CacheUnavailableException} (and readiness go down) instead of stopping the process.
+ * Commands that find the connection down fail at once rather than queue. Every key is prefixed with
+ * {@code <keyPrefix>:} so installations can share a server. Thread-safe: one multiplexed connection
+ * serves all callers.
+ */
+public final class RedisCacheStore implements CacheStore, AutoCloseable {
+
+  /**
+   * INCRBY, then set the TTL only if the key has none: a key this call created has none, and a key
+   * that already had one keeps it, so the window of a fixed-window counter never slides.
+   */
+  private static final String INCREMENT =
+      "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+          + "if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
+          + "return v";
+
+  private final RedisClient client;
+  private final String prefix;
+  private @Nullable StatefulRedisConnection<String, byte[]> connection;
+
+  /**
+   * A store on the server at {@code url}.
+   *
+   * @param url {@code redis://[user:password@]host:port[/database]} or {@code rediss://...}
+   * @param keyPrefix prefix of every key, without the trailing colon
+   * @param timeout the longest one command or a connection attempt may take
+   */
+  public RedisCacheStore(URI url, String keyPrefix, Duration timeout) {
+    RedisURI redisUri = RedisURI.create(url);
+    redisUri.setTimeout(timeout);
+    this.client = RedisClient.create(redisUri);
+    this.client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .build());
+    this.prefix = keyPrefix + ":";
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    CacheStore.checkKey(key);
+    return Optional.ofNullable(run(redis -> redis.get(prefix + key)));
+  }
+
+  @Override
+  public void put(String key, byte[] value, Duration ttl) {
+    CacheStore.checkKeyAndTtl(key, ttl);
+    run(redis -> redis.set(prefix + key, value, SetArgs.Builder.px(ttl.toMillis())));
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+    CacheStore.checkKeyAndTtl(key, ttl);
+    return "OK"
+        .equals(
+            run(redis -> redis.set(prefix + key, value, SetArgs.Builder.nx().px(ttl.toMillis()))));
+  }
+
+  @Override
+  public boolean delete(String key) {
+    CacheStore.checkKey(key);
+    Long removed = run(redis -> redis.del(prefix + key));
+    return removed != null && removed > 0;
+  }
+
+  @Override
+  public long increment(String key, long delta, Duration ttl) {
+    CacheStore.checkKeyAndTtl(key, ttl);
+    try {
+      Long value =
+          run(
+              redis ->
+                  redis.eval(
+                      INCREMENT,
+                      ScriptOutputType.INTEGER,
+                      new String[] {prefix + key},
+                      ascii(Long.toString(delta)),
+                      ascii(Long.toString(ttl.toMillis()))));
+      if (value == null) {
+        throw new IllegalStateException("Redis returned no value for INCRBY on " + key);
+      }
+      return value;
+    } catch (RedisCommandExecutionException e) {
+      if (String.valueOf(e.getMessage()).contains("not an integer")) {
+        throw new IllegalStateException("cache key holds a value, not a counter: " + key, e);
+      }
+      throw new CacheUnavailableException("Redis refused INCRBY", e);
+    }
+  }
+
+  @Override
+  public String backend() {
+    return "redis";
+  }
+
+  @Override
+  public synchronized void close() {
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown();
+  }
+
+  private <T> T run(java.util.function.Function<RedisCommands<String, byte[]>, T> command) {
+    RedisCommands<String, byte[]> redis;
+    try {
+      redis = connection().sync();
+    } catch (RedisException e) {
+      throw new CacheUnavailableException("cannot connect to Redis", e);
+    }
+    try {
+      return command.apply(redis);
+    } catch (RedisCommandExecutionException e) {
+      throw e;
+    } catch (RedisException e) {
+      throw new CacheUnavailableException("Redis command failed", e);
+    }
+  }
+
+  private synchronized StatefulRedisConnection<String, byte[]> connection() {
+    if (connection == null || !connection.isOpen()) {
+      connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    }
+    return connection;
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,26 @@
+package io.truststram.platform.services;
+
+import io.truststram.platform.PlatformProperties;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+/** The platform's own beans: its configuration, the service selection and the clock. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PlatformProperties.class)
+class ServicesConfiguration {
+
+  @Bean
+  ServiceSelection serviceSelection(Environment environment, ResourceLoader resourceLoader) {
+    return ServiceSelectionFilter.select(environment, resourceLoader);
+  }
+
+  /** The clock every service reads time from, so tests can fix it. */
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}

@@ -1,0 +1,55 @@
+package io.truststram.platform.web;
+
+import io.truststram.common.problem.ProblemTypes;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Renders errors that never reached a controller (a filter's {@code sendError}, the servlet
+ * container's own rejections) as problem documents, replacing Spring Boot's white-label page.
+ *
+ * <p>The container's message is passed on only when no exception caused the error: an exception's
+ * message may carry internals, so those get the generic 500 detail.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+  @RequestMapping(
+      path = "${server.error.path:/error}",
+      produces = {
+        MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+        MediaType.APPLICATION_JSON_VALUE,
+        "*/*"
+      })
+  ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    int status = statusOf(request);
+    var type = ProblemTypes.forStatus(status);
+    Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+    String detail =
+        exception == null && message instanceof String text && !text.isBlank()
+            ? text
+            : status >= 500 ? "An unexpected error occurred." : type.title();
+    Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    ProblemDetail problem = Problems.of(type, detail, uri instanceof String path ? path : null);
+    problem.setStatus(status);
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
+  private static int statusOf(HttpServletRequest request) {
+    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    if (code instanceof Integer status && status >= 400 && status <= 599) {
+      return status;
+    }
+    return HttpStatus.INTERNAL_SERVER_ERROR.value();
+  }
+}

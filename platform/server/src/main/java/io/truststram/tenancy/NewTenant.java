@@ -1,0 +1,43 @@
+package io.truststram.tenancy;
+
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.problem.ProblemTypes;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What it takes to create a tenant.
+ *
+ * @param slug 3 to 63 lower-case letters, digits and inner hyphens; unique across the installation
+ * @param name 1 to 200 characters, not blank
+ */
+public record NewTenant(String slug, String name) {
+
+  /** The form of a slug, as a regular expression: a DNS label of at least three characters. */
+  public static final String SLUG_REGEX = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]";
+
+  /** What a slug must look like, in words, for error messages. */
+  public static final String SLUG_RULE = "must be 3-63 lower-case letters, digits or inner hyphens";
+
+  private static final Pattern SLUG = Pattern.compile(SLUG_REGEX);
+
+  /** Longest accepted name, in characters. */
+  public static final int MAX_NAME_LENGTH = 200;
+
+  public NewTenant {
+    if (slug == null || !SLUG.matcher(slug).matches()) {
+      throw invalid("slug", SLUG_RULE);
+    }
+    if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+      throw invalid("name", "must be 1-" + MAX_NAME_LENGTH + " characters and not blank");
+    }
+    name = name.strip();
+  }
+
+  private static ProblemException invalid(String field, String message) {
+    return new ProblemException(
+        ProblemTypes.VALIDATION_FAILED,
+        field + " " + message,
+        Map.of("errors", java.util.List.of(Map.of("field", field, "message", message))));
+  }
+}

@@ -1,0 +1,66 @@
+package io.truststram.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.platform.testing.HttpTestClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * Health probes, metrics, build info and the OpenAPI document that operators and clients rely on.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class OperationsEndpointsIntegrationTest {
+
+  @LocalServerPort int port;
+  HttpTestClient http;
+
+  @BeforeEach
+  void client() {
+    http = HttpTestClient.onPort(port);
+  }
+
+  @Test
+  void livenessAndReadinessGroupsAreUp() {
+    var readiness = http.get("/actuator/health/readiness");
+    assertThat(readiness.status()).isEqualTo(200);
+    assertThat(readiness.json().path("status").asString()).isEqualTo("UP");
+    assertThat(readiness.json().path("components").has("db")).isTrue();
+    assertThat(readiness.json().path("components").has("cacheStore")).isTrue();
+    assertThat(http.get("/actuator/health/liveness").json().path("status").asString())
+        .isEqualTo("UP");
+  }
+
+  @Test
+  void prometheusScrapeHasJvmAndHttpMetrics() {
+    http.get("/api/v1/tenants");
+    var scrape = http.get("/actuator/prometheus");
+    assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains(
+            "jvm_memory_used_bytes", "http_server_requests_seconds", "application=\"truststram\"");
+  }
+
+  @Test
+  void infoNamesTheRoleAndBackends() {
+    var info = http.get("/actuator/info").json().path("truststram");
+    assertThat(info.path("mode").asString()).isEqualTo("monolith");
+    assertThat(info.path("database").asString()).isEqualTo("H2");
+    assertThat(info.path("cache").asString()).isEqualTo("caffeine");
+  }
+
+  @Test
+  void openApiDocumentDescribesTheTenantApi() {
+    var docs = http.get("/v3/api-docs");
+    assertThat(docs.status()).isEqualTo(200);
+    assertThat(docs.json().path("info").path("title").asString()).isEqualTo("TrustStram API");
+    assertThat(docs.json().path("paths").has("/api/v1/tenants")).isTrue();
+    assertThat(docs.json().path("paths").has("/api/v1/tenants/{id}")).isTrue();
+    var ui = http.get("/swagger-ui.html");
+    assertThat(ui.status()).isIn(200, 302);
+  }
+}

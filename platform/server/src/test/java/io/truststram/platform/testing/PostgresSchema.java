@@ -1,0 +1,72 @@
+package io.truststram.platform.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A fresh schema in the test PostgreSQL database, dropped on {@link #close()}, so that tests can
+ * run against a shared server without seeing each other's tables.
+ */
+public final class PostgresSchema implements AutoCloseable {
+
+  private final String name;
+
+  private PostgresSchema(String name) {
+    this.name = name;
+  }
+
+  /** Creates a schema with a random name. */
+  public static PostgresSchema create() {
+    String name = "ts_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    execute("CREATE SCHEMA " + name);
+    return new PostgresSchema(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** A JDBC URL whose connections work in this schema. */
+  public String jdbcUrl() {
+    String base = TestBackends.postgresUrl();
+    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
+  }
+
+  /** A plain data source on this schema. */
+  public DataSource dataSource() {
+    var dataSource =
+        new DriverManagerDataSource(
+            jdbcUrl(), TestBackends.postgresUser(), TestBackends.postgresPassword());
+    dataSource.setDriverClassName("org.postgresql.Driver");
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+  }
+
+  private static void execute(String sql) {
+    try (Connection connection =
+            DriverManager.getConnection(
+                TestBackends.postgresUrl(),
+                TestBackends.postgresUser(),
+                TestBackends.postgresPassword());
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "PostgreSQL at "
+              + TestBackends.postgresUrl()
+              + " is not usable ("
+              + e.getMessage()
+              + "); start it or set TRUSTSTRAM_TEST_PG_URL. ./truststram test starts the local one.",
+          e);
+    }
+  }
+}
