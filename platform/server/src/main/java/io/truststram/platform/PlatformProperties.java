@@ -4,7 +4,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -15,10 +14,10 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The platform's configuration, under the {@code truststram} prefix. Every property is listed in
- * docs/configuration.md.
+ * docs/configuration.md; the database settings ({@code truststram.db.*}, {@code
+ * truststram.data-dir}) are placeholders of {@code spring.datasource.*} in application.yaml.
  *
  * @param services the services this process runs: {@code all}, or a list of service names
- * @param dataDir where embedded backends keep their files (H2 database, blobs)
  * @param http limits applied at the HTTP edge
  * @param cache the embedded cache's bounds
  * @param redis the Redis server for the shared cache; unset means the embedded cache
@@ -27,7 +26,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("truststram")
 public record PlatformProperties(
     @DefaultValue("all") @NotEmpty List<String> services,
-    @DefaultValue("./data") @NotNull Path dataDir,
     @DefaultValue @Valid Http http,
     @DefaultValue @Valid Cache cache,
     @DefaultValue @Valid Redis redis) {
