@@ -7,9 +7,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.scheduling.annotation.EnableAsync;
 
-/** The platform's own beans: its configuration, the service selection and the clock. */
+/**
+ * The platform's own beans: its configuration, the service selection and the clock.
+ *
+ * <p>Asynchronous execution is on so that {@code @ApplicationModuleListener}s run after the
+ * publishing transaction commits, on their own (virtual) threads, with the event publication
+ * registry retrying what fails.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableAsync
 @EnableConfigurationProperties(PlatformProperties.class)
 class ServicesConfiguration {
 

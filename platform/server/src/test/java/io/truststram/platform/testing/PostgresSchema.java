@@ -69,4 +69,24 @@ public final class PostgresSchema implements AutoCloseable {
           e);
     }
   }
+
+  /**
+   * Drops every static {@link PostgresSchema} of a test class after the class, and after its Spring
+   * context has been closed: declare it with {@code @ExtendWith} above {@code @SpringBootTest} (so
+   * that its after-all callback runs after Spring's) together with {@code @DirtiesContext}.
+   */
+  public static final class DropAfterAll
+      implements org.junit.jupiter.api.extension.AfterAllCallback {
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context)
+        throws Exception {
+      for (var field : context.getRequiredTestClass().getDeclaredFields()) {
+        if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+            && field.getType() == PostgresSchema.class) {
+          field.setAccessible(true);
+          ((PostgresSchema) field.get(null)).close();
+        }
+      }
+    }
+  }
 }

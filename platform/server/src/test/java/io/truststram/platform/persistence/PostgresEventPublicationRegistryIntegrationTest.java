@@ -1,0 +1,38 @@
+package io.truststram.platform.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.platform.testing.PostgresSchema;
+import io.truststram.platform.testing.TestBackends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@link EventPublicationRegistryContract} on the real PostgreSQL server, with the whole
+ * application context on it (migrations included), in a schema of its own.
+ */
+@ExtendWith(PostgresSchema.DropAfterAll.class)
+@SpringBootTest
+@DirtiesContext
+@ActiveProfiles("test")
+class PostgresEventPublicationRegistryIntegrationTest extends EventPublicationRegistryContract {
+
+  static final PostgresSchema SCHEMA = PostgresSchema.create();
+
+  @DynamicPropertySource
+  static void postgres(DynamicPropertyRegistry registry) {
+    registry.add("truststram.db.url", SCHEMA::jdbcUrl);
+    registry.add("truststram.db.user", TestBackends::postgresUser);
+    registry.add("truststram.db.password", TestBackends::postgresPassword);
+  }
+
+  @Test
+  void runsOnPostgresql() {
+    assertThat(jdbc.sql("SELECT version()").query(String.class).single()).startsWith("PostgreSQL");
+  }
+}
