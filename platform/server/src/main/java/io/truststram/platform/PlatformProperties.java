@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param http limits applied at the HTTP edge
  * @param cache the embedded cache's bounds
  * @param redis the Redis server for the shared cache; unset means the embedded cache
+ * @param idempotency how Idempotency-Key records are kept
  */
 @Validated
 @ConfigurationProperties("truststram")
@@ -28,7 +29,8 @@ public record PlatformProperties(
     @DefaultValue("all") @NotEmpty List<String> services,
     @DefaultValue @Valid Http http,
     @DefaultValue @Valid Cache cache,
-    @DefaultValue @Valid Redis redis) {
+    @DefaultValue @Valid Redis redis,
+    @DefaultValue @Valid Idempotency idempotency) {
 
   /**
    * Limits at the HTTP edge.
@@ -56,4 +58,15 @@ public record PlatformProperties(
       @Nullable URI url,
       @DefaultValue("truststram") @NotNull String keyPrefix,
       @DefaultValue("2s") @NotNull Duration timeout) {}
+
+  /**
+   * Idempotency-Key records.
+   *
+   * @param retention how long a key and its response are kept for replay
+   * @param lockTimeout how long a request holds its key before a retry may take it over (a request
+   *     whose process died never releases it)
+   */
+  public record Idempotency(
+      @DefaultValue("24h") @NotNull Duration retention,
+      @DefaultValue("60s") @NotNull Duration lockTimeout) {}
 }

@@ -1,0 +1,242 @@
+package io.truststram.platform.idempotency;
+
+import io.truststram.common.problem.ProblemTypes;
+import io.truststram.platform.PlatformProperties;
+import io.truststram.platform.web.ProblemResponses;
+import io.truststram.platform.web.RequestBodyTooLargeException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * Makes mutating API requests that carry an {@code Idempotency-Key} header safe to retry.
+ *
+ * <p>The first request with a key runs; its response (any status below 500) is kept for {@code
+ * truststram.idempotency.retention} and replayed, with {@code Idempotent-Replayed: true}, to every
+ * later request with the same key and the same method, path, query, content type and body. The same
+ * key with a different request is refused (422 idempotency-key-reused); a repeat while the first is
+ * still running is refused (409 idempotency-key-in-use). A 5xx or an exception frees the key, so a
+ * retry runs again. Keys are scoped to the authenticated principal when there is one.
+ *
+ * <p>This follows the IETF draft "The Idempotency-Key HTTP Header Field" and the practice of
+ * payment APIs; a request whose process died mid-way can be re-run once its claim's lock times out.
+ */
+final class IdempotencyFilter extends OncePerRequestFilter {
+
+  static final String HEADER = "Idempotency-Key";
+  static final String REPLAYED = "Idempotent-Replayed";
+
+  private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  private static final String ANONYMOUS = "-";
+
+  private final IdempotencyStore store;
+  private final Clock clock;
+  private final PlatformProperties.Idempotency settings;
+
+  IdempotencyFilter(IdempotencyStore store, Clock clock, PlatformProperties.Idempotency settings) {
+    this.store = store;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !MUTATING.contains(request.getMethod())
+        || request.getHeader(HEADER) == null
+        || !request.getRequestURI().startsWith("/api/");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String key = Objects.requireNonNull(request.getHeader(HEADER));
+    String path = request.getRequestURI();
+    if (!KEY.matcher(key).matches()) {
+      ProblemResponses.write(
+          response,
+          ProblemTypes.INVALID_PARAMETER,
+          HEADER + " must be 1-255 visible ASCII characters",
+          path);
+      return;
+    }
+    byte[] body;
+    try {
+      body = request.getInputStream().readAllBytes();
+    } catch (RequestBodyTooLargeException e) {
+      ProblemResponses.write(response, ProblemTypes.PAYLOAD_TOO_LARGE, e.getMessage(), path);
+      return;
+    }
+    String scope = scopeOf(request);
+    String fingerprint = fingerprint(request, body);
+
+    Claim claim =
+        store.claim(
+            scope, key, fingerprint, clock.instant(), settings.lockTimeout(), settings.retention());
+    switch (claim) {
+      case Claim.Claimed claimed -> runAndRecord(request, response, chain, body, scope, key);
+      case Claim.Replay replay -> replay(response, replay.response());
+      case Claim.Mismatch mismatch ->
+          ProblemResponses.write(
+              response,
+              ProblemTypes.IDEMPOTENCY_KEY_REUSED,
+              "This " + HEADER + " was used with a different request; use a new key",
+              path);
+      case Claim.InProgress inProgress -> {
+        response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+        ProblemResponses.write(
+            response,
+            ProblemTypes.IDEMPOTENCY_KEY_IN_USE,
+            "A request with this " + HEADER + " is still being processed; retry shortly",
+            path);
+      }
+    }
+  }
+
+  private void runAndRecord(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain,
+      byte[] body,
+      String scope,
+      String key)
+      throws ServletException, IOException {
+    var caching = new ContentCachingResponseWrapper(response);
+    boolean recorded = false;
+    try {
+      chain.doFilter(new ReplayableRequest(request, body), caching);
+      if (caching.getStatus() < 500) {
+        store.complete(
+            scope,
+            key,
+            new StoredResponse(
+                caching.getStatus(),
+                caching.getContentType(),
+                caching.getHeader(HttpHeaders.LOCATION),
+                caching.getContentAsByteArray()));
+        recorded = true;
+      }
+    } finally {
+      if (!recorded) {
+        store.release(scope, key);
+      }
+      caching.copyBodyToResponse();
+    }
+  }
+
+  private static void replay(HttpServletResponse response, StoredResponse stored)
+      throws IOException {
+    response.setStatus(stored.status());
+    if (stored.contentType() != null) {
+      response.setContentType(stored.contentType());
+    }
+    if (stored.location() != null) {
+      response.setHeader(HttpHeaders.LOCATION, stored.location());
+    }
+    response.setHeader(REPLAYED, "true");
+    response.getOutputStream().write(stored.body());
+  }
+
+  private static String scopeOf(HttpServletRequest request) {
+    Principal principal = request.getUserPrincipal();
+    return principal == null ? ANONYMOUS : principal.getName();
+  }
+
+  /** SHA-256 over what makes two requests the same request. */
+  static String fingerprint(HttpServletRequest request, byte[] body) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part :
+          new String[] {
+            request.getMethod(),
+            request.getRequestURI(),
+            Objects.toString(request.getQueryString(), ""),
+            Objects.toString(request.getContentType(), "")
+          }) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      sha.update(body);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /** The request with its body, already read for the fingerprint, available to read again. */
+  private static final class ReplayableRequest extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    ReplayableRequest(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      var in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+          return in.read(buffer, offset, length);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          // Everything is in memory already: all of it is available, and then it is all read.
+          try {
+            listener.onDataAvailable();
+            listener.onAllDataRead();
+          } catch (IOException e) {
+            listener.onError(e);
+          }
+        }
+      };
+    }
+
+    @Override
+    public java.io.BufferedReader getReader() {
+      String encoding = getCharacterEncoding();
+      return new java.io.BufferedReader(
+          new java.io.InputStreamReader(
+              getInputStream(),
+              encoding == null
+                  ? StandardCharsets.UTF_8
+                  : java.nio.charset.Charset.forName(encoding)));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.truststram.platform.idempotency;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * {@link IdempotencyStore} on the relational store (H2 or PostgreSQL). Each statement runs on its
+ * own, outside the request's business transaction, so that a conflict here never aborts it.
+ */
+public final class JdbcIdempotencyStore implements IdempotencyStore {
+
+  private static final String IN_PROGRESS = "IN_PROGRESS";
+  private static final String COMPLETED = "COMPLETED";
+
+  private final JdbcClient jdbc;
+
+  public JdbcIdempotencyStore(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public Claim claim(
+      String scope,
+      String key,
+      String fingerprint,
+      Instant now,
+      Duration lockTimeout,
+      Duration retention) {
+    // Two attempts: the second follows the removal of an expired record of the same key.
+    for (int attempt = 0; attempt < 2; attempt++) {
+      if (insert(scope, key, fingerprint, now, lockTimeout, retention)) {
+        return new Claim.Claimed();
+      }
+      Optional<Row> existing = find(scope, key);
+      if (existing.isEmpty()) {
+        continue; // released or purged between our insert and read
+      }
+      Row row = existing.get();
+      if (!row.expiresAt().isAfter(now)) {
+        jdbc.sql(
+                "DELETE FROM platform_idempotency_key"
+                    + " WHERE scope = :scope AND idem_key = :key AND expires_at <= :now")
+            .param("scope", scope)
+            .param("key", key)
+            .param("now", utc(now))
+            .update();
+        continue;
+      }
+      if (!row.fingerprint().equals(fingerprint)) {
+        return new Claim.Mismatch();
+      }
+      if (COMPLETED.equals(row.state())) {
+        return new Claim.Replay(row.response());
+      }
+      if (row.lockedUntil().isAfter(now)) {
+        return new Claim.InProgress();
+      }
+      int taken =
+          jdbc.sql(
+                  "UPDATE platform_idempotency_key SET locked_until = :lockedUntil"
+                      + " WHERE scope = :scope AND idem_key = :key AND state = 'IN_PROGRESS'"
+                      + " AND locked_until <= :now")
+              .param("lockedUntil", utc(now.plus(lockTimeout)))
+              .param("scope", scope)
+              .param("key", key)
+              .param("now", utc(now))
+              .update();
+      return taken == 1 ? new Claim.Claimed() : new Claim.InProgress();
+    }
+    return new Claim.InProgress();
+  }
+
+  @Override
+  public void complete(String scope, String key, StoredResponse response) {
+    jdbc.sql(
+            "UPDATE platform_idempotency_key SET state = 'COMPLETED', response_status = :status,"
+                + " response_type = :type, response_location = :location, response_body = :body"
+                + " WHERE scope = :scope AND idem_key = :key")
+        .param("status", response.status())
+        .param("type", response.contentType())
+        .param("location", response.location())
+        .param("body", response.body())
+        .param("scope", scope)
+        .param("key", key)
+        .update();
+  }
+
+  @Override
+  public void release(String scope, String key) {
+    jdbc.sql(
+            "DELETE FROM platform_idempotency_key"
+                + " WHERE scope = :scope AND idem_key = :key AND state = 'IN_PROGRESS'")
+        .param("scope", scope)
+        .param("key", key)
+        .update();
+  }
+
+  @Override
+  public int purgeExpired(Instant now) {
+    return jdbc.sql("DELETE FROM platform_idempotency_key WHERE expires_at <= :now")
+        .param("now", utc(now))
+        .update();
+  }
+
+  private boolean insert(
+      String scope,
+      String key,
+      String fingerprint,
+      Instant now,
+      Duration lockTimeout,
+      Duration retention) {
+    try {
+      jdbc.sql(
+              "INSERT INTO platform_idempotency_key"
+                  + " (scope, idem_key, fingerprint, state, locked_until, expires_at)"
+                  + " VALUES (:scope, :key, :fingerprint, :state, :lockedUntil, :expiresAt)")
+          .param("scope", scope)
+          .param("key", key)
+          .param("fingerprint", fingerprint)
+          .param("state", IN_PROGRESS)
+          .param("lockedUntil", utc(now.plus(lockTimeout)))
+          .param("expiresAt", utc(now.plus(retention)))
+          .update();
+      return true;
+    } catch (DuplicateKeyException e) {
+      return false;
+    }
+  }
+
+  private Optional<Row> find(String scope, String key) {
+    return jdbc.sql(
+            "SELECT fingerprint, state, locked_until, expires_at, response_status, response_type,"
+                + " response_location, response_body FROM platform_idempotency_key"
+                + " WHERE scope = :scope AND idem_key = :key")
+        .param("scope", scope)
+        .param("key", key)
+        .query(
+            (rs, n) ->
+                new Row(
+                    rs.getString("fingerprint"),
+                    rs.getString("state"),
+                    rs.getObject("locked_until", OffsetDateTime.class).toInstant(),
+                    rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                    new StoredResponse(
+                        rs.getInt("response_status"),
+                        rs.getString("response_type"),
+                        rs.getString("response_location"),
+                        Optional.ofNullable(rs.getBytes("response_body")).orElse(new byte[0]))))
+        .optional();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private record Row(
+      String fingerprint,
+      String state,
+      Instant lockedUntil,
+      Instant expiresAt,
+      StoredResponse response) {}
+}

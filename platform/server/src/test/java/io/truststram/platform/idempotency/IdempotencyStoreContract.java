@@ -1,0 +1,143 @@
+package io.truststram.platform.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.platform.ModuleSchema;
+import io.truststram.platform.persistence.ModuleMigrations;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The contract of {@link IdempotencyStore}, run against every supported database. */
+abstract class IdempotencyStoreContract {
+
+  static final Duration LOCK = Duration.ofSeconds(60);
+  static final Duration KEEP = Duration.ofHours(24);
+  static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+  IdempotencyStore store;
+
+  abstract DataSource emptySchema();
+
+  @BeforeEach
+  void migrate() {
+    DataSource dataSource = emptySchema();
+    new ModuleMigrations(dataSource, List.of(new ModuleSchema("platform"))).afterPropertiesSet();
+    store = new JdbcIdempotencyStore(JdbcClient.create(dataSource));
+  }
+
+  @Test
+  void aNewKeyIsClaimedAndThenInProgress() {
+    assertThat(store.claim("s", "k", "f1", T0, LOCK, KEEP)).isInstanceOf(Claim.Claimed.class);
+    assertThat(store.claim("s", "k", "f1", T0.plusSeconds(1), LOCK, KEEP))
+        .isInstanceOf(Claim.InProgress.class);
+  }
+
+  @Test
+  void aCompletedKeyReplaysItsResponseExactly() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+    store.complete("s", "k", new StoredResponse(201, "application/json", "/api/v1/things/1", body));
+    Claim again = store.claim("s", "k", "f1", T0.plusSeconds(5), LOCK, KEEP);
+    assertThat(again).isInstanceOf(Claim.Replay.class);
+    StoredResponse replayed = ((Claim.Replay) again).response();
+    assertThat(replayed.status()).isEqualTo(201);
+    assertThat(replayed.contentType()).isEqualTo("application/json");
+    assertThat(replayed.location()).isEqualTo("/api/v1/things/1");
+    assertThat(replayed.body()).isEqualTo(body);
+  }
+
+  @Test
+  void anEmptyBodyAndMissingHeadersReplayAsSuch() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    store.complete("s", "k", new StoredResponse(204, null, null, new byte[0]));
+    StoredResponse replayed =
+        ((Claim.Replay) store.claim("s", "k", "f1", T0, LOCK, KEEP)).response();
+    assertThat(replayed.status()).isEqualTo(204);
+    assertThat(replayed.contentType()).isNull();
+    assertThat(replayed.body()).isEmpty();
+  }
+
+  @Test
+  void theSameKeyWithAnotherRequestIsAMismatch() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    assertThat(store.claim("s", "k", "f2", T0, LOCK, KEEP)).isInstanceOf(Claim.Mismatch.class);
+  }
+
+  @Test
+  void scopesAreSeparate() {
+    store.claim("alice", "k", "f1", T0, LOCK, KEEP);
+    assertThat(store.claim("bob", "k", "f2", T0, LOCK, KEEP)).isInstanceOf(Claim.Claimed.class);
+  }
+
+  @Test
+  void aReleasedKeyCanBeClaimedAgain() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    store.release("s", "k");
+    assertThat(store.claim("s", "k", "f2", T0, LOCK, KEEP)).isInstanceOf(Claim.Claimed.class);
+  }
+
+  @Test
+  void releaseDoesNotForgetACompletedResponse() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    store.complete("s", "k", new StoredResponse(200, null, null, new byte[] {1}));
+    store.release("s", "k");
+    assertThat(store.claim("s", "k", "f1", T0, LOCK, KEEP)).isInstanceOf(Claim.Replay.class);
+  }
+
+  @Test
+  void anAbandonedClaimIsTakenOverAfterItsLockTimesOut() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    assertThat(store.claim("s", "k", "f1", T0.plus(LOCK).minusSeconds(1), LOCK, KEEP))
+        .isInstanceOf(Claim.InProgress.class);
+    assertThat(store.claim("s", "k", "f1", T0.plus(LOCK), LOCK, KEEP))
+        .isInstanceOf(Claim.Claimed.class);
+    assertThat(store.claim("s", "k", "f1", T0.plus(LOCK).plusSeconds(1), LOCK, KEEP))
+        .isInstanceOf(Claim.InProgress.class);
+  }
+
+  @Test
+  void anExpiredKeyIsFreeAgainEvenForAnotherRequest() {
+    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    store.complete("s", "k", new StoredResponse(201, null, null, new byte[0]));
+    assertThat(store.claim("s", "k", "f2", T0.plus(KEEP), LOCK, KEEP))
+        .isInstanceOf(Claim.Claimed.class);
+  }
+
+  @Test
+  void purgeDeletesOnlyExpiredKeys() {
+    store.claim("s", "old", "f", T0, LOCK, Duration.ofMinutes(1));
+    store.claim("s", "new", "f", T0, LOCK, KEEP);
+    assertThat(store.purgeExpired(T0.plus(Duration.ofMinutes(2)))).isEqualTo(1);
+    assertThat(store.claim("s", "new", "f", T0, LOCK, KEEP)).isInstanceOf(Claim.InProgress.class);
+  }
+
+  @Test
+  void ofConcurrentClaimsOfOneKeyExactlyOneWins() throws Exception {
+    List<Callable<Claim>> attempts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      attempts.add(() -> store.claim("s", "race", "f", T0, LOCK, KEEP));
+    }
+    int claimed = 0;
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (Future<Claim> result : pool.invokeAll(attempts)) {
+        if (result.get() instanceof Claim.Claimed) {
+          claimed++;
+        } else {
+          assertThat(result.get()).isInstanceOf(Claim.InProgress.class);
+        }
+      }
+    }
+    assertThat(claimed).isEqualTo(1);
+  }
+}
