@@ -2,27 +2,13 @@ package io.truststram.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truststram.platform.testing.HttpTestClient;
-import org.junit.jupiter.api.BeforeEach;
+import io.truststram.platform.testing.ServerIntegrationTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 /**
  * Health probes, metrics, build info and the OpenAPI document that operators and clients rely on.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class OperationsEndpointsIntegrationTest {
-
-  @LocalServerPort int port;
-  HttpTestClient http;
-
-  @BeforeEach
-  void client() {
-    http = HttpTestClient.onPort(port);
-  }
+class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void livenessAndReadinessGroupsAreUp() {

@@ -2,32 +2,16 @@ package io.truststram.tenancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truststram.platform.testing.HttpTestClient;
 import io.truststram.platform.testing.HttpTestClient.Response;
+import io.truststram.platform.testing.ServerIntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /** The tenant REST API end to end inside one application context on H2. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class TenantApiIntegrationTest {
-
-  private static final String TYPES = "https://truststram.io/problems/";
-
-  @LocalServerPort int port;
-  HttpTestClient http;
-
-  @BeforeEach
-  void client() {
-    http = HttpTestClient.onPort(port);
-  }
+class TenantApiIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void createsAndReadsBackATenant() {

@@ -1,32 +1,12 @@
 package io.truststram.platform.idempotency;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import io.truststram.platform.testing.TestDatabase;
 
-/**
- * {@link IdempotencyStoreContract} on the embedded H2 database behind a pool, as the server runs
- * it.
- */
+/** {@link IdempotencyStoreContract} on the embedded H2 database, pooled, as the server runs it. */
 class H2IdempotencyStoreIntegrationTest extends IdempotencyStoreContract {
 
-  private HikariDataSource pool;
-
   @Override
-  DataSource emptySchema() {
-    pool = new HikariDataSource();
-    pool.setJdbcUrl(
-        "jdbc:h2:mem:"
-            + UUID.randomUUID()
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-    pool.setUsername("sa");
-    pool.setMaximumPoolSize(4);
-    return pool;
-  }
-
-  @AfterEach
-  void closePool() {
-    pool.close();
+  TestDatabase emptyDatabase() {
+    return TestDatabase.h2();
   }
 }

@@ -2,31 +2,15 @@ package io.truststram.platform.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truststram.platform.testing.HttpTestClient;
 import io.truststram.platform.testing.HttpTestClient.Response;
+import io.truststram.platform.testing.ServerIntegrationTest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 /** {@code Idempotency-Key} on a real endpoint (tenant creation), over a real socket. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class IdempotencyIntegrationTest {
-
-  private static final String TYPES = "https://truststram.io/problems/";
-
-  @LocalServerPort int port;
-  HttpTestClient http;
-
-  @BeforeEach
-  void client() {
-    http = HttpTestClient.onPort(port);
-  }
+class IdempotencyIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void aRetriedCreationReturnsTheFirstResponseAndCreatesOnce() {

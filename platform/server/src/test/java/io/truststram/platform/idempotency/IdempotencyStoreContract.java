@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.truststram.platform.ModuleSchema;
 import io.truststram.platform.persistence.ModuleMigrations;
+import io.truststram.platform.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,14 +28,22 @@ abstract class IdempotencyStoreContract {
   static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   IdempotencyStore store;
+  private TestDatabase database;
 
-  abstract DataSource emptySchema();
+  /** An empty database of the kind under test. */
+  abstract TestDatabase emptyDatabase();
 
   @BeforeEach
   void migrate() {
-    DataSource dataSource = emptySchema();
+    database = emptyDatabase();
+    DataSource dataSource = database.dataSource();
     new ModuleMigrations(dataSource, List.of(new ModuleSchema("platform"))).afterPropertiesSet();
     store = new JdbcIdempotencyStore(JdbcClient.create(dataSource));
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    database.close();
   }
 
   @Test

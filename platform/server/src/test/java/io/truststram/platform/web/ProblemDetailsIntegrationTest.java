@@ -2,15 +2,11 @@ package io.truststram.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truststram.platform.testing.HttpTestClient;
 import io.truststram.platform.testing.HttpTestClient.Response;
-import org.junit.jupiter.api.BeforeEach;
+import io.truststram.platform.testing.ServerIntegrationTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,20 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Every error at the HTTP edge is an RFC 9457 problem with a stable type, over a real socket so
  * that the servlet container's own error path is covered too.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
 @Import(ProblemDetailsIntegrationTest.Failing.class)
-class ProblemDetailsIntegrationTest {
-
-  private static final String TYPES = "https://truststram.io/problems/";
-
-  @LocalServerPort int port;
-  HttpTestClient http;
-
-  @BeforeEach
-  void client() {
-    http = HttpTestClient.onPort(port);
-  }
+class ProblemDetailsIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void unknownPathIsNotFound() {

@@ -1,33 +1,15 @@
 package io.truststram.tenancy.internal;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import io.truststram.platform.testing.TestDatabase;
 
 /**
- * {@link TenantStoreContract} on the embedded H2 database, in PostgreSQL mode and behind a
- * connection pool, as the server runs it.
+ * {@link TenantStoreContract} on the embedded H2 database, in PostgreSQL mode and pooled, as the
+ * server runs it.
  */
 class H2TenantStoreIntegrationTest extends TenantStoreContract {
 
-  private HikariDataSource pool;
-
   @Override
-  DataSource emptySchema() {
-    pool = new HikariDataSource();
-    pool.setJdbcUrl(
-        "jdbc:h2:mem:"
-            + UUID.randomUUID()
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-    pool.setUsername("sa");
-    pool.setPassword("");
-    pool.setMaximumPoolSize(4);
-    return pool;
-  }
-
-  @AfterEach
-  void closePool() {
-    pool.close();
+  TestDatabase emptyDatabase() {
+    return TestDatabase.h2();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.platform.ModuleSchema;
 import io.truststram.platform.persistence.ModuleMigrations;
+import io.truststram.platform.testing.TestDatabase;
 import io.truststram.tenancy.Tenant;
 import io.truststram.tenancy.TenantStatus;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,17 +31,24 @@ abstract class TenantStoreContract {
 
   TenantStore store;
   DataSource dataSource;
+  private TestDatabase database;
 
-  /** A data source on an empty schema of the database under test. */
-  abstract DataSource emptySchema();
+  /** An empty database of the kind under test. */
+  abstract TestDatabase emptyDatabase();
 
   @BeforeEach
   void migrate() {
-    dataSource = emptySchema();
+    database = emptyDatabase();
+    dataSource = database.dataSource();
     new ModuleMigrations(
             dataSource, List.of(new ModuleSchema("platform"), new ModuleSchema("tenancy")))
         .afterPropertiesSet();
     store = new JdbcTenantStore(JdbcClient.create(dataSource));
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    database.close();
   }
 
   @Test
