@@ -37,14 +37,22 @@ public record PlatformProperties(
    *
    * @param maxRequestBody the largest request body accepted; larger ones get 413
    */
-  public record Http(@DefaultValue("1MB") @NotNull DataSize maxRequestBody) {}
+  public record Http(@DefaultValue("1MB") @NotNull DataSize maxRequestBody) {
+    public Http {
+      requirePositive("truststram.http.max-request-body", maxRequestBody);
+    }
+  }
 
   /**
    * The embedded (Caffeine) cache.
    *
    * @param maximumSize the most memory its keys and values may take
    */
-  public record Cache(@DefaultValue("64MB") @NotNull DataSize maximumSize) {}
+  public record Cache(@DefaultValue("64MB") @NotNull DataSize maximumSize) {
+    public Cache {
+      requirePositive("truststram.cache.maximum-size", maximumSize);
+    }
+  }
 
   /**
    * The Redis server behind the shared cache.
@@ -57,7 +65,11 @@ public record PlatformProperties(
   public record Redis(
       @Nullable URI url,
       @DefaultValue("truststram") @NotNull String keyPrefix,
-      @DefaultValue("2s") @NotNull Duration timeout) {}
+      @DefaultValue("2s") @NotNull Duration timeout) {
+    public Redis {
+      requirePositive("truststram.redis.timeout", timeout);
+    }
+  }
 
   /**
    * Idempotency-Key records.
@@ -65,8 +77,33 @@ public record PlatformProperties(
    * @param retention how long a key and its response are kept for replay
    * @param lockTimeout how long a request holds its key before a retry may take it over (a request
    *     whose process died never releases it)
+   * @param maxResponseSize the largest response body kept for replay; a larger response frees its
+   *     key instead
    */
   public record Idempotency(
       @DefaultValue("24h") @NotNull Duration retention,
-      @DefaultValue("60s") @NotNull Duration lockTimeout) {}
+      @DefaultValue("60s") @NotNull Duration lockTimeout,
+      @DefaultValue("1MB") @NotNull DataSize maxResponseSize) {
+
+    public Idempotency {
+      requirePositive("truststram.idempotency.retention", retention);
+      requirePositive("truststram.idempotency.lock-timeout", lockTimeout);
+      if (lockTimeout.compareTo(retention) >= 0) {
+        throw new IllegalArgumentException(
+            "truststram.idempotency.lock-timeout must be shorter than its retention");
+      }
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, not " + value);
+    }
+  }
+
+  private static void requirePositive(String name, DataSize value) {
+    if (value.toBytes() <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, not " + value);
+    }
+  }
 }

@@ -24,14 +24,45 @@ public record NewTenant(String slug, String name) {
   /** Longest accepted name, in characters. */
   public static final int MAX_NAME_LENGTH = 200;
 
+  /**
+   * What a name may contain, as a regular expression: no control characters (NUL, line breaks and
+   * the like, which PostgreSQL or a log line would choke on), and at least one visible character.
+   */
+  public static final String NAME_REGEX = "(?sU)[^\\p{Cc}]*[^\\p{Cc}\\s][^\\p{Cc}]*";
+
+  /** What a name must look like, in words, for error messages. */
+  public static final String NAME_RULE =
+      "must be 1-" + MAX_NAME_LENGTH + " characters, not blank, without control characters";
+
+  private static final Pattern NAME = Pattern.compile(NAME_REGEX);
+
   public NewTenant {
     if (slug == null || !SLUG.matcher(slug).matches()) {
       throw invalid("slug", SLUG_RULE);
     }
-    if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-      throw invalid("name", "must be 1-" + MAX_NAME_LENGTH + " characters and not blank");
+    if (name == null
+        || name.length() > MAX_NAME_LENGTH
+        || !NAME.matcher(name).matches()
+        || hasLoneSurrogate(name)) {
+      throw invalid("name", NAME_RULE);
     }
     name = name.strip();
+  }
+
+  /** True when the text is not valid UTF-16, and so could not be stored as UTF-8 faithfully. */
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ProblemException invalid(String field, String message) {

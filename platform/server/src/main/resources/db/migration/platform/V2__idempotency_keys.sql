@@ -8,8 +8,8 @@ CREATE TABLE platform_idempotency_key (
   locked_until     TIMESTAMP WITH TIME ZONE NOT NULL,
   expires_at       TIMESTAMP WITH TIME ZONE NOT NULL,
   response_status  INT,
-  response_type    VARCHAR(255),
-  response_location VARCHAR(2048),
+  -- Replayed headers, one "Name: value" per line.
+  response_headers VARCHAR,
   response_body    BYTEA,
   CONSTRAINT platform_idempotency_key_pkey PRIMARY KEY (scope, idem_key),
   CONSTRAINT platform_idempotency_key_state_check CHECK (state IN ('IN_PROGRESS', 'COMPLETED'))

@@ -63,6 +63,22 @@ class TenantApiIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
+  void namesWithControlCharactersOrBrokenUnicodeAreRefused() {
+    int before = allTenants().size();
+    for (String name :
+        new String[] {"Acme\\u0000", "Line\\nbreak", "\\ud800lone", "\\u3000\\u3000"}) {
+      Response response =
+          http.postJson(
+              "/api/v1/tenants",
+              "{\"slug\": \"" + uniqueSlug() + "\", \"name\": \"" + name + "\"}");
+      assertThat(response.status()).as(name).isEqualTo(400);
+      assertThat(response.json().path("type").asString()).isEqualTo(TYPES + "validation-failed");
+    }
+    assertThat(allTenants()).hasSize(before);
+    assertThat(create(uniqueSlug(), "Hôpital Saint-Éloi 東京 🏥").status()).isEqualTo(201);
+  }
+
+  @Test
   void unknownAndMalformedIdsAreNotFound() {
     Response unknown = http.get("/api/v1/tenants/" + UUID.randomUUID());
     assertThat(unknown.status()).isEqualTo(404);

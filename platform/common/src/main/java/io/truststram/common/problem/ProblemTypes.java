@@ -23,6 +23,13 @@ public final class ProblemTypes {
   public static final ProblemType INVALID_PARAMETER =
       new ProblemType("invalid-parameter", 400, "Invalid request parameter");
 
+  /** The request carries no valid credentials. */
+  public static final ProblemType UNAUTHORIZED =
+      new ProblemType("unauthorized", 401, "Authentication required");
+
+  /** The caller is authenticated but may not do this. */
+  public static final ProblemType FORBIDDEN = new ProblemType("forbidden", 403, "Forbidden");
+
   /** Nothing exists at this path, or the resource it names does not exist. */
   public static final ProblemType NOT_FOUND = new ProblemType("not-found", 404, "Not found");
 
@@ -44,6 +51,10 @@ public final class ProblemTypes {
   /** The endpoint does not accept the request's content type. */
   public static final ProblemType UNSUPPORTED_MEDIA_TYPE =
       new ProblemType("unsupported-media-type", 415, "Unsupported media type");
+
+  /** The caller sent too many requests; retry after the Retry-After seconds. */
+  public static final ProblemType TOO_MANY_REQUESTS =
+      new ProblemType("too-many-requests", 429, "Too many requests");
 
   /** An Idempotency-Key was reused with a different request. */
   public static final ProblemType IDEMPOTENCY_KEY_REUSED =
@@ -68,12 +79,15 @@ public final class ProblemTypes {
           UNKNOWN_FIELD,
           VALIDATION_FAILED,
           INVALID_PARAMETER,
+          UNAUTHORIZED,
+          FORBIDDEN,
           NOT_FOUND,
           METHOD_NOT_ALLOWED,
           NOT_ACCEPTABLE,
           CONFLICT,
           PAYLOAD_TOO_LARGE,
           UNSUPPORTED_MEDIA_TYPE,
+          TOO_MANY_REQUESTS,
           IDEMPOTENCY_KEY_REUSED,
           IDEMPOTENCY_KEY_IN_USE,
           INTERNAL_ERROR,
@@ -81,19 +95,28 @@ public final class ProblemTypes {
 
   /**
    * The generic type for an HTTP status, for errors that arrive with a status only (a servlet
-   * container's own rejections).
+   * container's own rejections). A status without a type of its own gets {@code http-<status>}, so
+   * the type always agrees with the status it is served with.
+   *
+   * @param status an error status, 400..599
    */
   public static ProblemType forStatus(int status) {
     return switch (status) {
       case 400 -> MALFORMED_REQUEST;
+      case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 406 -> NOT_ACCEPTABLE;
       case 409 -> CONFLICT;
       case 413 -> PAYLOAD_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> TOO_MANY_REQUESTS;
+      case 500 -> INTERNAL_ERROR;
       case 503 -> SERVICE_UNAVAILABLE;
-      default -> status >= 500 ? INTERNAL_ERROR : MALFORMED_REQUEST;
+      default ->
+          new ProblemType(
+              "http-" + status, status, status >= 500 ? "Server error" : "Request refused");
     };
   }
 }

@@ -3,6 +3,7 @@ package io.truststram.common.tenant;
 import io.truststram.common.id.Uuids;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The identifier of a tenant: one organisation, the unit of data ownership and isolation.
@@ -14,6 +15,10 @@ import java.util.UUID;
  */
 public record TenantId(UUID value) implements Comparable<TenantId> {
 
+  private static final Pattern CANONICAL =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   public TenantId {
     Objects.requireNonNull(value, "value");
   }
@@ -24,20 +29,29 @@ public record TenantId(UUID value) implements Comparable<TenantId> {
   }
 
   /**
-   * Parses the canonical text form.
+   * Parses the canonical text form (either case).
    *
    * @throws IllegalArgumentException if {@code text} is not a UUID in the 8-4-4-4-12 hex form
    */
   public static TenantId parse(String text) {
-    if (text.length() != 36) {
-      throw new IllegalArgumentException("not a tenant id: expected a 36-character UUID");
+    if (!CANONICAL.matcher(text).matches()) {
+      throw new IllegalArgumentException("not a tenant id: expected a UUID in 8-4-4-4-12 hex form");
     }
     return new TenantId(UUID.fromString(text));
   }
 
+  /**
+   * Orders as unsigned bytes, which is the order of the canonical text and of the uuid types of
+   * PostgreSQL and H2 ({@link UUID#compareTo} compares signed longs and disagrees with them).
+   */
   @Override
   public int compareTo(TenantId other) {
-    return value.compareTo(other.value);
+    int high =
+        Long.compareUnsigned(value.getMostSignificantBits(), other.value.getMostSignificantBits());
+    return high != 0
+        ? high
+        : Long.compareUnsigned(
+            value.getLeastSignificantBits(), other.value.getLeastSignificantBits());
   }
 
   @Override

@@ -31,8 +31,17 @@ class ProblemTypeTest {
   @Test
   void mapsBareStatusesToGenericTypes() {
     assertThat(ProblemTypes.forStatus(413)).isEqualTo(ProblemTypes.PAYLOAD_TOO_LARGE);
-    assertThat(ProblemTypes.forStatus(502)).isEqualTo(ProblemTypes.INTERNAL_ERROR);
-    assertThat(ProblemTypes.forStatus(418).status()).isEqualTo(400);
+    assertThat(ProblemTypes.forStatus(401)).isEqualTo(ProblemTypes.UNAUTHORIZED);
+    assertThat(ProblemTypes.forStatus(500)).isEqualTo(ProblemTypes.INTERNAL_ERROR);
+  }
+
+  @Test
+  void statusesWithoutATypeOfTheirOwnGetOneThatAgreesWithTheStatus() {
+    for (int status : new int[] {408, 418, 422, 502, 504}) {
+      ProblemType type = ProblemTypes.forStatus(status);
+      assertThat(type.status()).isEqualTo(status);
+      assertThat(type.slug()).isEqualTo("http-" + status);
+    }
   }
 
   @Test

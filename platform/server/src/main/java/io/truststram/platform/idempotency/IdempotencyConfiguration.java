@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -19,6 +18,13 @@ class IdempotencyConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
 
+  /**
+   * After the request body limit (so the body read for the fingerprint is bounded) and after Spring
+   * Security's filter chain (order -100), so that keys are scoped by the authenticated principal
+   * and nothing is replayed to a caller who has not authenticated.
+   */
+  static final int ORDER = 0;
+
   @Bean
   IdempotencyStore idempotencyStore(JdbcClient jdbc) {
     return new JdbcIdempotencyStore(jdbc);
@@ -29,8 +35,7 @@ class IdempotencyConfiguration {
       IdempotencyStore store, Clock clock, PlatformProperties properties) {
     var registration =
         new FilterRegistrationBean<>(new IdempotencyFilter(store, clock, properties.idempotency()));
-    // After the request body limit, so that the body read for the fingerprint is bounded.
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    registration.setOrder(ORDER);
     registration.addUrlPatterns("/api/*");
     return registration;
   }

@@ -18,10 +18,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -34,7 +39,13 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * later request with the same key and the same method, path, query, content type and body. The same
  * key with a different request is refused (422 idempotency-key-reused); a repeat while the first is
  * still running is refused (409 idempotency-key-in-use). A 5xx or an exception frees the key, so a
- * retry runs again. Keys are scoped to the authenticated principal when there is one.
+ * retry runs again. Keys are scoped to the authenticated principal: the filter is ordered after
+ * Spring Security's chain so that it sees one (until authentication exists, every caller shares one
+ * scope).
+ *
+ * <p>The key store being unreachable answers 503 before anything runs. Once the operation ran, a
+ * failure to record its response is logged and the response still goes out; the key then stays
+ * claimed until its lock times out, so an immediate retry is refused (409) rather than run twice.
  *
  * <p>This follows the IETF draft "The Idempotency-Key HTTP Header Field" and the practice of
  * payment APIs; a request whose process died mid-way can be re-run once its claim's lock times out.
@@ -43,6 +54,22 @@ final class IdempotencyFilter extends OncePerRequestFilter {
 
   static final String HEADER = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
+
+  /** Response headers a replay carries; the rest (Date, Content-Length, ...) are per response. */
+  static final List<String> REPLAYED_HEADERS =
+      List.of(
+          HttpHeaders.CONTENT_TYPE,
+          HttpHeaders.CONTENT_LANGUAGE,
+          HttpHeaders.LOCATION,
+          HttpHeaders.ALLOW,
+          HttpHeaders.ACCEPT,
+          HttpHeaders.ACCEPT_PATCH,
+          HttpHeaders.RETRY_AFTER,
+          HttpHeaders.ETAG,
+          HttpHeaders.LAST_MODIFIED,
+          HttpHeaders.LINK);
+
+  private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
   private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
@@ -89,9 +116,26 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     String scope = scopeOf(request);
     String fingerprint = fingerprint(request, body);
 
-    Claim claim =
-        store.claim(
-            scope, key, fingerprint, clock.instant(), settings.lockTimeout(), settings.retention());
+    Claim claim;
+    try {
+      claim =
+          store.claim(
+              scope,
+              key,
+              fingerprint,
+              clock.instant(),
+              settings.lockTimeout(),
+              settings.retention());
+    } catch (DataAccessException e) {
+      log.warn("Idempotency key store unavailable: {}", e.toString());
+      response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+      ProblemResponses.write(
+          response,
+          ProblemTypes.SERVICE_UNAVAILABLE,
+          "A backing system is not reachable; retry later.",
+          path);
+      return;
+    }
     switch (claim) {
       case Claim.Claimed claimed -> runAndRecord(request, response, chain, body, scope, key);
       case Claim.Replay replay -> replay(response, replay.response());
@@ -121,36 +165,61 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       String key)
       throws ServletException, IOException {
     var caching = new ContentCachingResponseWrapper(response);
-    boolean recorded = false;
     try {
       chain.doFilter(new ReplayableRequest(request, body), caching);
-      if (caching.getStatus() < 500) {
+    } catch (IOException | ServletException | RuntimeException e) {
+      releaseQuietly(scope, key);
+      throw e;
+    }
+    try {
+      byte[] responseBody = caching.getContentAsByteArray();
+      if (caching.getStatus() >= 500) {
+        releaseQuietly(scope, key);
+      } else if (responseBody.length > settings.maxResponseSize().toBytes()) {
+        log.warn(
+            "Response of {} bytes to {} is too large to keep for Idempotency-Key replay",
+            responseBody.length,
+            request.getRequestURI());
+        releaseQuietly(scope, key);
+      } else {
         store.complete(
-            scope,
-            key,
-            new StoredResponse(
-                caching.getStatus(),
-                caching.getContentType(),
-                caching.getHeader(HttpHeaders.LOCATION),
-                caching.getContentAsByteArray()));
-        recorded = true;
+            scope, key, new StoredResponse(caching.getStatus(), headersOf(caching), responseBody));
       }
+    } catch (DataAccessException e) {
+      // The operation ran; its response must still go out. The key stays claimed until its lock
+      // times out, so a prompt retry is refused instead of repeating the operation.
+      log.error("Could not record the response for Idempotency-Key replay", e);
     } finally {
-      if (!recorded) {
-        store.release(scope, key);
-      }
       caching.copyBodyToResponse();
     }
+  }
+
+  private void releaseQuietly(String scope, String key) {
+    try {
+      store.release(scope, key);
+    } catch (DataAccessException e) {
+      log.warn("Could not release an Idempotency-Key; it frees itself when its lock times out", e);
+    }
+  }
+
+  private static List<StoredResponse.Header> headersOf(HttpServletResponse response) {
+    List<StoredResponse.Header> headers = new ArrayList<>();
+    for (String name : REPLAYED_HEADERS) {
+      for (String value : response.getHeaders(name)) {
+        headers.add(new StoredResponse.Header(name, value));
+      }
+    }
+    if (response.getContentType() != null && response.getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+      headers.add(new StoredResponse.Header(HttpHeaders.CONTENT_TYPE, response.getContentType()));
+    }
+    return headers;
   }
 
   private static void replay(HttpServletResponse response, StoredResponse stored)
       throws IOException {
     response.setStatus(stored.status());
-    if (stored.contentType() != null) {
-      response.setContentType(stored.contentType());
-    }
-    if (stored.location() != null) {
-      response.setHeader(HttpHeaders.LOCATION, stored.location());
+    for (StoredResponse.Header header : stored.headers()) {
+      response.addHeader(header.name(), header.value());
     }
     response.setHeader(REPLAYED, "true");
     response.getOutputStream().write(stored.body());

@@ -79,11 +79,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   public void complete(String scope, String key, StoredResponse response) {
     jdbc.sql(
             "UPDATE platform_idempotency_key SET state = 'COMPLETED', response_status = :status,"
-                + " response_type = :type, response_location = :location, response_body = :body"
+                + " response_headers = :headers, response_body = :body"
                 + " WHERE scope = :scope AND idem_key = :key")
         .param("status", response.status())
-        .param("type", response.contentType())
-        .param("location", response.location())
+        .param("headers", response.encodedHeaders())
         .param("body", response.body())
         .param("scope", scope)
         .param("key", key)
@@ -134,8 +133,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   private Optional<Row> find(String scope, String key) {
     return jdbc.sql(
-            "SELECT fingerprint, state, locked_until, expires_at, response_status, response_type,"
-                + " response_location, response_body FROM platform_idempotency_key"
+            "SELECT fingerprint, state, locked_until, expires_at, response_status,"
+                + " response_headers, response_body FROM platform_idempotency_key"
                 + " WHERE scope = :scope AND idem_key = :key")
         .param("scope", scope)
         .param("key", key)
@@ -148,8 +147,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                     rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
                     new StoredResponse(
                         rs.getInt("response_status"),
-                        rs.getString("response_type"),
-                        rs.getString("response_location"),
+                        StoredResponse.decodeHeaders(
+                            Optional.ofNullable(rs.getString("response_headers")).orElse("")),
                         Optional.ofNullable(rs.getBytes("response_body")).orElse(new byte[0]))))
         .optional();
   }

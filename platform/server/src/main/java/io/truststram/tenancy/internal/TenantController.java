@@ -81,8 +81,7 @@ class TenantController {
   /** The body of {@code POST /api/v1/tenants}. */
   record CreateTenantRequest(
       @NotNull @Pattern(regexp = NewTenant.SLUG_REGEX, message = NewTenant.SLUG_RULE) String slug,
-      @NotNull @Size(min = 1, max = NewTenant.MAX_NAME_LENGTH) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-          String name) {}
+      @NotNull @Size(min = 1, max = NewTenant.MAX_NAME_LENGTH, message = NewTenant.NAME_RULE) @Pattern(regexp = NewTenant.NAME_REGEX, message = NewTenant.NAME_RULE) String name) {}
 
   /** A tenant as the API shows it. */
   record TenantView(String id, String slug, String name, String status, Instant createdAt) {

@@ -43,6 +43,26 @@ class IdempotencyIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
+  void aReplayCarriesTheHeadersTheStatusNeeds() {
+    String key = UUID.randomUUID().toString();
+    Response first =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tenants"))
+                .header("Idempotency-Key", key)
+                .DELETE());
+    Response again =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tenants"))
+                .header("Idempotency-Key", key)
+                .DELETE());
+    assertThat(first.status()).isEqualTo(405);
+    assertThat(again.status()).isEqualTo(405);
+    assertThat(again.header("Idempotent-Replayed")).hasValue("true");
+    assertThat(again.header("Allow")).isEqualTo(first.header("Allow")).isPresent();
+    assertThat(again.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
   void reusingAKeyForAnotherRequestIsRefused() {
     String key = UUID.randomUUID().toString();
     assertThat(post(key, tenant(slug())).status()).isEqualTo(201);
