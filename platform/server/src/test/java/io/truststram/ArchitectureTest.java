@@ -37,9 +37,18 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.springframework..",
+            "io.truststram.platform..",
             "jakarta.servlet..",
             "jakarta.persistence..",
-            "io.truststram.platform..")
+            "jakarta.validation..",
+            "java.sql..",
+            "javax.sql..",
+            "org.flywaydb..",
+            "org.h2..",
+            "org.postgresql..",
+            "io.lettuce..",
+            "org.apache.catalina..",
+            "org.apache.tomcat..")
         .check(CLASSES);
   }
 

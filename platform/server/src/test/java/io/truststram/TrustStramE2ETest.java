@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The packaged jar, started as its own process with {@code java -jar} the way an operator starts
  * it: on the embedded H2 file database (with ECS JSON logs) and on the real PostgreSQL. Each run
  * waits for readiness, drives the tenant API and an error case, stops the server with SIGTERM,
- * checks that it shut down gracefully, and starts it again to read back what it acknowledged.
+ * checks that it shut down gracefully, and starts it again to read back what it acknowledged. On H2
+ * it also kills the server with SIGKILL right after an acknowledged write and reads it back.
  */
 class TrustStramE2ETest {
 
@@ -47,9 +48,24 @@ class TrustStramE2ETest {
       assertEveryLogLineIsEcsJson(server.log());
     }
     assertThat(Files.isDirectory(work.resolve("data/db"))).isTrue();
+    String acknowledged;
     try (Server again = Server.start(work, "second", env)) {
       assertThat(again.http().get("/api/v1/tenants/" + id).status()).isEqualTo(200);
-      again.stopGracefully();
+      // Acknowledged, then the process is killed without any chance to flush (SIGKILL).
+      var created =
+          again
+              .http()
+              .postJson(
+                  "/api/v1/tenants",
+                  "{\"slug\":\"killed-" + id.substring(0, 8) + "\",\"name\":\"K\"}");
+      assertThat(created.status()).isEqualTo(201);
+      acknowledged = created.json().path("id").asString();
+      again.kill();
+    }
+    try (Server afterCrash = Server.start(work, "third", env)) {
+      assertThat(afterCrash.http().get("/api/v1/tenants/" + acknowledged).status()).isEqualTo(200);
+      assertThat(afterCrash.http().get("/api/v1/tenants/" + id).status()).isEqualTo(200);
+      afterCrash.stopGracefully();
     }
   }
 
@@ -200,6 +216,12 @@ class TrustStramE2ETest {
       assertThat(log())
           .contains("Graceful shutdown complete")
           .doesNotContain("destroy method failed", "Exception");
+    }
+
+    /** Kills the process with SIGKILL: no shutdown hook, no flush. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Override

@@ -184,7 +184,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       Problems.stamp(problem, type, path(request));
     }
     if (statusCode.is5xxServerError()) {
-      log.error("Server error while serving {}", path(request), ex);
+      String errorId = UUID.randomUUID().toString();
+      problem.setProperty("errorId", errorId);
+      log.error("Server error {} while serving {}", errorId, path(request), ex);
     }
     return new ResponseEntity<>(problem, headers, statusCode);
   }

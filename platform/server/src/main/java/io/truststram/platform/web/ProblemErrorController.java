@@ -3,6 +3,9 @@ package io.truststram.platform.web;
 import io.truststram.common.problem.ProblemTypes;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ProblemErrorController implements ErrorController {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
 
   @RequestMapping(
       path = "${server.error.path:/error}",
@@ -39,7 +44,16 @@ class ProblemErrorController implements ErrorController {
             : status >= 500 ? "An unexpected error occurred." : type.title();
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     ProblemDetail problem = Problems.of(type, detail, uri instanceof String path ? path : null);
-    problem.setStatus(status);
+    if (status >= 500) {
+      String errorId = UUID.randomUUID().toString();
+      problem.setProperty("errorId", errorId);
+      log.error(
+          "Error {} ({}) outside a controller while serving {}",
+          errorId,
+          status,
+          uri,
+          exception instanceof Throwable t ? t : null);
+    }
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
