@@ -24,10 +24,16 @@ run_once() {
   work="$(mktemp -d)"
   log="$work/server.log"
   start="$(now_ms)"
-  env "$@" "$JAVA" -jar "$JAR" --server.port="$PORT" --truststram.data-dir="$work/data" >"$log" 2>&1 &
+  # Only the variables given here reach the server, not TRUSTSTRAM_* of the caller's shell.
+  env $(env | sed -n 's/^\(TRUSTSTRAM_[A-Z_]*\)=.*/-u \1/p') "$@" "$JAVA" -jar "$JAR" --server.port="$PORT" --truststram.data-dir="$work/data" >"$log" 2>&1 &
   pid=$!
   until curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    if (($(now_ms) - start > 180000)); then
+      kill -KILL "$pid"
+      echo "not ready after 180 s" >&2
+      exit 1
+    fi
     sleep 0.02
   done
   ready=$(($(now_ms) - start))

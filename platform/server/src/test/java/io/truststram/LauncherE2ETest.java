@@ -47,6 +47,15 @@ class LauncherE2ETest {
   }
 
   @Test
+  void aPortInUseIsRefusedBeforeStarting() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Run run = run(List.of("up", "--port", Integer.toString(taken.getLocalPort())));
+      assertThat(run.exit()).isEqualTo(1);
+      assertThat(run.output()).contains("already in use");
+    }
+  }
+
+  @Test
   void upServesThePlatformAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
     Path log = work.resolve("up.log");
