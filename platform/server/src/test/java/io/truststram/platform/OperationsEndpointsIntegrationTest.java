@@ -2,8 +2,11 @@ package io.truststram.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.truststram.common.cache.CacheStore;
 import io.truststram.platform.testing.ServerIntegrationTest;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Health probes, metrics, build info and the OpenAPI document that operators and clients rely on.
@@ -21,11 +24,19 @@ class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
         .isEqualTo("UP");
   }
 
+  @Autowired CacheStore cache;
+
   @Test
-  void prometheusScrapeHasJvmAndHttpMetrics() {
+  void prometheusScrapeHasJvmHttpAndCacheMetrics() {
     http.get("/api/v1/tenants");
+    cache.put("metrics-probe", new byte[] {1}, Duration.ofMinutes(1));
+    cache.get("metrics-probe");
     var scrape = http.get("/actuator/prometheus");
     assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains(
+            "truststram_cache_operations_seconds_count{application=\"truststram\",backend=\"caffeine\",operation=\"get\",result=\"hit\"}",
+            "truststram_cache_entries");
     assertThat(scrape.body())
         .contains(
             "jvm_memory_used_bytes", "http_server_requests_seconds", "application=\"truststram\"");

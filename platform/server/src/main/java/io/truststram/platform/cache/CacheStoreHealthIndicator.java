@@ -1,7 +1,6 @@
 package io.truststram.platform.cache;
 
 import io.truststram.common.cache.CacheStore;
-import io.truststram.common.cache.CacheUnavailableException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -24,10 +23,11 @@ final class CacheStoreHealthIndicator implements HealthIndicator {
     try {
       store.get(PROBE_KEY);
       return Health.up().withDetail("backend", store.backend()).build();
-    } catch (CacheUnavailableException e) {
+    } catch (RuntimeException e) {
+      // Any failure, not only CacheUnavailableException: a health check must answer, not throw.
       return Health.down()
           .withDetail("backend", store.backend())
-          .withDetail("error", e.getMessage())
+          .withDetail("error", String.valueOf(e.getMessage()))
           .build();
     }
   }

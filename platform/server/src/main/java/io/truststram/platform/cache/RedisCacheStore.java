@@ -45,7 +45,9 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
 
   private final RedisClient client;
   private final String prefix;
+  private final Duration timeout;
   private @Nullable StatefulRedisConnection<String, byte[]> connection;
+  private long retryNotBefore = System.nanoTime();
 
   /**
    * A store on the server at {@code url}.
@@ -66,6 +68,7 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
     this.prefix = keyPrefix + ":";
+    this.timeout = timeout;
   }
 
   @Override
@@ -98,26 +101,19 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
   @Override
   public long increment(String key, long delta, Duration ttl) {
     CacheStore.checkKeyAndTtl(key, ttl);
-    try {
-      Long value =
-          run(
-              redis ->
-                  redis.eval(
-                      INCREMENT,
-                      ScriptOutputType.INTEGER,
-                      new String[] {prefix + key},
-                      ascii(Long.toString(delta)),
-                      ascii(Long.toString(ttl.toMillis()))));
-      if (value == null) {
-        throw new IllegalStateException("Redis returned no value for INCRBY on " + key);
-      }
-      return value;
-    } catch (RedisCommandExecutionException e) {
-      if (String.valueOf(e.getMessage()).contains("not an integer")) {
-        throw new IllegalStateException("cache key holds a value, not a counter: " + key, e);
-      }
-      throw new CacheUnavailableException("Redis refused INCRBY", e);
+    Long value =
+        run(
+            redis ->
+                redis.eval(
+                    INCREMENT,
+                    ScriptOutputType.INTEGER,
+                    new String[] {prefix + key},
+                    ascii(Long.toString(delta)),
+                    ascii(Long.toString(ttl.toMillis()))));
+    if (value == null) {
+      throw new CacheUnavailableException("Redis returned no value for INCRBY", null);
     }
+    return value;
   }
 
   @Override
@@ -133,27 +129,46 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
     client.shutdown();
   }
 
+  /**
+   * Runs a command. A value that is not a counter is the caller's error ({@link
+   * IllegalStateException}); anything else Redis or the connection reports (refused, timed out, out
+   * of memory, read-only replica) means the cache is unavailable.
+   */
   private <T> T run(java.util.function.Function<RedisCommands<String, byte[]>, T> command) {
-    RedisCommands<String, byte[]> redis;
-    try {
-      redis = connection().sync();
-    } catch (RedisException e) {
-      throw new CacheUnavailableException("cannot connect to Redis", e);
-    }
+    RedisCommands<String, byte[]> redis = connection().sync();
     try {
       return command.apply(redis);
     } catch (RedisCommandExecutionException e) {
-      throw e;
+      if (String.valueOf(e.getMessage()).contains("not an integer")) {
+        throw new IllegalStateException("cache key holds a value, not a counter", e);
+      }
+      throw new CacheUnavailableException("Redis refused the command", e);
     } catch (RedisException e) {
       throw new CacheUnavailableException("Redis command failed", e);
     }
   }
 
+  /**
+   * The shared connection, opened on first use. After a failed attempt, callers fail at once for
+   * one timeout period instead of queueing behind further attempts, so an outage costs a request
+   * one timeout at most rather than one per caller ahead of it.
+   */
   private synchronized StatefulRedisConnection<String, byte[]> connection() {
-    if (connection == null || !connection.isOpen()) {
-      connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    if (connection != null && connection.isOpen()) {
+      return connection;
     }
-    return connection;
+    long now = System.nanoTime();
+    if (now - retryNotBefore < 0) {
+      throw new CacheUnavailableException(
+          "Redis is unreachable (recent connection attempt failed)", null);
+    }
+    try {
+      connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+      return connection;
+    } catch (RedisException e) {
+      retryNotBefore = now + timeout.toNanos();
+      throw new CacheUnavailableException("cannot connect to Redis", e);
+    }
   }
 
   private static byte[] ascii(String text) {

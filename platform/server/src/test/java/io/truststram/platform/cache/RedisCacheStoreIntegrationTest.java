@@ -43,8 +43,26 @@ class RedisCacheStoreIntegrationTest extends CacheStoreContract {
     try (RedisCacheStore unreachable =
         new RedisCacheStore(URI.create("redis://127.0.0.1:" + port), "x", Duration.ofMillis(500))) {
       assertThatThrownBy(() -> unreachable.get("k")).isInstanceOf(CacheUnavailableException.class);
+      // A second caller right after a failed attempt fails at once instead of trying again.
+      assertThatThrownBy(() -> unreachable.put("k", bytes("v"), Duration.ofSeconds(1)))
+          .isInstanceOf(CacheUnavailableException.class)
+          .hasMessageContaining("recent connection attempt failed");
       assertThat(new CacheStoreHealthIndicator(unreachable).health().getStatus().getCode())
           .isEqualTo("DOWN");
+    }
+  }
+
+  @Test
+  void aRedisErrorIsReportedAsUnavailableNotLeakedRaw() {
+    var client = io.lettuce.core.RedisClient.create(TestBackends.redisUrl().toString());
+    try (var raw = client.connect()) {
+      raw.sync().lpush("truststram-test:wrong-type", "a list, not a string");
+      RedisCacheStore store = (RedisCacheStore) createStore();
+      assertThatThrownBy(() -> store.get("wrong-type"))
+          .isInstanceOf(CacheUnavailableException.class);
+      raw.sync().del("truststram-test:wrong-type");
+    } finally {
+      client.shutdown();
     }
   }
 
