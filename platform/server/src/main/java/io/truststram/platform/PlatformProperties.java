@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cache the embedded cache's bounds
  * @param redis the Redis server for the shared cache; unset means the embedded cache
  * @param idempotency how Idempotency-Key records are kept
+ * @param events how failed event deliveries are retried
  */
 @Validated
 @ConfigurationProperties("truststram")
@@ -30,7 +31,8 @@ public record PlatformProperties(
     @DefaultValue @Valid Http http,
     @DefaultValue @Valid Cache cache,
     @DefaultValue @Valid Redis redis,
-    @DefaultValue @Valid Idempotency idempotency) {
+    @DefaultValue @Valid Idempotency idempotency,
+    @DefaultValue @Valid Events events) {
 
   /**
    * Limits at the HTTP edge.
@@ -92,6 +94,18 @@ public record PlatformProperties(
         throw new IllegalArgumentException(
             "truststram.idempotency.lock-timeout must be shorter than its retention");
       }
+    }
+  }
+
+  /**
+   * Delivery of domain events to module listeners.
+   *
+   * @param redeliveryInterval how often failed deliveries are retried, and how old a failure must
+   *     be to be retried
+   */
+  public record Events(@DefaultValue("1m") @NotNull Duration redeliveryInterval) {
+    public Events {
+      requirePositive("truststram.events.redelivery-interval", redeliveryInterval);
     }
   }
 

@@ -8,12 +8,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /** Wires Idempotency-Key support and purges expired keys every ten minutes. */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 class IdempotencyConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);

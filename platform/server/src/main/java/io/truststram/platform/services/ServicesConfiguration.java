@@ -8,16 +8,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The platform's own beans: its configuration, the service selection and the clock.
  *
  * <p>Asynchronous execution is on so that {@code @ApplicationModuleListener}s run after the
- * publishing transaction commits, on their own (virtual) threads, with the event publication
- * registry retrying what fails.
+ * publishing transaction commits, on their own (virtual) threads; scheduling is on for the
+ * platform's periodic work (redelivery of failed events, purging expired idempotency keys).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAsync
+@EnableScheduling
 @EnableConfigurationProperties(PlatformProperties.class)
 class ServicesConfiguration {
 

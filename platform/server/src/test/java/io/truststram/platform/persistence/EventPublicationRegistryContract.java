@@ -66,6 +66,18 @@ abstract class EventPublicationRegistryContract {
     await().atMost(Duration.ofSeconds(20)).until(() -> publicationsMentioning(slug) == 0);
   }
 
+  @Test
+  void aFailedDeliveryIsRedeliveredWithoutHelp() {
+    listener.failing.set(true);
+    String slug = slug();
+    tenants.create(new NewTenant(slug, "Redelivered"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> listener.attempts.contains(slug));
+    listener.failing.set(false);
+    // The test profile redelivers every 500 ms; nothing here resubmits.
+    await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.contains(slug));
+    await().atMost(Duration.ofSeconds(20)).until(() -> publicationsMentioning(slug) == 0);
+  }
+
   private long publicationsMentioning(String slug) {
     return jdbc.sql("SELECT COUNT(*) FROM event_publication WHERE serialized_event LIKE :slug")
         .param("slug", "%" + slug + "%")
