@@ -57,7 +57,16 @@ class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
     assertThat(docs.json().path("info").path("title").asString()).isEqualTo("TrustStram API");
     assertThat(docs.json().path("paths").has("/api/v1/tenants")).isTrue();
     assertThat(docs.json().path("paths").has("/api/v1/tenants/{id}")).isTrue();
-    var ui = http.get("/swagger-ui.html");
-    assertThat(ui.status()).isIn(200, 302);
+    var create = docs.json().path("paths").path("/api/v1/tenants").path("post");
+    assertThat(create.path("parameters").toString()).contains("Idempotency-Key");
+    assertThat(create.path("responses").path("409").path("content").has("application/problem+json"))
+        .isTrue();
+    assertThat(docs.json().path("components").path("schemas").has("Problem")).isTrue();
+    var redirect = http.get("/swagger-ui.html");
+    assertThat(redirect.status()).isEqualTo(302);
+    String location = redirect.header("Location").orElseThrow();
+    var ui = http.get(java.net.URI.create(location).getRawPath());
+    assertThat(ui.status()).isEqualTo(200);
+    assertThat(ui.body()).contains("swagger-ui");
   }
 }

@@ -27,6 +27,11 @@ class WebConfiguration {
   }
 
   @Bean
+  ApiConventionsOpenApiCustomizer apiConventionsOpenApiCustomizer() {
+    return new ApiConventionsOpenApiCustomizer();
+  }
+
+  @Bean
   OpenAPI trustStramOpenApi(ObjectProvider<BuildProperties> build) {
     BuildProperties properties = build.getIfAvailable();
     return new OpenAPI()
