@@ -3,10 +3,13 @@ package io.truststram;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +63,18 @@ class ArchitectureTest {
                 .filter(c -> c.getSource().map(s -> isCore(Location.of(s.getUri()))).orElse(false))
                 .count())
         .isPositive();
+  }
+
+  @Test
+  void everyPackageDeclaresNullness() {
+    var packages = CLASSES.stream().map(JavaClass::getPackage).distinct().toList();
+    org.assertj.core.api.Assertions.assertThat(packages).isNotEmpty();
+    for (JavaPackage javaPackage : packages) {
+      org.assertj.core.api.Assertions.assertThat(
+              javaPackage.tryGetPackageInfo().map(info -> info.isAnnotatedWith(NullMarked.class)))
+          .as("package-info of %s is @NullMarked", javaPackage.getName())
+          .contains(true);
+    }
   }
 
   @Test

@@ -44,6 +44,9 @@ class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void infoNamesTheRoleAndBackends() {
+    var build = http.get("/actuator/info").json().path("build");
+    assertThat(build.path("artifact").asString()).isEqualTo("truststram-server");
+    assertThat(build.path("version").asString()).isNotBlank();
     var info = http.get("/actuator/info").json().path("truststram");
     assertThat(info.path("mode").asString()).isEqualTo("monolith");
     assertThat(info.path("database").asString()).isEqualTo("H2");
