@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The platform's configuration, under the {@code truststram} prefix. Every property is listed in
- * docs/configuration.md; the database settings ({@code truststram.db.*}, {@code
- * truststram.data-dir}) are placeholders of {@code spring.datasource.*} in application.yaml.
+ * docs/configuration.md. The database settings ({@code truststram.db.*}, {@code
+ * truststram.data-dir}) are not here: application.yaml feeds them into {@code spring.datasource.*}
+ * through property references.
  *
  * @param services the services this process runs: {@code all}, or a list of service names
  * @param http limits applied at the HTTP edge
