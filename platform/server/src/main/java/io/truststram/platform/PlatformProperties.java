@@ -91,6 +91,7 @@ public record PlatformProperties(
     public Idempotency {
       requirePositive("truststram.idempotency.retention", retention);
       requirePositive("truststram.idempotency.lock-timeout", lockTimeout);
+      requirePositive("truststram.idempotency.max-response-size", maxResponseSize);
       if (lockTimeout.compareTo(retention) >= 0) {
         throw new IllegalArgumentException(
             "truststram.idempotency.lock-timeout must be shorter than its retention");

@@ -5,6 +5,8 @@ CREATE TABLE platform_idempotency_key (
   idem_key         VARCHAR(255)             NOT NULL,
   fingerprint      VARCHAR(64)              NOT NULL,
   state            VARCHAR(16)              NOT NULL,
+  -- Random per claim: only the request holding the claim may complete or release it.
+  claim_token      VARCHAR(36)              NOT NULL,
   locked_until     TIMESTAMP WITH TIME ZONE NOT NULL,
   expires_at       TIMESTAMP WITH TIME ZONE NOT NULL,
   response_status  INT,

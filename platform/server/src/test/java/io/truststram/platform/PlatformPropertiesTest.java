@@ -59,6 +59,8 @@ class PlatformPropertiesTest {
         List.of(
             Map.<String, Object>of("TRUSTSTRAM_HTTP_MAX_REQUEST_BODY", "0B"),
             Map.<String, Object>of("TRUSTSTRAM_REDIS_TIMEOUT", "-1s"),
+            Map.<String, Object>of("TRUSTSTRAM_IDEMPOTENCY_MAX_RESPONSE_SIZE", "0B"),
+            Map.<String, Object>of("TRUSTSTRAM_EVENTS_REDELIVERY_INTERVAL", "0s"),
             Map.<String, Object>of(
                 "TRUSTSTRAM_IDEMPOTENCY_RETENTION",
                 "1m",

@@ -64,6 +64,13 @@ public final class ProblemTypes {
   public static final ProblemType IDEMPOTENCY_KEY_IN_USE =
       new ProblemType("idempotency-key-in-use", 409, "Idempotency key in use");
 
+  /**
+   * A request with this Idempotency-Key was processed, but its response was too large to keep for
+   * replay; the client should read the resource it created or changed instead.
+   */
+  public static final ProblemType IDEMPOTENCY_RESPONSE_NOT_KEPT =
+      new ProblemType("idempotency-response-not-kept", 409, "Idempotent response not kept");
+
   /** Something failed inside TrustStram; the detail says nothing more, the logs do. */
   public static final ProblemType INTERNAL_ERROR =
       new ProblemType("internal-error", 500, "Internal server error");
@@ -90,6 +97,7 @@ public final class ProblemTypes {
           TOO_MANY_REQUESTS,
           IDEMPOTENCY_KEY_REUSED,
           IDEMPOTENCY_KEY_IN_USE,
+          IDEMPOTENCY_RESPONSE_NOT_KEPT,
           INTERNAL_ERROR,
           SERVICE_UNAVAILABLE);
 

@@ -139,8 +139,10 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
     try {
       return command.apply(redis);
     } catch (RedisCommandExecutionException e) {
-      if (String.valueOf(e.getMessage()).contains("not an integer")) {
-        throw new IllegalStateException("cache key holds a value, not a counter", e);
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("not an integer") || message.startsWith("WRONGTYPE")) {
+        // The key holds something this operation cannot work on: a data conflict, not an outage.
+        throw new IllegalStateException("cache key holds a value of another kind", e);
       }
       throw new CacheUnavailableException("Redis refused the command", e);
     } catch (RedisException e) {
@@ -157,8 +159,7 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
     if (connection != null && connection.isOpen()) {
       return connection;
     }
-    long now = System.nanoTime();
-    if (now - retryNotBefore < 0) {
+    if (System.nanoTime() - retryNotBefore < 0) {
       throw new CacheUnavailableException(
           "Redis is unreachable (recent connection attempt failed)", null);
     }
@@ -166,7 +167,8 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
       connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
       return connection;
     } catch (RedisException e) {
-      retryNotBefore = now + timeout.toNanos();
+      // Measured from the failure: an unreachable host takes the whole timeout to fail.
+      retryNotBefore = System.nanoTime() + timeout.toNanos();
       throw new CacheUnavailableException("cannot connect to Redis", e);
     }
   }

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -45,7 +48,13 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  *
  * <p>The key store being unreachable answers 503 before anything runs. Once the operation ran, a
  * failure to record its response is logged and the response still goes out; the key then stays
- * claimed until its lock times out, so an immediate retry is refused (409) rather than run twice.
+ * claimed until its lock times out, so retries within that time are refused (409), and a retry
+ * after it runs the operation again. A response larger than {@code max-response-size} is not kept:
+ * its key replays a problem ({@code idempotency-response-not-kept}) saying the request was
+ * processed, so it is never run twice either. Each claim carries a token, so a slow request whose
+ * claim was taken over cannot complete or free the claim of the request that took it.
+ *
+ * <p>Asynchronous controller methods (Servlet async) are not supported yet: none exist.
  *
  * <p>This follows the IETF draft "The Idempotency-Key HTTP Header Field" and the practice of
  * payment APIs; a request whose process died mid-way can be re-run once its claim's lock times out.
@@ -126,8 +135,10 @@ final class IdempotencyFilter extends OncePerRequestFilter {
               clock.instant(),
               settings.lockTimeout(),
               settings.retention());
-    } catch (DataAccessException e) {
-      log.warn("Idempotency key store unavailable: {}", e.toString());
+    } catch (DataAccessResourceFailureException
+        | TransientDataAccessException
+        | RecoverableDataAccessException e) {
+      log.warn("Idempotency key store unavailable", e);
       response.setHeader(HttpHeaders.RETRY_AFTER, "5");
       ProblemResponses.write(
           response,
@@ -137,7 +148,8 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       return;
     }
     switch (claim) {
-      case Claim.Claimed claimed -> runAndRecord(request, response, chain, body, scope, key);
+      case Claim.Claimed claimed ->
+          runAndRecord(request, response, chain, body, scope, key, claimed.token());
       case Claim.Replay replay -> replay(response, replay.response());
       case Claim.Mismatch mismatch ->
           ProblemResponses.write(
@@ -162,28 +174,31 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       FilterChain chain,
       byte[] body,
       String scope,
-      String key)
+      String key,
+      String token)
       throws ServletException, IOException {
     var caching = new ContentCachingResponseWrapper(response);
     try {
       chain.doFilter(new ReplayableRequest(request, body), caching);
     } catch (IOException | ServletException | RuntimeException e) {
-      releaseQuietly(scope, key);
+      releaseQuietly(scope, key, token);
       throw e;
     }
     try {
       byte[] responseBody = caching.getContentAsByteArray();
-      if (caching.getStatus() >= 500) {
-        releaseQuietly(scope, key);
+      int status = caching.getStatus();
+      if (status >= 500) {
+        // Operations are transactional: a 5xx means nothing changed, so a retry may run again.
+        releaseQuietly(scope, key, token);
       } else if (responseBody.length > settings.maxResponseSize().toBytes()) {
         log.warn(
             "Response of {} bytes to {} is too large to keep for Idempotency-Key replay",
             responseBody.length,
             request.getRequestURI());
-        releaseQuietly(scope, key);
-      } else {
-        store.complete(
-            scope, key, new StoredResponse(caching.getStatus(), headersOf(caching), responseBody));
+        store.complete(scope, key, token, notKept(status, caching, request.getRequestURI()));
+      } else if (!store.complete(
+          scope, key, token, new StoredResponse(status, headersOf(caching), responseBody))) {
+        log.warn("Idempotency-Key claim was taken over before its request finished");
       }
     } catch (DataAccessException e) {
       // The operation ran; its response must still go out. The key stays claimed until its lock
@@ -194,9 +209,30 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     }
   }
 
-  private void releaseQuietly(String scope, String key) {
+  /** The replay for a response too large to keep: a problem saying the request was processed. */
+  private static StoredResponse notKept(int status, HttpServletResponse response, String path) {
+    var type = ProblemTypes.IDEMPOTENCY_RESPONSE_NOT_KEPT;
+    String json =
+        ProblemResponses.json(
+            type,
+            "The request with this "
+                + HEADER
+                + " was processed (status "
+                + status
+                + ") but its response was too large to keep; read the resource instead",
+            path);
+    List<StoredResponse.Header> headers = new ArrayList<>();
+    headers.add(new StoredResponse.Header(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
+    String location = response.getHeader(HttpHeaders.LOCATION);
+    if (location != null) {
+      headers.add(new StoredResponse.Header(HttpHeaders.LOCATION, location));
+    }
+    return new StoredResponse(type.status(), headers, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void releaseQuietly(String scope, String key, String token) {
     try {
-      store.release(scope, key);
+      store.release(scope, key, token);
     } catch (DataAccessException e) {
       log.warn("Could not release an Idempotency-Key; it frees itself when its lock times out", e);
     }

@@ -26,11 +26,19 @@ public interface IdempotencyStore {
       Duration lockTimeout,
       Duration retention);
 
-  /** Records the response of a claimed request, for replay until the key expires. */
-  void complete(String scope, String key, StoredResponse response);
+  /**
+   * Records the response of a claimed request, for replay until the key expires.
+   *
+   * @return false, and records nothing, when the claim is no longer this token's (it was taken over
+   *     after its lock timed out)
+   */
+  boolean complete(String scope, String key, String token, StoredResponse response);
 
-  /** Frees a claimed key without a response, so that a retry runs again. */
-  void release(String scope, String key);
+  /**
+   * Frees a claimed key without a response, so that a retry runs again. Does nothing when the claim
+   * is no longer this token's.
+   */
+  void release(String scope, String key, String token);
 
   /**
    * Deletes keys that expired before {@code now}.

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -33,8 +34,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       Duration retention) {
     // Two attempts: the second follows the removal of an expired record of the same key.
     for (int attempt = 0; attempt < 2; attempt++) {
-      if (insert(scope, key, fingerprint, now, lockTimeout, retention)) {
-        return new Claim.Claimed();
+      String token = UUID.randomUUID().toString();
+      if (insert(scope, key, token, fingerprint, now, lockTimeout, retention)) {
+        return new Claim.Claimed(token);
       }
       Optional<Row> existing = find(scope, key);
       if (existing.isEmpty()) {
@@ -62,40 +64,46 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
       int taken =
           jdbc.sql(
-                  "UPDATE platform_idempotency_key SET locked_until = :lockedUntil"
+                  "UPDATE platform_idempotency_key SET locked_until = :lockedUntil,"
+                      + " claim_token = :token"
                       + " WHERE scope = :scope AND idem_key = :key AND state = 'IN_PROGRESS'"
                       + " AND locked_until <= :now")
               .param("lockedUntil", utc(now.plus(lockTimeout)))
+              .param("token", token)
               .param("scope", scope)
               .param("key", key)
               .param("now", utc(now))
               .update();
-      return taken == 1 ? new Claim.Claimed() : new Claim.InProgress();
+      return taken == 1 ? new Claim.Claimed(token) : new Claim.InProgress();
     }
     return new Claim.InProgress();
   }
 
   @Override
-  public void complete(String scope, String key, StoredResponse response) {
-    jdbc.sql(
-            "UPDATE platform_idempotency_key SET state = 'COMPLETED', response_status = :status,"
-                + " response_headers = :headers, response_body = :body"
-                + " WHERE scope = :scope AND idem_key = :key")
-        .param("status", response.status())
-        .param("headers", response.encodedHeaders())
-        .param("body", response.body())
-        .param("scope", scope)
-        .param("key", key)
-        .update();
+  public boolean complete(String scope, String key, String token, StoredResponse response) {
+    return jdbc.sql(
+                "UPDATE platform_idempotency_key SET state = 'COMPLETED', response_status = :status,"
+                    + " response_headers = :headers, response_body = :body"
+                    + " WHERE scope = :scope AND idem_key = :key AND claim_token = :token"
+                    + " AND state = 'IN_PROGRESS'")
+            .param("status", response.status())
+            .param("headers", response.encodedHeaders())
+            .param("body", response.body())
+            .param("scope", scope)
+            .param("key", key)
+            .param("token", token)
+            .update()
+        == 1;
   }
 
   @Override
-  public void release(String scope, String key) {
+  public void release(String scope, String key, String token) {
     jdbc.sql(
-            "DELETE FROM platform_idempotency_key"
-                + " WHERE scope = :scope AND idem_key = :key AND state = 'IN_PROGRESS'")
+            "DELETE FROM platform_idempotency_key WHERE scope = :scope AND idem_key = :key"
+                + " AND claim_token = :token AND state = 'IN_PROGRESS'")
         .param("scope", scope)
         .param("key", key)
+        .param("token", token)
         .update();
   }
 
@@ -109,6 +117,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private boolean insert(
       String scope,
       String key,
+      String token,
       String fingerprint,
       Instant now,
       Duration lockTimeout,
@@ -116,10 +125,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     try {
       jdbc.sql(
               "INSERT INTO platform_idempotency_key"
-                  + " (scope, idem_key, fingerprint, state, locked_until, expires_at)"
-                  + " VALUES (:scope, :key, :fingerprint, :state, :lockedUntil, :expiresAt)")
+                  + " (scope, idem_key, claim_token, fingerprint, state, locked_until, expires_at)"
+                  + " VALUES (:scope, :key, :token, :fingerprint, :state, :lockedUntil, :expiresAt)")
           .param("scope", scope)
           .param("key", key)
+          .param("token", token)
           .param("fingerprint", fingerprint)
           .param("state", IN_PROGRESS)
           .param("lockedUntil", utc(now.plus(lockTimeout)))

@@ -3,6 +3,7 @@ package io.truststram.platform.web;
 import io.truststram.common.problem.ProblemType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -22,14 +23,19 @@ public final class ProblemResponses {
   public static void write(
       HttpServletResponse response, ProblemType type, String detail, String path)
       throws IOException {
+    response.setStatus(type.status());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json(type, detail, path).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The problem document of {@code type} with {@code detail} for {@code path}, as JSON text. */
+  public static String json(ProblemType type, String detail, String path) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", type.uri().toString());
     problem.put("title", type.title());
     problem.put("status", type.status());
     problem.put("detail", detail);
     problem.put("instance", path);
-    response.setStatus(type.status());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+    return JSON.writeValueAsString(problem);
   }
 }

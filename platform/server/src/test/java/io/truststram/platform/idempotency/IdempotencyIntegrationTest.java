@@ -15,9 +15,11 @@ class IdempotencyIntegrationTest extends ServerIntegrationTest {
   @Test
   void aRetriedCreationReturnsTheFirstResponseAndCreatesOnce() {
     String key = UUID.randomUUID().toString();
-    String body = tenant(slug());
+    String slug = slug();
+    String body = tenant(slug);
     Response first = post(key, body);
     Response retry = post(key, body);
+    Response third = post(key, body);
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(retry.status()).isEqualTo(201);
@@ -25,8 +27,11 @@ class IdempotencyIntegrationTest extends ServerIntegrationTest {
     assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
     assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
     assertThat(first.header("Idempotent-Replayed")).isEmpty();
+    assertThat(third.body()).isEqualTo(first.body());
     assertThat(http.get("/api/v1/tenants/" + first.json().path("id").asString()).status())
         .isEqualTo(200);
+    String all = http.get("/api/v1/tenants?limit=500").body();
+    assertThat(all.split("\"slug\":\"" + slug + "\"", -1)).hasSize(2);
   }
 
   @Test

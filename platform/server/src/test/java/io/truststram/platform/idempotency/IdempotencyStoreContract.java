@@ -46,6 +46,12 @@ abstract class IdempotencyStoreContract {
     database.close();
   }
 
+  private String claimed(String scope, String key, String fingerprint, Instant now) {
+    Claim claim = store.claim(scope, key, fingerprint, now, LOCK, KEEP);
+    assertThat(claim).isInstanceOf(Claim.Claimed.class);
+    return ((Claim.Claimed) claim).token();
+  }
+
   @Test
   void aNewKeyIsClaimedAndThenInProgress() {
     assertThat(store.claim("s", "k", "f1", T0, LOCK, KEEP)).isInstanceOf(Claim.Claimed.class);
@@ -55,7 +61,7 @@ abstract class IdempotencyStoreContract {
 
   @Test
   void aCompletedKeyReplaysItsResponseExactly() {
-    store.claim("s", "k", "f1", T0, LOCK, KEEP);
+    String token = claimed("s", "k", "f1", T0);
     byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
     var headers =
         List.of(
@@ -63,7 +69,7 @@ abstract class IdempotencyStoreContract {
             new StoredResponse.Header("Location", "/api/v1/things/1"),
             new StoredResponse.Header("Allow", "GET"),
             new StoredResponse.Header("Allow", "POST"));
-    store.complete("s", "k", new StoredResponse(201, headers, body));
+    store.complete("s", "k", token, new StoredResponse(201, headers, body));
     Claim again = store.claim("s", "k", "f1", T0.plusSeconds(5), LOCK, KEEP);
     assertThat(again).isInstanceOf(Claim.Replay.class);
     StoredResponse replayed = ((Claim.Replay) again).response();
@@ -74,8 +80,8 @@ abstract class IdempotencyStoreContract {
 
   @Test
   void anEmptyBodyAndMissingHeadersReplayAsSuch() {
-    store.claim("s", "k", "f1", T0, LOCK, KEEP);
-    store.complete("s", "k", new StoredResponse(204, List.of(), new byte[0]));
+    String token = claimed("s", "k", "f1", T0);
+    store.complete("s", "k", token, new StoredResponse(204, List.of(), new byte[0]));
     StoredResponse replayed =
         ((Claim.Replay) store.claim("s", "k", "f1", T0, LOCK, KEEP)).response();
     assertThat(replayed.status()).isEqualTo(204);
@@ -97,16 +103,16 @@ abstract class IdempotencyStoreContract {
 
   @Test
   void aReleasedKeyCanBeClaimedAgain() {
-    store.claim("s", "k", "f1", T0, LOCK, KEEP);
-    store.release("s", "k");
+    String token = claimed("s", "k", "f1", T0);
+    store.release("s", "k", token);
     assertThat(store.claim("s", "k", "f2", T0, LOCK, KEEP)).isInstanceOf(Claim.Claimed.class);
   }
 
   @Test
   void releaseDoesNotForgetACompletedResponse() {
-    store.claim("s", "k", "f1", T0, LOCK, KEEP);
-    store.complete("s", "k", new StoredResponse(200, List.of(), new byte[] {1}));
-    store.release("s", "k");
+    String token = claimed("s", "k", "f1", T0);
+    store.complete("s", "k", token, new StoredResponse(200, List.of(), new byte[] {1}));
+    store.release("s", "k", token);
     assertThat(store.claim("s", "k", "f1", T0, LOCK, KEEP)).isInstanceOf(Claim.Replay.class);
   }
 
@@ -122,9 +128,29 @@ abstract class IdempotencyStoreContract {
   }
 
   @Test
+  void aClaimTakenOverCannotBeCompletedOrFreedByItsFormerHolder() {
+    String slow = claimed("s", "k", "f1", T0);
+    String takeover = claimed("s", "k", "f1", T0.plus(LOCK));
+    assertThat(takeover).isNotEqualTo(slow);
+
+    store.release("s", "k", slow);
+    assertThat(store.complete("s", "k", slow, new StoredResponse(201, List.of(), new byte[] {1})))
+        .isFalse();
+    assertThat(store.claim("s", "k", "f1", T0.plus(LOCK).plusSeconds(1), LOCK, KEEP))
+        .isInstanceOf(Claim.InProgress.class);
+
+    assertThat(
+            store.complete("s", "k", takeover, new StoredResponse(200, List.of(), new byte[] {2})))
+        .isTrue();
+    var replay =
+        (Claim.Replay) store.claim("s", "k", "f1", T0.plus(LOCK).plusSeconds(2), LOCK, KEEP);
+    assertThat(replay.response().body()).containsExactly(2);
+  }
+
+  @Test
   void anExpiredKeyIsFreeAgainEvenForAnotherRequest() {
-    store.claim("s", "k", "f1", T0, LOCK, KEEP);
-    store.complete("s", "k", new StoredResponse(201, List.of(), new byte[0]));
+    String token = claimed("s", "k", "f1", T0);
+    store.complete("s", "k", token, new StoredResponse(201, List.of(), new byte[0]));
     assertThat(store.claim("s", "k", "f2", T0.plus(KEEP), LOCK, KEEP))
         .isInstanceOf(Claim.Claimed.class);
   }
