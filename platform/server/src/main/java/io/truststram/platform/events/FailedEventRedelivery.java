@@ -1,6 +1,6 @@
 package io.truststram.platform.events;
 
-import io.truststram.platform.PlatformProperties;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.FailedEventPublications;
@@ -13,9 +13,14 @@ import org.springframework.stereotype.Component;
  *
  * <p>Module listeners run after the publishing transaction commits; the publication registry
  * records each delivery in that transaction and marks it failed when the listener throws. Spring
- * Modulith's staleness monitor also marks failed a delivery that a dead process left half done.
- * This component resubmits failed deliveries older than one interval, in batches, so delivery is at
- * least once: listeners must tolerate seeing an event twice.
+ * Modulith's staleness monitor also marks failed a delivery left in progress longer than its
+ * staleness limit (its process died, or its listener is alive but slow). This component resubmits
+ * all failed deliveries every {@code truststram.events.redelivery-interval}, in batches, so
+ * delivery is at least once: listeners must tolerate seeing an event twice.
+ *
+ * <p>No minimum age is asked for: Modulith 2.0.3's query for failed publications does not apply it
+ * (spring-projects/spring-modulith#1943), and it would count from publication rather than from the
+ * failure. The interval alone spaces the retries.
  */
 @Component
 class FailedEventRedelivery {
@@ -24,11 +29,9 @@ class FailedEventRedelivery {
   private static final int BATCH = 100;
 
   private final FailedEventPublications failed;
-  private final PlatformProperties properties;
 
-  FailedEventRedelivery(FailedEventPublications failed, PlatformProperties properties) {
+  FailedEventRedelivery(FailedEventPublications failed) {
     this.failed = failed;
-    this.properties = properties;
   }
 
   @Scheduled(
@@ -37,12 +40,10 @@ class FailedEventRedelivery {
   void redeliver() {
     try {
       failed.resubmit(
-          ResubmissionOptions.defaults()
-              .withMinAge(properties.events().redeliveryInterval())
-              .withBatchSize(BATCH));
+          ResubmissionOptions.defaults().withMinAge(Duration.ZERO).withBatchSize(BATCH));
     } catch (RuntimeException e) {
       // The next run tries again; a database outage must not kill the scheduler thread.
-      log.warn("Could not redeliver failed event publications: {}", e.toString());
+      log.warn("Could not redeliver failed event publications", e);
     }
   }
 }

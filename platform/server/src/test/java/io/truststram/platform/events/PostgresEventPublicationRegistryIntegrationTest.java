@@ -1,4 +1,4 @@
-package io.truststram.platform.persistence;
+package io.truststram.platform.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

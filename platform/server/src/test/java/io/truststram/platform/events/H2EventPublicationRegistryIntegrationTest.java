@@ -1,4 +1,4 @@
-package io.truststram.platform.persistence;
+package io.truststram.platform.events;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
