@@ -62,7 +62,15 @@ class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
     assertThat(docs.json().path("paths").has("/api/v1/tenants/{id}")).isTrue();
     var create = docs.json().path("paths").path("/api/v1/tenants").path("post");
     assertThat(create.path("parameters").toString()).contains("Idempotency-Key");
-    assertThat(create.path("responses").path("409").path("content").has("application/problem+json"))
+    for (String status : new String[] {"400", "409", "413", "415", "422", "500", "503"}) {
+      assertThat(
+              create.path("responses").path(status).path("content").has("application/problem+json"))
+          .as("POST /api/v1/tenants %s is a problem", status)
+          .isTrue();
+    }
+    var get = docs.json().path("paths").path("/api/v1/tenants").path("get");
+    assertThat(get.path("parameters").toString()).doesNotContain("Idempotency-Key");
+    assertThat(get.path("responses").path("500").path("content").has("application/problem+json"))
         .isTrue();
     assertThat(docs.json().path("components").path("schemas").has("Problem")).isTrue();
     var redirect = http.get("/swagger-ui.html");

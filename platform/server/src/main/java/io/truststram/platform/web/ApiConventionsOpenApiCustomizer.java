@@ -76,24 +76,23 @@ final class ApiConventionsOpenApiCustomizer implements OpenApiCustomizer {
     }
     problems.forEach(
         (status, description) -> {
-          if (!operation.getResponses().containsKey(status)) {
-            operation
-                .getResponses()
-                .addApiResponse(
-                    status,
-                    new ApiResponse()
-                        .description(description)
-                        .content(
-                            new Content()
-                                .addMediaType(
-                                    org.springframework.http.MediaType
-                                        .APPLICATION_PROBLEM_JSON_VALUE,
-                                    new MediaType()
-                                        .schema(
-                                            new Schema<>()
-                                                .$ref("#/components/schemas/" + PROBLEM_SCHEMA)))));
-          }
+          // Replace what springdoc inferred (from exception handlers, as */*): errors are problems.
+          ApiResponse existing = operation.getResponses().get(status);
+          operation
+              .getResponses()
+              .addApiResponse(
+                  status,
+                  new ApiResponse()
+                      .description(existing == null ? description : existing.getDescription())
+                      .content(problemContent()));
         });
+  }
+
+  private static Content problemContent() {
+    return new Content()
+        .addMediaType(
+            org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+            new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM_SCHEMA)));
   }
 
   private static HeaderParameter idempotencyKey() {
