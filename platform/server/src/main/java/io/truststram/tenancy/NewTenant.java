@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record NewTenant(String slug, String name) {
 
   /** The form of a slug, as a regular expression: a DNS label of at least three characters. */
-  public static final String SLUG_REGEX = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]";
+  public static final String SLUG_REGEX = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$";
 
   /** What a slug must look like, in words, for error messages. */
   public static final String SLUG_RULE = "must be 3-63 lower-case letters, digits or inner hyphens";
@@ -25,10 +25,13 @@ public record NewTenant(String slug, String name) {
   public static final int MAX_NAME_LENGTH = 200;
 
   /**
-   * What a name may contain, as a regular expression: no control characters (NUL, line breaks and
-   * the like, which PostgreSQL or a log line would choke on), and at least one visible character.
+   * What a name may contain, as a regular expression: no control characters (the Unicode Cc
+   * category: NUL, line breaks and the like, which PostgreSQL or a log line would choke on), and a
+   * character that is not a space. Written in the subset that Java and ECMA-262 regular expressions
+   * share, so the OpenAPI schema publishes a pattern clients can use as-is. Names that are blank
+   * only in Unicode terms (ideographic spaces) and lone surrogates are refused by the constructor.
    */
-  public static final String NAME_REGEX = "(?sU)[^\\p{Cc}]*[^\\p{Cc}\\s][^\\p{Cc}]*";
+  public static final String NAME_REGEX = "^(?=.*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
   /** What a name must look like, in words, for error messages. */
   public static final String NAME_RULE =
@@ -42,6 +45,7 @@ public record NewTenant(String slug, String name) {
     }
     if (name == null
         || name.length() > MAX_NAME_LENGTH
+        || name.isBlank()
         || !NAME.matcher(name).matches()
         || hasLoneSurrogate(name)) {
       throw invalid("name", NAME_RULE);

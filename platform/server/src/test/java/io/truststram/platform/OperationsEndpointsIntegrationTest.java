@@ -73,6 +73,16 @@ class OperationsEndpointsIntegrationTest extends ServerIntegrationTest {
     assertThat(get.path("responses").path("500").path("content").has("application/problem+json"))
         .isTrue();
     assertThat(docs.json().path("components").path("schemas").has("Problem")).isTrue();
+    // Patterns must be ECMA-262 (JSON Schema) patterns: no Java-only inline flags or \p classes.
+    var request = docs.json().path("components").path("schemas").path("CreateTenantRequest");
+    for (String field : new String[] {"slug", "name"}) {
+      String pattern = request.path("properties").path(field).path("pattern").asString();
+      assertThat(pattern)
+          .as(field)
+          .startsWith("^")
+          .endsWith("$")
+          .doesNotContain("(?s", "(?U", "\\p{");
+    }
     var redirect = http.get("/swagger-ui.html");
     assertThat(redirect.status()).isEqualTo(302);
     String location = redirect.header("Location").orElseThrow();
