@@ -47,7 +47,8 @@ public final class Cursors {
     return text.substring(VERSION.length());
   }
 
-  private static ProblemException invalid() {
+  /** The error for a cursor that is not one of ours, or no longer points anywhere valid. */
+  public static ProblemException invalid() {
     return new ProblemException(
         ProblemTypes.INVALID_PARAMETER,
         "cursor is not valid: pass back the nextCursor of a previous page unchanged");

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,19 +79,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> handleUnexpected(Exception e, HttpServletRequest request) {
-    String errorId = UUID.randomUUID().toString();
+    ProblemDetail problem =
+        Problems.of(
+            ProblemTypes.INTERNAL_ERROR,
+            "An unexpected error occurred. Report the errorId to your operator.",
+            request.getRequestURI());
+    String errorId = Problems.assignErrorId(problem);
     log.error(
         "Unexpected error {} while serving {} {}",
         errorId,
         request.getMethod(),
         request.getRequestURI(),
         e);
-    ProblemDetail problem =
-        Problems.of(
-            ProblemTypes.INTERNAL_ERROR,
-            "An unexpected error occurred. Report the errorId to your operator.",
-            request.getRequestURI());
-    problem.setProperty("errorId", errorId);
     return ResponseEntity.internalServerError().body(problem);
   }
 
@@ -107,10 +105,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             .sorted(Comparator.comparing(FieldError::getField))
             .map(e -> fieldError(e.getField(), e.getDefaultMessage()))
             .toList();
-    ProblemDetail problem =
-        Problems.of(ProblemTypes.VALIDATION_FAILED, summary(errors), path(request));
-    problem.setProperty("errors", errors);
-    return handleExceptionInternal(ex, problem, headers, status, request);
+    return handleExceptionInternal(
+        ex, withErrors(ProblemTypes.VALIDATION_FAILED, errors, request), headers, status, request);
   }
 
   @Override
@@ -130,10 +126,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                     result.getMethodParameter().getParameterName(),
                                     error.getDefaultMessage())))
             .toList();
-    ProblemDetail problem =
-        Problems.of(ProblemTypes.INVALID_PARAMETER, summary(errors), path(request));
-    problem.setProperty("errors", errors);
-    return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    return handleExceptionInternal(
+        ex,
+        withErrors(ProblemTypes.INVALID_PARAMETER, errors, request),
+        headers,
+        HttpStatus.BAD_REQUEST,
+        request);
   }
 
   @Override
@@ -184,8 +182,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       Problems.stamp(problem, type, path(request));
     }
     if (statusCode.is5xxServerError()) {
-      String errorId = UUID.randomUUID().toString();
-      problem.setProperty("errorId", errorId);
+      String errorId = Problems.assignErrorId(problem);
       log.error("Server error {} while serving {}", errorId, path(request), ex);
     }
     return new ResponseEntity<>(problem, headers, statusCode);
@@ -247,6 +244,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     error.put("field", field);
     error.put("message", message == null ? "is invalid" : message);
     return error;
+  }
+
+  /** A problem listing field errors, its detail summarising the first. */
+  private static ProblemDetail withErrors(
+      ProblemType type, List<Map<String, Object>> errors, WebRequest request) {
+    ProblemDetail problem = Problems.of(type, summary(errors), path(request));
+    problem.setProperty("errors", errors);
+    return problem;
   }
 
   private static String summary(List<Map<String, Object>> errors) {

@@ -3,7 +3,6 @@ package io.truststram.platform.web;
 import io.truststram.common.problem.ProblemTypes;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -45,8 +44,7 @@ class ProblemErrorController implements ErrorController {
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     ProblemDetail problem = Problems.of(type, detail, uri instanceof String path ? path : null);
     if (status >= 500) {
-      String errorId = UUID.randomUUID().toString();
-      problem.setProperty("errorId", errorId);
+      String errorId = Problems.assignErrorId(problem);
       log.error(
           "Error {} ({}) outside a controller while serving {}",
           errorId,

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,14 +29,21 @@ public final class ProblemResponses {
     response.getOutputStream().write(json(type, detail, path).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The problem document of {@code type} with {@code detail} for {@code path}, as JSON text. */
+  /**
+   * The problem document of {@code type} with {@code detail} for {@code path}, as JSON text, with
+   * the same members the MVC error handling renders (built by the same {@link Problems#of}).
+   */
   public static String json(ProblemType type, String detail, String path) {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", type.uri().toString());
-    problem.put("title", type.title());
-    problem.put("status", type.status());
-    problem.put("detail", detail);
-    problem.put("instance", path);
-    return JSON.writeValueAsString(problem);
+    ProblemDetail problem = Problems.of(type, detail, path);
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("type", String.valueOf(problem.getType()));
+    members.put("title", problem.getTitle());
+    members.put("status", problem.getStatus());
+    members.put("detail", problem.getDetail());
+    members.put("instance", String.valueOf(problem.getInstance()));
+    if (problem.getProperties() != null) {
+      members.putAll(problem.getProperties());
+    }
+    return JSON.writeValueAsString(members);
   }
 }

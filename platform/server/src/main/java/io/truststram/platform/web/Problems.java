@@ -3,6 +3,7 @@ package io.truststram.platform.web;
 import io.truststram.common.problem.ProblemType;
 import java.net.URI;
 import java.util.Map;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -31,5 +32,15 @@ final class Problems {
   static ProblemDetail withProperties(ProblemDetail problem, Map<String, Object> properties) {
     properties.forEach(problem::setProperty);
     return problem;
+  }
+
+  /**
+   * Gives a server-error problem a fresh {@code errorId} and returns it; the caller logs the error
+   * with the same id, so that an operator can find the stack trace a client reports.
+   */
+  static String assignErrorId(ProblemDetail problem) {
+    String errorId = UUID.randomUUID().toString();
+    problem.setProperty("errorId", errorId);
+    return errorId;
   }
 }

@@ -1,5 +1,6 @@
 package io.truststram.tenancy.internal;
 
+import io.truststram.common.page.Cursors;
 import io.truststram.common.page.Page;
 import io.truststram.common.page.PageRequest;
 import io.truststram.common.problem.ProblemException;
@@ -71,9 +72,7 @@ class TenantService implements Tenants {
     try {
       return TenantId.parse(position);
     } catch (IllegalArgumentException e) {
-      throw new ProblemException(
-          io.truststram.common.problem.ProblemTypes.INVALID_PARAMETER,
-          "cursor is not valid: pass back the nextCursor of a previous page unchanged");
+      throw Cursors.invalid();
     }
   }
 }
