@@ -3,9 +3,9 @@ package io.truststram.platform.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.truststram.tenancy.NewTenant;
-import io.truststram.tenancy.TenantCreated;
-import io.truststram.tenancy.Tenants;
+import io.truststram.identity.NewTenant;
+import io.truststram.identity.TenantCreated;
+import io.truststram.identity.Tenants;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.truststram.TrustStram;
+import io.truststram.identity.Tenants;
 import io.truststram.platform.testing.HttpTestClient;
-import io.truststram.tenancy.Tenants;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * One binary, any role: a process started with some services has their beans, endpoints and tables
- * and none of the others'. Uses the test-only {@code probe} service beside {@code tenancy}.
+ * and none of the others'. Uses the test-only {@code probe} service beside {@code identity}.
  */
 class ServiceSelectionIntegrationTest {
 
@@ -28,7 +28,7 @@ class ServiceSelectionIntegrationTest {
       assertThat(http.get("/api/v1/probe").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/tenants").status()).isEqualTo(404);
       assertThat(context.getBeanProvider(Tenants.class).getIfAvailable()).isNull();
-      assertThat(tables(context)).contains("event_publication").doesNotContain("tenancy_tenant");
+      assertThat(tables(context)).contains("event_publication").doesNotContain("identity_tenant");
       assertThat(http.get("/actuator/info").json().path("truststram").path("services").toString())
           .isEqualTo("[\"probe\"]");
       assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
@@ -37,11 +37,11 @@ class ServiceSelectionIntegrationTest {
 
   @Test
   void aTenancyRoleHasTenantsButNotTheProbe() {
-    try (var context = start("tenancy")) {
+    try (var context = start("identity")) {
       var http = HttpTestClient.onPort(port(context));
       assertThat(http.get("/api/v1/tenants").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/probe").status()).isEqualTo(404);
-      assertThat(tables(context)).contains("tenancy_tenant");
+      assertThat(tables(context)).contains("identity_tenant");
       assertThat(http.get("/actuator/info").json().path("truststram").path("mode").asString())
           .isEqualTo("services");
     }
@@ -49,12 +49,12 @@ class ServiceSelectionIntegrationTest {
 
   @Test
   void anUnknownServiceStopsStartUpWithAMessageNamingTheAvailableOnes() {
-    assertThatThrownBy(() -> start("tenancy,gatway").close())
+    assertThatThrownBy(() -> start("identity,gatway").close())
         .hasRootCauseInstanceOf(InvalidServiceSelectionException.class)
         .rootCause()
         .hasMessageContaining("[gatway]")
         .hasMessageContaining("probe")
-        .hasMessageContaining("tenancy");
+        .hasMessageContaining("identity");
   }
 
   @Test

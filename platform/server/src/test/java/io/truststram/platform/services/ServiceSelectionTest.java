@@ -9,19 +9,20 @@ import org.junit.jupiter.api.Test;
 
 class ServiceSelectionTest {
 
-  private static final Set<String> PRESENT = Set.of("tenancy", "federation", "gateway");
+  private static final Set<String> PRESENT = Set.of("identity", "federation", "gateway");
 
   @Test
   void allSelectsEveryServicePresent() {
     ServiceSelection selection = ServiceSelection.resolve(List.of("all"), PRESENT);
-    assertThat(selection.selected()).containsExactly("federation", "gateway", "tenancy");
+    assertThat(selection.selected()).containsExactly("federation", "gateway", "identity");
     assertThat(selection.isMonolith()).isTrue();
   }
 
   @Test
   void aListSelectsThoseServicesIgnoringCaseAndSpaces() {
-    ServiceSelection selection = ServiceSelection.resolve(List.of(" Gateway", "tenancy "), PRESENT);
-    assertThat(selection.selected()).containsExactly("gateway", "tenancy");
+    ServiceSelection selection =
+        ServiceSelection.resolve(List.of(" Gateway", "identity "), PRESENT);
+    assertThat(selection.selected()).containsExactly("gateway", "identity");
     assertThat(selection.isMonolith()).isFalse();
   }
 
@@ -29,7 +30,7 @@ class ServiceSelectionTest {
   void excludesOnlyClassesOfServicesPresentButNotSelected() {
     ServiceSelection selection = ServiceSelection.resolve(List.of("gateway"), PRESENT);
     assertThat(selection.excludes("io.truststram.federation.internal.Coordinator")).isTrue();
-    assertThat(selection.excludes("io.truststram.tenancy.Tenants")).isTrue();
+    assertThat(selection.excludes("io.truststram.identity.Tenants")).isTrue();
     assertThat(selection.excludes("io.truststram.gateway.Routes")).isFalse();
     assertThat(selection.excludes("io.truststram.platform.web.Problems")).isFalse();
     assertThat(selection.excludes("io.truststram.common.tenant.TenantId")).isFalse();
@@ -40,8 +41,8 @@ class ServiceSelectionTest {
   @Test
   void infrastructureIsNeverAService() {
     ServiceSelection selection =
-        ServiceSelection.resolve(List.of("all"), Set.of("tenancy", "platform", "common"));
-    assertThat(selection.available()).containsExactly("tenancy");
+        ServiceSelection.resolve(List.of("all"), Set.of("identity", "platform", "common"));
+    assertThat(selection.available()).containsExactly("identity");
   }
 
   @Test
@@ -49,7 +50,7 @@ class ServiceSelectionTest {
     assertThatThrownBy(() -> ServiceSelection.resolve(List.of("gateway", "gatway"), PRESENT))
         .isInstanceOf(InvalidServiceSelectionException.class)
         .hasMessageContaining("[gatway]")
-        .hasMessageContaining("[federation, gateway, tenancy]");
+        .hasMessageContaining("[federation, gateway, identity]");
   }
 
   @Test
