@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.truststram.platform.testing.BrowserLogin;
 import io.truststram.platform.testing.HttpTestClient;
 import io.truststram.platform.testing.PostgresSchema;
 import io.truststram.platform.testing.TestBackends;
@@ -142,14 +143,39 @@ class TrustStramE2ETest {
 
   /** One server process with its own port and log file. */
   private static final class Server implements AutoCloseable {
+    /** The bootstrap admin's one-time password, set through the environment. */
+    static final String ONE_TIME_PASSWORD = "e2e-one-time-Pa55word";
+
+    /** The password the first sign-in changes it to. */
+    static final String ADMIN_PASSWORD = "e2e chosen passphrase 42";
+
     private final Process process;
     private final Path logFile;
-    private final HttpTestClient http;
+    private final int port;
+    private HttpTestClient http;
 
     private Server(Process process, Path logFile, int port) {
       this.process = process;
       this.logFile = logFile;
+      this.port = port;
       this.http = HttpTestClient.onPort(port);
+    }
+
+    /**
+     * Signs the bootstrap admin in through the browser flow (changing the one-time password on the
+     * first start of a data directory) and sends its access token from then on.
+     */
+    void signInAsAdmin() {
+      String redirect = "http://127.0.0.1/callback";
+      var first =
+          new BrowserLogin("http://localhost:" + port)
+              .signIn("truststram-cli", redirect, "admin", ONE_TIME_PASSWORD, ADMIN_PASSWORD, null);
+      var outcome =
+          first.tokens() != null
+              ? first
+              : new BrowserLogin("http://localhost:" + port)
+                  .signIn("truststram-cli", redirect, "admin", ADMIN_PASSWORD, null, null);
+      http = HttpTestClient.onPort(port).withToken(outcome.accessToken());
     }
 
     static Server start(Path work, String name, Map<String, String> env) throws IOException {
@@ -168,9 +194,11 @@ class TrustStramE2ETest {
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile());
       builder.environment().keySet().removeIf(key -> key.startsWith("TRUSTSTRAM_"));
+      builder.environment().put("TRUSTSTRAM_IDENTITY_BOOTSTRAPADMIN_PASSWORD", ONE_TIME_PASSWORD);
       builder.environment().putAll(env);
       Server server = new Server(builder.start(), logFile, port);
       server.awaitReady();
+      server.signInAsAdmin();
       return server;
     }
 

@@ -22,6 +22,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -50,6 +54,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+  private static final Logger REJECTS = LoggerFactory.getLogger("io.truststram.security.reject");
 
   @ExceptionHandler(ProblemException.class)
   ResponseEntity<ProblemDetail> handleProblem(ProblemException e, HttpServletRequest request) {
@@ -75,6 +80,29 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "5")
         .body(problem);
+  }
+
+  /**
+   * A method-security check ({@code @PreAuthorize}) that failed inside a controller: 403, or 401
+   * when nobody is authenticated. Spring Security's filter never sees these, since the handler
+   * chain resolves them first.
+   */
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> handleDenied(AccessDeniedException e, HttpServletRequest request) {
+    Authentication who = SecurityContextHolder.getContext().getAuthentication();
+    boolean anonymous = who == null || who instanceof AnonymousAuthenticationToken;
+    ProblemType type = anonymous ? ProblemTypes.UNAUTHORIZED : ProblemTypes.FORBIDDEN;
+    String detail =
+        anonymous
+            ? "This endpoint requires an access token: send Authorization: Bearer <token>."
+            : "The access token does not grant the permission this request needs.";
+    REJECTS.info(
+        "denied {} {} to {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        anonymous ? "anonymous" : who.getName());
+    return ResponseEntity.status(type.status())
+        .body(Problems.of(type, detail, request.getRequestURI()));
   }
 
   @ExceptionHandler(Exception.class)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.truststram.TrustStram;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.testing.HttpTestClient;
+import io.truststram.platform.testing.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -22,13 +23,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class ServiceSelectionIntegrationTest {
 
   @Test
-  void aRoleWithoutTenancyHasNoTenantEndpointsBeansOrTables() {
-    try (var context = start("probe")) {
-      var http = HttpTestClient.onPort(port(context));
-      assertThat(http.get("/api/v1/probe").status()).isEqualTo(200);
-      assertThat(http.get("/api/v1/tenants").status()).isEqualTo(404);
-      assertThat(context.getBeanProvider(Tenants.class).getIfAvailable()).isNull();
-      assertThat(tables(context)).contains("event_publication").doesNotContain("identity_tenant");
+  void aRoleWithoutIdentityTrustsTokensOfARemoteIdentityServiceAndHasNoTenantEndpoints()
+      throws Exception {
+    int identityPort = freePort();
+    String issuer = "--truststram.security.issuer=http://localhost:" + identityPort;
+    try (var identity = start("identity", "--server.port=" + identityPort, issuer);
+        var probe = start("probe", "--server.port=0", issuer)) {
+      var http = HttpTestClient.onPort(port(probe));
+      assertThat(http.get("/api/v1/probe").status()).isEqualTo(401);
+      var authorised = http.withToken(TestTokens.platformAdmin(identity, identityPort));
+      assertThat(authorised.get("/api/v1/probe").status()).isEqualTo(200);
+      assertThat(authorised.get("/api/v1/tenants").status()).isEqualTo(404);
+      assertThat(http.get("/.well-known/openid-configuration").status()).isEqualTo(401);
+      assertThat(probe.getBeanProvider(Tenants.class).getIfAvailable()).isNull();
+      assertThat(tables(probe)).contains("event_publication").doesNotContain("identity_tenant");
       assertThat(http.get("/actuator/info").json().path("truststram").path("services").toString())
           .isEqualTo("[\"probe\"]");
       assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
@@ -36,9 +44,10 @@ class ServiceSelectionIntegrationTest {
   }
 
   @Test
-  void aTenancyRoleHasTenantsButNotTheProbe() {
-    try (var context = start("identity")) {
-      var http = HttpTestClient.onPort(port(context));
+  void anIdentityRoleHasTenantsButNotTheProbe() {
+    try (var context = start("identity", "--server.port=0")) {
+      int port = port(context);
+      var http = HttpTestClient.onPort(port).withToken(TestTokens.platformAdmin(context, port));
       assertThat(http.get("/api/v1/tenants").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/probe").status()).isEqualTo(404);
       assertThat(tables(context)).contains("identity_tenant");
@@ -49,7 +58,7 @@ class ServiceSelectionIntegrationTest {
 
   @Test
   void anUnknownServiceStopsStartUpWithAMessageNamingTheAvailableOnes() {
-    assertThatThrownBy(() -> start("identity,gatway").close())
+    assertThatThrownBy(() -> start("identity,gatway", "--server.port=0").close())
         .hasRootCauseInstanceOf(InvalidServiceSelectionException.class)
         .rootCause()
         .hasMessageContaining("[gatway]")
@@ -67,10 +76,17 @@ class ServiceSelectionIntegrationTest {
     assertThat(analysis.getAction()).contains("TRUSTSTRAM_SERVICES");
   }
 
-  private static ConfigurableApplicationContext start(String services) {
-    return new SpringApplicationBuilder(TrustStram.class)
-        .profiles("test")
-        .run("--truststram.services=" + services, "--server.port=0");
+  private static ConfigurableApplicationContext start(String services, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "--truststram.services=" + services;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return new SpringApplicationBuilder(TrustStram.class).profiles("test").run(all);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static int port(ConfigurableApplicationContext context) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,15 +22,32 @@ public final class HttpTestClient {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final String base;
-  private final HttpClient client =
+  private static final HttpClient CLIENT =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(5))
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
+  private final String base;
+  private final @Nullable String token;
+
   public HttpTestClient(String base) {
+    this(base, null);
+  }
+
+  private HttpTestClient(String base, @Nullable String token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+  }
+
+  /** The same client, sending {@code Authorization: Bearer <token>} with every request. */
+  public HttpTestClient withToken(String accessToken) {
+    return new HttpTestClient(base, accessToken);
+  }
+
+  /** The same client without a token. */
+  public HttpTestClient anonymous() {
+    return new HttpTestClient(base, null);
   }
 
   public static HttpTestClient onPort(int port) {
@@ -68,8 +86,11 @@ public final class HttpTestClient {
 
   public Response send(HttpRequest.Builder request) {
     try {
+      if (token != null) {
+        request.setHeader("Authorization", "Bearer " + token);
+      }
       HttpResponse<String> response =
-          client.send(
+          CLIENT.send(
               request.timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers().map(), response.body());

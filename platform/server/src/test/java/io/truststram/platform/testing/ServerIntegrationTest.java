@@ -1,8 +1,10 @@
 package io.truststram.platform.testing;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -19,10 +21,17 @@ public abstract class ServerIntegrationTest {
 
   @LocalServerPort protected int port;
 
+  @Autowired protected ApplicationContext context;
+
+  /** A client that sends a platform-admin's access token; {@code http.anonymous()} sends none. */
   protected HttpTestClient http;
+
+  private static final java.util.Map<ApplicationContext, String> ADMIN_TOKENS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeEach
   void connect() {
-    http = HttpTestClient.onPort(port);
+    String token = ADMIN_TOKENS.computeIfAbsent(context, c -> TestTokens.platformAdmin(c, port));
+    http = HttpTestClient.onPort(port).withToken(token);
   }
 }

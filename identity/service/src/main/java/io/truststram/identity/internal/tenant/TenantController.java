@@ -10,6 +10,8 @@ import io.truststram.identity.NewTenant;
 import io.truststram.identity.Tenant;
 import io.truststram.identity.TenantProblems;
 import io.truststram.identity.Tenants;
+import io.truststram.platform.security.Caller;
+import io.truststram.platform.security.CurrentPrincipal;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -42,7 +45,8 @@ class TenantController {
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Create a tenant")
+  @PreAuthorize("hasAuthority('tenant:create')")
+  @Operation(summary = "Create a tenant (platform-admin)")
   ResponseEntity<TenantView> create(
       @Valid @RequestBody CreateTenantRequest body, UriComponentsBuilder uri) {
     Tenant tenant = tenants.create(new NewTenant(body.slug(), body.name()));
@@ -52,21 +56,37 @@ class TenantController {
   }
 
   @GetMapping
-  @Operation(summary = "List tenants in creation order, a page at a time")
+  @PreAuthorize("hasAuthority('tenant:read')")
+  @Operation(
+      summary = "List tenants in creation order, a page at a time",
+      description = "A platform-admin sees every tenant; anyone else sees only their own.")
   TenantPage list(
       @RequestParam(required = false) @Nullable Integer limit,
       @RequestParam(required = false) @Nullable String cursor) {
-    Page<TenantView> page = tenants.list(PageRequest.of(limit, cursor)).map(TenantView::of);
+    PageRequest request = PageRequest.of(limit, cursor);
+    Caller caller = CurrentPrincipal.require();
+    if (!caller.isPlatformAdmin()) {
+      List<TenantView> own =
+          request.after() == null
+              ? tenants.find(caller.tenant()).map(TenantView::of).stream().toList()
+              : List.of();
+      return new TenantPage(own, null);
+    }
+    Page<TenantView> page = tenants.list(request).map(TenantView::of);
     return new TenantPage(page.items(), page.nextCursor());
   }
 
   @GetMapping("/{id}")
-  @Operation(summary = "Get a tenant by id")
+  @PreAuthorize("hasAuthority('tenant:read')")
+  @Operation(summary = "Get a tenant by id (your own, or any as platform-admin)")
   TenantView get(@PathVariable String id) {
     TenantId tenantId;
     try {
       tenantId = TenantId.parse(id);
     } catch (IllegalArgumentException e) {
+      throw notFound(id);
+    }
+    if (!CurrentPrincipal.require().canSee(tenantId)) {
       throw notFound(id);
     }
     return tenants.find(tenantId).map(TenantView::of).orElseThrow(() -> notFound(id));

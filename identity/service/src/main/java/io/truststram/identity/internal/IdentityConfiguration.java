@@ -1,0 +1,160 @@
+package io.truststram.identity.internal;
+
+import io.truststram.identity.Tenants;
+import io.truststram.identity.internal.client.ClientService;
+import io.truststram.identity.internal.client.SecretDigestEncoder;
+import io.truststram.identity.internal.mfa.MfaService;
+import io.truststram.identity.internal.oauth.KeyEncryptionKey;
+import io.truststram.identity.internal.oauth.SigningKeys;
+import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.PasswordPolicy;
+import io.truststram.identity.internal.user.UserService;
+import io.truststram.identity.internal.user.UserStore;
+import io.truststram.identity.internal.web.LoginSteps;
+import io.truststram.platform.security.SecurityProperties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires users, clients, keys and MFA of the identity service. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IdentityProperties.class)
+class IdentityConfiguration {
+
+  private static final String ARGON2 = "argon2@SpringSecurity_v5_8";
+
+  /**
+   * Argon2id (Spring Security's 5.8 parameters: 16 MiB, 2 passes) for new passwords; bcrypt hashes
+   * still verify; generated client secrets use one SHA-256 ({@link SecretDigestEncoder}).
+   */
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    Map<String, PasswordEncoder> encoders = new HashMap<>();
+    encoders.put(ARGON2, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+    encoders.put("bcrypt", new BCryptPasswordEncoder());
+    encoders.put(SecretDigestEncoder.ID, new SecretDigestEncoder());
+    return new DelegatingPasswordEncoder(ARGON2, encoders);
+  }
+
+  @Bean
+  KeyEncryptionKey identityKeyEncryptionKey(
+      IdentityProperties properties, @Value("${truststram.data-dir:./data}") String dataDir) {
+    String configured = properties.keyEncryptionKey();
+    if (configured != null && !configured.isBlank()) {
+      return KeyEncryptionKey.fromBase64(configured);
+    }
+    return KeyEncryptionKey.fromFile(Path.of(dataDir, "keys", "identity.kek"));
+  }
+
+  @Bean
+  SigningKeys signingKeys(
+      JdbcClient jdbc, KeyEncryptionKey kek, Clock clock, IdentityProperties properties) {
+    // A retired key must verify every token it signed: access tokens, ID tokens (30 minutes) and
+    // a margin for clock skew.
+    Duration longest =
+        properties.accessTokenTtl().compareTo(Duration.ofMinutes(30)) > 0
+            ? properties.accessTokenTtl()
+            : Duration.ofMinutes(30);
+    SigningKeys keys =
+        new SigningKeys(jdbc, kek, clock, properties.keyRotation(), longest.plusMinutes(10));
+    keys.rotateIfDue();
+    return keys;
+  }
+
+  @Bean
+  SigningKeyRotation signingKeyRotation(SigningKeys keys) {
+    return new SigningKeyRotation(keys);
+  }
+
+  /** Checks hourly whether the signing key is due for rotation. */
+  static final class SigningKeyRotation {
+    private final SigningKeys keys;
+
+    SigningKeyRotation(SigningKeys keys) {
+      this.keys = keys;
+    }
+
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1H")
+    void rotate() {
+      keys.rotateIfDue();
+    }
+  }
+
+  @Bean
+  UserStore userStore(JdbcClient jdbc) {
+    return new UserStore(jdbc);
+  }
+
+  @Bean
+  PasswordPolicy passwordPolicy(IdentityProperties properties) {
+    return new PasswordPolicy(properties.password().minLength(), properties.password().maxLength());
+  }
+
+  @Bean
+  UserService userService(
+      UserStore store,
+      Tenants tenants,
+      PasswordEncoder encoder,
+      PasswordPolicy policy,
+      Clock clock) {
+    return new UserService(store, tenants, encoder, policy, clock);
+  }
+
+  @Bean
+  PasswordLoginProvider passwordLoginProvider(
+      UserStore store, PasswordEncoder encoder, IdentityProperties properties, Clock clock) {
+    return new PasswordLoginProvider(store, encoder, properties.lockout(), clock);
+  }
+
+  @Bean
+  MfaService mfaService(
+      UserStore store, KeyEncryptionKey kek, Clock clock, SecurityProperties security) {
+    return new MfaService(store, kek, clock, "TrustStram (" + security.issuer().getHost() + ")");
+  }
+
+  @Bean
+  ClientService clientService(
+      RegisteredClientRepository registrations,
+      JdbcClient jdbc,
+      TransactionTemplate transactions,
+      Tenants tenants,
+      Clock clock,
+      IdentityProperties properties) {
+    return new ClientService(
+        registrations,
+        jdbc,
+        transactions,
+        tenants,
+        clock,
+        properties.accessTokenTtl(),
+        properties.refreshTokenTtl());
+  }
+
+  @Bean
+  LoginSteps loginSteps(UserService users) {
+    return new LoginSteps(users);
+  }
+
+  /** The login-steps filter belongs in the authorization server's chain only, not the servlet's. */
+  @Bean
+  FilterRegistrationBean<LoginSteps> loginStepsOutsideServletChain(LoginSteps steps) {
+    FilterRegistrationBean<LoginSteps> registration = new FilterRegistrationBean<>(steps);
+    registration.setEnabled(false);
+    return registration;
+  }
+}

@@ -1,0 +1,85 @@
+package io.truststram.identity.internal;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The identity service's settings, under {@code truststram.identity}. Listed in
+ * docs/configuration.md.
+ *
+ * @param keyEncryptionKey base64 of 32 random bytes that wrap the token signing keys at rest; when
+ *     unset, one is generated once into {@code <data-dir>/keys/identity.kek} (mode 600)
+ * @param keyRotation how long a signing key signs before the next one takes over
+ * @param accessTokenTtl lifetime of access tokens
+ * @param refreshTokenTtl lifetime of refresh tokens (confidential clients only)
+ * @param password the password policy
+ * @param lockout how repeated failed sign-ins lock an account
+ * @param bootstrapAdmin the first administrator, created on first start
+ * @param consoleRedirectUris where the built-in console client may receive authorization codes
+ */
+@Validated
+@ConfigurationProperties("truststram.identity")
+public record IdentityProperties(
+    @Nullable String keyEncryptionKey,
+    @DefaultValue("30d") @NotNull Duration keyRotation,
+    @DefaultValue("10m") @NotNull Duration accessTokenTtl,
+    @DefaultValue("8h") @NotNull Duration refreshTokenTtl,
+    @DefaultValue @Valid Password password,
+    @DefaultValue @Valid Lockout lockout,
+    @DefaultValue @Valid BootstrapAdmin bootstrapAdmin,
+    @DefaultValue("http://localhost:5173/callback") List<String> consoleRedirectUris) {
+
+  public IdentityProperties {
+    requireBetween("access-token-ttl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(1));
+    requireBetween(
+        "refresh-token-ttl", refreshTokenTtl, Duration.ofMinutes(5), Duration.ofDays(30));
+    requireBetween("key-rotation", keyRotation, Duration.ofHours(1), Duration.ofDays(365));
+  }
+
+  private static void requireBetween(String name, Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          "truststram.identity." + name + " must be between " + min + " and " + max + ": " + value);
+    }
+  }
+
+  /**
+   * Password policy, after NIST SP 800-63B: length, not composition rules.
+   *
+   * @param minLength fewest characters (code points)
+   * @param maxLength most characters; long enough for pass phrases, short enough to bound hashing
+   */
+  public record Password(
+      @DefaultValue("12") @Min(8) @Max(64) int minLength,
+      @DefaultValue("128") @Min(64) @Max(1024) int maxLength) {}
+
+  /**
+   * Lock-out after failed sign-ins.
+   *
+   * @param maxFailures failures in a row before the account locks
+   * @param initialLock how long the first lock lasts; each further failure doubles it
+   * @param maxLock the longest a lock lasts
+   */
+  public record Lockout(
+      @DefaultValue("5") @Min(1) @Max(100) int maxFailures,
+      @DefaultValue("30s") @NotNull Duration initialLock,
+      @DefaultValue("15m") @NotNull Duration maxLock) {}
+
+  /**
+   * The first administrator.
+   *
+   * @param username its login name
+   * @param password its one-time password; when unset, a random one is generated and printed once
+   */
+  public record BootstrapAdmin(
+      @DefaultValue("admin") @NotBlank String username, @Nullable String password) {}
+}

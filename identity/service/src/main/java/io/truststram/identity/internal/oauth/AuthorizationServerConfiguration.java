@@ -1,0 +1,141 @@
+package io.truststram.identity.internal.oauth;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.truststram.identity.internal.client.ClientService;
+import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.UserService;
+import io.truststram.identity.internal.web.LoginSteps;
+import io.truststram.platform.security.RevokedTokens;
+import io.truststram.platform.security.SecurityProperties;
+import java.util.Set;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * The OAuth 2.0 / OpenID Connect provider (Spring Authorization Server) and the browser sign-in in
+ * front of it. Registrations, authorizations and consents live in the database; tokens are RS256
+ * JWTs signed with {@link SigningKeys}.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfiguration {
+
+  @Bean
+  RegisteredClientRepository registeredClientRepository(JdbcOperations jdbc) {
+    return new JdbcRegisteredClientRepository(jdbc);
+  }
+
+  @Bean
+  OAuth2AuthorizationService authorizationService(
+      JdbcOperations jdbc, RegisteredClientRepository clients, RevokedTokens revoked) {
+    return new RevocationAwareAuthorizationService(
+        new JdbcOAuth2AuthorizationService(jdbc, clients), revoked);
+  }
+
+  @Bean
+  OAuth2AuthorizationConsentService authorizationConsentService(
+      JdbcOperations jdbc, RegisteredClientRepository clients) {
+    return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+  }
+
+  @Bean
+  AuthorizationServerSettings authorizationServerSettings(SecurityProperties security) {
+    return AuthorizationServerSettings.builder().issuer(security.issuerId()).build();
+  }
+
+  @Bean
+  JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
+    return keys.signingSource();
+  }
+
+  @Bean
+  OAuth2TokenCustomizer<JwtEncodingContext> tokenClaimsCustomizer(
+      SigningKeys keys, UserService users, ClientService clients, SecurityProperties security) {
+    return new TokenClaimsCustomizer(keys, users, clients, security.audience());
+  }
+
+  /** The protocol endpoints: authorize, token, introspect, revoke, JWKS, discovery, userinfo. */
+  @Bean
+  @Order(1)
+  SecurityFilterChain authorizationServerSecurity(
+      HttpSecurity http,
+      PasswordEncoder passwordEncoder,
+      LoginSteps steps,
+      JwtDecoder accessTokenDecoder)
+      throws Exception {
+    http.oauth2AuthorizationServer(
+        server -> {
+          http.securityMatcher(server.getEndpointsMatcher());
+          server.oidc(Customizer.withDefaults());
+          server.clientAuthentication(
+              clients ->
+                  clients.authenticationProviders(
+                      providers ->
+                          providers.forEach(
+                              provider -> {
+                                if (provider instanceof ClientSecretAuthenticationProvider secret) {
+                                  secret.setPasswordEncoder(passwordEncoder);
+                                }
+                              })));
+        });
+    MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+    html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+    http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        .exceptionHandling(
+            errors ->
+                errors.defaultAuthenticationEntryPointFor(
+                    new LoginUrlAuthenticationEntryPoint("/login"), html))
+        .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
+        .addFilterBefore(steps, AbstractPreAuthenticatedProcessingFilter.class);
+    return http.build();
+  }
+
+  /** Browser sign-in: the login form, the second-factor and password pages, the account page. */
+  @Bean
+  @Order(2)
+  SecurityFilterChain signInSecurity(HttpSecurity http, PasswordLoginProvider passwords)
+      throws Exception {
+    http.securityMatcher(
+            "/login", "/login/**", "/logout", "/account", "/account/**", "/default-ui.css")
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/login", "/default-ui.css")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated())
+        .authenticationProvider(passwords)
+        .formLogin(form -> form.defaultSuccessUrl("/account"))
+        .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+        .headers(
+            headers ->
+                headers.contentSecurityPolicy(
+                    csp ->
+                        csp.policyDirectives(
+                            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'"
+                                + " data:; frame-ancestors 'none';"
+                                + " base-uri 'none'")));
+    return http.build();
+  }
+}

@@ -1,0 +1,367 @@
+package io.truststram.identity.internal.web;
+
+import static io.truststram.identity.internal.web.Html.csrf;
+import static io.truststram.identity.internal.web.Html.escape;
+import static io.truststram.identity.internal.web.Html.page;
+
+import io.truststram.common.problem.ProblemException;
+import io.truststram.identity.internal.client.ClientService;
+import io.truststram.identity.internal.mfa.MfaService;
+import io.truststram.identity.internal.oauth.MfaAuthorities;
+import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.UserAccount;
+import io.truststram.identity.internal.user.UserService;
+import io.truststram.platform.security.Caller;
+import io.truststram.platform.security.Permission;
+import io.truststram.platform.security.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Browser pages of sign-in and of one's own account: the TOTP step, changing the password, and TOTP
+ * enrolment with a QR code and recovery codes.
+ */
+@Controller
+class AccountPages {
+
+  /** Wrong second-factor codes one session may try before it is signed out. */
+  static final int MAX_CODE_ATTEMPTS = 5;
+
+  private static final String ATTEMPTS = AccountPages.class.getName() + ".codeAttempts";
+
+  private final UserService users;
+  private final MfaService mfa;
+  private final LoginSteps steps;
+  private final ClientService clients;
+
+  AccountPages(UserService users, MfaService mfa, LoginSteps steps, ClientService clients) {
+    this.users = users;
+    this.mfa = mfa;
+    this.steps = steps;
+    this.clients = clients;
+  }
+
+  @GetMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> totpForm(HttpServletRequest request) {
+    return html(HttpStatus.OK, totpPage(request, null));
+  }
+
+  @PostMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> totpSubmit(
+      @RequestParam(defaultValue = "") String code,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    UserAccount user = currentUser();
+    if (code.length() <= 32 && mfa.verify(user, code)) {
+      request.getSession().removeAttribute(ATTEMPTS);
+      LoginSteps.updateAuthorities(
+          request,
+          response,
+          authorities ->
+              authorities.add(FactorGrantedAuthority.fromAuthority(MfaAuthorities.TOTP)));
+      return redirect(steps.continuation(request, response));
+    }
+    HttpSession session = request.getSession();
+    int attempts = session.getAttribute(ATTEMPTS) instanceof Integer n ? n + 1 : 1;
+    if (attempts >= MAX_CODE_ATTEMPTS) {
+      session.invalidate();
+      SecurityContextHolder.clearContext();
+      return redirect(request.getContextPath() + "/login?error");
+    }
+    session.setAttribute(ATTEMPTS, attempts);
+    return html(
+        HttpStatus.BAD_REQUEST,
+        totpPage(request, "That code was not accepted. Codes work once; wait for the next one."));
+  }
+
+  private static String totpPage(HttpServletRequest request, @Nullable String error) {
+    return page(
+        "Second factor",
+        (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+            + "<form method=\"post\" action=\""
+            + escape(request.getContextPath() + LoginSteps.TOTP_PAGE)
+            + "\"><label for=\"code\">Code from your authenticator app, or a recovery code</label>"
+            + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\""
+            + " autofocus required maxlength=\"32\">"
+            + csrf(request)
+            + "<button type=\"submit\">Verify</button></form>");
+  }
+
+  @GetMapping(path = LoginSteps.PASSWORD_PAGE, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> passwordForm(HttpServletRequest request) {
+    return html(HttpStatus.OK, passwordPage(request, null));
+  }
+
+  @PostMapping(path = LoginSteps.PASSWORD_PAGE, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> passwordSubmit(
+      @RequestParam(defaultValue = "") String current,
+      @RequestParam(defaultValue = "") String password,
+      @RequestParam(defaultValue = "") String confirm,
+      HttpServletRequest request,
+      HttpServletResponse response) {
+    if (!password.equals(confirm)) {
+      return html(HttpStatus.BAD_REQUEST, passwordPage(request, "The two new passwords differ."));
+    }
+    try {
+      users.changePassword(currentAuthentication().getName(), current, password);
+    } catch (ProblemException e) {
+      return html(HttpStatus.BAD_REQUEST, passwordPage(request, e.detail()));
+    }
+    LoginSteps.updateAuthorities(
+        request,
+        response,
+        authorities ->
+            authorities.removeIf(
+                a -> PasswordLoginProvider.PASSWORD_CHANGE_REQUIRED.equals(a.getAuthority())));
+    return redirect(steps.continuation(request, response));
+  }
+
+  private static String passwordPage(HttpServletRequest request, @Nullable String error) {
+    boolean required =
+        LoginSteps.has(currentAuthentication(), PasswordLoginProvider.PASSWORD_CHANGE_REQUIRED);
+    return page(
+        "Change password",
+        (required
+                ? "<p>Your password was given to you once: choose your own before going on.</p>"
+                : "")
+            + (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+            + "<form method=\"post\" action=\""
+            + escape(request.getContextPath() + LoginSteps.PASSWORD_PAGE)
+            + "\"><label for=\"current\">Current password</label>"
+            + "<input id=\"current\" name=\"current\" type=\"password\" required"
+            + " autocomplete=\"current-password\">"
+            + "<label for=\"password\">New password (at least 12 characters)</label>"
+            + "<input id=\"password\" name=\"password\" type=\"password\" required"
+            + " autocomplete=\"new-password\">"
+            + "<label for=\"confirm\">New password again</label>"
+            + "<input id=\"confirm\" name=\"confirm\" type=\"password\" required"
+            + " autocomplete=\"new-password\">"
+            + csrf(request)
+            + "<button type=\"submit\">Change password</button></form>");
+  }
+
+  @GetMapping(path = "/account", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> account(HttpServletRequest request) {
+    UserAccount user = currentUser();
+    String roles =
+        user.roles().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+    return html(
+        HttpStatus.OK,
+        page(
+            "Your account",
+            "<p>Signed in as <b>"
+                + escape(user.username())
+                + "</b> ("
+                + escape(user.displayName())
+                + ")</p><p>Tenant: <code>"
+                + escape(user.tenant().toString())
+                + "</code><br>Roles: "
+                + escape(roles)
+                + "</p><p>Two-factor sign-in: "
+                + (user.totpEnabled()
+                    ? "on (authenticator app)"
+                    : "off — <a href=\""
+                        + escape(request.getContextPath())
+                        + "/account/totp\">turn it on</a>")
+                + "</p><p><a href=\""
+                + escape(request.getContextPath() + LoginSteps.PASSWORD_PAGE)
+                + "\">Change password</a> · <a href=\""
+                + escape(request.getContextPath())
+                + "/account/clients\">New API client</a></p>"
+                + "<form method=\"post\" action=\""
+                + escape(request.getContextPath())
+                + "/logout\">"
+                + csrf(request)
+                + "<button type=\"submit\">Sign out</button></form>"));
+  }
+
+  @GetMapping(path = "/account/totp", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> totpEnrolForm(HttpServletRequest request) {
+    UserAccount user = currentUser();
+    if (user.totpEnabled()) {
+      return html(HttpStatus.OK, page("Two-factor sign-in", "<p>Already on.</p>"));
+    }
+    MfaService.Enrolment enrolment = mfa.start(user);
+    return html(HttpStatus.OK, enrolPage(request, enrolment, null));
+  }
+
+  @PostMapping(path = "/account/totp", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> totpEnrolSubmit(
+      @RequestParam(defaultValue = "") String code, HttpServletRequest request) {
+    UserAccount user = currentUser();
+    List<String> codes;
+    try {
+      codes = mfa.confirm(user, code);
+    } catch (ProblemException e) {
+      return html(
+          HttpStatus.BAD_REQUEST,
+          page(
+              "Two-factor sign-in",
+              "<p class=\"error\">"
+                  + escape(e.detail())
+                  + "</p><p><a href=\""
+                  + escape(request.getContextPath())
+                  + "/account/totp\">Start again</a></p>"));
+    }
+    return html(
+        HttpStatus.OK,
+        page(
+            "Two-factor sign-in is on",
+            "<p>Keep these recovery codes somewhere safe. Each signs you in once if you lose your"
+                + " device; they are not shown again.</p><ul class=\"codes\">"
+                + codes.stream()
+                    .map(c -> "<li>" + escape(c) + "</li>")
+                    .collect(Collectors.joining())
+                + "</ul><p><a href=\""
+                + escape(request.getContextPath())
+                + "/account\">Back to your account</a></p>"));
+  }
+
+  private static String enrolPage(
+      HttpServletRequest request, MfaService.Enrolment enrolment, @Nullable String error) {
+    return page(
+        "Turn on two-factor sign-in",
+        (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+            + "<p>Scan this code with an authenticator app (or enter the key by hand), then type"
+            + " the code it shows.</p>"
+            + Html.qrSvg(enrolment.otpauthUri())
+            + "<p>Key: <code>"
+            + escape(enrolment.secret())
+            + "</code></p><p>On this device: <a href=\""
+            + escape(enrolment.otpauthUri())
+            + "\">open in an authenticator app</a></p><form method=\"post\" action=\""
+            + escape(request.getContextPath())
+            + "/account/totp\"><label for=\"code\">Code</label>"
+            + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\""
+            + " required maxlength=\"8\">"
+            + csrf(request)
+            + "<button type=\"submit\">Turn on</button></form>");
+  }
+
+  @GetMapping(path = "/account/clients", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> clientForm(HttpServletRequest request) {
+    return html(HttpStatus.OK, clientPage(request, currentUser(), null));
+  }
+
+  @PostMapping(path = "/account/clients", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> clientSubmit(
+      @RequestParam(defaultValue = "") String name,
+      @RequestParam(defaultValue = "") List<String> roles,
+      HttpServletRequest request) {
+    UserAccount user = currentUser();
+    Caller caller = callerOf(user);
+    if (!caller.can(Permission.CLIENT_MANAGE)) {
+      return html(
+          HttpStatus.FORBIDDEN,
+          clientPage(request, user, "Your roles do not allow managing clients."));
+    }
+    Set<Role> granted = EnumSet.noneOf(Role.class);
+    roles.forEach(r -> Role.parse(r).ifPresent(granted::add));
+    if (name.isBlank() || name.length() > 200 || granted.isEmpty()) {
+      return html(
+          HttpStatus.BAD_REQUEST,
+          clientPage(request, user, "Give the client a name and at least one role."));
+    }
+    ClientService.Created created;
+    try {
+      created = clients.register(caller, user.tenant(), name.strip(), granted);
+    } catch (ProblemException e) {
+      return html(HttpStatus.valueOf(e.type().status()), clientPage(request, user, e.detail()));
+    }
+    String issuer =
+        request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
+    return html(
+        HttpStatus.OK,
+        page(
+            "Client created",
+            "<p>Client id: <code>"
+                + escape(created.client().clientId())
+                + "</code><br>Secret: <code>"
+                + escape(created.clientSecret())
+                + "</code></p><p>The secret is shown only now. Get a token with:</p><pre>curl -s -u "
+                + escape(created.client().clientId() + ":" + created.clientSecret())
+                + " -d grant_type=client_credentials "
+                + escape(issuer)
+                + "/oauth2/token</pre><p><a href=\"/account\">Back to your account</a></p>"));
+  }
+
+  private static String clientPage(
+      HttpServletRequest request, UserAccount user, @Nullable String error) {
+    StringBuilder options = new StringBuilder();
+    for (Role role : Role.values()) {
+      if (role == Role.PLATFORM_ADMIN && !user.roles().contains(Role.PLATFORM_ADMIN)) {
+        continue;
+      }
+      options
+          .append("<label><input type=\"checkbox\" name=\"roles\" value=\"")
+          .append(escape(role.value()))
+          .append("\" style=\"width:auto\"> ")
+          .append(escape(role.value()))
+          .append("</label>");
+    }
+    return page(
+        "New API client",
+        (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+            + "<p>A client acts for itself (client-credentials grant): a script, a service, a"
+            + " federated-learning node. It belongs to your tenant.</p>"
+            + "<form method=\"post\" action=\"/account/clients\"><label for=\"name\">Name</label>"
+            + "<input id=\"name\" name=\"name\" required maxlength=\"200\">"
+            + "<p>Roles</p>"
+            + options
+            + csrf(request)
+            + "<button type=\"submit\">Create</button></form>");
+  }
+
+  private static Caller callerOf(UserAccount user) {
+    return new Caller(
+        user.username(),
+        "account-pages",
+        user.tenant(),
+        user.roles(),
+        Role.permissionsOf(user.roles()),
+        List.of("pwd"));
+  }
+
+  private UserAccount currentUser() {
+    return users
+        .findByUsername(currentAuthentication().getName())
+        .orElseThrow(() -> new IllegalStateException("signed-in user no longer exists"));
+  }
+
+  private static Authentication currentAuthentication() {
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    if (authentication == null) {
+      throw new IllegalStateException("no signed-in user");
+    }
+    return authentication;
+  }
+
+  private static ResponseEntity<String> html(HttpStatus status, String body) {
+    return ResponseEntity.status(status)
+        .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+        .header("Cache-Control", "no-store")
+        .body(body);
+  }
+
+  private static ResponseEntity<String> redirect(String location) {
+    return ResponseEntity.status(HttpStatus.FOUND).header("Location", location).build();
+  }
+}

@@ -1,0 +1,123 @@
+package io.truststram.identity.internal.web;
+
+import io.truststram.identity.internal.oauth.MfaAuthorities;
+import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.UserAccount;
+import io.truststram.identity.internal.user.UserService;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The steps a signed-in user must finish before the authorization server issues anything: change a
+ * one-time password, then prove a TOTP code when the account has TOTP. Sits in front of the
+ * authorization endpoints; sends the browser to the step's page and remembers where it was going.
+ */
+public final class LoginSteps extends OncePerRequestFilter {
+
+  static final String PASSWORD_PAGE = "/account/password";
+  static final String TOTP_PAGE = "/login/totp";
+
+  private static final RequestCache REQUESTS = new HttpSessionRequestCache();
+  private static final SecurityContextRepository CONTEXTS =
+      new HttpSessionSecurityContextRepository();
+
+  private final UserService users;
+
+  public LoginSteps(UserService users) {
+    this.users = users;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String next = pendingStep(SecurityContextHolder.getContext().getAuthentication());
+    if (next == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    REQUESTS.saveRequest(request, response);
+    response.sendRedirect(request.getContextPath() + next);
+  }
+
+  /**
+   * The page of the first unfinished step for {@code authentication}, or null when none is left.
+   */
+  @Nullable String pendingStep(@Nullable Authentication authentication) {
+    if (authentication == null
+        || !authentication.isAuthenticated()
+        || !has(
+            authentication,
+            org.springframework.security.core.authority.FactorGrantedAuthority
+                .PASSWORD_AUTHORITY)) {
+      return null;
+    }
+    if (has(authentication, PasswordLoginProvider.PASSWORD_CHANGE_REQUIRED)) {
+      return PASSWORD_PAGE;
+    }
+    Optional<UserAccount> user = users.findByUsername(authentication.getName());
+    if (user.isPresent() && user.get().totpEnabled() && !has(authentication, MfaAuthorities.TOTP)) {
+      return TOTP_PAGE;
+    }
+    return null;
+  }
+
+  static boolean has(Authentication authentication, String authority) {
+    for (GrantedAuthority granted : authentication.getAuthorities()) {
+      if (authority.equals(granted.getAuthority())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replaces the session's authentication with one whose authorities {@code change} edited, under a
+   * new session id (the privilege changed).
+   */
+  static void updateAuthorities(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Consumer<java.util.Collection<GrantedAuthority>> change) {
+    Authentication current = SecurityContextHolder.getContext().getAuthentication();
+    if (current == null) {
+      throw new IllegalStateException("no authentication to update");
+    }
+    Authentication updated = current.toBuilder().authorities(change).build();
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(updated);
+    SecurityContextHolder.setContext(context);
+    request.changeSessionId();
+    CONTEXTS.saveContext(context, request, response);
+  }
+
+  /** Where to go once a step is done: the next step, or the request that was interrupted. */
+  String continuation(HttpServletRequest request, HttpServletResponse response) {
+    String next = pendingStep(SecurityContextHolder.getContext().getAuthentication());
+    if (next != null) {
+      return request.getContextPath() + next;
+    }
+    SavedRequest saved = REQUESTS.getRequest(request, response);
+    if (saved != null) {
+      REQUESTS.removeRequest(request, response);
+      return saved.getRedirectUrl();
+    }
+    return request.getContextPath() + "/account";
+  }
+}

@@ -1,0 +1,320 @@
+package io.truststram.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.common.tenant.TenantId;
+import io.truststram.identity.internal.mfa.Totp;
+import io.truststram.identity.internal.user.UserService;
+import io.truststram.platform.security.Caller;
+import io.truststram.platform.security.Permission;
+import io.truststram.platform.security.Role;
+import io.truststram.platform.testing.BrowserLogin;
+import io.truststram.platform.testing.HttpTestClient;
+import io.truststram.platform.testing.ServerIntegrationTest;
+import io.truststram.platform.testing.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * People signing in through the browser flow (authorization code with PKCE): the one-time password
+ * that must be changed, lock-out after failures, TOTP enrolment and its use at sign-in (with replay
+ * and recovery codes), disabled accounts, and refresh-token rotation.
+ */
+class SignInFlowIntegrationTest extends ServerIntegrationTest {
+
+  private static final String CLI = "truststram-cli";
+  private static final String LOOPBACK = "http://127.0.0.1/callback";
+  private static final String CHOSEN = "a long chosen passphrase 7";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private TenantId tenant;
+  private String username;
+  private String oneTimePassword;
+  private String userId;
+
+  @BeforeEach
+  void aUser() {
+    tenant = TestTokens.systemTenant(context);
+    username = "ada-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    Caller setup =
+        new Caller(
+            "test-setup",
+            "test-setup",
+            tenant,
+            Set.of(Role.PLATFORM_ADMIN),
+            EnumSet.allOf(Permission.class),
+            List.of());
+    var registered =
+        context
+            .getBean(UserService.class)
+            .register(setup, tenant, username, "Ada", Set.of(Role.DATA_SCIENTIST));
+    oneTimePassword = registered.oneTimePassword();
+    userId = registered.user().id().toString();
+  }
+
+  private BrowserLogin browser() {
+    return new BrowserLogin("http://localhost:" + port);
+  }
+
+  private static JsonNode claims(String jwt) {
+    return JSON.readTree(
+        new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aNewUserMustChooseAPasswordThenGetsTokensForTheirTenantAndRoles() {
+    var outcome = browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null);
+    assertThat(outcome.visited()).anyMatch(step -> step.startsWith("GET /account/password"));
+    JsonNode access = claims(outcome.accessToken());
+    assertThat(access.path("sub").asString()).isEqualTo(username);
+    assertThat(access.path("tenant").asString()).isEqualTo(tenant.toString());
+    assertThat(access.path("roles").toString()).isEqualTo("[\"data-scientist\"]");
+    assertThat(access.path("amr").toString()).isEqualTo("[\"pwd\"]");
+    assertThat(outcome.tokens().path("id_token").asString()).isNotBlank();
+    var me = http.anonymous().withToken(outcome.accessToken()).get("/api/v1/identity/me");
+    assertThat(me.status()).isEqualTo(200);
+    assertThat(me.json().path("permissions").toString()).contains("model:deploy");
+    // The one-time password no longer works; the chosen one does, without another change.
+    assertThat(browser().signIn(CLI, LOOPBACK, username, oneTimePassword, null, null).tokens())
+        .isNull();
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).accessToken())
+        .isNotBlank();
+  }
+
+  @Test
+  void aWeakNewPasswordIsRefusedAndTheUserStaysOnThePasswordPage() {
+    var outcome = browser().signIn(CLI, LOOPBACK, username, oneTimePassword, "password1234", null);
+    assertThat(outcome.tokens()).isNull();
+    assertThat(outcome.status()).isEqualTo(400);
+  }
+
+  @Test
+  void repeatedFailuresLockTheAccountEvenForTheRightPasswordUntilAnAdminUnlocksIt() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(
+              browser()
+                  .signIn(CLI, LOOPBACK, username, "wrong password " + i, null, null)
+                  .lastPage())
+          .contains("/login?error");
+    }
+    var locked = browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null);
+    assertThat(locked.tokens()).isNull();
+    assertThat(locked.lastPage()).contains("/login?error");
+    assertThat(http.get("/api/v1/identity/users/" + userId).json().path("locked").asBoolean())
+        .isTrue();
+
+    assertThat(
+            http.post("/api/v1/identity/users/" + userId + "/unlock", "application/json", "")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken())
+        .isNotBlank();
+  }
+
+  @Test
+  void totpEnrolmentThenSignInNeedsACodeThatWorksOnceAndRecoveryCodesWorkOnce() {
+    BrowserLogin enrolling = browser();
+    enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    var enrolPage = enrolling.get("/account/totp");
+    assertThat(enrolPage.body()).contains("<svg").contains("otpauth").doesNotContain("<script");
+    byte[] seed = base32(match(enrolPage.body(), "Key: <code>([A-Z2-7]+)</code>"));
+    long step = Totp.step(Instant.now());
+    var enabled =
+        enrolling.post(
+            "/account/totp",
+            Map.of("code", Totp.code(seed, step), "_csrf", BrowserLogin.csrf(enrolPage)));
+    assertThat(enabled.status()).isEqualTo(200);
+    List<String> recovery = matches(enabled.body(), "<li>([a-zA-Z0-9]{5}-[a-zA-Z0-9]{5})</li>");
+    assertThat(recovery).hasSize(10);
+
+    // The enrolment code's step is spent; the next step's code (within the drift window) works.
+    String next = Totp.code(seed, step + 1);
+    var withTotp = browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> next);
+    assertThat(withTotp.visited()).anyMatch(s -> s.startsWith("GET /login/totp"));
+    assertThat(claims(withTotp.accessToken()).path("amr").toString())
+        .contains("\"pwd\"", "\"otp\"", "\"mfa\"");
+
+    var replay = browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> next);
+    assertThat(replay.tokens()).as("a replayed code").isNull();
+    assertThat(replay.status()).isEqualTo(400);
+
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> "000000").tokens())
+        .isNull();
+    assertThat(
+            browser()
+                .signIn(CLI, LOOPBACK, username, CHOSEN, null, recovery::getFirst)
+                .accessToken())
+        .isNotBlank();
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, recovery::getFirst).tokens())
+        .as("a spent recovery code")
+        .isNull();
+  }
+
+  @Test
+  void aDisabledUserCannotSignIn() {
+    var disable =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/api/v1/identity/users/"
+                            + userId
+                            + "/status"))
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"status\":\"disabled\"}")));
+    assertThat(disable.status()).isEqualTo(200);
+    assertThat(browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).tokens())
+        .isNull();
+  }
+
+  @Test
+  void aConfidentialWebClientGetsRefreshTokensThatRotateOnEveryUse() {
+    var created =
+        http.postJson(
+            "/api/v1/identity/clients",
+            "{\"name\":\"console backend\",\"roles\":[\"viewer\"],"
+                + "\"redirectUris\":[\"https://console.example/callback\"]}");
+    assertThat(created.status()).isEqualTo(201);
+    String clientId = created.json().path("client").path("clientId").asString();
+    String secret = created.json().path("clientSecret").asString();
+    var outcome =
+        browser()
+            .signIn(
+                clientId,
+                secret,
+                "https://console.example/callback",
+                username,
+                oneTimePassword,
+                CHOSEN,
+                null);
+    String refresh = outcome.tokens().path("refresh_token").asString();
+    assertThat(refresh).isNotBlank();
+
+    HttpTestClient anonymous = http.anonymous();
+    String form = "grant_type=refresh_token&client_id=" + clientId + "&client_secret=" + secret;
+    var first =
+        anonymous.post(
+            "/oauth2/token",
+            "application/x-www-form-urlencoded",
+            form + "&refresh_token=" + refresh);
+    assertThat(first.status()).isEqualTo(200);
+    String rotated = first.json().path("refresh_token").asString();
+    assertThat(rotated).isNotBlank().isNotEqualTo(refresh);
+    assertThat(claims(first.json().path("access_token").asString()).path("sub").asString())
+        .isEqualTo(username);
+    var reused =
+        anonymous.post(
+            "/oauth2/token",
+            "application/x-www-form-urlencoded",
+            form + "&refresh_token=" + refresh);
+    assertThat(reused.status()).isEqualTo(400);
+    assertThat(reused.body()).contains("invalid_grant");
+    assertThat(
+            anonymous
+                .post(
+                    "/oauth2/token",
+                    "application/x-www-form-urlencoded",
+                    form + "&refresh_token=" + rotated)
+                .status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aTenantAdminCreatesAnApiClientFromTheAccountPagesAndADataScientistCannot() {
+    BrowserLogin scientist = browser();
+    scientist.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    var form = scientist.get("/account/clients");
+    var refused =
+        scientist.post(
+            "/account/clients",
+            Map.of("name", "mine", "roles", "viewer", "_csrf", BrowserLogin.csrf(form)));
+    assertThat(refused.status()).isEqualTo(403);
+
+    Caller setup =
+        new Caller(
+            "test-setup",
+            "test-setup",
+            tenant,
+            Set.of(Role.PLATFORM_ADMIN),
+            EnumSet.allOf(Permission.class),
+            List.of());
+    String adminName = "root-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    var admin =
+        context
+            .getBean(UserService.class)
+            .register(setup, tenant, adminName, "Admin", Set.of(Role.TENANT_ADMIN));
+    BrowserLogin tenantAdmin = browser();
+    tenantAdmin
+        .signIn(CLI, LOOPBACK, adminName, admin.oneTimePassword(), CHOSEN, null)
+        .accessToken();
+    var page = tenantAdmin.get("/account/clients");
+    assertThat(page.body()).doesNotContain("value=\"platform-admin\"");
+    var created =
+        tenantAdmin.post(
+            "/account/clients",
+            Map.of("name", "scripts", "roles", "viewer", "_csrf", BrowserLogin.csrf(page)));
+    assertThat(created.status()).isEqualTo(200);
+    String clientId = match(created.body(), "Client id: <code>([^<]+)</code>");
+    String secret = match(created.body(), "Secret: <code>([^<]+)</code>");
+    var token = TestTokens.tokenResponse(port, clientId, secret);
+    assertThat(token.status()).isEqualTo(200);
+    assertThat(claims(token.json().path("access_token").asString()).path("tenant").asString())
+        .isEqualTo(tenant.toString());
+  }
+
+  @Test
+  void badRedirectUrisAreRefused() {
+    var response =
+        http.postJson(
+            "/api/v1/identity/clients",
+            "{\"name\":\"x\",\"roles\":[\"viewer\"],\"redirectUris\":[\"http://evil.example/cb\"]}");
+    assertThat(response.status()).isEqualTo(400);
+  }
+
+  private static String match(String text, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(text);
+    assertThat(matcher.find()).as(regex + " in " + text).isTrue();
+    return matcher.group(1);
+  }
+
+  private static List<String> matches(String text, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(text);
+    List<String> found = new java.util.ArrayList<>();
+    while (matcher.find()) {
+      found.add(matcher.group(1));
+    }
+    return found;
+  }
+
+  private static byte[] base32(String text) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : text.toCharArray()) {
+      buffer = (buffer << 5) | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        out.write((buffer >> (bits - 8)) & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+}
