@@ -194,13 +194,7 @@ class AccessTokenAttacksIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void tamperedTokensAreRejected() throws Exception {
-    String token =
-        TestTokens.token(
-            port,
-            TestTokens.client(
-                context,
-                TestTokens.systemTenant(context),
-                io.truststram.platform.security.Role.VIEWER));
+    String token = TestTokens.token(port, viewerClient());
     String[] parts = token.split("\\.");
     String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
     String elevated = payload.replace("\"viewer\"", "\"platform-admin\"");
@@ -211,9 +205,7 @@ class AccessTokenAttacksIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void revokedTokensStopWorkingAtOnce() {
-    var client =
-        TestTokens.client(
-            context, TestTokens.systemTenant(context), io.truststram.platform.security.Role.VIEWER);
+    var client = viewerClient();
     String token = TestTokens.token(port, client);
     assertThat(anonymous.withToken(token).get("/api/v1/tenants").status()).isEqualTo(200);
     String basic =
@@ -233,19 +225,18 @@ class AccessTokenAttacksIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void aTokenWithoutThePermissionIsForbiddenNotUnauthorised() {
-    String viewer =
-        TestTokens.token(
-            port,
-            TestTokens.client(
-                context,
-                TestTokens.systemTenant(context),
-                io.truststram.platform.security.Role.VIEWER));
+    String viewer = TestTokens.token(port, viewerClient());
     var response =
         anonymous
             .withToken(viewer)
             .postJson("/api/v1/tenants", "{\"slug\":\"nope\",\"name\":\"No\"}");
     assertThat(response.status()).isEqualTo(403);
     assertThat(response.json().path("type").asString()).isEqualTo(TYPES + "forbidden");
+  }
+
+  private TestTokens.TestClient viewerClient() {
+    return TestTokens.client(
+        context, TestTokens.systemTenant(context), io.truststram.platform.security.Role.VIEWER);
   }
 
   private static String b64(String json) {

@@ -6,7 +6,6 @@ import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.internal.mfa.Totp;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Caller;
-import io.truststram.platform.security.Permission;
 import io.truststram.platform.security.Role;
 import io.truststram.platform.testing.BrowserLogin;
 import io.truststram.platform.testing.HttpTestClient;
@@ -15,7 +14,6 @@ import io.truststram.platform.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,14 +46,7 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
   void aUser() {
     tenant = TestTokens.systemTenant(context);
     username = "ada-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Caller setup =
-        new Caller(
-            "test-setup",
-            "test-setup",
-            tenant,
-            Set.of(Role.PLATFORM_ADMIN),
-            EnumSet.allOf(Permission.class),
-            List.of());
+    Caller setup = TestTokens.setupCaller(tenant);
     var registered =
         context
             .getBean(UserService.class)
@@ -246,14 +237,7 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
             Map.of("name", "mine", "roles", "viewer", "_csrf", BrowserLogin.csrf(form)));
     assertThat(refused.status()).isEqualTo(403);
 
-    Caller setup =
-        new Caller(
-            "test-setup",
-            "test-setup",
-            tenant,
-            Set.of(Role.PLATFORM_ADMIN),
-            EnumSet.allOf(Permission.class),
-            List.of());
+    Caller setup = TestTokens.setupCaller(tenant);
     String adminName = "root-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
     var admin =
         context

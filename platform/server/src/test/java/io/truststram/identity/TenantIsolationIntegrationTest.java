@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Caller;
-import io.truststram.platform.security.Permission;
 import io.truststram.platform.security.Role;
 import io.truststram.platform.testing.HttpTestClient;
 import io.truststram.platform.testing.ServerIntegrationTest;
@@ -13,7 +12,6 @@ import io.truststram.platform.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,14 +47,7 @@ class TenantIsolationIntegrationTest extends ServerIntegrationTest {
         http.anonymous()
             .withToken(
                 TestTokens.token(port, TestTokens.client(context, tenantA, Role.TENANT_ADMIN)));
-    Caller setup =
-        new Caller(
-            "test-setup",
-            "test-setup",
-            tenantB,
-            Set.of(Role.PLATFORM_ADMIN),
-            EnumSet.allOf(Permission.class),
-            List.of());
+    Caller setup = TestTokens.setupCaller(tenantB);
     userOfB =
         context
             .getBean(UserService.class)

@@ -28,19 +28,22 @@ public final class TestTokens {
 
   /** Registers a client in {@code tenant} holding {@code roles}. */
   public static TestClient client(ApplicationContext context, TenantId tenant, Role... roles) {
-    Caller setup =
-        new Caller(
-            "test-setup",
-            "test-setup",
-            tenant,
-            Set.of(Role.PLATFORM_ADMIN),
-            EnumSet.allOf(Permission.class),
-            List.of());
     ClientService.Created created =
         context
             .getBean(ClientService.class)
-            .register(setup, tenant, "test client", EnumSet.copyOf(List.of(roles)));
+            .register(setupCaller(tenant), tenant, "test client", EnumSet.copyOf(List.of(roles)));
     return new TestClient(created.client().clientId(), created.clientSecret(), tenant);
+  }
+
+  /** A platform-admin caller in {@code tenant}, for setting up records directly in services. */
+  public static Caller setupCaller(TenantId tenant) {
+    return new Caller(
+        "test-setup",
+        "test-setup",
+        tenant,
+        Set.of(Role.PLATFORM_ADMIN),
+        EnumSet.allOf(Permission.class),
+        List.of());
   }
 
   /** The tenant the bootstrap created on first start. */

@@ -6,8 +6,8 @@ import io.truststram.common.page.PageRequest;
 import io.truststram.common.problem.ProblemException;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.IdentityProblems;
-import io.truststram.identity.TenantProblems;
 import io.truststram.identity.Tenants;
+import io.truststram.identity.internal.Grants;
 import io.truststram.identity.internal.user.Secrets;
 import io.truststram.platform.security.Caller;
 import io.truststram.platform.security.Role;
@@ -97,14 +97,7 @@ public final class ClientService {
    */
   public Created register(
       Caller by, TenantId tenant, String name, Set<Role> roles, List<String> redirectUris) {
-    if (roles.contains(Role.PLATFORM_ADMIN) && !by.isPlatformAdmin()) {
-      throw new ProblemException(
-          IdentityProblems.ROLE_NOT_GRANTABLE, "Only a platform-admin can grant platform-admin.");
-    }
-    if (!by.canSee(tenant) || tenants.find(tenant).isEmpty()) {
-      throw new ProblemException(
-          TenantProblems.TENANT_NOT_FOUND, "No tenant has id '" + tenant + "'");
-    }
+    Grants.requireGrantable(by, tenant, roles, tenants);
     String clientId = "tsc-" + Secrets.random(16).toLowerCase(java.util.Locale.ROOT);
     String secret = Secrets.random(43);
     Instant now = clock.instant();

@@ -6,8 +6,8 @@ import io.truststram.common.page.PageRequest;
 import io.truststram.common.problem.ProblemException;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.IdentityProblems;
-import io.truststram.identity.TenantProblems;
 import io.truststram.identity.Tenants;
+import io.truststram.identity.internal.Grants;
 import io.truststram.platform.security.Caller;
 import io.truststram.platform.security.Role;
 import java.time.Clock;
@@ -63,14 +63,7 @@ public final class UserService {
    */
   public Registered register(
       Caller by, TenantId tenant, String username, String displayName, Set<Role> roles) {
-    if (roles.contains(Role.PLATFORM_ADMIN) && !by.isPlatformAdmin()) {
-      throw new ProblemException(
-          IdentityProblems.ROLE_NOT_GRANTABLE, "Only a platform-admin can grant platform-admin.");
-    }
-    if (!by.canSee(tenant) || tenants.find(tenant).isEmpty()) {
-      throw new ProblemException(
-          TenantProblems.TENANT_NOT_FOUND, "No tenant has id '" + tenant + "'");
-    }
+    Grants.requireGrantable(by, tenant, roles, tenants);
     String oneTime = Secrets.random(20);
     UserAccount user = newUser(tenant, username, displayName, roles, oneTime, true);
     audit.info(
