@@ -34,7 +34,9 @@ public enum Permission {
   KEY_USE("key:use"),
   KEY_MANAGE("key:manage"),
   AUDIT_READ("audit:read"),
-  METRICS_READ("metrics:read");
+  METRICS_READ("metrics:read"),
+  /** Rotating the platform's token signing keys: platform-admin only. */
+  SIGNING_KEY_MANAGE("signing-key:manage");
 
   private static final Map<String, Permission> BY_NAME =
       Arrays.stream(values()).collect(Collectors.toMap(Permission::value, Function.identity()));

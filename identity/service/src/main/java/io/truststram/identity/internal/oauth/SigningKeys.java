@@ -74,6 +74,32 @@ public final class SigningKeys implements LocalTokenKeys {
     this.publishAfterRetirement = publishAfterRetirement;
   }
 
+  /**
+   * Rotates now, whatever the current key's age: for a suspected key compromise or a planned
+   * change. The previous key stays published until its tokens have expired.
+   *
+   * @return the id of the new signing key
+   */
+  public synchronized String rotateNow() {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Snapshot current = load(now);
+    String retiring = current.active == null ? null : current.active.getKeyID();
+    insertNewKey(now);
+    if (retiring != null) {
+      retire(retiring, now);
+    }
+    snapshot = load(now);
+    log.info("Token signing key rotated on request; the previous key {} stays published", retiring);
+    return activeKeyId();
+  }
+
+  private void retire(String kid, Instant now) {
+    jdbc.sql("UPDATE identity_signing_key SET publish_until = ? WHERE kid = ?")
+        .param(Timestamp.from(now.plus(publishAfterRetirement)))
+        .param(kid)
+        .update();
+  }
+
   /** Makes sure a current key exists, rotating when the current one is due; then reloads. */
   public synchronized void rotateIfDue() {
     // Millisecond precision: what every database keeps, so a key read back is not "in the future".
@@ -83,10 +109,7 @@ public final class SigningKeys implements LocalTokenKeys {
       String retiring = current.active == null ? null : current.active.getKeyID();
       insertNewKey(now);
       if (retiring != null) {
-        jdbc.sql("UPDATE identity_signing_key SET publish_until = ? WHERE kid = ?")
-            .param(Timestamp.from(now.plus(publishAfterRetirement)))
-            .param(retiring)
-            .update();
+        retire(retiring, now);
       }
       log.info("Token signing key rotated; the previous key {} stays published", retiring);
     }

@@ -9,6 +9,7 @@ import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.IdentityProblems;
 import io.truststram.identity.internal.client.ClientService;
+import io.truststram.identity.internal.oauth.SigningKeys;
 import io.truststram.identity.internal.user.UserAccount;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Caller;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -51,12 +53,17 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Tag(name = "Identity", description = "Users, OAuth clients and your own account")
 class IdentityApi {
 
+  private static final org.slf4j.Logger audit =
+      org.slf4j.LoggerFactory.getLogger("io.truststram.security.keys");
+
   private final UserService users;
   private final ClientService clients;
+  private final SigningKeys signingKeys;
 
-  IdentityApi(UserService users, ClientService clients) {
+  IdentityApi(UserService users, ClientService clients, SigningKeys signingKeys) {
     this.users = users;
     this.clients = clients;
+    this.signingKeys = signingKeys;
   }
 
   // ---- the caller
@@ -217,6 +224,21 @@ class IdentityApi {
   ResponseEntity<Void> deleteClient(@PathVariable String clientId) {
     clients.delete(CurrentPrincipal.require(), clientId);
     return ResponseEntity.noContent().build();
+  }
+
+  // ---- signing keys
+
+  @PostMapping("/signing-keys/rotate")
+  @PreAuthorize("hasAuthority('signing-key:manage')")
+  @Operation(
+      summary = "Rotate the token signing key now",
+      description =
+          "For a suspected compromise or a planned change. New tokens are signed with a new key;"
+              + " the previous key stays in the JWKS until the tokens it signed have expired.")
+  Map<String, String> rotateSigningKey() {
+    String kid = signingKeys.rotateNow();
+    audit.info("token signing key rotated to {} by {}", kid, CurrentPrincipal.require().subject());
+    return Map.of("activeKeyId", kid);
   }
 
   // ---- helpers
