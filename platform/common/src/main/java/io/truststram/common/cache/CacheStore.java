@@ -49,6 +49,17 @@ public interface CacheStore {
    */
   long increment(String key, long delta, Duration ttl);
 
+  /**
+   * Atomically takes {@code cost} tokens from the {@link TokenBucket} under {@code key} if it holds
+   * that many. A missing bucket starts full. The bucket is refilled by the time elapsed since its
+   * last use, measured by the backend's clock (Redis's own, so several processes agree), and
+   * forgotten once it would be full again.
+   *
+   * @param cost tokens to take, from 1 to the bucket's capacity
+   * @throws IllegalStateException when the key holds something other than a bucket
+   */
+  TokenBucket.Decision takeTokens(String key, TokenBucket bucket, long cost);
+
   /** A short name of the backend, such as {@code caffeine} or {@code redis}. */
   String backend();
 
@@ -72,6 +83,13 @@ public interface CacheStore {
   }
 
   /** Checks that a key is non-blank and short enough. */
+  static void checkCost(TokenBucket bucket, long cost) {
+    if (cost < 1 || cost > bucket.capacity()) {
+      throw new IllegalArgumentException(
+          "cost must be between 1 and the bucket's capacity " + bucket.capacity() + ": " + cost);
+    }
+  }
+
   static void checkKey(String key) {
     if (key.isBlank()) {
       throw new IllegalArgumentException("cache key must not be blank");

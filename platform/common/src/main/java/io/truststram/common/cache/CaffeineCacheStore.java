@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +25,11 @@ public final class CaffeineCacheStore implements CacheStore {
   /** Per-entry bookkeeping overhead counted towards the byte bound, beyond key and value. */
   private static final int ENTRY_OVERHEAD_BYTES = 64;
 
+  /** A token bucket's state: tokens (double) and the ticker time of its last use (long). */
+  private static final int BUCKET_BYTES = Double.BYTES + Long.BYTES;
+
   private final Cache<String, Entry> cache;
+  private final Ticker ticker;
 
   /** A store holding at most {@code maximumBytes} of keys and values, on the system ticker. */
   public CaffeineCacheStore(long maximumBytes) {
@@ -33,6 +38,7 @@ public final class CaffeineCacheStore implements CacheStore {
 
   /** A store on the given ticker, so tests can move time. */
   public CaffeineCacheStore(long maximumBytes, Ticker ticker) {
+    this.ticker = ticker;
     if (maximumBytes <= 0) {
       throw new IllegalArgumentException("maximumBytes must be positive: " + maximumBytes);
     }
@@ -107,6 +113,45 @@ public final class CaffeineCacheStore implements CacheStore {
       throw new IllegalStateException("cache key holds a value, not a counter: " + key);
     }
     return result.get();
+  }
+
+  @Override
+  public TokenBucket.Decision takeTokens(String key, TokenBucket bucket, long cost) {
+    CacheStore.checkKey(key);
+    CacheStore.checkCost(bucket, cost);
+    long ttl = bucket.timeToFill().plusSeconds(1).toNanos();
+    double[] left = new double[1];
+    boolean[] allowed = new boolean[1];
+    boolean[] notBucket = new boolean[1];
+    cache
+        .asMap()
+        .compute(
+            key,
+            (k, current) -> {
+              long now = ticker.read();
+              double tokens = bucket.capacity();
+              if (current != null) {
+                byte[] state = current.value();
+                if (state == null || state.length != BUCKET_BYTES) {
+                  notBucket[0] = true;
+                  return current;
+                }
+                ByteBuffer read = ByteBuffer.wrap(state);
+                tokens = bucket.refill(read.getDouble(), now - read.getLong());
+              }
+              allowed[0] = tokens >= cost;
+              if (allowed[0]) {
+                tokens -= cost;
+              }
+              left[0] = tokens;
+              byte[] next =
+                  ByteBuffer.allocate(BUCKET_BYTES).putDouble(tokens).putLong(now).array();
+              return new Entry(next, null, ttl);
+            });
+    if (notBucket[0]) {
+      throw new IllegalStateException("cache key holds a value, not a token bucket: " + key);
+    }
+    return new TokenBucket.Decision(allowed[0], left[0], bucket, cost);
   }
 
   @Override

@@ -47,6 +47,11 @@ final class NamespacedCacheStore implements CacheStore {
   }
 
   @Override
+  public TokenBucket.Decision takeTokens(String key, TokenBucket bucket, long cost) {
+    return delegate.takeTokens(qualify(key), bucket, cost);
+  }
+
+  @Override
   public String backend() {
     return delegate.backend();
   }

@@ -173,6 +173,78 @@ public abstract class CacheStoreContract {
   }
 
   @Test
+  void aNewBucketStartsFullAndAllowsABurstOfItsCapacity() {
+    TokenBucket bucket = new TokenBucket(0.001, 5);
+    for (int i = 4; i >= 0; i--) {
+      TokenBucket.Decision decision = store.takeTokens("burst", bucket, 1);
+      assertThat(decision.allowed()).isTrue();
+      assertThat(decision.remaining()).isEqualTo(i);
+    }
+    TokenBucket.Decision refused = store.takeTokens("burst", bucket, 1);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.remaining()).isZero();
+    assertThat(refused.retryAfter()).isGreaterThan(Duration.ofSeconds(900));
+  }
+
+  @Test
+  void aBucketRefillsContinuouslyNotInWholeSeconds() {
+    TokenBucket bucket = new TokenBucket(20, 2);
+    assertThat(store.takeTokens("refill", bucket, 2).allowed()).isTrue();
+    TokenBucket.Decision empty = store.takeTokens("refill", bucket, 1);
+    assertThat(empty.allowed()).isFalse();
+    assertThat(empty.retryAfter()).isLessThanOrEqualTo(Duration.ofMillis(50));
+    // 20 tokens a second: one token is back within about 50 ms, long before a whole second.
+    await()
+        .atMost(Duration.ofMillis(900))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> store.takeTokens("refill", bucket, 1).allowed());
+  }
+
+  @Test
+  void aCostTakesSeveralTokensAtOnceOrNone() {
+    TokenBucket bucket = new TokenBucket(0.001, 10);
+    assertThat(store.takeTokens("cost", bucket, 7).allowed()).isTrue();
+    TokenBucket.Decision refused = store.takeTokens("cost", bucket, 4);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.remaining()).as("a refused take leaves the tokens").isEqualTo(3);
+    assertThat(store.takeTokens("cost", bucket, 3).allowed()).isTrue();
+    assertThatThrownBy(() -> store.takeTokens("cost", bucket, 11))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concurrentTakesNeverOverspendABucket() throws Exception {
+    TokenBucket bucket = new TokenBucket(0.001, 50);
+    java.util.concurrent.atomic.AtomicInteger allowed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 25; i++) {
+                    if (store.takeTokens("shared", bucket, 1).allowed()) {
+                      allowed.incrementAndGet();
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    assertThat(allowed.get()).isEqualTo(50);
+  }
+
+  @Test
+  void aBucketKeyHoldingAValueIsRefused() {
+    store.put("plain", bytes("hello"), LONG);
+    assertThatThrownBy(() -> store.takeTokens("plain", new TokenBucket(1, 1), 1))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void namespacesDoNotCollide() {
     CacheStore raw = createStore();
     String suffix = UUID.randomUUID().toString().substring(0, 8);

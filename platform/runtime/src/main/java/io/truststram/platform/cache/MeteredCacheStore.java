@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.truststram.common.cache.CacheStore;
 import io.truststram.common.cache.CacheUnavailableException;
+import io.truststram.common.cache.TokenBucket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -61,6 +62,11 @@ final class MeteredCacheStore implements CacheStore {
   @Override
   public long increment(String key, long delta, Duration ttl) {
     return timed("increment", () -> delegate.increment(key, delta, ttl));
+  }
+
+  @Override
+  public TokenBucket.Decision takeTokens(String key, TokenBucket bucket, long cost) {
+    return timed("take-tokens", () -> delegate.takeTokens(key, bucket, cost));
   }
 
   @Override

@@ -16,9 +16,11 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.truststram.common.cache.CacheStore;
 import io.truststram.common.cache.CacheUnavailableException;
+import io.truststram.common.cache.TokenBucket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +44,30 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
       "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
           + "if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
           + "return v";
+
+  /**
+   * Token bucket in one round trip: refill by the time since the last call on Redis's own clock
+   * (microseconds, so every process agrees and refill is continuous), take the cost if there is
+   * enough, store the state, and keep it only until the bucket would be full again. Returns
+   * {allowed, tokens left as text}. A key of another type is an error the caller sees.
+   */
+  private static final String TAKE_TOKENS =
+      "local rate = tonumber(ARGV[1]) local capacity = tonumber(ARGV[2]) "
+          + "local cost = tonumber(ARGV[3]) local ttl = tonumber(ARGV[4]) "
+          + "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000000 + tonumber(t[2]) "
+          + "local tokens = capacity local last = now "
+          + "if redis.call('EXISTS', KEYS[1]) == 1 then "
+          + "  if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then "
+          + "    return redis.error_reply('NOTBUCKET key holds a value, not a token bucket') end "
+          + "  local state = redis.call('HMGET', KEYS[1], 't', 'ts') "
+          + "  tokens = tonumber(state[1]) or capacity last = tonumber(state[2]) or now end "
+          + "tokens = math.min(capacity, tokens + math.max(0, now - last) * rate / 1000000) "
+          + "local allowed = 0 "
+          + "if tokens >= cost then tokens = tokens - cost allowed = 1 end "
+          + "redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), "
+          + "'ts', string.format('%.0f', now)) "
+          + "redis.call('PEXPIRE', KEYS[1], ttl) "
+          + "return {allowed, string.format('%.17g', tokens)}";
 
   private final RedisClient client;
   private final String prefix;
@@ -117,6 +143,33 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
   }
 
   @Override
+  public TokenBucket.Decision takeTokens(String key, TokenBucket bucket, long cost) {
+    CacheStore.checkKey(key);
+    CacheStore.checkCost(bucket, cost);
+    List<Object> reply =
+        run(
+            redis ->
+                redis.eval(
+                    TAKE_TOKENS,
+                    ScriptOutputType.MULTI,
+                    new String[] {prefix + key},
+                    ascii(Double.toString(bucket.refillPerSecond())),
+                    ascii(Long.toString(bucket.capacity())),
+                    ascii(Long.toString(cost)),
+                    ascii(Long.toString(bucket.timeToFill().plusSeconds(1).toMillis()))));
+    if (reply == null || reply.size() != 2) {
+      throw new CacheUnavailableException("Redis returned no token bucket state", null);
+    }
+    boolean allowed = Long.valueOf(1).equals(reply.get(0));
+    Object tokens = reply.get(1);
+    String text =
+        tokens instanceof byte[] raw
+            ? new String(raw, java.nio.charset.StandardCharsets.US_ASCII)
+            : String.valueOf(tokens);
+    return new TokenBucket.Decision(allowed, Double.parseDouble(text), bucket, cost);
+  }
+
+  @Override
   public String backend() {
     return "redis";
   }
@@ -140,7 +193,9 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
       return command.apply(redis);
     } catch (RedisCommandExecutionException e) {
       String message = String.valueOf(e.getMessage());
-      if (message.contains("not an integer") || message.startsWith("WRONGTYPE")) {
+      if (message.contains("not an integer")
+          || message.startsWith("WRONGTYPE")
+          || message.contains("NOTBUCKET")) {
         // The key holds something this operation cannot work on: a data conflict, not an outage.
         throw new IllegalStateException("cache key holds a value of another kind", e);
       }
