@@ -60,6 +60,12 @@ class AuthorizationServerConfiguration {
   }
 
   @Bean
+  ExpiredAuthorizationCleanup expiredAuthorizationCleanup(
+      org.springframework.jdbc.core.simple.JdbcClient jdbc, java.time.Clock clock) {
+    return new ExpiredAuthorizationCleanup(jdbc, clock);
+  }
+
+  @Bean
   AuthorizationServerSettings authorizationServerSettings(SecurityProperties security) {
     return AuthorizationServerSettings.builder().issuer(security.issuerId()).build();
   }
