@@ -39,7 +39,7 @@ start() {
   TRUSTSTRAM_DB_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
   TRUSTSTRAM_DB_USER=postgres \
   TRUSTSTRAM_IDENTITY_BOOTSTRAPADMIN_PASSWORD=bench-one-time-password \
-    "$JAVA" -XX:+UseParallelGC -jar "$JAR" --server.port="$port" \
+    "$JAVA" -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$JAR" --server.port="$port" \
       --truststram.data-dir="$WORK/$name" --truststram.security.issuer=http://localhost:18181 \
       --truststram.identity.key-encryption-key="$KEK" "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
@@ -107,12 +107,15 @@ wrk.headers["Authorization"] = "Basic $(printf '%s:%s' "$CLIENT" "$SECRET" | bas
 LUA
 
 # run LABEL URL [wrk args...]: a warm-up, then the measured run; prints one table row.
+# C=<connections> overrides the connection count (C=1: one request at a time, latency only).
 run() {
   local label=$1 url=$2
   shift 2
-  wrk -t2 -c"$CONNECTIONS" -d5s "$@" "$url" >/dev/null
+  local connections=${C:-$CONNECTIONS} threads=2
+  ((connections == 1)) && threads=1
+  wrk -t"$threads" -c"$connections" -d10s "$@" "$url" >/dev/null
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" "$url")
+  out=$(wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency "$@" "$url")
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -123,6 +126,17 @@ run() {
 
 ME=/api/v1/identity/me
 AUTH=(-H "Authorization: Bearer $TOKEN")
+echo "One request at a time (latency of one request, no queueing):"
+echo
+echo "| run | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|"
+C=1 run "B: backend alone, $ME (JWT check)" "http://127.0.0.1:18182$ME" "${AUTH[@]}"
+C=1 run "nginx -> B, $ME" "http://127.0.0.1:18183$ME" "${AUTH[@]}"
+C=1 run "A: gateway + backend, $ME (buckets in memory)" "http://127.0.0.1:18181$ME" "${AUTH[@]}"
+C=1 run "A+R: gateway + backend, $ME (buckets in Redis)" "http://127.0.0.1:18184$ME" "${AUTH[@]}"
+echo
+echo "$CONNECTIONS connections (throughput):"
+echo
 echo "| run | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 run "B: backend alone, /actuator/health/liveness (no token)" http://127.0.0.1:18182/actuator/health/liveness
