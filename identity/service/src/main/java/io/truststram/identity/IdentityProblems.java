@@ -38,4 +38,12 @@ public final class IdentityProblems {
   /** TOTP is already enabled, or enrolment was not started. */
   public static final ProblemType TOTP_STATE_CONFLICT =
       new ProblemType("totp-state-conflict", 409, "TOTP enrolment state conflict");
+
+  /** A tenant's access policy refuses the action; the problem names the policies. */
+  public static final ProblemType POLICY_DENIED =
+      new ProblemType("policy-denied", 403, "Denied by access policy");
+
+  /** A policy document is not valid; the detail says where. */
+  public static final ProblemType POLICY_INVALID =
+      new ProblemType("policy-invalid", 400, "Invalid access policy");
 }

@@ -155,6 +155,59 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
+  void aTenantThatRequiresASecondFactorMakesItsUsersEnrolBeforeTheyGetATokenAndUseItAfter() {
+    TenantId strict =
+        context
+            .getBean(Tenants.class)
+            .create(
+                new NewTenant("strict-" + UUID.randomUUID().toString().substring(0, 8), "Strict"))
+            .id();
+    var policy =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/identity/mfa-policy"))
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"requiredForRoles\":[\"data-scientist\"],\"tenantId\":\""
+                            + strict
+                            + "\"}")));
+    assertThat(policy.status()).isEqualTo(200);
+    assertThat(
+            http.get("/api/v1/identity/mfa-policy?tenantId=" + strict)
+                .json()
+                .path("requiredForRoles")
+                .toString())
+        .isEqualTo("[\"data-scientist\"]");
+    String name = "grace-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    var grace =
+        context
+            .getBean(UserService.class)
+            .register(
+                TestTokens.setupCaller(strict), strict, name, "Grace", Set.of(Role.DATA_SCIENTIST));
+
+    byte[][] seed = new byte[1][];
+    var enrolled =
+        browser()
+            .onEnrolment(
+                key -> {
+                  seed[0] = base32(key);
+                  return Totp.code(seed[0], Totp.step(Instant.now()));
+                })
+            .signIn(CLI, LOOPBACK, name, grace.oneTimePassword(), CHOSEN, null);
+    assertThat(enrolled.visited()).anyMatch(step -> step.startsWith("GET /account/totp"));
+    assertThat(claims(enrolled.accessToken()).path("amr").toString()).contains("\"mfa\"");
+
+    // From now on the code is asked for at every sign-in.
+    String next = Totp.code(seed[0], Totp.step(Instant.now()) + 1);
+    var again = browser().signIn(CLI, LOOPBACK, name, CHOSEN, null, () -> next);
+    assertThat(again.visited()).anyMatch(step -> step.startsWith("GET /login/totp"));
+    assertThat(again.accessToken()).isNotBlank();
+    // Without a code there is no token.
+    assertThat(browser().signIn(CLI, LOOPBACK, name, CHOSEN, null, null).tokens()).isNull();
+  }
+
+  @Test
   void aDisabledUserCannotSignIn() {
     var disable =
         http.send(

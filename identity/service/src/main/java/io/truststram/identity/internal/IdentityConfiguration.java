@@ -3,9 +3,11 @@ package io.truststram.identity.internal;
 import io.truststram.identity.Tenants;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
+import io.truststram.identity.internal.mfa.MfaPolicies;
 import io.truststram.identity.internal.mfa.MfaService;
 import io.truststram.identity.internal.oauth.KeyEncryptionKey;
 import io.truststram.identity.internal.oauth.SigningKeys;
+import io.truststram.identity.internal.policy.PolicyService;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.PasswordPolicy;
 import io.truststram.identity.internal.user.UserService;
@@ -146,8 +148,18 @@ class IdentityConfiguration {
   }
 
   @Bean
-  LoginSteps loginSteps(UserService users) {
-    return new LoginSteps(users);
+  PolicyService accessPolicies(JdbcClient jdbc, Clock clock) {
+    return new PolicyService(jdbc, clock);
+  }
+
+  @Bean
+  MfaPolicies mfaPolicies(JdbcClient jdbc) {
+    return new MfaPolicies(jdbc);
+  }
+
+  @Bean
+  LoginSteps loginSteps(UserService users, MfaPolicies policies) {
+    return new LoginSteps(users, policies);
   }
 
   /** The login-steps filter belongs in the authorization server's chain only, not the servlet's. */

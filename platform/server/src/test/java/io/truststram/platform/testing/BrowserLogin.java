@@ -37,6 +37,7 @@ public final class BrowserLogin {
 
   private final String base;
   private final HttpClient client;
+  private java.util.function.@Nullable Function<String, String> enrolment;
   private final List<String> visited = new ArrayList<>();
 
   /** A login against the server at {@code base}, e.g. {@code http://localhost:8080}. */
@@ -146,6 +147,24 @@ public final class BrowserLogin {
         continue;
       }
       if (page.status == 200
+          && page.body.contains("action=\"/account/totp\"")
+          && enrolment != null) {
+        Matcher key = Pattern.compile("Key: <code>([A-Z2-7]+)</code>").matcher(page.body);
+        if (!key.find()) {
+          return new Outcome(page.status, null, page.url, visited);
+        }
+        Page done =
+            post(
+                "/account/totp",
+                Map.of("code", enrolment.apply(key.group(1)), "_csrf", csrf(page)));
+        Matcher next = Pattern.compile("id=\"continue\" href=\"([^\"]+)\"").matcher(done.body);
+        if (done.status != 200 || !next.find()) {
+          return new Outcome(done.status, null, done.url, visited);
+        }
+        page = get(next.group(1).replace("&amp;", "&"));
+        continue;
+      }
+      if (page.status == 200
           && page.body.contains("action=\"/login/totp\"")
           && secondFactor != null) {
         page = post("/login/totp", Map.of("code", secondFactor.get(), "_csrf", csrf(page)));
@@ -154,6 +173,15 @@ public final class BrowserLogin {
       return new Outcome(page.status, null, page.url, visited);
     }
     return new Outcome(page.status, null, page.url, visited);
+  }
+
+  /**
+   * Answers a TOTP enrolment page met during sign-in: {@code codeForKey} gets the base32 key shown
+   * and returns the code to enter.
+   */
+  public BrowserLogin onEnrolment(java.util.function.Function<String, String> codeForKey) {
+    this.enrolment = codeForKey;
+    return this;
   }
 
   /** GETs {@code pathOrUrl} in this browser's session. */

@@ -205,7 +205,9 @@ class AccountPages {
 
   @PostMapping(path = "/account/totp", produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> totpEnrolSubmit(
-      @RequestParam(defaultValue = "") String code, HttpServletRequest request) {
+      @RequestParam(defaultValue = "") String code,
+      HttpServletRequest request,
+      HttpServletResponse response) {
     UserAccount user = currentUser();
     List<String> codes;
     try {
@@ -221,6 +223,11 @@ class AccountPages {
                   + escape(request.getContextPath())
                   + "/account/totp\">Start again</a></p>"));
     }
+    // The code just proved is this session's second factor: sign-in can go on where it was going.
+    LoginSteps.updateAuthorities(
+        request,
+        response,
+        authorities -> authorities.add(FactorGrantedAuthority.fromAuthority(MfaAuthorities.TOTP)));
     return html(
         HttpStatus.OK,
         page(
@@ -230,9 +237,9 @@ class AccountPages {
                 + codes.stream()
                     .map(c -> "<li>" + escape(c) + "</li>")
                     .collect(Collectors.joining())
-                + "</ul><p><a href=\""
-                + escape(request.getContextPath())
-                + "/account\">Back to your account</a></p>"));
+                + "</ul><p><a id=\"continue\" href=\""
+                + escape(steps.continuation(request, response))
+                + "\">Continue</a></p>"));
   }
 
   private static String enrolPage(

@@ -8,8 +8,12 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.IdentityProblems;
+import io.truststram.identity.TenantProblems;
+import io.truststram.identity.Tenants;
 import io.truststram.identity.internal.client.ClientService;
+import io.truststram.identity.internal.mfa.MfaPolicies;
 import io.truststram.identity.internal.oauth.SigningKeys;
+import io.truststram.identity.internal.policy.PolicyService;
 import io.truststram.identity.internal.user.UserAccount;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Caller;
@@ -59,11 +63,23 @@ class IdentityApi {
   private final UserService users;
   private final ClientService clients;
   private final SigningKeys signingKeys;
+  private final MfaPolicies mfaPolicies;
+  private final Tenants tenants;
+  private final PolicyService accessPolicies;
 
-  IdentityApi(UserService users, ClientService clients, SigningKeys signingKeys) {
+  IdentityApi(
+      UserService users,
+      ClientService clients,
+      SigningKeys signingKeys,
+      MfaPolicies mfaPolicies,
+      Tenants tenants,
+      PolicyService accessPolicies) {
     this.users = users;
     this.clients = clients;
     this.signingKeys = signingKeys;
+    this.mfaPolicies = mfaPolicies;
+    this.tenants = tenants;
+    this.accessPolicies = accessPolicies;
   }
 
   // ---- the caller
@@ -108,6 +124,7 @@ class IdentityApi {
       @Valid @RequestBody NewUser body, UriComponentsBuilder uri) {
     Caller caller = CurrentPrincipal.require();
     TenantId tenant = tenantOr(caller, body.tenantId());
+    accessPolicies.require(caller, "user:manage", Map.of("tenant", tenant.toString()));
     UserService.Registered registered =
         users.register(caller, tenant, body.username(), body.displayName(), roles(body.roles()));
     UserView view = UserView.of(registered.user());
@@ -176,6 +193,8 @@ class IdentityApi {
   ResponseEntity<CreatedClientView> registerClient(
       @Valid @RequestBody NewClient body, UriComponentsBuilder uri) {
     Caller caller = CurrentPrincipal.require();
+    accessPolicies.require(
+        caller, "client:manage", Map.of("tenant", tenantOr(caller, body.tenantId()).toString()));
     ClientService.Created created =
         clients.register(
             caller,
@@ -224,6 +243,121 @@ class IdentityApi {
   ResponseEntity<Void> deleteClient(@PathVariable String clientId) {
     clients.delete(CurrentPrincipal.require(), clientId);
     return ResponseEntity.noContent().build();
+  }
+
+  // ---- second-factor policy
+
+  @GetMapping("/mfa-policy")
+  @PreAuthorize("hasAuthority('policy:read')")
+  @Operation(
+      summary = "Which roles of your tenant (or tenantId's) must sign in with a second factor")
+  MfaPolicyView mfaPolicy(@RequestParam(required = false) @Nullable String tenantId) {
+    TenantId tenant = visibleTenant(CurrentPrincipal.require(), tenantId);
+    return MfaPolicyView.of(tenant, mfaPolicies.requiredRoles(tenant));
+  }
+
+  @PutMapping(path = "/mfa-policy", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('policy:manage')")
+  @Operation(
+      summary = "Require a second factor for some roles",
+      description =
+          "Users holding one of these roles must enrol TOTP at their next sign-in and prove a code"
+              + " every time after.")
+  MfaPolicyView setMfaPolicy(@Valid @RequestBody MfaPolicyChange body) {
+    Caller caller = CurrentPrincipal.require();
+    TenantId tenant = visibleTenant(caller, body.tenantId());
+    Set<Role> roles = roles(body.requiredForRoles());
+    mfaPolicies.replace(tenant, roles);
+    audit.info("second factor required for {} in tenant {} by {}", roles, tenant, caller.subject());
+    return MfaPolicyView.of(tenant, roles);
+  }
+
+  private TenantId visibleTenant(Caller caller, @Nullable String tenantId) {
+    TenantId tenant = tenantOr(caller, tenantId);
+    if (!caller.canSee(tenant) || tenants.find(tenant).isEmpty()) {
+      throw new ProblemException(
+          TenantProblems.TENANT_NOT_FOUND, "No tenant has id '" + shown(tenant.toString()) + "'");
+    }
+    return tenant;
+  }
+
+  // ---- attribute-based access policies
+
+  @GetMapping("/policies")
+  @PreAuthorize("hasAuthority('policy:read')")
+  @Operation(summary = "Your tenant's attribute-based access policies (or tenantId's)")
+  PolicySet policies(@RequestParam(required = false) @Nullable String tenantId) {
+    TenantId tenant = visibleTenant(CurrentPrincipal.require(), tenantId);
+    return new PolicySet(
+        tenant.toString(),
+        accessPolicies.policies(tenant).stream().map(PolicyService.PolicyJson::of).toList());
+  }
+
+  @PutMapping(path = "/policies", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('policy:manage')")
+  @Operation(
+      summary = "Replace your tenant's access policies",
+      description =
+          "Rules on attributes of the caller (principal.*), the resource (resource.*) and the"
+              + " request (request.*), applied after the permission check. See docs/identity.md.")
+  PolicySet replacePolicies(@Valid @RequestBody PolicyChange body) {
+    Caller caller = CurrentPrincipal.require();
+    TenantId tenant = visibleTenant(caller, body.tenantId());
+    accessPolicies.require(caller, "policy:manage", Map.of("tenant", tenant.toString()));
+    var replaced = accessPolicies.replace(caller, tenant, body.policies());
+    return new PolicySet(
+        tenant.toString(), replaced.stream().map(PolicyService.PolicyJson::of).toList());
+  }
+
+  @PostMapping(path = "/policies/explain", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('policy:read')")
+  @Operation(
+      summary = "Why would this be allowed or denied?",
+      description =
+          "Evaluates an action for you, or for the principal attributes you give, against your"
+              + " tenant's roles and policies, and shows every rule and condition that applied.")
+  Explanation explain(@Valid @RequestBody ExplainRequest body) {
+    Caller caller = CurrentPrincipal.require();
+    Map<String, @Nullable Object> principal =
+        new java.util.LinkedHashMap<>(PolicyService.principal(caller));
+    if (body.principal() != null) {
+      body.principal()
+          .forEach(
+              (k, v) -> {
+                if (!"tenant".equals(k)) {
+                  principal.put(k, v);
+                }
+              });
+    }
+    boolean permitted =
+        Permission.parse(body.action())
+            .map(
+                p ->
+                    rolesOf(principal.get("roles")).stream()
+                        .anyMatch(r -> r.permissions().contains(p)))
+            .orElse(false);
+    var decision =
+        accessPolicies.explain(
+            caller.tenant(),
+            body.action(),
+            accessPolicies.attributes(
+                principal,
+                body.resource() == null ? Map.of() : body.resource(),
+                body.request() == null ? Map.of() : body.request()));
+    return new Explanation(
+        body.action(),
+        permitted && decision.allowed(),
+        permitted,
+        decision.refusedBy(),
+        decision.rules());
+  }
+
+  private static Set<Role> rolesOf(@Nullable Object value) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    if (value instanceof java.util.Collection<?> list) {
+      list.forEach(r -> Role.parse(String.valueOf(r)).ifPresent(roles::add));
+    }
+    return roles;
   }
 
   // ---- signing keys
@@ -396,6 +530,35 @@ class IdentityApi {
   }
 
   record CreatedClientView(ClientView client, String clientSecret) {}
+
+  record MfaPolicyChange(
+      @NotNull @Size(max = 6) List<@NotNull String> requiredForRoles, @Nullable String tenantId) {}
+
+  record PolicyChange(
+      @NotNull @Size(max = PolicyService.MAX_POLICIES) List<PolicyService.@NotNull PolicyJson> policies,
+      @Nullable String tenantId) {}
+
+  record PolicySet(String tenantId, List<PolicyService.PolicyJson> policies) {}
+
+  record ExplainRequest(
+      @NotNull @Size(min = 1, max = 100) String action,
+      @Nullable Map<String, @Nullable Object> principal,
+      @Nullable Map<String, @Nullable Object> resource,
+      @Nullable Map<String, @Nullable Object> request) {}
+
+  record Explanation(
+      String action,
+      boolean allowed,
+      boolean permissionGranted,
+      List<String> refusedBy,
+      List<io.truststram.identity.internal.policy.PolicyEngine.RuleResult> rules) {}
+
+  record MfaPolicyView(String tenantId, List<String> requiredForRoles) {
+    static MfaPolicyView of(TenantId tenant, Set<Role> roles) {
+      return new MfaPolicyView(
+          tenant.toString(), roles.stream().map(Role::value).sorted().toList());
+    }
+  }
 
   record ClientPage(List<ClientView> items, @Nullable String nextCursor) {}
 }

@@ -1,5 +1,6 @@
 package io.truststram.identity.internal.web;
 
+import io.truststram.identity.internal.mfa.MfaPolicies;
 import io.truststram.identity.internal.oauth.MfaAuthorities;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.UserAccount;
@@ -25,22 +26,26 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The steps a signed-in user must finish before the authorization server issues anything: change a
- * one-time password, then prove a TOTP code when the account has TOTP. Sits in front of the
- * authorization endpoints; sends the browser to the step's page and remembers where it was going.
+ * one-time password, then prove a TOTP code when the account has TOTP, or enrol TOTP when the
+ * tenant requires a second factor for one of the user's roles. Sits in front of the authorization
+ * endpoints; sends the browser to the step's page and remembers where it was going.
  */
 public final class LoginSteps extends OncePerRequestFilter {
 
   static final String PASSWORD_PAGE = "/account/password";
   static final String TOTP_PAGE = "/login/totp";
+  static final String ENROL_PAGE = "/account/totp";
 
   private static final RequestCache REQUESTS = new HttpSessionRequestCache();
   private static final SecurityContextRepository CONTEXTS =
       new HttpSessionSecurityContextRepository();
 
   private final UserService users;
+  private final MfaPolicies policies;
 
-  public LoginSteps(UserService users) {
+  public LoginSteps(UserService users, MfaPolicies policies) {
     this.users = users;
+    this.policies = policies;
   }
 
   @Override
@@ -72,8 +77,14 @@ public final class LoginSteps extends OncePerRequestFilter {
       return PASSWORD_PAGE;
     }
     Optional<UserAccount> user = users.findByUsername(authentication.getName());
-    if (user.isPresent() && user.get().totpEnabled() && !has(authentication, MfaAuthorities.TOTP)) {
+    if (user.isEmpty() || has(authentication, MfaAuthorities.TOTP)) {
+      return null;
+    }
+    if (user.get().totpEnabled()) {
       return TOTP_PAGE;
+    }
+    if (policies.requiresSecondFactor(user.get().tenant(), user.get().roles())) {
+      return ENROL_PAGE;
     }
     return null;
   }
