@@ -46,7 +46,8 @@ class GatewayIntegrationTest {
             "--truststram.gateway.versions[0].successor=/api/v2/identity/me",
             "--truststram.gateway.versions[1].prefix=/api/v0",
             "--truststram.gateway.versions[1].sunset-at=2020-01-01T00:00:00Z",
-            "--truststram.gateway.versions[1].successor=/api/v1");
+            "--truststram.gateway.versions[1].successor=/api/v1",
+            "--truststram.security.cors-allowed-origins=https://console.example.org");
     port = port(app);
   }
 
@@ -140,6 +141,30 @@ class GatewayIntegrationTest {
             "/api/v1/tenants?id=7&ls=1&sh=2")) {
       assertThat(http.get(ordinary).status()).as(ordinary).isLessThan(400);
     }
+  }
+
+  @Test
+  void browsersFromTheConfiguredOriginMayCallTheApiAndOthersMayNot() {
+    var allowed = preflight("https://console.example.org", "/api/v1/tenants");
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(allowed.header("Access-Control-Allow-Origin"))
+        .hasValue("https://console.example.org");
+    assertThat(allowed.header("Access-Control-Allow-Headers").orElse(""))
+        .containsIgnoringCase("authorization");
+    assertThat(preflight("https://console.example.org", "/oauth2/token").status()).isEqualTo(200);
+    var refused = preflight("https://evil.example", "/api/v1/tenants");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.header("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  private static HttpTestClient.Response preflight(String origin, String path) {
+    return HttpTestClient.onPort(port)
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type"));
   }
 
   @Test

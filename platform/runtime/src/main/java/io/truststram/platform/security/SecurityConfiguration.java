@@ -7,11 +7,14 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.truststram.common.cache.CacheStore;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -25,6 +28,9 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * The security baseline of every process, whatever services it runs.
@@ -83,6 +89,40 @@ class SecurityConfiguration {
         new AccessTokenValidator(properties.audience(), revoked));
   }
 
+  /**
+   * CORS for the API and the authorization server's endpoints: only the configured origins, with
+   * the methods and headers the API uses; no cookies (the API takes bearer tokens).
+   */
+  @Bean
+  CorsConfigurationSource corsConfigurationSource(SecurityProperties properties) {
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    if (properties.corsAllowedOrigins().isEmpty()) {
+      return source;
+    }
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(properties.corsAllowedOrigins());
+    cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Accept"));
+    cors.setExposedHeaders(
+        List.of(
+            "Location",
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "Deprecation",
+            "Sunset",
+            "Link",
+            "Idempotent-Replayed"));
+    cors.setAllowCredentials(false);
+    cors.setMaxAge(Duration.ofHours(1));
+    source.registerCorsConfiguration("/api/**", cors);
+    source.registerCorsConfiguration("/oauth2/token", cors);
+    source.registerCorsConfiguration("/oauth2/revoke", cors);
+    source.registerCorsConfiguration("/userinfo", cors);
+    return source;
+  }
+
   @Bean
   @Order(API_ORDER)
   SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder accessTokenDecoder)
@@ -131,6 +171,7 @@ class SecurityConfiguration {
   private static void bearerOnly(HttpSecurity http, JwtDecoder decoder) throws Exception {
     ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint();
     ProblemAccessDeniedHandler deniedHandler = new ProblemAccessDeniedHandler();
+    http.cors(Customizer.withDefaults());
     http.oauth2ResourceServer(
             server ->
                 server

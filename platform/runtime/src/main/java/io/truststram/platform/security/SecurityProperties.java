@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,7 +27,8 @@ public record SecurityProperties(
     @NotNull URI issuer,
     @DefaultValue("truststram") @NotBlank String audience,
     @Nullable URI jwkSetUri,
-    @DefaultValue("30s") @NotNull Duration clockSkew) {
+    @DefaultValue("30s") @NotNull Duration clockSkew,
+    @DefaultValue({}) List<String> corsAllowedOrigins) {
 
   public SecurityProperties {
     if (!"https".equals(issuer.getScheme()) && !"http".equals(issuer.getScheme())) {
@@ -37,6 +39,19 @@ public record SecurityProperties(
       throw new IllegalArgumentException(
           "truststram.security.issuer must have no query or fragment: " + issuer);
     }
+    for (String origin : corsAllowedOrigins) {
+      URI parsed = URI.create(origin);
+      if (parsed.getScheme() == null
+          || parsed.getHost() == null
+          || (parsed.getPath() != null && !parsed.getPath().isEmpty())
+          || "*".equals(origin)) {
+        throw new IllegalArgumentException(
+            "truststram.security.cors-allowed-origins takes origins like https://console.example.org,"
+                + " not "
+                + origin);
+      }
+    }
+    corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
     if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
       throw new IllegalArgumentException(
           "truststram.security.clock-skew must be between 0 and 5 minutes: " + clockSkew);

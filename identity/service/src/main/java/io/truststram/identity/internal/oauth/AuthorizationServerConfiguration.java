@@ -108,6 +108,7 @@ class AuthorizationServerConfiguration {
         });
     MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
     html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+    http.cors(Customizer.withDefaults());
     http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
         .exceptionHandling(
             errors ->
