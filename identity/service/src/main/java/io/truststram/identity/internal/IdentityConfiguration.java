@@ -8,6 +8,7 @@ import io.truststram.identity.internal.mfa.MfaService;
 import io.truststram.identity.internal.oauth.KeyEncryptionKey;
 import io.truststram.identity.internal.oauth.SigningKeys;
 import io.truststram.identity.internal.policy.PolicyService;
+import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.PasswordPolicy;
 import io.truststram.identity.internal.user.UserService;
@@ -121,6 +122,12 @@ class IdentityConfiguration {
   PasswordLoginProvider passwordLoginProvider(
       UserStore store, PasswordEncoder encoder, IdentityProperties properties, Clock clock) {
     return new PasswordLoginProvider(store, encoder, properties.lockout(), clock);
+  }
+
+  @Bean
+  LdapLoginProvider ldapLoginProvider(
+      IdentityProperties properties, UserService users, Tenants tenants) {
+    return new LdapLoginProvider(properties.ldap(), users, tenants);
   }
 
   @Bean

@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param lockout how repeated failed sign-ins lock an account
  * @param bootstrapAdmin the first administrator, created on first start
  * @param consoleRedirectUris where the built-in console client may receive authorization codes
+ * @param ldap LDAP or Active Directory directories whose users may sign in
  */
 @Validated
 @ConfigurationProperties("truststram.identity")
@@ -36,7 +37,8 @@ public record IdentityProperties(
     @DefaultValue @Valid Password password,
     @DefaultValue @Valid Lockout lockout,
     @DefaultValue @Valid BootstrapAdmin bootstrapAdmin,
-    @DefaultValue("http://localhost:5173/callback") List<String> consoleRedirectUris) {
+    @DefaultValue("http://localhost:5173/callback") List<String> consoleRedirectUris,
+    @DefaultValue({}) List<@Valid LdapDirectory> ldap) {
 
   public IdentityProperties {
     requireBetween("access-token-ttl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(1));
@@ -82,4 +84,41 @@ public record IdentityProperties(
    */
   public record BootstrapAdmin(
       @DefaultValue("admin") @NotBlank String username, @Nullable String password) {}
+
+  /**
+   * A directory whose users sign in with their directory password (an LDAP bind). On each sign-in
+   * the user's groups are read and mapped to TrustStram roles; the user is created or updated in
+   * TrustStram under {@code <uid>@<name>}, in the directory's tenant.
+   *
+   * @param name a short name, the suffix of its users' TrustStram login names
+   * @param url {@code ldap://host:389} or {@code ldaps://host:636}
+   * @param baseDn the base of every search and pattern, e.g. {@code dc=example,dc=org}
+   * @param userDnPattern where a user's entry is, relative to the base, {@code {0}} being the name
+   *     typed, e.g. {@code uid={0},ou=people}
+   * @param groupSearchBase where groups are searched, relative to the base, e.g. {@code ou=groups}
+   * @param groupSearchFilter how a group names its members, {@code {0}} being the user's DN
+   * @param groupRoles group common names mapped to TrustStram roles, e.g. {@code ml-team:
+   *     data-scientist}
+   * @param tenant the slug of the tenant the directory's users belong to
+   */
+  public record LdapDirectory(
+      @NotBlank String name,
+      @NotNull java.net.URI url,
+      @NotBlank String baseDn,
+      @NotBlank String userDnPattern,
+      @DefaultValue("") String groupSearchBase,
+      @DefaultValue("(member={0})") String groupSearchFilter,
+      @DefaultValue java.util.Map<String, String> groupRoles,
+      @NotBlank String tenant) {
+    public LdapDirectory {
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,30}")) {
+        throw new IllegalArgumentException(
+            "truststram.identity.ldap[].name must be lower-case letters, digits and '-': " + name);
+      }
+      if (!"ldap".equals(url.getScheme()) && !"ldaps".equals(url.getScheme())) {
+        throw new IllegalArgumentException(
+            "truststram.identity.ldap[" + name + "].url must be ldap:// or ldaps://");
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
+import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.identity.internal.web.LoginSteps;
@@ -140,7 +141,8 @@ class AuthorizationServerConfiguration {
   /** Browser sign-in: the login form, the second-factor and password pages, the account page. */
   @Bean
   @Order(2)
-  SecurityFilterChain signInSecurity(HttpSecurity http, PasswordLoginProvider passwords)
+  SecurityFilterChain signInSecurity(
+      HttpSecurity http, PasswordLoginProvider passwords, LdapLoginProvider directories)
       throws Exception {
     http.securityMatcher(
             "/login", "/login/**", "/logout", "/account", "/account/**", "/default-ui.css")
@@ -152,6 +154,7 @@ class AuthorizationServerConfiguration {
                     .anyRequest()
                     .authenticated())
         .authenticationProvider(passwords)
+        .authenticationProvider(directories)
         .formLogin(form -> form.defaultSuccessUrl("/account"))
         .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
         .headers(

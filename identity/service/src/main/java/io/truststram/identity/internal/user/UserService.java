@@ -115,6 +115,51 @@ public final class UserService {
   }
 
   /**
+   * Creates or updates a user whose password a directory checks: no local password, roles as the
+   * directory's groups say now. A local user of the same name with a password is left alone.
+   */
+  public UserAccount provisionFederated(
+      TenantId tenant, String username, String displayName, Set<Role> roles) {
+    String name = normalise(username);
+    Optional<UserAccount> existing = store.findByUsername(name);
+    if (existing.isPresent()) {
+      UserAccount user = existing.get();
+      if (user.passwordHash() != null || !user.tenant().equals(tenant)) {
+        throw new org.springframework.security.authentication.BadCredentialsException(
+            "Wrong login name or password.");
+      }
+      if (!user.roles().equals(roles)) {
+        store.updateRoles(user.id(), roles);
+        audit.info("user {} roles now {} (from its directory)", user.id(), roles);
+      }
+      return store.findById(user.id()).orElseThrow();
+    }
+    Instant now = clock.instant();
+    UserAccount user =
+        new UserAccount(
+            Uuids.v7(),
+            tenant,
+            name,
+            displayName,
+            null,
+            roles,
+            UserAccount.Status.ACTIVE,
+            false,
+            0,
+            null,
+            now,
+            null,
+            false,
+            0,
+            now);
+    if (!store.insert(user)) {
+      return store.findByUsername(name).orElseThrow();
+    }
+    audit.info("user {} ({}) created from a directory with roles {}", user.id(), name, roles);
+    return user;
+  }
+
+  /**
    * Changes the password of {@code username} after checking the current one and the policy.
    *
    * @throws ProblemException 400 wrong-password or password-rejected

@@ -137,6 +137,13 @@ public final class UserStore {
         .update();
   }
 
+  public void updateRoles(UUID id, Set<Role> roles) {
+    jdbc.sql("UPDATE identity_user SET roles = ? WHERE id = ?")
+        .param(writeRoles(roles))
+        .param(id)
+        .update();
+  }
+
   public void updateStatus(UUID id, UserAccount.Status status) {
     jdbc.sql("UPDATE identity_user SET status = ? WHERE id = ?")
         .param(status.name())
