@@ -8,9 +8,11 @@ import io.truststram.identity.internal.mfa.MfaService;
 import io.truststram.identity.internal.oauth.KeyEncryptionKey;
 import io.truststram.identity.internal.oauth.SigningKeys;
 import io.truststram.identity.internal.policy.PolicyService;
+import io.truststram.identity.internal.user.FederatedOidcUsers;
 import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.PasswordPolicy;
+import io.truststram.identity.internal.user.ProviderRegistrations;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.identity.internal.user.UserStore;
 import io.truststram.identity.internal.web.LoginSteps;
@@ -122,6 +124,17 @@ class IdentityConfiguration {
   PasswordLoginProvider passwordLoginProvider(
       UserStore store, PasswordEncoder encoder, IdentityProperties properties, Clock clock) {
     return new PasswordLoginProvider(store, encoder, properties.lockout(), clock);
+  }
+
+  @Bean
+  ProviderRegistrations providerRegistrations(IdentityProperties properties) {
+    return new ProviderRegistrations(properties.oidcProviders());
+  }
+
+  @Bean
+  FederatedOidcUsers federatedOidcUsers(
+      IdentityProperties properties, UserService users, Tenants tenants) {
+    return new FederatedOidcUsers(properties.oidcProviders(), users, tenants);
   }
 
   @Bean

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapAdmin the first administrator, created on first start
  * @param consoleRedirectUris where the built-in console client may receive authorization codes
  * @param ldap LDAP or Active Directory directories whose users may sign in
+ * @param oidcProviders external OpenID Connect providers whose users may sign in
  */
 @Validated
 @ConfigurationProperties("truststram.identity")
@@ -38,7 +39,8 @@ public record IdentityProperties(
     @DefaultValue @Valid Lockout lockout,
     @DefaultValue @Valid BootstrapAdmin bootstrapAdmin,
     @DefaultValue("http://localhost:5173/callback") List<String> consoleRedirectUris,
-    @DefaultValue({}) List<@Valid LdapDirectory> ldap) {
+    @DefaultValue({}) List<@Valid LdapDirectory> ldap,
+    @DefaultValue({}) List<@Valid OidcProvider> oidcProviders) {
 
   public IdentityProperties {
     requireBetween("access-token-ttl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(1));
@@ -118,6 +120,39 @@ public record IdentityProperties(
       if (!"ldap".equals(url.getScheme()) && !"ldaps".equals(url.getScheme())) {
         throw new IllegalArgumentException(
             "truststram.identity.ldap[" + name + "].url must be ldap:// or ldaps://");
+      }
+    }
+  }
+
+  /**
+   * An external OpenID Connect provider (Entra ID, Okta, Keycloak, another TrustStram...) whose
+   * users may sign in. Its users become {@code <preferred_username or sub>@<name>} in {@code
+   * tenant}, with roles from the {@code roleClaim} of their ID token mapped through {@code
+   * roleMapping}, plus {@code defaultRoles}.
+   *
+   * @param name a short name, the suffix of its users' login names and the registration id
+   * @param issuerUri the provider's issuer; its discovery document is read on first use
+   * @param clientId the client TrustStram is registered as at the provider
+   * @param clientSecret that client's secret
+   * @param tenant the slug of the tenant its users belong to
+   * @param roleClaim the ID-token claim carrying the user's groups or roles
+   * @param roleMapping values of that claim mapped to TrustStram roles
+   * @param defaultRoles roles every user of this provider gets
+   */
+  public record OidcProvider(
+      @NotBlank String name,
+      @NotNull java.net.URI issuerUri,
+      @NotBlank String clientId,
+      @NotBlank String clientSecret,
+      @NotBlank String tenant,
+      @DefaultValue("roles") String roleClaim,
+      @DefaultValue java.util.Map<String, String> roleMapping,
+      @DefaultValue({}) List<String> defaultRoles) {
+    public OidcProvider {
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,30}")) {
+        throw new IllegalArgumentException(
+            "truststram.identity.oidc-providers[].name must be lower-case letters, digits and '-': "
+                + name);
       }
     }
   }

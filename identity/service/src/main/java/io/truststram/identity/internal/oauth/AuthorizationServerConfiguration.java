@@ -4,8 +4,10 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
+import io.truststram.identity.internal.user.FederatedOidcUsers;
 import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.ProviderRegistrations;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.identity.internal.web.LoginSteps;
 import io.truststram.platform.security.RevokedTokens;
@@ -23,6 +25,8 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
@@ -142,10 +146,34 @@ class AuthorizationServerConfiguration {
   @Bean
   @Order(2)
   SecurityFilterChain signInSecurity(
-      HttpSecurity http, PasswordLoginProvider passwords, LdapLoginProvider directories)
+      HttpSecurity http,
+      PasswordLoginProvider passwords,
+      LdapLoginProvider directories,
+      ProviderRegistrations providers,
+      FederatedOidcUsers federatedUsers)
       throws Exception {
+    if (providers.any()) {
+      // PKCE on every authorization request, confidential client or not (OAuth 2.1).
+      DefaultOAuth2AuthorizationRequestResolver requests =
+          new DefaultOAuth2AuthorizationRequestResolver(providers, "/oauth2/authorization");
+      requests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+      http.oauth2Login(
+          login ->
+              login
+                  .clientRegistrationRepository(providers)
+                  .authorizationEndpoint(
+                      endpoint -> endpoint.authorizationRequestResolver(requests))
+                  .userInfoEndpoint(info -> info.oidcUserService(federatedUsers))
+                  .defaultSuccessUrl("/account"));
+    }
     http.securityMatcher(
-            "/login", "/login/**", "/logout", "/account", "/account/**", "/default-ui.css")
+            "/login",
+            "/login/**",
+            "/logout",
+            "/account",
+            "/account/**",
+            "/default-ui.css",
+            "/oauth2/authorization/**")
         .authorizeHttpRequests(
             requests ->
                 requests

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -67,10 +68,8 @@ public final class LoginSteps extends OncePerRequestFilter {
   @Nullable String pendingStep(@Nullable Authentication authentication) {
     if (authentication == null
         || !authentication.isAuthenticated()
-        || !has(
-            authentication,
-            org.springframework.security.core.authority.FactorGrantedAuthority
-                .PASSWORD_AUTHORITY)) {
+        || !(has(authentication, FactorGrantedAuthority.PASSWORD_AUTHORITY)
+            || has(authentication, FactorGrantedAuthority.AUTHORIZATION_CODE_AUTHORITY))) {
       return null;
     }
     if (has(authentication, PasswordLoginProvider.PASSWORD_CHANGE_REQUIRED)) {
