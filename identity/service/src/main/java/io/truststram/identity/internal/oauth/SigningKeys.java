@@ -15,7 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -212,7 +212,8 @@ public final class SigningKeys implements LocalTokenKeys {
               .algorithm(JWSAlgorithm.RS256);
       if (withPrivate) {
         byte[] pkcs8 = kek.unwrap(row.privateKey, WRAP_PURPOSE + row.kid);
-        builder.privateKey((RSAPrivateKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+        // As a CRT key, explicitly, so that signing keeps the CRT parameters.
+        builder.privateKey((RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
         java.util.Arrays.fill(pkcs8, (byte) 0);
       }
       return builder.build();
