@@ -39,16 +39,27 @@ public final class MfaPolicies {
   /** Replaces the policy of {@code tenant}. */
   public void replace(TenantId tenant, Set<Role> roles) {
     String text = roles.stream().map(Role::value).sorted().collect(Collectors.joining(","));
-    int updated =
-        jdbc.sql("UPDATE identity_mfa_policy SET required_roles = ? WHERE tenant_id = ?")
-            .param(text)
+    // Update, else insert; a concurrent first insert makes ours fail, and the update then wins.
+    for (int attempt = 0; ; attempt++) {
+      int updated =
+          jdbc.sql("UPDATE identity_mfa_policy SET required_roles = ? WHERE tenant_id = ?")
+              .param(text)
+              .param(tenant.value())
+              .update();
+      if (updated > 0) {
+        return;
+      }
+      try {
+        jdbc.sql("INSERT INTO identity_mfa_policy (tenant_id, required_roles) VALUES (?, ?)")
             .param(tenant.value())
+            .param(text)
             .update();
-    if (updated == 0) {
-      jdbc.sql("INSERT INTO identity_mfa_policy (tenant_id, required_roles) VALUES (?, ?)")
-          .param(tenant.value())
-          .param(text)
-          .update();
+        return;
+      } catch (org.springframework.dao.DuplicateKeyException raced) {
+        if (attempt > 2) {
+          throw raced;
+        }
+      }
     }
   }
 }

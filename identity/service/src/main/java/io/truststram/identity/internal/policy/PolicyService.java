@@ -99,22 +99,37 @@ public final class PolicyService implements AccessPolicies {
     List<Policy> policies = validate(documents);
     String document = JSON.writeValueAsString(policies.stream().map(PolicyJson::of).toList());
     Timestamp now = Timestamp.from(clock.instant());
-    int updated =
-        jdbc.sql("UPDATE identity_policy SET document = ?, updated_at = ? WHERE tenant_id = ?")
-            .param(document)
-            .param(now)
-            .param(tenant.value())
-            .update();
-    if (updated == 0) {
-      jdbc.sql("INSERT INTO identity_policy (tenant_id, document, updated_at) VALUES (?, ?, ?)")
-          .param(tenant.value())
-          .param(document)
-          .param(now)
-          .update();
-    }
+    upsert(tenant, document, now);
     audit.info(
         "{} access policies of tenant {} replaced by {}", policies.size(), tenant, by.subject());
     return policies;
+  }
+
+  /** Update, else insert; a concurrent first insert makes ours fail, and the update then wins. */
+  private void upsert(TenantId tenant, String document, Timestamp now) {
+    for (int attempt = 0; ; attempt++) {
+      int updated =
+          jdbc.sql("UPDATE identity_policy SET document = ?, updated_at = ? WHERE tenant_id = ?")
+              .param(document)
+              .param(now)
+              .param(tenant.value())
+              .update();
+      if (updated > 0) {
+        return;
+      }
+      try {
+        jdbc.sql("INSERT INTO identity_policy (tenant_id, document, updated_at) VALUES (?, ?, ?)")
+            .param(tenant.value())
+            .param(document)
+            .param(now)
+            .update();
+        return;
+      } catch (org.springframework.dao.DuplicateKeyException raced) {
+        if (attempt > 2) {
+          throw raced;
+        }
+      }
+    }
   }
 
   static List<Policy> validate(List<PolicyJson> documents) {
