@@ -92,6 +92,21 @@ class OidcInteroperabilityIntegrationTest {
   }
 
   @Test
+  void accessTokensAreEs256AndTheJwksPublishesBothKeyTypes() {
+    var client =
+        TestTokens.client(
+            context, TestTokens.systemTenant(context), io.truststram.platform.security.Role.VIEWER);
+    String header =
+        new String(Base64.getUrlDecoder().decode(TestTokens.token(PORT, client).split("\\.")[0]));
+    assertThat(header).contains("\"alg\":\"ES256\"");
+    var keys = new HttpTestClient(ISSUER).get("/oauth2/jwks").json().path("keys");
+    java.util.Set<String> types = new java.util.HashSet<>();
+    keys.forEach(k -> types.add(k.path("kty").asString() + "/" + k.path("alg").asString()));
+    assertThat(types).contains("RSA/RS256", "EC/ES256");
+    keys.forEach(k -> assertThat(k.has("d")).as("no private part published").isFalse());
+  }
+
+  @Test
   void aTamperedTokenFailsJose4jToo() {
     var client =
         TestTokens.client(

@@ -20,6 +20,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -36,8 +37,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * The security baseline of every process, whatever services it runs.
  *
  * <ul>
- *   <li>{@code /api/**}: stateless, bearer access tokens only (RS256 JWTs from the identity
- *       service), every request authenticated; each endpoint then checks its permission.
+ *   <li>{@code /api/**}: stateless, bearer access tokens only (ES256 or RS256 JWTs from the
+ *       identity service), every request authenticated; each endpoint then checks its permission.
  *   <li>Everything else not claimed by a service's own chain: health, info, the OpenAPI document
  *       and Swagger UI are open; metrics need {@code metrics:read}; any other path needs a token.
  * </ul>
@@ -68,18 +69,21 @@ class SecurityConfiguration {
     if (local != null) {
       DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
       processor.setJWSKeySelector(
-          new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, local.verificationKeys()));
+          new JWSVerificationKeySelector<>(
+              java.util.Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), local.verificationKeys()));
       // The claims are checked by the validators below, with the configured clock skew.
       processor.setJWTClaimsSetVerifier((claims, context) -> {});
       decoder = new NimbusJwtDecoder(processor);
     } else {
       decoder =
           NimbusJwtDecoder.withJwkSetUri(properties.effectiveJwkSetUri().toString())
+              .jwsAlgorithm(SignatureAlgorithm.ES256)
               .jwsAlgorithm(SignatureAlgorithm.RS256)
               .build();
     }
-    decoder.setJwtValidator(validator(properties, revoked));
-    return decoder;
+    // Signature here, once per token; claims on every request, by the cache.
+    decoder.setJwtValidator(jwt -> OAuth2TokenValidatorResult.success());
+    return new VerifiedTokenCache(decoder, validator(properties, revoked));
   }
 
   static OAuth2TokenValidator<Jwt> validator(SecurityProperties properties, RevokedTokens revoked) {

@@ -1,6 +1,8 @@
 package io.truststram.identity.internal.oauth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -15,8 +17,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
@@ -27,20 +32,24 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The token signing keys: RSA 2048 (RS256, the algorithm every OpenID Connect relying party must
- * support), kept in the database with the private key wrapped by the {@link KeyEncryptionKey}.
+ * The token signing keys, kept in the database with the private key wrapped by the {@link
+ * KeyEncryptionKey}. Each generation has two: RSA 2048 (RS256) for ID tokens, the algorithm every
+ * OpenID Connect relying party must support, and EC P-256 (ES256) for access tokens, several times
+ * cheaper to sign, which is what bounds the token endpoint (bench/results/gateway.md).
  *
- * <p>The newest activated key signs. When it is older than the rotation period a new key is
- * generated and the old one stops signing but stays published in the JWKS until every token it
- * signed has expired. Every instance reloads the keys periodically and whenever a token names a key
- * id it does not know, so a key created by another instance verifies at once.
+ * <p>The newest activated key of each algorithm signs. When it is older than the rotation period a
+ * new key is generated and the old one stops signing but stays published in the JWKS until every
+ * token it signed has expired. Every instance reloads the keys periodically and whenever a token
+ * names a key id it does not know, so a key created by another instance verifies at once.
  */
 public final class SigningKeys implements LocalTokenKeys {
 
@@ -49,13 +58,16 @@ public final class SigningKeys implements LocalTokenKeys {
   private static final Duration RELOAD_EVERY = Duration.ofSeconds(60);
   private static final Duration MIN_RELOAD_GAP = Duration.ofSeconds(1);
 
+  /** The algorithms of a generation: ID tokens, access tokens. */
+  static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+
   private final JdbcClient jdbc;
   private final KeyEncryptionKey kek;
   private final Clock clock;
   private final Duration rotation;
   private final Duration publishAfterRetirement;
 
-  private volatile Snapshot snapshot = new Snapshot(List.of(), null, Instant.EPOCH);
+  private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Instant.EPOCH, null);
 
   /**
    * @param publishAfterRetirement how long a retired key stays published: at least the longest
@@ -75,43 +87,28 @@ public final class SigningKeys implements LocalTokenKeys {
   }
 
   /**
-   * Rotates now, whatever the current key's age: for a suspected key compromise or a planned
-   * change. The previous key stays published until its tokens have expired.
+   * Rotates now, whatever the current keys' age: for a suspected key compromise or a planned
+   * change. The previous keys stay published until their tokens have expired.
    *
-   * @return the id of the new signing key
+   * @return the id of the new access-token signing key
    */
   public synchronized String rotateNow() {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Snapshot current = load(now);
-    String retiring = current.active == null ? null : current.active.getKeyID();
-    insertNewKey(now);
-    if (retiring != null) {
-      retire(retiring, now);
-    }
+    rotate(load(now), now);
     snapshot = load(now);
-    log.info("Token signing key rotated on request; the previous key {} stays published", retiring);
-    return activeKeyId();
+    log.info("Token signing keys rotated on request");
+    return accessTokenKeyId();
   }
 
-  private void retire(String kid, Instant now) {
-    jdbc.sql("UPDATE identity_signing_key SET publish_until = ? WHERE kid = ?")
-        .param(Timestamp.from(now.plus(publishAfterRetirement)))
-        .param(kid)
-        .update();
-  }
-
-  /** Makes sure a current key exists, rotating when the current one is due; then reloads. */
+  /** Makes sure current keys exist, rotating when they are due; then reloads. */
   public synchronized void rotateIfDue() {
     // Millisecond precision: what every database keeps, so a key read back is not "in the future".
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Snapshot current = load(now);
-    if (current.active == null || !current.activatedAt(now).plus(rotation).isAfter(now)) {
-      String retiring = current.active == null ? null : current.active.getKeyID();
-      insertNewKey(now);
-      if (retiring != null) {
-        retire(retiring, now);
-      }
-      log.info("Token signing key rotated; the previous key {} stays published", retiring);
+    boolean missing = ALGORITHMS.stream().anyMatch(a -> !current.active().containsKey(a));
+    if (missing || !current.activatedAt(now).plus(rotation).isAfter(now)) {
+      rotate(current, now);
+      log.info("Token signing keys rotated; the previous ones stay published");
     }
     jdbc.sql("DELETE FROM identity_signing_key WHERE publish_until < ?")
         .param(Timestamp.from(now))
@@ -119,18 +116,41 @@ public final class SigningKeys implements LocalTokenKeys {
     snapshot = load(now);
   }
 
-  /** The id of the key that signs now. */
-  public String activeKeyId() {
-    RSAKey active = fresh().active;
-    if (active == null) {
-      throw new IllegalStateException("no token signing key: rotateIfDue() has not run");
+  private void rotate(Snapshot current, Instant now) {
+    for (JWSAlgorithm algorithm : ALGORITHMS) {
+      insertNewKey(algorithm, now);
+      JWK retiring = current.active().get(algorithm);
+      if (retiring != null) {
+        jdbc.sql("UPDATE identity_signing_key SET publish_until = ? WHERE kid = ?")
+            .param(Timestamp.from(now.plus(publishAfterRetirement)))
+            .param(retiring.getKeyID())
+            .update();
+      }
     }
-    return active.getKeyID();
+  }
+
+  /** The id of the key that signs ID tokens now (RS256). */
+  public String activeKeyId() {
+    return activeKey(JWSAlgorithm.RS256).getKeyID();
+  }
+
+  /** The id of the key that signs access tokens now (ES256). */
+  public String accessTokenKeyId() {
+    return activeKey(JWSAlgorithm.ES256).getKeyID();
+  }
+
+  private JWK activeKey(JWSAlgorithm algorithm) {
+    JWK active = fresh().active().get(algorithm);
+    if (active == null) {
+      throw new IllegalStateException(
+          "no " + algorithm + " signing key: rotateIfDue() has not run");
+    }
+    return active;
   }
 
   /**
-   * Keys for Spring Authorization Server's encoder and JWKS endpoint: the active key with its
-   * private part, older published keys public only.
+   * Keys for Spring Authorization Server's encoder and JWKS endpoint: the active keys with their
+   * private parts, older published keys public only.
    */
   public JWKSource<SecurityContext> signingSource() {
     return (selector, context) -> selector.select(new JWKSet(fresh().keys()));
@@ -141,7 +161,7 @@ public final class SigningKeys implements LocalTokenKeys {
     return (selector, context) -> {
       Snapshot keys = fresh();
       if (wantsUnknownKey(selector, keys)
-          && Duration.between(keys.loadedAt, clock.instant()).compareTo(MIN_RELOAD_GAP) > 0) {
+          && Duration.between(keys.loadedAt(), clock.instant()).compareTo(MIN_RELOAD_GAP) > 0) {
         keys = reload();
       }
       return selector.select(new JWKSet(keys.keys()).toPublicJWKSet());
@@ -158,7 +178,7 @@ public final class SigningKeys implements LocalTokenKeys {
 
   private Snapshot fresh() {
     Snapshot keys = snapshot;
-    if (Duration.between(keys.loadedAt, clock.instant()).compareTo(RELOAD_EVERY) > 0) {
+    if (Duration.between(keys.loadedAt(), clock.instant()).compareTo(RELOAD_EVERY) > 0) {
       keys = reload();
     }
     return keys;
@@ -172,85 +192,116 @@ public final class SigningKeys implements LocalTokenKeys {
   private Snapshot load(Instant now) {
     List<Row> rows =
         jdbc.sql(
-                "SELECT kid, public_key, private_key, activated_at FROM identity_signing_key"
-                    + " WHERE publish_until IS NULL OR publish_until >= ?"
+                "SELECT kid, algorithm, public_key, private_key, activated_at"
+                    + " FROM identity_signing_key WHERE publish_until IS NULL OR publish_until >= ?"
                     + " ORDER BY activated_at DESC, kid DESC")
             .param(Timestamp.from(now))
             .query(
                 (rs, n) ->
                     new Row(
                         rs.getString("kid"),
+                        JWSAlgorithm.parse(rs.getString("algorithm")),
                         rs.getString("public_key"),
                         rs.getString("private_key"),
                         rs.getObject("activated_at", OffsetDateTime.class).toInstant()))
             .list();
     List<JWK> keys = new ArrayList<>();
-    RSAKey active = null;
+    Map<JWSAlgorithm, JWK> active = new HashMap<>();
     Instant activatedAt = null;
     for (Row row : rows) {
-      boolean first = active == null && !row.activatedAt.isAfter(now);
-      RSAKey key = toJwk(row, first);
+      boolean first = !active.containsKey(row.algorithm) && !row.activatedAt.isAfter(now);
+      JWK key = toJwk(row, first);
       if (first) {
-        active = key;
-        activatedAt = row.activatedAt;
+        active.put(row.algorithm, key);
+        if (activatedAt == null || row.activatedAt.isBefore(activatedAt)) {
+          activatedAt = row.activatedAt;
+        }
       }
       keys.add(key);
     }
-    return new Snapshot(List.copyOf(keys), active, now, activatedAt);
+    return new Snapshot(List.copyOf(keys), Map.copyOf(active), now, activatedAt);
   }
 
-  private RSAKey toJwk(Row row, boolean withPrivate) {
+  private JWK toJwk(Row row, boolean withPrivate) {
     try {
-      KeyFactory rsa = KeyFactory.getInstance("RSA");
-      RSAPublicKey publicKey =
-          (RSAPublicKey)
-              rsa.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(row.publicKey)));
-      RSAKey.Builder builder =
-          new RSAKey.Builder(publicKey)
-              .keyID(row.kid)
-              .keyUse(KeyUse.SIGNATURE)
-              .algorithm(JWSAlgorithm.RS256);
-      if (withPrivate) {
-        byte[] pkcs8 = kek.unwrap(row.privateKey, WRAP_PURPOSE + row.kid);
-        // As a CRT key, explicitly, so that signing keeps the CRT parameters.
-        builder.privateKey((RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
-        java.util.Arrays.fill(pkcs8, (byte) 0);
+      byte[] x509 = Base64.getDecoder().decode(row.publicKey);
+      byte[] pkcs8 = withPrivate ? kek.unwrap(row.privateKey, WRAP_PURPOSE + row.kid) : null;
+      try {
+        if (JWSAlgorithm.ES256.equals(row.algorithm)) {
+          KeyFactory ec = KeyFactory.getInstance("EC");
+          ECKey.Builder builder =
+              new ECKey.Builder(
+                      Curve.P_256, (ECPublicKey) ec.generatePublic(new X509EncodedKeySpec(x509)))
+                  .keyID(row.kid)
+                  .keyUse(KeyUse.SIGNATURE)
+                  .algorithm(JWSAlgorithm.ES256);
+          if (pkcs8 != null) {
+            builder.privateKey((ECPrivateKey) ec.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+          }
+          return builder.build();
+        }
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        RSAKey.Builder builder =
+            new RSAKey.Builder((RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(x509)))
+                .keyID(row.kid)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.RS256);
+        if (pkcs8 != null) {
+          // As a CRT key, explicitly, so that signing keeps the CRT parameters.
+          builder.privateKey(
+              (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+        }
+        return builder.build();
+      } finally {
+        if (pkcs8 != null) {
+          java.util.Arrays.fill(pkcs8, (byte) 0);
+        }
       }
-      return builder.build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored signing key " + row.kid + " is unreadable", e);
     }
   }
 
-  private void insertNewKey(Instant now) {
+  private void insertNewKey(JWSAlgorithm algorithm, Instant now) {
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
+      KeyPairGenerator generator;
+      if (JWSAlgorithm.ES256.equals(algorithm)) {
+        generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+      } else {
+        generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+      }
       KeyPair pair = generator.generateKeyPair();
       String kid = Uuids.v7().toString();
       byte[] pkcs8 = pair.getPrivate().getEncoded();
       jdbc.sql(
               "INSERT INTO identity_signing_key (kid, algorithm, public_key, private_key,"
-                  + " activated_at) VALUES (?, 'RS256', ?, ?, ?)")
+                  + " activated_at) VALUES (?, ?, ?, ?, ?)")
           .param(kid)
+          .param(algorithm.getName())
           .param(Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()))
           .param(kek.wrap(pkcs8, WRAP_PURPOSE + kid))
           .param(Timestamp.from(now))
           .update();
       java.util.Arrays.fill(pkcs8, (byte) 0);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA key generation is not available", e);
+      throw new IllegalStateException(algorithm + " key generation is not available", e);
     }
   }
 
-  private record Row(String kid, String publicKey, String privateKey, Instant activatedAt) {}
+  private record Row(
+      String kid,
+      JWSAlgorithm algorithm,
+      String publicKey,
+      String privateKey,
+      Instant activatedAt) {}
 
   private record Snapshot(
-      List<JWK> keys, @Nullable RSAKey active, Instant loadedAt, @Nullable Instant activated) {
-    Snapshot(List<JWK> keys, @Nullable RSAKey active, Instant loadedAt) {
-      this(keys, active, loadedAt, null);
-    }
-
+      List<JWK> keys,
+      Map<JWSAlgorithm, JWK> active,
+      Instant loadedAt,
+      @Nullable Instant activated) {
     Instant activatedAt(Instant fallback) {
       return activated == null ? fallback : activated;
     }

@@ -17,14 +17,16 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
 /**
- * Puts TrustStram's claims in every token: the signing key id, the audience, the tenant and roles
- * of the subject (a user, or a client acting for itself), and how the user authenticated. Refuses
- * to issue a token (including on refresh) to a user who is disabled or gone.
+ * Puts TrustStram's claims in every token: the signing key id (ES256 for access tokens, RS256 for
+ * ID tokens), the audience, the tenant and roles of the subject (a user, or a client acting for
+ * itself), and how the user authenticated. Refuses to issue a token (including on refresh) to a
+ * user who is disabled or gone.
  */
 final class TokenClaimsCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -43,8 +45,12 @@ final class TokenClaimsCustomizer implements OAuth2TokenCustomizer<JwtEncodingCo
 
   @Override
   public void customize(JwtEncodingContext context) {
-    context.getJwsHeader().keyId(keys.activeKeyId());
     boolean access = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
+    if (access) {
+      context.getJwsHeader().algorithm(SignatureAlgorithm.ES256).keyId(keys.accessTokenKeyId());
+    } else {
+      context.getJwsHeader().keyId(keys.activeKeyId());
+    }
     boolean idToken = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
     if (!access && !idToken) {
       return;
