@@ -208,6 +208,38 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
+  void wrongCodesCountTowardsTheLockOutEvenAcrossSessionsWithTheRightPassword() {
+    BrowserLogin enrolling = browser();
+    enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    var enrolPage = enrolling.get("/account/totp");
+    byte[] seed = base32(match(enrolPage.body(), "Key: <code>([A-Z2-7]+)</code>"));
+    long step = Totp.step(Instant.now());
+    assertThat(
+            enrolling
+                .post(
+                    "/account/totp",
+                    Map.of("code", Totp.code(seed, step), "_csrf", BrowserLogin.csrf(enrolPage)))
+                .status())
+        .isEqualTo(200);
+    String wrong = Totp.code(seed, step + 1).equals("000000") ? "111111" : "000000";
+    for (int i = 0; i < 5; i++) {
+      // A fresh session each time: the right password, then one wrong code.
+      assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> wrong).tokens())
+          .isNull();
+    }
+    String right = Totp.code(seed, step + 1);
+    var locked = browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> right);
+    assertThat(locked.tokens()).isNull();
+    assertThat(locked.lastPage()).contains("/login?error");
+    assertThat(
+            http.post("/api/v1/identity/users/" + userId + "/unlock", "application/json", "")
+                .status())
+        .isEqualTo(200);
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, () -> right).accessToken())
+        .isNotBlank();
+  }
+
+  @Test
   void aDisabledUserCannotSignIn() {
     var disable =
         http.send(

@@ -67,21 +67,16 @@ public final class PasswordLoginProvider implements AuthenticationProvider {
           "Too many failed sign-ins: this account is locked for a while. Try again later.");
     }
     if (!encoder.matches(password, user.passwordHash())) {
-      int failures = user.failedLogins() + 1;
-      Instant lockedUntil = failures >= lockout.maxFailures() ? now.plus(lockFor(failures)) : null;
-      store.recordFailure(user.id(), failures, lockedUntil);
-      audit.info(
-          "sign-in failed for {} ({} in a row{})",
-          user.id(),
-          failures,
-          lockedUntil == null ? "" : ", locked until " + lockedUntil);
+      recordFailure(user, "password");
       throw new BadCredentialsException("Wrong login name or password.");
     }
     if (user.status() != UserAccount.Status.ACTIVE) {
       audit.info("sign-in refused for {}: account disabled", user.id());
       throw new DisabledException("This account is disabled.");
     }
-    if (user.failedLogins() > 0) {
+    // With a second factor to come, the count goes on until that succeeds too: otherwise the right
+    // password between wrong codes would reset it, and codes could be guessed without end.
+    if (user.failedLogins() > 0 && !user.totpEnabled()) {
       store.clearFailures(user.id());
     }
     List<GrantedAuthority> authorities = new ArrayList<>();
@@ -93,6 +88,29 @@ public final class PasswordLoginProvider implements AuthenticationProvider {
     audit.info("sign-in with password for {}", user.id());
     User principal = new User(user.username(), "", authorities);
     return UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
+  }
+
+  /**
+   * Counts a failed sign-in step ({@code password} or {@code second factor}) towards the lock-out.
+   */
+  public void recordFailure(UserAccount user, String step) {
+    Instant now = clock.instant();
+    int failures = user.failedLogins() + 1;
+    Instant lockedUntil = failures >= lockout.maxFailures() ? now.plus(lockFor(failures)) : null;
+    store.recordFailure(user.id(), failures, lockedUntil);
+    audit.info(
+        "sign-in {} failed for {} ({} in a row{})",
+        step,
+        user.id(),
+        failures,
+        lockedUntil == null ? "" : ", locked until " + lockedUntil);
+  }
+
+  /** Clears the failure count once a whole sign-in (every step) succeeded. */
+  public void recordSuccess(UserAccount user) {
+    if (user.failedLogins() > 0) {
+      store.clearFailures(user.id());
+    }
   }
 
   Duration lockFor(int failures) {

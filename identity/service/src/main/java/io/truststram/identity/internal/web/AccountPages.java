@@ -50,12 +50,19 @@ class AccountPages {
   private final MfaService mfa;
   private final LoginSteps steps;
   private final ClientService clients;
+  private final PasswordLoginProvider passwords;
 
-  AccountPages(UserService users, MfaService mfa, LoginSteps steps, ClientService clients) {
+  AccountPages(
+      UserService users,
+      MfaService mfa,
+      LoginSteps steps,
+      ClientService clients,
+      PasswordLoginProvider passwords) {
     this.users = users;
     this.mfa = mfa;
     this.steps = steps;
     this.clients = clients;
+    this.passwords = passwords;
   }
 
   @GetMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
@@ -70,7 +77,13 @@ class AccountPages {
       HttpServletResponse response)
       throws IOException {
     UserAccount user = currentUser();
+    if (user.lockedAt(java.time.Instant.now())) {
+      request.getSession().invalidate();
+      SecurityContextHolder.clearContext();
+      return redirect(request.getContextPath() + "/login?error");
+    }
     if (code.length() <= 32 && mfa.verify(user, code)) {
+      passwords.recordSuccess(user);
       request.getSession().removeAttribute(ATTEMPTS);
       LoginSteps.updateAuthorities(
           request,
@@ -79,6 +92,8 @@ class AccountPages {
               authorities.add(FactorGrantedAuthority.fromAuthority(MfaAuthorities.TOTP)));
       return redirect(steps.continuation(request, response));
     }
+    // Wrong codes count towards the account's lock-out, across sessions.
+    passwords.recordFailure(user, "second factor");
     HttpSession session = request.getSession();
     int attempts = session.getAttribute(ATTEMPTS) instanceof Integer n ? n + 1 : 1;
     if (attempts >= MAX_CODE_ATTEMPTS) {
