@@ -348,6 +348,76 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
+  void aTenantsClientCannotSignInAnotherTenantsUsers() {
+    var created =
+        http.postJson(
+            "/api/v1/identity/clients",
+            "{\"name\":\"system app\",\"roles\":[\"viewer\"],"
+                + "\"redirectUris\":[\"https://app.example/callback\"]}");
+    String clientId = created.json().path("client").path("clientId").asString();
+    String secret = created.json().path("clientSecret").asString();
+    TenantId other =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("other-" + UUID.randomUUID().toString().substring(0, 8), "Other"))
+            .id();
+    String name = "eve-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    var eve =
+        context
+            .getBean(UserService.class)
+            .register(TestTokens.setupCaller(other), other, name, "Eve", Set.of(Role.TENANT_ADMIN));
+    var outcome =
+        browser()
+            .signIn(
+                clientId,
+                secret,
+                "https://app.example/callback",
+                name,
+                eve.oneTimePassword(),
+                CHOSEN,
+                null);
+    assertThat(outcome.status()).isEqualTo(400);
+    assertThat(outcome.tokens().path("access_token").isMissingNode()).isTrue();
+    assertThat(outcome.tokens().path("error").asString()).isEqualTo("invalid_grant");
+  }
+
+  @Test
+  void aPasswordAloneDoesNotReachTheAccountPagesWhenASecondFactorIsDue() {
+    BrowserLogin enrolling = browser();
+    enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    var enrolPage = enrolling.get("/account/totp");
+    byte[] seed = base32(match(enrolPage.body(), "Key: <code>([A-Z2-7]+)</code>"));
+    enrolling.post(
+        "/account/totp",
+        Map.of(
+            "code",
+            Totp.code(seed, Totp.step(Instant.now())),
+            "_csrf",
+            BrowserLogin.csrf(enrolPage)));
+
+    BrowserLogin passwordOnly = browser();
+    assertThat(passwordOnly.signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
+    for (String page : List.of("/account", "/account/clients", "/account/password")) {
+      assertThat(passwordOnly.get(page).location()).as(page).endsWith("/login/totp");
+    }
+  }
+
+  @Test
+  void aTenantAdminCannotTakeOverAPlatformAdminsAccount() {
+    String admin =
+        context.getBean(UserService.class).findByUsername("admin").orElseThrow().id().toString();
+    var tenantAdmin =
+        http.anonymous()
+            .withToken(
+                TestTokens.token(port, TestTokens.client(context, tenant, Role.TENANT_ADMIN)));
+    for (String action : List.of("/password-reset", "/unlock")) {
+      var response =
+          tenantAdmin.post("/api/v1/identity/users/" + admin + action, "application/json", "");
+      assertThat(response.status()).as(action).isEqualTo(403);
+    }
+  }
+
+  @Test
   void badRedirectUrisAreRefused() {
     var response =
         http.postJson(

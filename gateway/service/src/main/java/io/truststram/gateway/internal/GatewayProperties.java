@@ -33,7 +33,7 @@ public record GatewayProperties(
           new RateLimitPolicy("per-client", "/api/**", Key.CLIENT, 50, 100, 1),
           new RateLimitPolicy("per-tenant", "/api/**", Key.TENANT, 200, 400, 1),
           new RateLimitPolicy("token-endpoint", "/oauth2/token", Key.ADDRESS, 50, 100, 1),
-          new RateLimitPolicy("sign-in", "/login", Key.ADDRESS, 2, 20, 1));
+          new RateLimitPolicy("sign-in", "/login/**", Key.ADDRESS, 2, 20, 1));
 
   /** The policies in force: the configured ones, or the defaults. */
   public List<RateLimitPolicy> effectiveRateLimits() {

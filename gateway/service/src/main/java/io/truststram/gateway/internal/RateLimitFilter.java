@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Token-bucket rate limiting. Every policy whose path matches takes its cost from the caller's
@@ -32,6 +33,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request passes (fail-open) or gets 503 (fail-closed), as configured, and a metric counts it.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
+
+  private static final UrlPathHelper PATH_HELPER = new UrlPathHelper();
 
   private static final Logger log = LoggerFactory.getLogger("io.truststram.security.reject");
   private static final AntPathMatcher PATHS = new AntPathMatcher();
@@ -56,7 +59,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // Decoded and normalised, as Spring Security and MVC see it: /%6cogin is /login.
+    String path = PATH_HELPER.getPathWithinApplication(request);
     TokenBucket.Decision tightest = null;
     GatewayProperties.RateLimitPolicy tightestPolicy = null;
     List<String> applied = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Deprecated API versions. A request under a deprecated prefix gets {@code Deprecation} (RFC 9745,
@@ -21,6 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * naming the successor, whoever asks.
  */
 final class VersionPolicyFilter extends OncePerRequestFilter {
+
+  private static final UrlPathHelper PATH_HELPER = new UrlPathHelper();
 
   /** The version asked for is past its sunset. */
   static final ProblemType VERSION_GONE =
@@ -38,7 +41,8 @@ final class VersionPolicyFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // Decoded and normalised, as Spring Security and MVC see it: /%6cogin is /login.
+    String path = PATH_HELPER.getPathWithinApplication(request);
     for (GatewayProperties.VersionPolicy version : versions) {
       if (!(path.equals(version.prefix()) || path.startsWith(version.prefix() + "/"))) {
         continue;

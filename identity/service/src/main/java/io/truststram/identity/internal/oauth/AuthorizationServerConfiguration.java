@@ -39,6 +39,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -150,7 +151,8 @@ class AuthorizationServerConfiguration {
       PasswordLoginProvider passwords,
       LdapLoginProvider directories,
       ProviderRegistrations providers,
-      FederatedOidcUsers federatedUsers)
+      FederatedOidcUsers federatedUsers,
+      LoginSteps steps)
       throws Exception {
     if (providers.any()) {
       // PKCE on every authorization request, confidential client or not (OAuth 2.1).
@@ -183,6 +185,10 @@ class AuthorizationServerConfiguration {
                     .authenticated())
         .authenticationProvider(passwords)
         .authenticationProvider(directories)
+        // The account pages are behind the same steps as the authorization endpoint: a password
+        // alone (without the second factor, or before a one-time password is changed) reaches
+        // only the step pages.
+        .addFilterBefore(steps, AuthorizationFilter.class)
         .formLogin(form -> form.defaultSuccessUrl("/account"))
         .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
         .headers(

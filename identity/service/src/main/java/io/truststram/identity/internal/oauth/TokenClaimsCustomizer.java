@@ -73,6 +73,15 @@ final class TokenClaimsCustomizer implements OAuth2TokenCustomizer<JwtEncodingCo
             .findByUsername(principal.getName())
             .filter(u -> u.status() == UserAccount.Status.ACTIVE)
             .orElseThrow(() -> refuse("the user is disabled or no longer exists"));
+    // A client registered by a tenant signs in that tenant's users only; the built-in public
+    // clients (CLI, console) belong to no tenant and serve every one.
+    clients
+        .find(clientId)
+        .filter(client -> !client.tenant().equals(user.tenant()))
+        .ifPresent(
+            client -> {
+              throw refuse("this client belongs to another tenant");
+            });
     List<String> amr = authenticationMethods(principal);
     context
         .getClaims()

@@ -146,7 +146,7 @@ public final class PolicyService implements AccessPolicies {
           throw new IllegalArgumentException("two policies have the id " + policy.id());
         }
         policies.add(policy);
-      } catch (IllegalArgumentException | NullPointerException e) {
+      } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
         throw invalid(
             "policies[" + i + "]: " + (e.getMessage() == null ? "missing member" : e.getMessage()));
       }

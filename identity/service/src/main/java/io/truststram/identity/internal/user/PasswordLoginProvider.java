@@ -95,9 +95,11 @@ public final class PasswordLoginProvider implements AuthenticationProvider {
    */
   public void recordFailure(UserAccount user, String step) {
     Instant now = clock.instant();
-    int failures = user.failedLogins() + 1;
+    int failures = store.incrementFailures(user.id());
     Instant lockedUntil = failures >= lockout.maxFailures() ? now.plus(lockFor(failures)) : null;
-    store.recordFailure(user.id(), failures, lockedUntil);
+    if (lockedUntil != null) {
+      store.lockUntil(user.id(), lockedUntil);
+    }
     audit.info(
         "sign-in {} failed for {} ({} in a row{})",
         step,

@@ -187,6 +187,20 @@ public final class UserService {
     return store.findById(id).filter(u -> by.canSee(u.tenant()));
   }
 
+  /**
+   * The user with {@code id} if {@code by} may manage it: see it, and, for a platform-admin
+   * account, be a platform-admin too.
+   */
+  private UserAccount manageable(Caller by, UUID id) {
+    UserAccount user = find(by, id).orElseThrow(() -> notFound(id));
+    if (user.roles().contains(Role.PLATFORM_ADMIN) && !by.isPlatformAdmin()) {
+      throw new ProblemException(
+          IdentityProblems.ROLE_NOT_GRANTABLE,
+          "Only a platform-admin can manage a platform-admin's account.");
+    }
+    return user;
+  }
+
   public Optional<UserAccount> findByUsername(String username) {
     return store.findByUsername(normalise(username));
   }
@@ -202,7 +216,7 @@ public final class UserService {
 
   /** Enables or disables a user; a disabled user cannot sign in. */
   public UserAccount setStatus(Caller by, UUID id, UserAccount.Status status) {
-    find(by, id).orElseThrow(() -> notFound(id));
+    manageable(by, id);
     store.updateStatus(id, status);
     audit.info("user {} set to {} by {}", id, status, by.subject());
     return store.findById(id).orElseThrow(() -> notFound(id));
@@ -210,7 +224,7 @@ public final class UserService {
 
   /** Lifts a lock-out and clears the failure count. */
   public UserAccount unlock(Caller by, UUID id) {
-    find(by, id).orElseThrow(() -> notFound(id));
+    manageable(by, id);
     store.clearFailures(id);
     audit.info("user {} unlocked by {}", id, by.subject());
     return store.findById(id).orElseThrow(() -> notFound(id));
@@ -218,7 +232,7 @@ public final class UserService {
 
   /** Issues a new one-time password (the user must change it at next sign-in). */
   public Registered resetPassword(Caller by, UUID id) {
-    UserAccount user = find(by, id).orElseThrow(() -> notFound(id));
+    UserAccount user = manageable(by, id);
     String oneTime = Secrets.random(20);
     store.updatePassword(id, encoder.encode(oneTime), true, clock.instant());
     audit.info("user {} given a one-time password by {}", id, by.subject());

@@ -110,12 +110,28 @@ public final class UserStore {
     }
   }
 
-  /** Records a failed sign-in: the new failure count and the lock, if any. */
-  public void recordFailure(UUID id, int failures, @Nullable Instant lockedUntil) {
-    jdbc.sql("UPDATE identity_user SET failed_logins = ?, locked_until = ? WHERE id = ?")
-        .param(failures)
-        .param(timestamp(lockedUntil))
+  /**
+   * Counts one more failed sign-in step and returns the new count. The increment happens in the
+   * database, so concurrent failures are all counted.
+   */
+  public int incrementFailures(UUID id) {
+    jdbc.sql("UPDATE identity_user SET failed_logins = failed_logins + 1 WHERE id = ?")
         .param(id)
+        .update();
+    return jdbc.sql("SELECT failed_logins FROM identity_user WHERE id = ?")
+        .param(id)
+        .query(Integer.class)
+        .single();
+  }
+
+  /** Locks the account until {@code until}, unless it is already locked longer. */
+  public void lockUntil(UUID id, Instant until) {
+    jdbc.sql(
+            "UPDATE identity_user SET locked_until = ? WHERE id = ?"
+                + " AND (locked_until IS NULL OR locked_until < ?)")
+        .param(Timestamp.from(until))
+        .param(id)
+        .param(Timestamp.from(until))
         .update();
   }
 

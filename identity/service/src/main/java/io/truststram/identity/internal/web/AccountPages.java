@@ -8,6 +8,7 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.mfa.MfaService;
 import io.truststram.identity.internal.oauth.MfaAuthorities;
+import io.truststram.identity.internal.policy.PolicyService;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.UserAccount;
 import io.truststram.identity.internal.user.UserService;
@@ -20,6 +21,7 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -51,18 +53,21 @@ class AccountPages {
   private final LoginSteps steps;
   private final ClientService clients;
   private final PasswordLoginProvider passwords;
+  private final PolicyService policies;
 
   AccountPages(
       UserService users,
       MfaService mfa,
       LoginSteps steps,
       ClientService clients,
-      PasswordLoginProvider passwords) {
+      PasswordLoginProvider passwords,
+      PolicyService policies) {
     this.users = users;
     this.mfa = mfa;
     this.steps = steps;
     this.clients = clients;
     this.passwords = passwords;
+    this.policies = policies;
   }
 
   @GetMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
@@ -304,6 +309,7 @@ class AccountPages {
     }
     ClientService.Created created;
     try {
+      policies.require(caller, "client:manage", Map.of("tenant", user.tenant().toString()));
       created = clients.register(caller, user.tenant(), name.strip(), granted);
     } catch (ProblemException e) {
       return html(HttpStatus.valueOf(e.type().status()), clientPage(request, user, e.detail()));

@@ -26,10 +26,11 @@ import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The steps a signed-in user must finish before the authorization server issues anything: change a
- * one-time password, then prove a TOTP code when the account has TOTP, or enrol TOTP when the
- * tenant requires a second factor for one of the user's roles. Sits in front of the authorization
- * endpoints; sends the browser to the step's page and remembers where it was going.
+ * The steps a signed-in user must finish before the authorization server issues anything, or the
+ * account pages do anything: change a one-time password, then prove a TOTP code when the account
+ * has TOTP, or enrol TOTP when the tenant requires a second factor for one of the user's roles.
+ * Sits in front of the authorization endpoints; sends the browser to the step's page and remembers
+ * where it was going.
  */
 public final class LoginSteps extends OncePerRequestFilter {
 
@@ -54,7 +55,8 @@ public final class LoginSteps extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String next = pendingStep(SecurityContextHolder.getContext().getAuthentication());
-    if (next == null) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (next == null || path.equals(next) || isStepOrSignIn(path)) {
       chain.doFilter(request, response);
       return;
     }
@@ -86,6 +88,14 @@ public final class LoginSteps extends OncePerRequestFilter {
       return ENROL_PAGE;
     }
     return null;
+  }
+
+  /** Pages a user with unfinished steps may still reach: sign-in itself and signing out. */
+  private static boolean isStepOrSignIn(String path) {
+    return path.equals("/login")
+        || path.startsWith("/login/")
+        || path.equals("/logout")
+        || path.equals("/default-ui.css");
   }
 
   static boolean has(Authentication authentication, String authority) {
