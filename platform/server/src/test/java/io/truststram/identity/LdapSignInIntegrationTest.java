@@ -50,6 +50,13 @@ class LdapSignInIntegrationTest {
         "sn: Liddell",
         "userPassword: alice-directory-secret");
     directory.add(
+        "dn: uid=bob,ou=people,dc=example,dc=org",
+        "objectClass: inetOrgPerson",
+        "uid: bob",
+        "cn: Bob",
+        "sn: B",
+        "userPassword: bob-directory-secret");
+    directory.add(
         "dn: cn=ml-team,ou=groups,dc=example,dc=org",
         "objectClass: groupOfNames",
         "cn: ml-team",
@@ -92,6 +99,17 @@ class LdapSignInIntegrationTest {
         .build()
         .readTree(
             new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void repeatedWrongDirectoryPasswordsLockTheAccountInTrustStramToo() {
+    assertThat(signIn("bob", "bob-directory-secret").accessToken()).isNotBlank();
+    for (int i = 0; i < 5; i++) {
+      assertThat(signIn("bob", "guess-" + i).tokens()).isNull();
+    }
+    var locked = signIn("bob", "bob-directory-secret");
+    assertThat(locked.tokens()).isNull();
+    assertThat(locked.lastPage()).contains("/login?error");
   }
 
   @Test

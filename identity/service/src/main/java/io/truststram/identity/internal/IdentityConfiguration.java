@@ -139,8 +139,11 @@ class IdentityConfiguration {
 
   @Bean
   LdapLoginProvider ldapLoginProvider(
-      IdentityProperties properties, UserService users, Tenants tenants) {
-    return new LdapLoginProvider(properties.ldap(), users, tenants);
+      IdentityProperties properties,
+      UserService users,
+      Tenants tenants,
+      PasswordLoginProvider passwords) {
+    return new LdapLoginProvider(properties.ldap(), users, tenants, passwords);
   }
 
   @Bean

@@ -45,11 +45,16 @@ public final class LdapLoginProvider implements AuthenticationProvider {
   private final List<Directory> directories = new ArrayList<>();
   private final UserService users;
   private final Tenants tenants;
+  private final PasswordLoginProvider lockout;
 
   public LdapLoginProvider(
-      List<IdentityProperties.LdapDirectory> settings, UserService users, Tenants tenants) {
+      List<IdentityProperties.LdapDirectory> settings,
+      UserService users,
+      Tenants tenants,
+      PasswordLoginProvider lockout) {
     this.users = users;
     this.tenants = tenants;
+    this.lockout = lockout;
     for (IdentityProperties.LdapDirectory directory : settings) {
       String url = directory.url().toString();
       DefaultSpringSecurityContextSource context =
@@ -91,6 +96,13 @@ public final class LdapLoginProvider implements AuthenticationProvider {
       if (!uid.matches("[a-z0-9._-]{1,64}")) {
         continue;
       }
+      // TrustStram's own lock-out applies to directory users it already knows, on top of the
+      // directory's: a locked account is not even tried against the directory.
+      java.util.Optional<UserAccount> known = users.findByUsername(uid + "@" + name);
+      if (known.isPresent() && known.get().lockedAt(java.time.Instant.now())) {
+        throw new org.springframework.security.authentication.LockedException(
+            "Too many failed sign-ins: this account is locked for a while. Try again later.");
+      }
       DirContextOperations entry;
       try {
         entry =
@@ -98,6 +110,7 @@ public final class LdapLoginProvider implements AuthenticationProvider {
                 .authenticator()
                 .authenticate(UsernamePasswordAuthenticationToken.unauthenticated(uid, password));
       } catch (AuthenticationException e) {
+        known.ifPresent(user -> lockout.recordFailure(user, "directory password"));
         continue;
       } catch (RuntimeException e) {
         audit.warn("directory {} could not be asked: {}", name, e.toString());
@@ -139,6 +152,9 @@ public final class LdapLoginProvider implements AuthenticationProvider {
     }
     audit.info(
         "sign-in through directory {} for {} with roles {}", settings.name(), user.id(), roles);
+    if (!user.totpEnabled()) {
+      lockout.recordSuccess(user);
+    }
     List<GrantedAuthority> authorities =
         List.of(FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
     return UsernamePasswordAuthenticationToken.authenticated(
