@@ -28,6 +28,16 @@ public final class Grants {
       throw new ProblemException(
           IdentityProblems.ROLE_NOT_GRANTABLE, "Only a platform-admin can grant platform-admin.");
     }
+    requireVisibleTenant(by, tenant, tenants);
+  }
+
+  /**
+   * Checks that {@code tenant} exists and {@code by} may act in it (its own, or any for a
+   * platform-admin).
+   *
+   * @throws ProblemException 404 tenant-not-found, also for a tenant the caller may not see
+   */
+  public static void requireVisibleTenant(Caller by, TenantId tenant, Tenants tenants) {
     if (!by.canSee(tenant) || tenants.find(tenant).isEmpty()) {
       throw new ProblemException(
           TenantProblems.TENANT_NOT_FOUND, "No tenant has id '" + tenant + "'");

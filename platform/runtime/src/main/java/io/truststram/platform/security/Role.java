@@ -27,6 +27,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The built-in roles and the permissions each grants. A user or client holds roles in its own
@@ -119,6 +120,20 @@ public enum Role {
     Set<Permission> all = EnumSet.noneOf(Permission.class);
     roles.forEach(r -> all.addAll(r.permissions));
     return all;
+  }
+
+  /** {@code roles} as stored in a column: their values, sorted, comma-separated. */
+  public static String toColumn(Collection<Role> roles) {
+    return roles.stream().map(Role::value).sorted().collect(Collectors.joining(","));
+  }
+
+  /** The roles of a column written by {@link #toColumn}; unknown values are skipped. */
+  public static Set<Role> fromColumn(String column) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String value : column.split(",")) {
+      parse(value).ifPresent(roles::add);
+    }
+    return roles;
   }
 
   @Override

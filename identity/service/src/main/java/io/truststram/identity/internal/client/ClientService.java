@@ -17,13 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +136,7 @@ public final class ClientService {
                       + " VALUES (?, ?, ?, ?)")
               .param(clientId)
               .param(tenant.value())
-              .param(writeRoles(roles))
+              .param(Role.toColumn(roles))
               .param(Timestamp.from(now))
               .update();
         });
@@ -222,19 +219,12 @@ public final class ClientService {
     audit.info("client {} deleted by {}", clientId, by.subject());
   }
 
-  static String writeRoles(Set<Role> roles) {
-    return roles.stream().map(Role::value).sorted().collect(Collectors.joining(","));
-  }
-
   private static Client map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    Arrays.stream(rs.getString("roles").split(","))
-        .forEach(r -> Role.parse(r).ifPresent(roles::add));
     return new Client(
         rs.getString("client_id"),
         new TenantId(rs.getObject("tenant_id", UUID.class)),
         rs.getString("client_name"),
-        roles,
+        Role.fromColumn(rs.getString("roles")),
         rs.getObject("created_at", OffsetDateTime.class).toInstant());
   }
 }

@@ -2,10 +2,8 @@ package io.truststram.identity.internal.mfa;
 
 import io.truststram.common.tenant.TenantId;
 import io.truststram.platform.security.Role;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Per tenant, the roles whose holders must sign in with a second factor. */
@@ -19,15 +17,12 @@ public final class MfaPolicies {
 
   /** The roles of {@code tenant} that require a second factor; empty when none do. */
   public Set<Role> requiredRoles(TenantId tenant) {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    jdbc.sql("SELECT required_roles FROM identity_mfa_policy WHERE tenant_id = ?")
+    return jdbc.sql("SELECT required_roles FROM identity_mfa_policy WHERE tenant_id = ?")
         .param(tenant.value())
         .query(String.class)
         .optional()
-        .ifPresent(
-            text ->
-                Arrays.stream(text.split(",")).forEach(r -> Role.parse(r).ifPresent(roles::add)));
-    return roles;
+        .map(Role::fromColumn)
+        .orElseGet(() -> EnumSet.noneOf(Role.class));
   }
 
   /** Whether a user of {@code tenant} holding {@code roles} must use a second factor. */
@@ -38,7 +33,7 @@ public final class MfaPolicies {
 
   /** Replaces the policy of {@code tenant}. */
   public void replace(TenantId tenant, Set<Role> roles) {
-    String text = roles.stream().map(Role::value).sorted().collect(Collectors.joining(","));
+    String text = Role.toColumn(roles);
     // Update, else insert; a concurrent first insert makes ours fail, and the update then wins.
     for (int attempt = 0; ; attempt++) {
       int updated =

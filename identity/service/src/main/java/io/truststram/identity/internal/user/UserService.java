@@ -88,24 +88,8 @@ public final class UserService {
     if (!USERNAME.matcher(name).matches()) {
       throw new IllegalArgumentException("login name must match " + USERNAME_REGEX);
     }
-    Instant now = clock.instant();
     UserAccount user =
-        new UserAccount(
-            Uuids.v7(),
-            tenant,
-            name,
-            displayName,
-            encoder.encode(password),
-            roles,
-            UserAccount.Status.ACTIVE,
-            mustChange,
-            0,
-            null,
-            now,
-            null,
-            false,
-            0,
-            now);
+        activeAccount(tenant, name, displayName, encoder.encode(password), roles, mustChange);
     if (!store.insert(user)) {
       throw new ProblemException(
           IdentityProblems.USERNAME_TAKEN,
@@ -134,24 +118,7 @@ public final class UserService {
       }
       return store.findById(user.id()).orElseThrow();
     }
-    Instant now = clock.instant();
-    UserAccount user =
-        new UserAccount(
-            Uuids.v7(),
-            tenant,
-            name,
-            displayName,
-            null,
-            roles,
-            UserAccount.Status.ACTIVE,
-            false,
-            0,
-            null,
-            now,
-            null,
-            false,
-            0,
-            now);
+    UserAccount user = activeAccount(tenant, name, displayName, null, roles, false);
     if (!store.insert(user)) {
       return store.findByUsername(name).orElseThrow();
     }
@@ -241,6 +208,33 @@ public final class UserService {
 
   public boolean anyUserExists() {
     return store.count() > 0;
+  }
+
+  /** A new active account with no failed sign-ins and no second factor, created now. */
+  private UserAccount activeAccount(
+      TenantId tenant,
+      String name,
+      String displayName,
+      @Nullable String passwordHash,
+      Set<Role> roles,
+      boolean mustChangePassword) {
+    Instant now = clock.instant();
+    return new UserAccount(
+        Uuids.v7(),
+        tenant,
+        name,
+        displayName,
+        passwordHash,
+        roles,
+        UserAccount.Status.ACTIVE,
+        mustChangePassword,
+        0,
+        null,
+        now,
+        null,
+        false,
+        0,
+        now);
   }
 
   static ProblemException notFound(UUID id) {

@@ -11,13 +11,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +46,7 @@ public final class UserStore {
           .param(user.username())
           .param(user.displayName())
           .param(user.passwordHash())
-          .param(writeRoles(user.roles()))
+          .param(Role.toColumn(user.roles()))
           .param(user.status().name())
           .param(user.mustChangePassword())
           .param(user.failedLogins())
@@ -155,7 +152,7 @@ public final class UserStore {
 
   public void updateRoles(UUID id, Set<Role> roles) {
     jdbc.sql("UPDATE identity_user SET roles = ? WHERE id = ?")
-        .param(writeRoles(roles))
+        .param(Role.toColumn(roles))
         .param(id)
         .update();
   }
@@ -229,16 +226,6 @@ public final class UserStore {
         .single();
   }
 
-  static String writeRoles(Set<Role> roles) {
-    return roles.stream().map(Role::value).sorted().collect(Collectors.joining(","));
-  }
-
-  static Set<Role> readRoles(String text) {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    Arrays.stream(text.split(",")).forEach(r -> Role.parse(r).ifPresent(roles::add));
-    return roles;
-  }
-
   private static @Nullable Timestamp timestamp(@Nullable Instant instant) {
     return instant == null ? null : Timestamp.from(instant);
   }
@@ -255,7 +242,7 @@ public final class UserStore {
         rs.getString("username"),
         rs.getString("display_name"),
         rs.getString("password_hash"),
-        readRoles(rs.getString("roles")),
+        Role.fromColumn(rs.getString("roles")),
         UserAccount.Status.valueOf(rs.getString("status")),
         rs.getBoolean("must_change_password"),
         rs.getInt("failed_logins"),

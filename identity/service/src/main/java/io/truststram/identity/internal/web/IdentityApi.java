@@ -8,8 +8,8 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.identity.IdentityProblems;
-import io.truststram.identity.TenantProblems;
 import io.truststram.identity.Tenants;
+import io.truststram.identity.internal.Grants;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.mfa.MfaPolicies;
 import io.truststram.identity.internal.oauth.SigningKeys;
@@ -274,10 +274,7 @@ class IdentityApi {
 
   private TenantId visibleTenant(Caller caller, @Nullable String tenantId) {
     TenantId tenant = tenantOr(caller, tenantId);
-    if (!caller.canSee(tenant) || tenants.find(tenant).isEmpty()) {
-      throw new ProblemException(
-          TenantProblems.TENANT_NOT_FOUND, "No tenant has id '" + shown(tenant.toString()) + "'");
-    }
+    Grants.requireVisibleTenant(caller, tenant, tenants);
     return tenant;
   }
 
