@@ -2,13 +2,12 @@ package io.truststram.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truststram.TrustStram;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Role;
 import io.truststram.platform.testing.BrowserLogin;
+import io.truststram.platform.testing.Instances;
 import io.truststram.platform.testing.TestTokens;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +18,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,10 +36,10 @@ class ExternalOidcSignInIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    providerPort = freePort();
-    appPort = freePort();
+    providerPort = Instances.freePort();
+    appPort = Instances.freePort();
     provider =
-        run(
+        Instances.start(
             "--server.port=" + providerPort,
             "--truststram.security.issuer=http://127.0.0.1:" + providerPort);
     var tenant = TestTokens.systemTenant(provider);
@@ -59,14 +57,13 @@ class ExternalOidcSignInIntegrationTest {
                 Set.of(Role.VIEWER),
                 List.of("http://localhost:" + appPort + "/login/oauth2/code/partner"));
     app =
-        run(
-            "--server.port=" + appPort,
-            "--truststram.identity.oidc-providers[0].name=partner",
-            "--truststram.identity.oidc-providers[0].issuer-uri=http://127.0.0.1:" + providerPort,
-            "--truststram.identity.oidc-providers[0].client-id=" + client.client().clientId(),
-            "--truststram.identity.oidc-providers[0].client-secret=" + client.clientSecret(),
-            "--truststram.identity.oidc-providers[0].tenant=system",
-            "--truststram.identity.oidc-providers[0].default-roles=data-scientist");
+        Instances.start(
+            Instances.partnerProvider(
+                "http://127.0.0.1:" + providerPort,
+                client.client().clientId(),
+                client.clientSecret(),
+                "data-scientist",
+                "--server.port=" + appPort));
   }
 
   @AfterAll
@@ -139,15 +136,5 @@ class ExternalOidcSignInIntegrationTest {
     assertThat(claims.path("sub").asString()).isEqualTo("grace@partner");
     assertThat(claims.path("iss").asString()).isEqualTo("http://localhost:" + appPort);
     assertThat(claims.path("roles").toString()).isEqualTo("[\"data-scientist\"]");
-  }
-
-  private static ConfigurableApplicationContext run(String... args) {
-    return new SpringApplicationBuilder(TrustStram.class).profiles("test").run(args);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

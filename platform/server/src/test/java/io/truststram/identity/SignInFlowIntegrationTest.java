@@ -397,9 +397,25 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
 
     BrowserLogin passwordOnly = browser();
     assertThat(passwordOnly.signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
-    for (String page : List.of("/account", "/account/clients", "/account/password")) {
+    for (String page :
+        List.of("/account", "/account/clients", "/account/password", "/account/passkeys")) {
       assertThat(passwordOnly.get(page).location()).as(page).endsWith("/login/totp");
     }
+    // Nor can it register a passkey of its own and so step round the TOTP code.
+    var secondFactor = passwordOnly.get("/login/totp");
+    var options =
+        passwordOnly.post(
+            "/webauthn/register/options", Map.of("_csrf", BrowserLogin.csrf(secondFactor)));
+    assertThat(options.status()).isEqualTo(302);
+    assertThat(options.location()).endsWith("/login/totp");
+  }
+
+  @Test
+  void noUserDetailsServiceBeanLetsSpringAddAPasswordCheckThatSkipsTheLockOut() {
+    assertThat(
+            context.getBeanNamesForType(
+                org.springframework.security.core.userdetails.UserDetailsService.class))
+        .isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
 import io.truststram.identity.internal.mfa.MfaPolicies;
 import io.truststram.identity.internal.mfa.MfaService;
+import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.oauth.KeyEncryptionKey;
 import io.truststram.identity.internal.oauth.SigningKeys;
 import io.truststram.identity.internal.policy.PolicyService;
@@ -22,11 +23,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -34,6 +37,13 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
+import org.springframework.security.web.webauthn.management.JdbcPublicKeyCredentialUserEntityRepository;
+import org.springframework.security.web.webauthn.management.JdbcUserCredentialRepository;
+import org.springframework.security.web.webauthn.management.PublicKeyCredentialUserEntityRepository;
+import org.springframework.security.web.webauthn.management.UserCredentialRepository;
+import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
+import org.springframework.security.web.webauthn.management.Webauthn4JRelyingPartyOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires users, clients, keys and MFA of the identity service. */
@@ -181,8 +191,56 @@ class IdentityConfiguration {
   }
 
   @Bean
-  LoginSteps loginSteps(UserService users, MfaPolicies policies) {
-    return new LoginSteps(users, policies);
+  LoginSteps loginSteps(UserService users, MfaPolicies policies, Passkeys passkeys) {
+    return new LoginSteps(users, policies, passkeys);
+  }
+
+  @Bean
+  PublicKeyCredentialUserEntityRepository passkeyUserEntities(JdbcOperations jdbc) {
+    return new JdbcPublicKeyCredentialUserEntityRepository(jdbc);
+  }
+
+  @Bean
+  UserCredentialRepository passkeyCredentials(JdbcOperations jdbc) {
+    return new JdbcUserCredentialRepository(jdbc);
+  }
+
+  /**
+   * The WebAuthn relying party: its id defaults to the issuer's host and its origin to the
+   * issuer's, where the sign-in pages are served.
+   */
+  @Bean
+  WebAuthnRelyingPartyOperations webAuthnRelyingParty(
+      PublicKeyCredentialUserEntityRepository entities,
+      UserCredentialRepository credentials,
+      IdentityProperties properties,
+      SecurityProperties security) {
+    IdentityProperties.Webauthn webauthn = properties.webauthn();
+    java.net.URI issuer = security.issuer();
+    String rpId = webauthn.rpId() != null ? webauthn.rpId() : issuer.getHost();
+    Set<String> origins =
+        webauthn.allowedOrigins().isEmpty()
+            ? Set.of(
+                issuer.getScheme()
+                    + "://"
+                    + issuer.getHost()
+                    + (issuer.getPort() < 0 ? "" : ":" + issuer.getPort()))
+            : Set.copyOf(webauthn.allowedOrigins());
+    return new Webauthn4JRelyingPartyOperations(
+        entities,
+        credentials,
+        PublicKeyCredentialRpEntity.builder().id(rpId).name(webauthn.rpName()).build(),
+        origins);
+  }
+
+  @Bean
+  Passkeys passkeys(
+      PublicKeyCredentialUserEntityRepository entities,
+      UserCredentialRepository credentials,
+      WebAuthnRelyingPartyOperations relyingParty,
+      UserService users,
+      Clock clock) {
+    return new Passkeys(entities, credentials, relyingParty, users, clock);
   }
 
   /** The login-steps filter belongs in the authorization server's chain only, not the servlet's. */

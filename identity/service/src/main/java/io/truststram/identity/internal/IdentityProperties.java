@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param consoleRedirectUris where the built-in console client may receive authorization codes
  * @param ldap LDAP or Active Directory directories whose users may sign in
  * @param oidcProviders external OpenID Connect providers whose users may sign in
+ * @param webauthn the WebAuthn relying party that passkeys and security keys are bound to
  */
 @Validated
 @ConfigurationProperties("truststram.identity")
@@ -40,7 +41,8 @@ public record IdentityProperties(
     @DefaultValue @Valid BootstrapAdmin bootstrapAdmin,
     @DefaultValue("http://localhost:5173/callback") List<String> consoleRedirectUris,
     @DefaultValue({}) List<@Valid LdapDirectory> ldap,
-    @DefaultValue({}) List<@Valid OidcProvider> oidcProviders) {
+    @DefaultValue({}) List<@Valid OidcProvider> oidcProviders,
+    @DefaultValue @Valid Webauthn webauthn) {
 
   public IdentityProperties {
     requireBetween("access-token-ttl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(1));
@@ -156,4 +158,18 @@ public record IdentityProperties(
       }
     }
   }
+
+  /**
+   * The WebAuthn relying party. A passkey is bound to the relying-party id it was registered under:
+   * changing {@code rpId} later makes every registered passkey unusable.
+   *
+   * @param rpId the relying-party id, a registrable domain suffix of the sign-in pages' host; when
+   *     unset, the host of {@code truststram.security.issuer}
+   * @param rpName the name authenticators show to the user
+   * @param allowedOrigins origins the sign-in pages are served from; when empty, the issuer's
+   */
+  public record Webauthn(
+      @Nullable String rpId,
+      @DefaultValue("TrustStram") @NotBlank String rpName,
+      @DefaultValue({}) List<String> allowedOrigins) {}
 }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
+import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.user.FederatedOidcUsers;
 import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
@@ -19,8 +20,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -40,9 +44,14 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.HttpMessageConverterAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.webauthn.authentication.WebAuthnAuthenticationFilter;
 
 /**
  * The OAuth 2.0 / OpenID Connect provider (Spring Authorization Server) and the browser sign-in in
@@ -152,6 +161,7 @@ class AuthorizationServerConfiguration {
       LdapLoginProvider directories,
       ProviderRegistrations providers,
       FederatedOidcUsers federatedUsers,
+      Passkeys passkeys,
       LoginSteps steps)
       throws Exception {
     if (providers.any()) {
@@ -165,6 +175,7 @@ class AuthorizationServerConfiguration {
                   .clientRegistrationRepository(providers)
                   .authorizationEndpoint(
                       endpoint -> endpoint.authorizationRequestResolver(requests))
+                  .loginPage("/login")
                   .userInfoEndpoint(info -> info.oidcUserService(federatedUsers))
                   .defaultSuccessUrl("/account"));
     }
@@ -174,12 +185,16 @@ class AuthorizationServerConfiguration {
             "/logout",
             "/account",
             "/account/**",
-            "/default-ui.css",
-            "/oauth2/authorization/**")
+            "/oauth2/authorization/**",
+            "/webauthn/**")
         .authorizeHttpRequests(
             requests ->
                 requests
-                    .requestMatchers("/login", "/default-ui.css")
+                    .requestMatchers(
+                        "/login",
+                        "/login/passkeys.js",
+                        "/login/webauthn",
+                        "/webauthn/authenticate/options")
                     .permitAll()
                     .anyRequest()
                     .authenticated())
@@ -189,16 +204,45 @@ class AuthorizationServerConfiguration {
         // alone (without the second factor, or before a one-time password is changed) reaches
         // only the step pages.
         .addFilterBefore(steps, AuthorizationFilter.class)
-        .formLogin(form -> form.defaultSuccessUrl("/account"))
+        .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/account"))
         .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
         .headers(
             headers ->
                 headers.contentSecurityPolicy(
                     csp ->
                         csp.policyDirectives(
-                            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'"
-                                + " data:; frame-ancestors 'none';"
-                                + " base-uri 'none'")));
+                            "default-src 'none'; script-src 'self'; connect-src 'self';"
+                                + " style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                                + " frame-ancestors 'none'; base-uri 'none'")));
+    // Passkeys and security keys: Spring Security runs the WebAuthn ceremonies; Passkeys decides
+    // whom an assertion signs in. The pages and their script are ours (AccountPages).
+    http.setSharedObject(UserDetailsService.class, passkeys.accounts());
+    http.webAuthn(
+        webauthn ->
+            webauthn
+                .disableDefaultRegistrationPage(true)
+                .withObjectPostProcessor(
+                    new ObjectPostProcessor<WebAuthnAuthenticationFilter>() {
+                      @Override
+                      public <O extends WebAuthnAuthenticationFilter> O postProcess(O filter) {
+                        filter.setAuthenticationManager(new ProviderManager(passkeys));
+                        // After a password, a passkey adds its factor to the session's.
+                        filter.setMfaEnabled(true);
+                        // The script goes on to /login/continue, which finds the request that
+                        // sign-in interrupted; the default handler would consume it first.
+                        HttpMessageConverterAuthenticationSuccessHandler success =
+                            new HttpMessageConverterAuthenticationSuccessHandler();
+                        success.setRequestCache(new NullRequestCache());
+                        filter.setAuthenticationSuccessHandler(success);
+                        SessionAuthenticationStrategy sessions =
+                            http.getSharedObject(SessionAuthenticationStrategy.class);
+                        filter.setSessionAuthenticationStrategy(
+                            sessions != null
+                                ? sessions
+                                : new ChangeSessionIdAuthenticationStrategy());
+                        return filter;
+                      }
+                    }));
     return http.build();
   }
 }

@@ -97,18 +97,21 @@ final class TokenClaimsCustomizer implements OAuth2TokenCustomizer<JwtEncodingCo
     }
   }
 
-  /** RFC 8176 values for the factors the user proved in this session. */
+  /** RFC 8176 values for the factors the user proved in this session, always in one order. */
   static List<String> authenticationMethods(Authentication principal) {
-    List<String> amr = new ArrayList<>();
+    Set<String> proved = new java.util.HashSet<>();
     for (GrantedAuthority authority : principal.getAuthorities()) {
-      String name = authority.getAuthority();
-      if (FactorGrantedAuthority.PASSWORD_AUTHORITY.equals(name)) {
-        amr.add("pwd");
-      } else if (MfaAuthorities.TOTP.equals(name)) {
-        amr.add("otp");
-      } else if (FactorGrantedAuthority.WEBAUTHN_AUTHORITY.equals(name)) {
-        amr.add("hwk");
-      }
+      proved.add(authority.getAuthority());
+    }
+    List<String> amr = new ArrayList<>();
+    if (proved.contains(FactorGrantedAuthority.PASSWORD_AUTHORITY)) {
+      amr.add("pwd");
+    }
+    if (proved.contains(MfaAuthorities.TOTP)) {
+      amr.add("otp");
+    }
+    if (proved.contains(FactorGrantedAuthority.WEBAUTHN_AUTHORITY)) {
+      amr.add("hwk");
     }
     if (amr.size() > 1) {
       amr.add("mfa");

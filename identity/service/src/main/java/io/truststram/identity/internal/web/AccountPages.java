@@ -7,9 +7,11 @@ import static io.truststram.identity.internal.web.Html.page;
 import io.truststram.common.problem.ProblemException;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.mfa.MfaService;
+import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.oauth.MfaAuthorities;
 import io.truststram.identity.internal.policy.PolicyService;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
+import io.truststram.identity.internal.user.ProviderRegistrations;
 import io.truststram.identity.internal.user.UserAccount;
 import io.truststram.identity.internal.user.UserService;
 import io.truststram.platform.security.Caller;
@@ -31,14 +33,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * Browser pages of sign-in and of one's own account: the TOTP step, changing the password, and TOTP
- * enrolment with a QR code and recovery codes.
+ * Browser pages of sign-in and of one's own account: the sign-in page (password, passkey, external
+ * providers), the second-factor step (TOTP code or passkey), changing the password, TOTP enrolment
+ * with a QR code and recovery codes, and the user's passkeys.
  */
 @Controller
 class AccountPages {
@@ -54,6 +58,8 @@ class AccountPages {
   private final ClientService clients;
   private final PasswordLoginProvider passwords;
   private final PolicyService policies;
+  private final Passkeys passkeys;
+  private final ProviderRegistrations providers;
 
   AccountPages(
       UserService users,
@@ -61,18 +67,81 @@ class AccountPages {
       LoginSteps steps,
       ClientService clients,
       PasswordLoginProvider passwords,
-      PolicyService policies) {
+      PolicyService policies,
+      Passkeys passkeys,
+      ProviderRegistrations providers) {
     this.users = users;
     this.mfa = mfa;
     this.steps = steps;
     this.clients = clients;
     this.passwords = passwords;
     this.policies = policies;
+    this.passkeys = passkeys;
+    this.providers = providers;
+  }
+
+  @GetMapping(path = "/login", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> signInPage(
+      @RequestParam(required = false) @Nullable String error,
+      @RequestParam(required = false) @Nullable String logout,
+      HttpServletRequest request) {
+    StringBuilder body = new StringBuilder();
+    if (error != null) {
+      body.append(
+          "<p class=\"error\">Sign-in failed. Check your login name and password; after repeated"
+              + " failures an account is locked for a while.</p>");
+    }
+    if (logout != null) {
+      body.append("<p>You are signed out.</p>");
+    }
+    body.append(
+            "<form method=\"post\" action=\"/login\"><label for=\"username\">Login name</label>")
+        .append("<input id=\"username\" name=\"username\" required autofocus")
+        .append(" autocomplete=\"username webauthn\" maxlength=\"254\">")
+        .append("<label for=\"password\">Password</label>")
+        .append("<input id=\"password\" name=\"password\" type=\"password\" required")
+        .append(" autocomplete=\"current-password\">")
+        .append(csrf(request))
+        .append("<button type=\"submit\">Sign in</button></form>")
+        .append("<p><button type=\"button\" id=\"passkey-sign-in\" data-passkey=\"sign-in\">")
+        .append("Sign in with a passkey</button></p>");
+    for (ClientRegistration provider : providers) {
+      body.append("<p><a href=\"/oauth2/authorization/")
+          .append(escape(provider.getRegistrationId()))
+          .append("\">Sign in with ")
+          .append(escape(provider.getClientName()))
+          .append("</a></p>");
+    }
+    return html(HttpStatus.OK, Html.withPasskeys(request, "Sign in", body.toString()));
+  }
+
+  /**
+   * Where the passkey script goes after a passkey sign-in: the next step, or where sign-in was
+   * going.
+   */
+  @GetMapping("/login/continue")
+  ResponseEntity<String> continueSignIn(HttpServletRequest request, HttpServletResponse response) {
+    return redirect(steps.continuation(request, response));
+  }
+
+  @GetMapping(path = "/login/passkeys.js", produces = "text/javascript")
+  ResponseEntity<byte[]> passkeyScript() throws IOException {
+    byte[] script;
+    try (var in = AccountPages.class.getResourceAsStream("passkeys.js")) {
+      if (in == null) {
+        throw new IllegalStateException("passkeys.js is missing from the build");
+      }
+      script = in.readAllBytes();
+    }
+    return ResponseEntity.ok()
+        .contentType(new MediaType("text", "javascript", java.nio.charset.StandardCharsets.UTF_8))
+        .header("Cache-Control", "no-cache")
+        .body(script);
   }
 
   @GetMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> totpForm(HttpServletRequest request) {
-    return html(HttpStatus.OK, totpPage(request, null));
+    return html(HttpStatus.OK, secondFactorPage(request, null));
   }
 
   @PostMapping(path = LoginSteps.TOTP_PAGE, produces = MediaType.TEXT_HTML_VALUE)
@@ -109,20 +178,31 @@ class AccountPages {
     session.setAttribute(ATTEMPTS, attempts);
     return html(
         HttpStatus.BAD_REQUEST,
-        totpPage(request, "That code was not accepted. Codes work once; wait for the next one."));
+        secondFactorPage(
+            request, "That code was not accepted. Codes work once; wait for the next one."));
   }
 
-  private static String totpPage(HttpServletRequest request, @Nullable String error) {
-    return page(
-        "Second factor",
-        (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
-            + "<form method=\"post\" action=\""
-            + escape(request.getContextPath() + LoginSteps.TOTP_PAGE)
-            + "\"><label for=\"code\">Code from your authenticator app, or a recovery code</label>"
-            + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\""
-            + " autofocus required maxlength=\"32\">"
-            + csrf(request)
-            + "<button type=\"submit\">Verify</button></form>");
+  /** The second step: a TOTP (or recovery) code, or a passkey, whichever the user has. */
+  private String secondFactorPage(HttpServletRequest request, @Nullable String error) {
+    UserAccount user = currentUser();
+    StringBuilder body = new StringBuilder();
+    if (error != null) {
+      body.append("<p class=\"error\">").append(escape(error)).append("</p>");
+    }
+    if (passkeys.any(user.username())) {
+      body.append("<p><button type=\"button\" id=\"passkey-second-factor\"")
+          .append(" data-passkey=\"sign-in\">Use your passkey or security key</button></p>");
+    }
+    if (user.totpEnabled() || !passkeys.any(user.username())) {
+      body.append("<form method=\"post\" action=\"")
+          .append(escape(request.getContextPath() + LoginSteps.TOTP_PAGE))
+          .append("\"><label for=\"code\">Code from your authenticator app, or a recovery code")
+          .append("</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\"")
+          .append(" inputmode=\"numeric\" autofocus required maxlength=\"32\">")
+          .append(csrf(request))
+          .append("<button type=\"submit\">Verify</button></form>");
+    }
+    return Html.withPasskeys(request, "Second factor", body.toString());
   }
 
   @GetMapping(path = LoginSteps.PASSWORD_PAGE, produces = MediaType.TEXT_HTML_VALUE)
@@ -201,7 +281,11 @@ class AccountPages {
                     : "off — <a href=\""
                         + escape(request.getContextPath())
                         + "/account/totp\">turn it on</a>")
-                + "</p><p><a href=\""
+                + "</p><p>Passkeys and security keys: "
+                + passkeys.list(user.username()).size()
+                + " — <a href=\""
+                + escape(request.getContextPath() + LoginSteps.PASSKEYS_PAGE)
+                + "\">manage</a></p><p><a href=\""
                 + escape(request.getContextPath() + LoginSteps.PASSWORD_PAGE)
                 + "\">Change password</a> · <a href=\""
                 + escape(request.getContextPath())
@@ -267,6 +351,9 @@ class AccountPages {
     return page(
         "Turn on two-factor sign-in",
         (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+            + "<p>Or <a href=\""
+            + escape(request.getContextPath() + LoginSteps.PASSKEYS_PAGE)
+            + "\">use a passkey or security key</a> instead.</p>"
             + "<p>Scan this code with an authenticator app (or enter the key by hand), then type"
             + " the code it shows.</p>"
             + Html.qrSvg(enrolment.otpauthUri())
@@ -281,6 +368,68 @@ class AccountPages {
             + " required maxlength=\"8\">"
             + csrf(request)
             + "<button type=\"submit\">Turn on</button></form>");
+  }
+
+  @GetMapping(path = LoginSteps.PASSKEYS_PAGE, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> passkeysPage(HttpServletRequest request) {
+    UserAccount user = currentUser();
+    // A session without a second factor proves the new passkey at once: the passkey then counts
+    // as this session's second factor, and sign-in goes on where it was going when enrolment was
+    // the pending step.
+    Authentication session = currentAuthentication();
+    String next = null;
+    if (!LoginSteps.has(session, MfaAuthorities.TOTP)
+        && !LoginSteps.has(session, FactorGrantedAuthority.WEBAUTHN_AUTHORITY)) {
+      next =
+          LoginSteps.ENROL_PAGE.equals(steps.pendingStep(session))
+              ? "/login/continue"
+              : LoginSteps.PASSKEYS_PAGE;
+    }
+    StringBuilder body = new StringBuilder();
+    List<Passkeys.Passkey> registered = passkeys.list(user.username());
+    if (registered.isEmpty()) {
+      body.append("<p>You have no passkey yet.</p>");
+    } else {
+      body.append("<ul class=\"passkeys\">");
+      for (Passkeys.Passkey passkey : registered) {
+        body.append("<li><b>")
+            .append(escape(passkey.label()))
+            .append("</b>, added ")
+            .append(escape(passkey.created().toString()))
+            .append(
+                passkey.lastUsed() == null
+                    ? ""
+                    : ", last used " + escape(passkey.lastUsed().toString()))
+            .append("<form method=\"post\" action=\"")
+            .append(escape(request.getContextPath() + LoginSteps.PASSKEYS_PAGE))
+            .append("/delete\"><input type=\"hidden\" name=\"id\" value=\"")
+            .append(escape(passkey.id()))
+            .append("\">")
+            .append(csrf(request))
+            .append("<button type=\"submit\">Remove</button></form></li>");
+      }
+      body.append("</ul>");
+    }
+    body.append("<form data-passkey=\"register\"")
+        .append(
+            next == null ? "" : " data-next=\"" + escape(request.getContextPath() + next) + "\"")
+        .append("><label for=\"label\">Name of the new passkey</label>")
+        .append("<input id=\"label\" name=\"label\" required maxlength=\"100\"")
+        .append(" placeholder=\"e.g. work laptop, YubiKey\">")
+        .append("<button type=\"submit\" id=\"passkey-register\">Add a passkey</button></form>");
+    return html(
+        HttpStatus.OK, Html.withPasskeys(request, "Passkeys and security keys", body.toString()));
+  }
+
+  @PostMapping(path = LoginSteps.PASSKEYS_PAGE + "/delete", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> deletePasskey(
+      @RequestParam(defaultValue = "") String id, HttpServletRequest request) {
+    if (!passkeys.delete(currentUser().username(), id)) {
+      return html(
+          HttpStatus.NOT_FOUND,
+          page("Passkeys and security keys", "<p class=\"error\">You have no such passkey.</p>"));
+    }
+    return redirect(request.getContextPath() + LoginSteps.PASSKEYS_PAGE);
   }
 
   @GetMapping(path = "/account/clients", produces = MediaType.TEXT_HTML_VALUE)

@@ -12,7 +12,8 @@ import org.springframework.security.web.csrf.CsrfToken;
 
 /**
  * The few server-rendered pages of sign-in (second factor, password change, account): plain HTML
- * with every dynamic value escaped, the CSRF token in every form, no script.
+ * with every dynamic value escaped, the CSRF token in every form. The only script is the passkey
+ * script, served as a file ({@link #withPasskeys}).
  */
 final class Html {
 
@@ -36,8 +37,31 @@ final class Html {
 
   /** A whole page titled {@code title} around {@code body} (already HTML). */
   static String page(String title, String body) {
+    return page(title, "", body);
+  }
+
+  /**
+   * A whole page that uses passkeys: it loads the passkey script and gives it the CSRF token, and
+   * {@code body} has an element {@code #passkey-error} for its messages.
+   */
+  static String withPasskeys(HttpServletRequest request, String title, String body) {
+    String head = "<script src=\"/login/passkeys.js\" defer></script>";
+    if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken csrf) {
+      head +=
+          "<meta name=\"csrf-header\" content=\""
+              + escape(csrf.getHeaderName())
+              + "\"><meta name=\"csrf-token\" content=\""
+              + escape(csrf.getToken())
+              + "\">";
+    }
+    return page(
+        title, head, body + "<p id=\"passkey-error\" class=\"error\" role=\"alert\" hidden></p>");
+  }
+
+  private static String page(String title, String head, String body) {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + head
         + "<title>"
         + escape(title)
         + " · TrustStram</title><style>"

@@ -1,6 +1,7 @@
 package io.truststram.identity.internal.web;
 
 import io.truststram.identity.internal.mfa.MfaPolicies;
+import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.oauth.MfaAuthorities;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.UserAccount;
@@ -28,15 +29,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The steps a signed-in user must finish before the authorization server issues anything, or the
  * account pages do anything: change a one-time password, then prove a TOTP code when the account
- * has TOTP, or enrol TOTP when the tenant requires a second factor for one of the user's roles.
- * Sits in front of the authorization endpoints; sends the browser to the step's page and remembers
- * where it was going.
+ * has TOTP or a passkey (the second-factor page offers whichever the user has), or enrol one when
+ * the tenant requires a second factor for one of the user's roles. A sign-in with a passkey alone
+ * has no step left: a passkey is something the user has, unlocked on the device. Sits in front of
+ * the authorization endpoints and the account pages; sends the browser to the step's page and
+ * remembers where it was going.
  */
 public final class LoginSteps extends OncePerRequestFilter {
 
   static final String PASSWORD_PAGE = "/account/password";
   static final String TOTP_PAGE = "/login/totp";
   static final String ENROL_PAGE = "/account/totp";
+  static final String PASSKEYS_PAGE = "/account/passkeys";
+
+  /** Reachable while enrolment is the pending step: a passkey enrols as well as TOTP does. */
+  private static final java.util.Set<String> ENROLMENT_PATHS =
+      java.util.Set.of(PASSKEYS_PAGE, "/webauthn/register/options", "/webauthn/register");
 
   private static final RequestCache REQUESTS = new HttpSessionRequestCache();
   private static final SecurityContextRepository CONTEXTS =
@@ -44,10 +52,12 @@ public final class LoginSteps extends OncePerRequestFilter {
 
   private final UserService users;
   private final MfaPolicies policies;
+  private final Passkeys passkeys;
 
-  public LoginSteps(UserService users, MfaPolicies policies) {
+  public LoginSteps(UserService users, MfaPolicies policies, Passkeys passkeys) {
     this.users = users;
     this.policies = policies;
+    this.passkeys = passkeys;
   }
 
   @Override
@@ -56,7 +66,10 @@ public final class LoginSteps extends OncePerRequestFilter {
       throws ServletException, IOException {
     String next = pendingStep(SecurityContextHolder.getContext().getAuthentication());
     String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (next == null || path.equals(next) || isStepOrSignIn(path)) {
+    if (next == null
+        || path.equals(next)
+        || isStepOrSignIn(path)
+        || (next.equals(ENROL_PAGE) && ENROLMENT_PATHS.contains(path))) {
       chain.doFilter(request, response);
       return;
     }
@@ -78,10 +91,12 @@ public final class LoginSteps extends OncePerRequestFilter {
       return PASSWORD_PAGE;
     }
     Optional<UserAccount> user = users.findByUsername(authentication.getName());
-    if (user.isEmpty() || has(authentication, MfaAuthorities.TOTP)) {
+    if (user.isEmpty()
+        || has(authentication, MfaAuthorities.TOTP)
+        || has(authentication, FactorGrantedAuthority.WEBAUTHN_AUTHORITY)) {
       return null;
     }
-    if (user.get().totpEnabled()) {
+    if (user.get().totpEnabled() || passkeys.any(user.get().username())) {
       return TOTP_PAGE;
     }
     if (policies.requiresSecondFactor(user.get().tenant(), user.get().roles())) {
@@ -90,12 +105,15 @@ public final class LoginSteps extends OncePerRequestFilter {
     return null;
   }
 
-  /** Pages a user with unfinished steps may still reach: sign-in itself and signing out. */
+  /**
+   * Pages a user with unfinished steps may still reach: sign-in itself (a passkey included) and
+   * signing out.
+   */
   private static boolean isStepOrSignIn(String path) {
     return path.equals("/login")
         || path.startsWith("/login/")
-        || path.equals("/logout")
-        || path.equals("/default-ui.css");
+        || path.equals("/webauthn/authenticate/options")
+        || path.equals("/logout");
   }
 
   static boolean has(Authentication authentication, String authority) {
