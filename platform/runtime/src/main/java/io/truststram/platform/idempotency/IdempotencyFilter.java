@@ -2,16 +2,13 @@ package io.truststram.platform.idempotency;
 
 import io.truststram.common.problem.ProblemTypes;
 import io.truststram.platform.PlatformProperties;
+import io.truststram.platform.web.BufferedBodyRequest;
 import io.truststram.platform.web.ProblemResponses;
 import io.truststram.platform.web.RequestBodyTooLargeException;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -179,7 +176,7 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     var caching = new ContentCachingResponseWrapper(response);
     try {
-      chain.doFilter(new ReplayableRequest(request, body), caching);
+      chain.doFilter(new BufferedBodyRequest(request, body), caching);
     } catch (IOException | ServletException | RuntimeException e) {
       releaseQuietly(scope, key, token);
       throw e;
@@ -284,64 +281,6 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-  }
-
-  /** The request with its body, already read for the fingerprint, available to read again. */
-  private static final class ReplayableRequest extends HttpServletRequestWrapper {
-    private final byte[] body;
-
-    ReplayableRequest(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      var in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-          return in.read(buffer, offset, length);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          // Everything is in memory already: all of it is available, and then it is all read.
-          try {
-            listener.onDataAvailable();
-            listener.onAllDataRead();
-          } catch (IOException e) {
-            listener.onError(e);
-          }
-        }
-      };
-    }
-
-    @Override
-    public java.io.BufferedReader getReader() {
-      String encoding = getCharacterEncoding();
-      return new java.io.BufferedReader(
-          new java.io.InputStreamReader(
-              getInputStream(),
-              encoding == null
-                  ? StandardCharsets.UTF_8
-                  : java.nio.charset.Charset.forName(encoding)));
     }
   }
 }
