@@ -67,8 +67,9 @@ class Bootstrap implements ApplicationRunner {
 
   @Override
   public void run(ApplicationArguments args) {
-    registerPublicClient(CLI_CLIENT, "TrustStram CLI", List.of("http://127.0.0.1/callback"));
-    registerPublicClient(CONSOLE_CLIENT, "TrustStram console", properties.consoleRedirectUris());
+    registerPublicClient(CLI_CLIENT, "TrustStram CLI", List.of("http://127.0.0.1/callback"), true);
+    registerPublicClient(
+        CONSOLE_CLIENT, "TrustStram console", properties.consoleRedirectUris(), false);
     if (users.anyUserExists()) {
       return;
     }
@@ -116,8 +117,21 @@ class Bootstrap implements ApplicationRunner {
     }
   }
 
-  private void registerPublicClient(String clientId, String name, List<String> redirectUris) {
-    if (clients.findByClientId(clientId) != null) {
+  /**
+   * Registers a built-in public client once; {@code deviceGrant} adds the device authorization
+   * grant, also to a registration made by an earlier release.
+   */
+  private void registerPublicClient(
+      String clientId, String name, List<String> redirectUris, boolean deviceGrant) {
+    RegisteredClient existing = clients.findByClientId(clientId);
+    if (existing != null) {
+      if (deviceGrant
+          && !existing.getAuthorizationGrantTypes().contains(AuthorizationGrantType.DEVICE_CODE)) {
+        clients.save(
+            RegisteredClient.from(existing)
+                .authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
+                .build());
+      }
       return;
     }
     RegisteredClient.Builder client =
@@ -140,6 +154,9 @@ class Bootstrap implements ApplicationRunner {
                     .authorizationCodeTimeToLive(Duration.ofMinutes(2))
                     .build());
     redirectUris.forEach(client::redirectUri);
+    if (deviceGrant) {
+      client.authorizationGrantType(AuthorizationGrantType.DEVICE_CODE);
+    }
     try {
       clients.save(client.build());
     } catch (org.springframework.dao.DuplicateKeyException raced) {

@@ -10,6 +10,7 @@ import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
 import io.truststram.identity.internal.user.ProviderRegistrations;
 import io.truststram.identity.internal.user.UserService;
+import io.truststram.identity.internal.web.DevicePages;
 import io.truststram.identity.internal.web.LoginSteps;
 import io.truststram.platform.security.RevokedTokens;
 import io.truststram.platform.security.SecurityProperties;
@@ -37,6 +38,8 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -105,21 +108,56 @@ class AuthorizationServerConfiguration {
   @Bean
   @Order(1)
   SecurityFilterChain authorizationServerSecurity(
-      HttpSecurity http, LoginSteps steps, JwtDecoder accessTokenDecoder) throws Exception {
+      HttpSecurity http,
+      LoginSteps steps,
+      JwtDecoder accessTokenDecoder,
+      RegisteredClientRepository registeredClients)
+      throws Exception {
     http.oauth2AuthorizationServer(
         server -> {
           http.securityMatcher(server.getEndpointsMatcher());
           server.oidc(Customizer.withDefaults());
+          // Device authorization grant (RFC 8628), for the CLI on machines without a browser: the
+          // user approves the code at /device.
+          server.deviceAuthorizationEndpoint(device -> device.verificationUri("/device"));
+          server.deviceVerificationEndpoint(
+              verification ->
+                  verification
+                      // The device page is the user's explicit approval; a consent page after it
+                      // only for clients registered to require one.
+                      .authenticationProviders(
+                          providers ->
+                              providers.forEach(
+                                  provider -> {
+                                    if (provider
+                                        instanceof
+                                        OAuth2DeviceVerificationAuthenticationProvider v) {
+                                      v.setAuthorizationConsentRequired(
+                                          AuthorizationServerConfiguration::deviceConsentRequired);
+                                    }
+                                  }))
+                      .deviceVerificationResponseHandler(
+                          (request, response, authentication) ->
+                              response.sendRedirect(request.getContextPath() + "/device?approved"))
+                      .errorResponseHandler(
+                          (request, response, error) ->
+                              response.sendRedirect(request.getContextPath() + "/device?error")));
           server.clientAuthentication(
               clients ->
-                  clients.authenticationProviders(
-                      providers ->
-                          providers.forEach(
-                              provider -> {
-                                if (provider instanceof ClientSecretAuthenticationProvider secret) {
-                                  secret.setPasswordEncoder(clientSecretEncoder());
-                                }
-                              })));
+                  clients
+                      .authenticationConverters(
+                          converters -> converters.addFirst(new DeviceClients.Converter()))
+                      .authenticationProviders(
+                          providers -> {
+                            providers.forEach(
+                                provider -> {
+                                  if (provider
+                                      instanceof ClientSecretAuthenticationProvider secret) {
+                                    secret.setPasswordEncoder(clientSecretEncoder());
+                                  }
+                                });
+                            providers.addFirst(new DeviceClients.Provider(registeredClients));
+                          }));
         });
     MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
     html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
@@ -130,8 +168,18 @@ class AuthorizationServerConfiguration {
                 errors.defaultAuthenticationEntryPointFor(
                     new LoginUrlAuthenticationEntryPoint("/login"), html))
         .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
-        .addFilterBefore(steps, AbstractPreAuthenticatedProcessingFilter.class);
+        .addFilterBefore(steps, AbstractPreAuthenticatedProcessingFilter.class)
+        .addFilterBefore(new DevicePages.Guard(), AbstractPreAuthenticatedProcessingFilter.class);
     return http.build();
+  }
+
+  private static boolean deviceConsentRequired(
+      OAuth2DeviceVerificationAuthenticationContext context) {
+    if (!context.getRegisteredClient().getClientSettings().isRequireAuthorizationConsent()) {
+      return false;
+    }
+    return context.getAuthorizationConsent() == null
+        || !context.getAuthorizationConsent().getScopes().containsAll(context.getRequestedScopes());
   }
 
   /**
@@ -186,7 +234,8 @@ class AuthorizationServerConfiguration {
             "/account",
             "/account/**",
             "/oauth2/authorization/**",
-            "/webauthn/**")
+            "/webauthn/**",
+            "/device")
         .authorizeHttpRequests(
             requests ->
                 requests
