@@ -74,6 +74,40 @@ class ExternalOidcSignInIntegrationTest {
 
   @Test
   void aUserOfTheProviderSignsInAndGetsOurTokens() throws Exception {
+    var claims = signInThroughPartner("grace", "cobol compiler 1952");
+    assertThat(claims.path("sub").asString()).isEqualTo("grace@partner");
+    assertThat(claims.path("iss").asString()).isEqualTo("http://localhost:" + appPort);
+    assertThat(claims.path("roles").toString()).isEqualTo("[\"data-scientist\"]");
+  }
+
+  @Test
+  void theProvidersIdentityIsLinkedByIssuerAndSubjectAndNeverTakesOverAnAccountByName()
+      throws Exception {
+    var tenant = TestTokens.systemTenant(provider);
+    provider
+        .getBean(UserService.class)
+        .newUser(tenant, "alan", "Alan Turing", Set.of(Role.VIEWER), "bombe at bletchley", false);
+    // Our instance already has an account of that name, with a password of its own.
+    app.getBean(UserService.class)
+        .newUser(
+            TestTokens.systemTenant(app),
+            "alan@partner",
+            "Local Alan",
+            Set.of(Role.TENANT_ADMIN),
+            "a local password 1234",
+            false);
+
+    var first = signInThroughPartner("alan", "bombe at bletchley");
+    assertThat(first.path("sub").asString()).isEqualTo("alan-2@partner");
+    assertThat(first.path("roles").toString()).isEqualTo("[\"data-scientist\"]");
+    // The next sign-in finds the same account through the link.
+    assertThat(signInThroughPartner("alan", "bombe at bletchley").path("sub").asString())
+        .isEqualTo("alan-2@partner");
+  }
+
+  /** Signs in at our instance through the provider as {@code username}; our token's claims. */
+  private static tools.jackson.databind.JsonNode signInThroughPartner(
+      String username, String password) throws Exception {
     BrowserLogin browser = new BrowserLogin("http://localhost:" + appPort);
     String verifier = "v".repeat(20) + System.nanoTime();
     String challenge =
@@ -102,8 +136,8 @@ class ExternalOidcSignInIntegrationTest {
         browser.post(
             "http://127.0.0.1:" + providerPort + "/login",
             Map.of(
-                "username", "grace",
-                "password", "cobol compiler 1952",
+                "username", username,
+                "password", password,
                 "_csrf", BrowserLogin.csrf(providerLogin)));
     String location = afterLogin.location();
     String code = null;
@@ -133,8 +167,6 @@ class ExternalOidcSignInIntegrationTest {
             .readTree(
                 new String(
                     Base64.getUrlDecoder().decode(access.split("\\.")[1]), StandardCharsets.UTF_8));
-    assertThat(claims.path("sub").asString()).isEqualTo("grace@partner");
-    assertThat(claims.path("iss").asString()).isEqualTo("http://localhost:" + appPort);
-    assertThat(claims.path("roles").toString()).isEqualTo("[\"data-scientist\"]");
+    return claims;
   }
 }

@@ -240,7 +240,10 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
-  void aDisabledUserCannotSignIn() {
+  void aDisabledUserCannotSignInAndTheirTokensStopWorkingAtOnce() {
+    String access =
+        browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    assertThat(http.withToken(access).get("/api/v1/identity/me").status()).isEqualTo(200);
     var disable =
         http.send(
             java.net.http.HttpRequest.newBuilder(
@@ -255,8 +258,9 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
                     java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"status\":\"disabled\"}")));
     assertThat(disable.status()).isEqualTo(200);
-    assertThat(browser().signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).tokens())
-        .isNull();
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
+    // The access token issued before is revoked, not left to run out its ten minutes.
+    assertThat(http.withToken(access).get("/api/v1/identity/me").status()).isEqualTo(401);
   }
 
   @Test
@@ -408,6 +412,27 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
             "/webauthn/register/options", Map.of("_csrf", BrowserLogin.csrf(secondFactor)));
     assertThat(options.status()).isEqualTo(302);
     assertThat(options.location()).endsWith("/login/totp");
+  }
+
+  @Test
+  void anAdminRemovesALostSecondFactorAndThePasswordSignsInAgain() {
+    BrowserLogin enrolling = browser();
+    enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
+    var enrolPage = enrolling.get("/account/totp");
+    byte[] seed = base32(match(enrolPage.body(), "Key: <code>([A-Z2-7]+)</code>"));
+    enrolling.post(
+        "/account/totp",
+        Map.of(
+            "code",
+            Totp.code(seed, Totp.step(Instant.now())),
+            "_csrf",
+            BrowserLogin.csrf(enrolPage)));
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
+
+    var reset = http.method("DELETE", "/api/v1/identity/users/" + userId + "/second-factors");
+    assertThat(reset.status()).isEqualTo(200);
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).accessToken())
+        .isNotBlank();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.oauth.KeyEncryptionKey;
 import io.truststram.identity.internal.oauth.SigningKeys;
 import io.truststram.identity.internal.policy.PolicyService;
+import io.truststram.identity.internal.user.ExternalIdentities;
 import io.truststram.identity.internal.user.FederatedOidcUsers;
 import io.truststram.identity.internal.user.LdapLoginProvider;
 import io.truststram.identity.internal.user.PasswordLoginProvider;
@@ -143,8 +144,14 @@ class IdentityConfiguration {
 
   @Bean
   FederatedOidcUsers federatedOidcUsers(
-      IdentityProperties properties, UserService users, Tenants tenants) {
-    return new FederatedOidcUsers(properties.oidcProviders(), users, tenants);
+      IdentityProperties properties,
+      JdbcClient jdbc,
+      UserStore store,
+      UserService users,
+      Tenants tenants,
+      Clock clock) {
+    return new FederatedOidcUsers(
+        properties.oidcProviders(), new ExternalIdentities(jdbc, store, users, clock), tenants);
   }
 
   @Bean

@@ -103,6 +103,17 @@ public final class Passkeys implements AuthenticationProvider {
     return false;
   }
 
+  /** Deletes every passkey of {@code username}; how many there were. */
+  public int deleteAll(String username) {
+    PublicKeyCredentialUserEntity entity = entities.findByUsername(username);
+    if (entity == null) {
+      return 0;
+    }
+    int count = credentials.findByUserId(entity.getId()).size();
+    entities.delete(entity.getId()); // its credentials go with it (ON DELETE CASCADE)
+    return count;
+  }
+
   private List<CredentialRecord> records(String username) {
     PublicKeyCredentialUserEntity entity = entities.findByUsername(username);
     return entity == null ? List.of() : credentials.findByUserId(entity.getId());

@@ -77,6 +77,13 @@ class AuthorizationServerConfiguration {
   }
 
   @Bean
+  UserAuthorizations userAuthorizations(
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      OAuth2AuthorizationService authorizations) {
+    return new UserAuthorizations(jdbc, authorizations);
+  }
+
+  @Bean
   OAuth2AuthorizationConsentService authorizationConsentService(
       JdbcOperations jdbc, RegisteredClientRepository clients) {
     return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);

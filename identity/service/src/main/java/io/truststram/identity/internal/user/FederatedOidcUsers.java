@@ -25,9 +25,10 @@ import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /**
- * Turns a user signed in at an external OpenID Connect provider into a TrustStram user: created or
- * updated as {@code <name>@<provider>} in the provider's tenant with mapped roles, and presented to
- * the rest of sign-in under that login name (claim {@value #LOCAL_NAME}).
+ * Turns a user signed in at an external OpenID Connect provider into a TrustStram user: the one
+ * linked to the provider's issuer and subject ({@link ExternalIdentities}), created on the first
+ * sign-in as {@code <name>@<provider>} in the provider's tenant; its roles mapped anew at each
+ * sign-in; presented to the rest of sign-in under its login name (claim {@value #LOCAL_NAME}).
  */
 public final class FederatedOidcUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
 
@@ -38,13 +39,15 @@ public final class FederatedOidcUsers implements OAuth2UserService<OidcUserReque
 
   private final Map<String, IdentityProperties.OidcProvider> providers = new HashMap<>();
   private final OidcUserService delegate = new OidcUserService();
-  private final UserService users;
+  private final ExternalIdentities identities;
   private final Tenants tenants;
 
   public FederatedOidcUsers(
-      List<IdentityProperties.OidcProvider> providers, UserService users, Tenants tenants) {
+      List<IdentityProperties.OidcProvider> providers,
+      ExternalIdentities identities,
+      Tenants tenants) {
     providers.forEach(p -> this.providers.put(p.name(), p));
-    this.users = users;
+    this.identities = identities;
     this.tenants = tenants;
   }
 
@@ -64,7 +67,9 @@ public final class FederatedOidcUsers implements OAuth2UserService<OidcUserReque
     if (local.contains("@")) {
       local = local.substring(0, local.indexOf('@'));
     }
-    String username = local + "@" + provider.name();
+    if (local.isBlank() || !Character.isLetterOrDigit(local.charAt(0))) {
+      local = "user" + local;
+    }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     provider.defaultRoles().forEach(r -> Role.parse(r).ifPresent(roles::add));
     Object claim = external.getClaims().get(provider.roleClaim());
@@ -83,13 +88,16 @@ public final class FederatedOidcUsers implements OAuth2UserService<OidcUserReque
     UserAccount user;
     try {
       user =
-          users.provisionFederated(
+          identities.signIn(
               tenant.id(),
-              username,
+              external.getIdToken().getIssuer().toString(),
+              external.getSubject(),
+              local,
+              provider.name(),
               external.getFullName() != null ? external.getFullName() : name,
               roles);
     } catch (RuntimeException e) {
-      throw refuse("this name belongs to another account");
+      throw refuse("this identity cannot sign in here");
     }
     if (user.status() != UserAccount.Status.ACTIVE) {
       throw refuse("this account is disabled");

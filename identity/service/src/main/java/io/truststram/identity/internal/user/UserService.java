@@ -127,6 +127,20 @@ public final class UserService {
   }
 
   /**
+   * Creates a user signed in by an external provider, with no local password; empty when the name
+   * is taken.
+   */
+  Optional<UserAccount> createFederated(
+      TenantId tenant, String username, String displayName, Set<Role> roles) {
+    String name = normalise(username);
+    if (!USERNAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a valid login name: " + name);
+    }
+    UserAccount user = activeAccount(tenant, name, displayName, null, roles, false);
+    return store.insert(user) ? Optional.of(user) : Optional.empty();
+  }
+
+  /**
    * Changes the password of {@code username} after checking the current one and the policy.
    *
    * @throws ProblemException 400 wrong-password or password-rejected
@@ -158,6 +172,16 @@ public final class UserService {
    * The user with {@code id} if {@code by} may manage it: see it, and, for a platform-admin
    * account, be a platform-admin too.
    */
+  /**
+   * The user {@code id}, when {@code by} may manage it (only a platform-admin manages a
+   * platform-admin).
+   *
+   * @throws ProblemException 404 user-not-found, 403 role-not-grantable
+   */
+  public UserAccount requireManageable(Caller by, UUID id) {
+    return manageable(by, id);
+  }
+
   private UserAccount manageable(Caller by, UUID id) {
     UserAccount user = find(by, id).orElseThrow(() -> notFound(id));
     if (user.roles().contains(Role.PLATFORM_ADMIN) && !by.isPlatformAdmin()) {

@@ -77,6 +77,11 @@ public final class UserStore {
         .optional();
   }
 
+  /** Deletes a user (and, by the schema's cascades, what hangs on it). */
+  public void delete(UUID id) {
+    jdbc.sql("DELETE FROM identity_user WHERE id = ?").param(id).update();
+  }
+
   public long count() {
     return jdbc.sql("SELECT COUNT(*) FROM identity_user").query(Long.class).single();
   }

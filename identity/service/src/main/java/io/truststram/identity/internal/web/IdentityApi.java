@@ -12,7 +12,10 @@ import io.truststram.identity.Tenants;
 import io.truststram.identity.internal.Grants;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.mfa.MfaPolicies;
+import io.truststram.identity.internal.mfa.MfaService;
+import io.truststram.identity.internal.mfa.Passkeys;
 import io.truststram.identity.internal.oauth.SigningKeys;
+import io.truststram.identity.internal.oauth.UserAuthorizations;
 import io.truststram.identity.internal.policy.PolicyService;
 import io.truststram.identity.internal.user.UserAccount;
 import io.truststram.identity.internal.user.UserService;
@@ -61,6 +64,9 @@ class IdentityApi {
       org.slf4j.LoggerFactory.getLogger("io.truststram.security.keys");
 
   private final UserService users;
+  private final UserAuthorizations authorizations;
+  private final MfaService mfa;
+  private final Passkeys passkeys;
   private final ClientService clients;
   private final SigningKeys signingKeys;
   private final MfaPolicies mfaPolicies;
@@ -73,7 +79,13 @@ class IdentityApi {
       SigningKeys signingKeys,
       MfaPolicies mfaPolicies,
       Tenants tenants,
-      PolicyService accessPolicies) {
+      PolicyService accessPolicies,
+      UserAuthorizations authorizations,
+      MfaService mfa,
+      Passkeys passkeys) {
+    this.authorizations = authorizations;
+    this.mfa = mfa;
+    this.passkeys = passkeys;
     this.users = users;
     this.clients = clients;
     this.signingKeys = signingKeys;
@@ -160,10 +172,16 @@ class IdentityApi {
 
   @PutMapping(path = "/users/{id}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
   @PreAuthorize("hasAuthority('user:manage')")
-  @Operation(summary = "Enable or disable a user; a disabled user can neither sign in nor refresh")
+  @Operation(
+      summary =
+          "Enable or disable a user; disabling ends their sessions and revokes their tokens at once")
   UserView setStatus(@PathVariable String id, @Valid @RequestBody StatusChange body) {
     UserAccount.Status status = UserAccount.Status.valueOf(body.status().toUpperCase(Locale.ROOT));
-    return UserView.of(users.setStatus(CurrentPrincipal.require(), userId(id), status));
+    UserAccount user = users.setStatus(CurrentPrincipal.require(), userId(id), status);
+    if (status == UserAccount.Status.DISABLED) {
+      authorizations.revokeAll(user.username());
+    }
+    return UserView.of(user);
   }
 
   @PostMapping("/users/{id}/unlock")
@@ -175,10 +193,33 @@ class IdentityApi {
 
   @PostMapping("/users/{id}/password-reset")
   @PreAuthorize("hasAuthority('user:manage')")
-  @Operation(summary = "Give a user a new one-time password, returned once")
+  @Operation(
+      summary = "Give a user a new one-time password, returned once; their tokens are revoked")
   RegisteredUserView resetPassword(@PathVariable String id) {
     UserService.Registered reset = users.resetPassword(CurrentPrincipal.require(), userId(id));
+    authorizations.revokeAll(reset.user().username());
     return new RegisteredUserView(UserView.of(reset.user()), reset.oneTimePassword());
+  }
+
+  @DeleteMapping("/users/{id}/second-factors")
+  @PreAuthorize("hasAuthority('user:manage')")
+  @Operation(
+      summary =
+          "Remove a user's TOTP, recovery codes and passkeys (a lost device); their tokens are"
+              + " revoked, and their next sign-in enrols a second factor again where one is"
+              + " required")
+  UserView resetSecondFactors(@PathVariable String id) {
+    Caller caller = CurrentPrincipal.require();
+    UserAccount user = users.requireManageable(caller, userId(id));
+    mfa.disable(user);
+    int removed = passkeys.deleteAll(user.username());
+    authorizations.revokeAll(user.username());
+    audit.info(
+        "second factors of {} removed by {} (TOTP, {} passkeys)",
+        user.id(),
+        caller.subject(),
+        removed);
+    return UserView.of(users.requireManageable(caller, user.id()));
   }
 
   // ---- clients
