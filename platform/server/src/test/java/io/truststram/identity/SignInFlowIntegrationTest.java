@@ -387,17 +387,7 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void aPasswordAloneDoesNotReachTheAccountPagesWhenASecondFactorIsDue() {
-    BrowserLogin enrolling = browser();
-    enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
-    var enrolPage = enrolling.get("/account/totp");
-    byte[] seed = base32(match(enrolPage.body(), "Key: <code>([A-Z2-7]+)</code>"));
-    enrolling.post(
-        "/account/totp",
-        Map.of(
-            "code",
-            Totp.code(seed, Totp.step(Instant.now())),
-            "_csrf",
-            BrowserLogin.csrf(enrolPage)));
+    enrolTotp();
 
     BrowserLogin passwordOnly = browser();
     assertThat(passwordOnly.signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
@@ -416,6 +406,17 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void anAdminRemovesALostSecondFactorAndThePasswordSignsInAgain() {
+    enrolTotp();
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
+
+    var reset = http.method("DELETE", "/api/v1/identity/users/" + userId + "/second-factors");
+    assertThat(reset.status()).isEqualTo(200);
+    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).accessToken())
+        .isNotBlank();
+  }
+
+  /** Signs the test user in (choosing their password) and turns TOTP on; the TOTP seed. */
+  private byte[] enrolTotp() {
     BrowserLogin enrolling = browser();
     enrolling.signIn(CLI, LOOPBACK, username, oneTimePassword, CHOSEN, null).accessToken();
     var enrolPage = enrolling.get("/account/totp");
@@ -427,12 +428,7 @@ class SignInFlowIntegrationTest extends ServerIntegrationTest {
             Totp.code(seed, Totp.step(Instant.now())),
             "_csrf",
             BrowserLogin.csrf(enrolPage)));
-    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).tokens()).isNull();
-
-    var reset = http.method("DELETE", "/api/v1/identity/users/" + userId + "/second-factors");
-    assertThat(reset.status()).isEqualTo(200);
-    assertThat(browser().signIn(CLI, LOOPBACK, username, CHOSEN, null, null).accessToken())
-        .isNotBlank();
+    return seed;
   }
 
   @Test
