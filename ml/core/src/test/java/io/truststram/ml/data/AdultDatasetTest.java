@@ -53,6 +53,22 @@ class AdultDatasetTest {
   }
 
   @Test
+  void logisticRegressionReachesTheUsualAccuracyOnTheTestRows() throws IOException {
+    Optional<Path> shared = sharedCopy();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        shared.isPresent(), "needs the shared copy of the real files");
+    var adult = AdultDataset.load(shared.get());
+    var model = new io.truststram.ml.model.LogisticRegression(adult.train().columns());
+    float[] w = model.initialParameters(0);
+    io.truststram.ml.model.Sgd.train(
+        model, w, adult.train(), null, io.truststram.ml.model.Sgd.Config.plain(3, 32, 0.1, 1));
+    var metrics = io.truststram.ml.model.Metrics.evaluate(model, w, adult.test());
+    // Published logistic-regression results on Adult are about 85% accuracy.
+    assertThat(metrics.accuracy()).isGreaterThan(0.84);
+    assertThat(metrics.rocAuc()).isGreaterThan(0.89);
+  }
+
+  @Test
   void fetchingVerifiesTheChecksumsAndLeavesNothingBehindOnAMismatch(@TempDir Path temp)
       throws IOException {
     Optional<Path> shared = sharedCopy();
