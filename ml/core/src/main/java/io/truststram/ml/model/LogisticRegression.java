@@ -1,6 +1,7 @@
 package io.truststram.ml.model;
 
 import io.truststram.ml.data.Dataset;
+import io.truststram.ml.tensor.Kernels;
 
 /**
  * Binary logistic regression: {@code P(class 1) = σ(x·w + b)}. Parameters: w (one per input) then
@@ -57,10 +58,7 @@ public final class LogisticRegression implements Classifier {
       }
       gradient[inputs] += (float) error;
     }
-    float scale = 1f / rows.length;
-    for (int i = 0; i < gradient.length; i++) {
-      gradient[i] *= scale;
-    }
+    Kernels.scale(1f / rows.length, gradient);
     return loss / rows.length;
   }
 

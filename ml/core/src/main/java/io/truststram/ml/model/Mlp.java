@@ -1,6 +1,7 @@
 package io.truststram.ml.model;
 
 import io.truststram.ml.data.Dataset;
+import io.truststram.ml.tensor.Kernels;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Collectors;
@@ -123,10 +124,7 @@ public final class Mlp implements Classifier {
         }
       }
     }
-    float scale = 1f / rows.length;
-    for (int i = 0; i < gradient.length; i++) {
-      gradient[i] *= scale;
-    }
+    Kernels.scale(1f / rows.length, gradient);
     return loss / rows.length;
   }
 

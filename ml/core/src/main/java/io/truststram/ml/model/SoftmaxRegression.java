@@ -1,6 +1,7 @@
 package io.truststram.ml.model;
 
 import io.truststram.ml.data.Dataset;
+import io.truststram.ml.tensor.Kernels;
 
 /**
  * Multinomial logistic regression: {@code p = softmax(x W + b)}. Parameters: W (inputs × classes,
@@ -66,10 +67,7 @@ public final class SoftmaxRegression implements Classifier {
         gradient[bias + c] += (float) p[c];
       }
     }
-    float scale = 1f / rows.length;
-    for (int i = 0; i < gradient.length; i++) {
-      gradient[i] *= scale;
-    }
+    Kernels.scale(1f / rows.length, gradient);
     return loss / rows.length;
   }
 
