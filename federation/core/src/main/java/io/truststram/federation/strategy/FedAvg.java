@@ -1,0 +1,65 @@
+package io.truststram.federation.strategy;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Federated averaging (McMahan et al., 2017): the next global model is the average of the client
+ * models, weighted by their examples. Stragglers' partial work is dropped.
+ */
+public class FedAvg implements Strategy {
+
+  private final Sampling sampling;
+  private final LocalTraining training;
+
+  public FedAvg(Sampling sampling, LocalTraining training) {
+    this.sampling = sampling;
+    this.training = training;
+  }
+
+  @Override
+  public String name() {
+    return "fedavg";
+  }
+
+  /** How clients train. */
+  public LocalTraining training() {
+    return training;
+  }
+
+  @Override
+  public List<TrainPlan> configureTrain(
+      int round, List<ClientProfile> available, SplittableRandom random) {
+    return sampling.choose(available, random).stream()
+        .map(client -> new TrainPlan(client.clientId(), training))
+        .toList();
+  }
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    WeightedAverage average = new WeightedAverage(global.length);
+    return new RoundAggregation() {
+      private boolean finished;
+
+      @Override
+      public void accept(ClientUpdate update) {
+        average.add(update);
+      }
+
+      @Override
+      public int accepted() {
+        return average.accepted();
+      }
+
+      @Override
+      public float[] finish() {
+        if (finished) {
+          throw new IllegalStateException("round already finished");
+        }
+        finished = true;
+        float[] next = average.average();
+        return next == null ? global.clone() : next;
+      }
+    };
+  }
+}

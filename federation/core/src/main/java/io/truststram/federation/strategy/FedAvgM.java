@@ -1,0 +1,61 @@
+package io.truststram.federation.strategy;
+
+/**
+ * FedAvg with server momentum (Hsu et al., 2019): the pseudo-gradient Δ = x − avg(x_i) feeds a
+ * momentum buffer v ← βv + Δ, and x ← x − η_s v. With β = 0 and η_s = 1 it is FedAvg.
+ */
+public final class FedAvgM extends FedAvg {
+
+  private final double serverLearningRate;
+  private final double momentum;
+  private double[] velocity;
+
+  public FedAvgM(
+      Sampling sampling, LocalTraining training, double serverLearningRate, double momentum) {
+    super(sampling, training);
+    if (!(serverLearningRate > 0) || momentum < 0 || momentum >= 1) {
+      throw new IllegalArgumentException("server learning rate > 0 and 0 <= momentum < 1");
+    }
+    this.serverLearningRate = serverLearningRate;
+    this.momentum = momentum;
+  }
+
+  @Override
+  public String name() {
+    return "fedavgm";
+  }
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    RoundAggregation average = super.beginRound(round, global);
+    return new RoundAggregation() {
+      @Override
+      public void accept(ClientUpdate update) {
+        average.accept(update);
+      }
+
+      @Override
+      public int accepted() {
+        return average.accepted();
+      }
+
+      @Override
+      public float[] finish() {
+        int count = average.accepted();
+        float[] avg = average.finish();
+        if (count == 0) {
+          return avg;
+        }
+        if (velocity == null || velocity.length != global.length) {
+          velocity = new double[global.length];
+        }
+        float[] next = new float[global.length];
+        for (int i = 0; i < global.length; i++) {
+          velocity[i] = momentum * velocity[i] + ((double) global[i] - avg[i]);
+          next[i] = (float) (global[i] - serverLearningRate * velocity[i]);
+        }
+        return next;
+      }
+    };
+  }
+}

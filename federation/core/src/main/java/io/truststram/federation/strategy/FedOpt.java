@@ -1,0 +1,137 @@
+package io.truststram.federation.strategy;
+
+/**
+ * The adaptive server optimisers of Reddi et al., "Adaptive Federated Optimization" (ICLR 2021),
+ * Algorithm 2: with Δ the example-weighted average of the client changes x_i − x,
+ *
+ * <pre>
+ *   m ← β₁ m + (1 − β₁) Δ
+ *   v ← FedAdagrad: v + Δ²   FedAdam: β₂ v + (1 − β₂) Δ²   FedYogi: v − (1 − β₂) Δ² sign(v − Δ²)
+ *   x ← x + η m / (√v + τ)
+ * </pre>
+ *
+ * element-wise, with m starting at 0 and v at τ² (the paper's v₋₁ ≥ τ²), without bias correction,
+ * as in the paper.
+ */
+public abstract sealed class FedOpt extends FedAvg
+    permits FedOpt.FedAdagrad, FedOpt.FedAdam, FedOpt.FedYogi {
+
+  /**
+   * The server optimiser's settings.
+   *
+   * @param learningRate η, the server learning rate
+   * @param beta1 β₁, the first-moment decay
+   * @param beta2 β₂, the second-moment decay (not used by FedAdagrad)
+   * @param tau τ, the adaptivity: larger is closer to plain averaging
+   */
+  public record Server(double learningRate, double beta1, double beta2, double tau) {
+    public Server {
+      if (!(learningRate > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(tau > 0)) {
+        throw new IllegalArgumentException("learningRate > 0, 0 <= beta1, beta2 < 1, tau > 0");
+      }
+    }
+  }
+
+  private final Server server;
+  private double[] m;
+  private double[] v;
+
+  FedOpt(Sampling sampling, LocalTraining training, Server server) {
+    super(sampling, training);
+    this.server = server;
+  }
+
+  /** The second moment's update for one element. */
+  abstract double secondMoment(double v, double delta, double beta2);
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    RoundAggregation average = super.beginRound(round, global);
+    return new RoundAggregation() {
+      @Override
+      public void accept(ClientUpdate update) {
+        average.accept(update);
+      }
+
+      @Override
+      public int accepted() {
+        return average.accepted();
+      }
+
+      @Override
+      public float[] finish() {
+        int count = average.accepted();
+        float[] avg = average.finish();
+        if (count == 0) {
+          return avg;
+        }
+        if (m == null || m.length != global.length) {
+          m = new double[global.length];
+          v = new double[global.length];
+          java.util.Arrays.fill(v, server.tau() * server.tau());
+        }
+        float[] next = new float[global.length];
+        for (int i = 0; i < next.length; i++) {
+          double delta = (double) avg[i] - global[i];
+          m[i] = server.beta1() * m[i] + (1 - server.beta1()) * delta;
+          v[i] = secondMoment(v[i], delta, server.beta2());
+          next[i] =
+              (float) (global[i] + server.learningRate() * m[i] / (Math.sqrt(v[i]) + server.tau()));
+        }
+        return next;
+      }
+    };
+  }
+
+  /** FedAdagrad: v ← v + Δ². */
+  public static final class FedAdagrad extends FedOpt {
+    public FedAdagrad(Sampling sampling, LocalTraining training, Server server) {
+      super(sampling, training, server);
+    }
+
+    @Override
+    public String name() {
+      return "fedadagrad";
+    }
+
+    @Override
+    double secondMoment(double v, double delta, double beta2) {
+      return v + delta * delta;
+    }
+  }
+
+  /** FedAdam: v ← β₂ v + (1 − β₂) Δ². */
+  public static final class FedAdam extends FedOpt {
+    public FedAdam(Sampling sampling, LocalTraining training, Server server) {
+      super(sampling, training, server);
+    }
+
+    @Override
+    public String name() {
+      return "fedadam";
+    }
+
+    @Override
+    double secondMoment(double v, double delta, double beta2) {
+      return beta2 * v + (1 - beta2) * delta * delta;
+    }
+  }
+
+  /** FedYogi: v ← v − (1 − β₂) Δ² sign(v − Δ²). */
+  public static final class FedYogi extends FedOpt {
+    public FedYogi(Sampling sampling, LocalTraining training, Server server) {
+      super(sampling, training, server);
+    }
+
+    @Override
+    public String name() {
+      return "fedyogi";
+    }
+
+    @Override
+    double secondMoment(double v, double delta, double beta2) {
+      double square = delta * delta;
+      return v - (1 - beta2) * square * Math.signum(v - square);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.truststram.federation.strategy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * The registry of strategies by name: the built-in ones and those found on the classpath through
+ * {@link StrategyFactory}'s service-provider interface.
+ */
+public final class Strategies {
+
+  private final Map<String, StrategyFactory> factories = new TreeMap<>();
+
+  private Strategies(List<StrategyFactory> builtIn, Iterable<StrategyFactory> discovered) {
+    builtIn.forEach(this::register);
+    discovered.forEach(this::register);
+  }
+
+  /** The built-in strategies and those the class loader of this class can find. */
+  public static Strategies standard() {
+    return new Strategies(
+        builtIn(), ServiceLoader.load(StrategyFactory.class, Strategies.class.getClassLoader()));
+  }
+
+  private void register(StrategyFactory factory) {
+    if (!factory.name().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw new IllegalStateException("strategy name must be lower case: " + factory.name());
+    }
+    if (factories.putIfAbsent(factory.name(), factory) != null) {
+      throw new IllegalStateException("two strategies are named " + factory.name());
+    }
+  }
+
+  /** The names known, sorted. */
+  public List<String> names() {
+    return List.copyOf(factories.keySet());
+  }
+
+  /**
+   * A new strategy {@code name} with {@code parameters}.
+   *
+   * @throws IllegalArgumentException for an unknown name, an unknown parameter or an impossible
+   *     value, with a message saying which
+   */
+  public Strategy create(String name, Map<String, String> parameters) {
+    StrategyFactory factory = factories.get(name);
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "unknown strategy '" + name + "'; known: " + String.join(", ", names()));
+    }
+    StrategyParameters read = new StrategyParameters(parameters);
+    Strategy strategy = factory.create(read);
+    if (!read.unread().isEmpty()) {
+      throw new IllegalArgumentException(
+          "strategy "
+              + name
+              + " has no parameter "
+              + String.join(", ", new java.util.TreeSet<>(read.unread())));
+    }
+    return strategy;
+  }
+
+  private static List<StrategyFactory> builtIn() {
+    return List.of(
+        factory("fedavg", p -> new FedAvg(p.sampling(), p.training(0))),
+        factory("fedprox", p -> new FedProx(p.sampling(), p.training(1.0))),
+        factory("fednova", p -> new FedNova(p.sampling(), p.training(0))),
+        factory(
+            "fedavgm",
+            p ->
+                new FedAvgM(
+                    p.sampling(),
+                    p.training(0),
+                    p.number("server-learning-rate", 1.0),
+                    p.number("server-momentum", 0.9))),
+        factory(
+            "fedadagrad",
+            p -> new FedOpt.FedAdagrad(p.sampling(), p.training(0), server(p, 0.1, 0.0))),
+        factory(
+            "fedadam", p -> new FedOpt.FedAdam(p.sampling(), p.training(0), server(p, 0.01, 0.99))),
+        factory(
+            "fedyogi",
+            p -> new FedOpt.FedYogi(p.sampling(), p.training(0), server(p, 0.01, 0.99))));
+  }
+
+  private static FedOpt.Server server(StrategyParameters p, double learningRate, double beta2) {
+    return new FedOpt.Server(
+        p.number("server-learning-rate", learningRate),
+        p.number("beta1", 0.9),
+        p.number("beta2", beta2),
+        p.number("tau", 1e-3));
+  }
+
+  private static StrategyFactory factory(
+      String name, java.util.function.Function<StrategyParameters, Strategy> create) {
+    return new StrategyFactory() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Strategy create(StrategyParameters parameters) {
+        return create.apply(parameters);
+      }
+    };
+  }
+}

@@ -1,0 +1,44 @@
+package io.truststram.federation.strategy;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A federated-learning algorithm for synchronous rounds, in the spirit of Flower's strategies: it
+ * chooses the clients of each round and how they train, and folds their updates into the next
+ * global model.
+ *
+ * <p>Aggregation streams: {@link #beginRound} returns an aggregation that takes updates one at a
+ * time as they arrive, so the server holds O(model) memory however many clients report. Privacy and
+ * robustness layers wrap a strategy (a decorator over this interface) rather than re-implementing
+ * it. Implementations keep server-side optimiser state (momentum, moments) between rounds; they are
+ * used by one round at a time.
+ */
+public interface Strategy {
+
+  /** The registry name, e.g. {@code fedavg}. */
+  String name();
+
+  /**
+   * The clients of round {@code round} and their local training, chosen among {@code available}.
+   */
+  List<TrainPlan> configureTrain(int round, List<ClientProfile> available, SplittableRandom random);
+
+  /** Starts folding round {@code round}'s updates, made from the global model {@code global}. */
+  RoundAggregation beginRound(int round, float[] global);
+
+  /**
+   * Whether an update whose client trained fewer steps than asked (a straggler's partial work)
+   * should be aggregated; FedAvg drops stragglers, FedProx and FedNova keep their work.
+   */
+  default boolean acceptsPartialWork() {
+    return false;
+  }
+
+  /** Folds {@code updates} in the order given: the batch form of {@link #beginRound}. */
+  default float[] aggregate(int round, float[] global, List<ClientUpdate> updates) {
+    RoundAggregation aggregation = beginRound(round, global);
+    updates.forEach(aggregation::accept);
+    return aggregation.finish();
+  }
+}
