@@ -1,0 +1,226 @@
+package io.truststram.federation.simulation;
+
+import io.truststram.federation.FederatedClient;
+import io.truststram.federation.LocalClient;
+import io.truststram.federation.strategy.ClientProfile;
+import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.LocalTraining;
+import io.truststram.federation.strategy.RejectedUpdateException;
+import io.truststram.federation.strategy.RoundAggregation;
+import io.truststram.federation.strategy.Strategy;
+import io.truststram.federation.strategy.TrainPlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs a federation in one process: any strategy over any set of clients, each client's training on
+ * a virtual thread, with seeded heterogeneity as FedProx's experiments have it: a fraction of each
+ * round's clients are stragglers that manage only part of the work (local epochs drawn uniformly
+ * from [1, E), or part of one epoch when E is 1), and clients may drop out. Strategies that do not
+ * accept partial work (FedAvg) drop stragglers' updates; the others (FedProx, FedNova) fold them.
+ *
+ * <p>Runs are reproducible: every random choice derives from the seed, and updates are folded in
+ * the order the strategy chose the clients, whatever order their threads finish in.
+ */
+public final class Simulation {
+
+  private Simulation() {}
+
+  /**
+   * How to run.
+   *
+   * @param rounds how many rounds
+   * @param stragglers the share of each round's clients that straggle, in [0, 1]
+   * @param dropout the probability that a chosen client never reports, in [0, 1)
+   * @param evaluateEvery evaluate the global model every this many rounds (and after the last)
+   * @param seed the seed of every random choice
+   */
+  public record Config(
+      int rounds, double stragglers, double dropout, int evaluateEvery, long seed) {
+    public Config {
+      if (rounds < 1
+          || stragglers < 0
+          || stragglers > 1
+          || dropout < 0
+          || dropout >= 1
+          || evaluateEvery < 1) {
+        throw new IllegalArgumentException(
+            "rounds >= 1, stragglers in [0, 1], dropout in [0, 1), evaluateEvery >= 1");
+      }
+    }
+  }
+
+  /**
+   * One round's outcome.
+   *
+   * @param round the round, from 1
+   * @param selected clients chosen
+   * @param aggregated updates folded into the model
+   * @param stragglers chosen clients that straggled
+   * @param dropped chosen clients whose work was not used (dropped out, or straggled under a
+   *     strategy that drops partial work, or refused)
+   * @param trainLoss the global model's loss on all clients' training data (NaN when not evaluated)
+   * @param testLoss its loss on all clients' test data, example-weighted (NaN when not evaluated)
+   * @param testAccuracy its accuracy there (NaN when not evaluated)
+   * @param millis wall-clock time of the round
+   */
+  public record Round(
+      int round,
+      int selected,
+      int aggregated,
+      int stragglers,
+      int dropped,
+      double trainLoss,
+      double testLoss,
+      double testAccuracy,
+      long millis) {}
+
+  /** The final model and every round's outcome. */
+  public record Result(float[] parameters, List<Round> rounds) {}
+
+  /** Runs {@code strategy} from {@code initial} over {@code clients}. */
+  public static Result run(
+      Strategy strategy,
+      List<? extends FederatedClient> clients,
+      float[] initial,
+      Config config,
+      Consumer<Round> progress) {
+    Map<String, FederatedClient> byId = new HashMap<>();
+    List<ClientProfile> available = new ArrayList<>();
+    for (FederatedClient client : clients) {
+      if (byId.put(client.id(), client) != null) {
+        throw new IllegalArgumentException("two clients are named " + client.id());
+      }
+      available.add(new ClientProfile(client.id(), client.examples()));
+    }
+    SplittableRandom random = new SplittableRandom(config.seed());
+    float[] global = initial.clone();
+    List<Round> rounds = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int round = 1; round <= config.rounds(); round++) {
+        long start = System.nanoTime();
+        List<TrainPlan> plans = strategy.configureTrain(round, available, random.split());
+        List<Future<FederatedClient.Fit>> fits = new ArrayList<>();
+        List<Boolean> straggling = new ArrayList<>();
+        List<Boolean> droppedOut = new ArrayList<>();
+        float[] base = global;
+        for (TrainPlan plan : plans) {
+          FederatedClient client = byId.get(plan.clientId());
+          SplittableRandom draw = random.split();
+          boolean out = draw.nextDouble() < config.dropout();
+          boolean straggler = draw.nextDouble() < config.stragglers();
+          long seed = draw.nextLong();
+          LocalTraining training = plan.training();
+          int maxSteps = 0;
+          if (straggler) {
+            if (training.epochs() > 1) {
+              training =
+                  new LocalTraining(
+                      1 + draw.nextInt(training.epochs() - 1),
+                      training.batchSize(),
+                      training.learningRate(),
+                      training.momentum(),
+                      training.proximalMu());
+            } else {
+              int stepsPerEpoch =
+                  (int)
+                      Math.max(
+                          1, (client.examples() + training.batchSize() - 1) / training.batchSize());
+              maxSteps = 1 + draw.nextInt(Math.max(1, stepsPerEpoch - 1));
+            }
+          }
+          straggling.add(straggler);
+          droppedOut.add(out);
+          LocalTraining chosen = training;
+          int cap = maxSteps;
+          boolean wasted = out || (straggler && !strategy.acceptsPartialWork());
+          fits.add(wasted ? null : threads.submit(() -> client.fit(base, chosen, cap, seed)));
+        }
+        RoundAggregation aggregation = strategy.beginRound(round, global);
+        int dropped = 0;
+        int stragglers = 0;
+        for (int i = 0; i < plans.size(); i++) {
+          stragglers += straggling.get(i) ? 1 : 0;
+          if (droppedOut.get(i) || (straggling.get(i) && !strategy.acceptsPartialWork())) {
+            dropped++;
+            continue;
+          }
+          FederatedClient.Fit fit = await(fits.get(i));
+          try {
+            aggregation.accept(
+                ClientUpdate.of(
+                    plans.get(i).clientId(), fit.parameters(), fit.examples(), fit.steps()));
+          } catch (RejectedUpdateException refused) {
+            dropped++;
+          }
+        }
+        int aggregated = aggregation.accepted();
+        global = aggregation.finish();
+        boolean evaluate = round % config.evaluateEvery() == 0 || round == config.rounds();
+        double[] eval =
+            evaluate
+                ? evaluate(clients, global)
+                : new double[] {Double.NaN, Double.NaN, Double.NaN};
+        Round outcome =
+            new Round(
+                round,
+                plans.size(),
+                aggregated,
+                stragglers,
+                dropped,
+                eval[0],
+                eval[1],
+                eval[2],
+                (System.nanoTime() - start) / 1_000_000);
+        rounds.add(outcome);
+        progress.accept(outcome);
+      }
+    }
+    return new Result(global, rounds);
+  }
+
+  /** Training loss, test loss and test accuracy of {@code parameters}, example-weighted. */
+  private static double[] evaluate(List<? extends FederatedClient> clients, float[] parameters) {
+    double trainLoss = 0;
+    long trainExamples = 0;
+    double testLoss = 0;
+    double correct = 0;
+    long testExamples = 0;
+    for (FederatedClient client : clients) {
+      FederatedClient.Evaluation test = client.evaluate(parameters);
+      if (test.examples() > 0) {
+        testLoss += test.loss() * test.examples();
+        correct += test.accuracy() * test.examples();
+        testExamples += test.examples();
+      }
+      if (client instanceof LocalClient local && client.examples() > 0) {
+        trainLoss += local.trainingMetrics(parameters).logLoss() * client.examples();
+        trainExamples += client.examples();
+      }
+    }
+    return new double[] {
+      trainExamples == 0 ? Double.NaN : trainLoss / trainExamples,
+      testExamples == 0 ? Double.NaN : testLoss / testExamples,
+      testExamples == 0 ? Double.NaN : correct / testExamples
+    };
+  }
+
+  private static FederatedClient.Fit await(Future<FederatedClient.Fit> fit) {
+    try {
+      return fit.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("simulation interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a client failed to train", e.getCause());
+    }
+  }
+}
