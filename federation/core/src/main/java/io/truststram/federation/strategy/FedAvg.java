@@ -5,16 +5,31 @@ import java.util.SplittableRandom;
 
 /**
  * Federated averaging (McMahan et al., 2017): the next global model is the average of the client
- * models, weighted by their examples. Stragglers' partial work is dropped.
+ * models, weighted by their examples. Stragglers' partial work is dropped unless asked for.
  */
 public class FedAvg implements Strategy {
 
   private final Sampling sampling;
   private final LocalTraining training;
+  private final boolean keepPartialWork;
 
   public FedAvg(Sampling sampling, LocalTraining training) {
+    this(sampling, training, false);
+  }
+
+  /**
+   * FedAvg that folds stragglers' partial work too ({@code keepPartialWork}): the variant FedNova
+   * is compared with when clients take different numbers of local steps.
+   */
+  public FedAvg(Sampling sampling, LocalTraining training, boolean keepPartialWork) {
     this.sampling = sampling;
     this.training = training;
+    this.keepPartialWork = keepPartialWork;
+  }
+
+  @Override
+  public boolean acceptsPartialWork() {
+    return keepPartialWork;
   }
 
   @Override

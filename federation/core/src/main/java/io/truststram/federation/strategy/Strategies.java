@@ -64,7 +64,9 @@ public final class Strategies {
 
   private static List<StrategyFactory> builtIn() {
     return List.of(
-        factory("fedavg", p -> new FedAvg(p.sampling(), p.training(0))),
+        factory(
+            "fedavg",
+            p -> new FedAvg(p.sampling(), p.training(0), p.flag("keep-partial-work", false))),
         factory("fedprox", p -> new FedProx(p.sampling(), p.training(1.0))),
         factory("fednova", p -> new FedNova(p.sampling(), p.training(0))),
         factory(

@@ -49,6 +49,20 @@ public final class StrategyParameters {
     }
   }
 
+  public boolean flag(String name, boolean fallback) {
+    read.add(name);
+    String value = values.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false: '" + value + "'");
+    };
+  }
+
   /** The common ones: {@code fraction}, {@code min-clients}. */
   public Sampling sampling() {
     return new Sampling(number("fraction", 1.0), integer("min-clients", 2));

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Aggregation kernel throughput against memory bandwidth (STREAM-style copy and triad), one JMH run.
+# Writes the JMH JSON to bench/results/kernels.json and prints GB/s and ratios.
+#
+# Usage: bench/kernels/measure.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+cd "$ROOT"
+./mvnw -B -q -pl bench/jmh -am install -DskipTests
+./mvnw -B -q -pl bench/jmh dependency:build-classpath -Dmdep.outputFile=/tmp/truststram-jmh.classpath
+CP="$ROOT/bench/jmh/target/classes:$(cat /tmp/truststram-jmh.classpath)"
+"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main AggregationBandwidth \
+  -rf json -rff "$ROOT/bench/results/kernels.json"
+/usr/bin/python3 - "$ROOT/bench/results/kernels.json" <<'PY'
+import json, sys
+results = {r["benchmark"].rsplit(".", 1)[1]: r for r in json.load(open(sys.argv[1]))}
+def rate(name, bytes_per_op):
+    r = results[name]
+    ops = r["primaryMetric"]["score"]
+    err = r["primaryMetric"]["scoreError"]
+    p = r["params"]
+    n = int(p["parameters"]) * int(p["updates"])
+    return ops * bytes_per_op(n) / 1e9, err * bytes_per_op(n) / 1e9
+copy, copy_err = rate("streamCopy", lambda n: 8 * n)
+triad, triad_err = rate("streamTriad", lambda n: 12 * n)
+for name in ("foldInDouble", "foldInFloat"):
+    fold, fold_err = rate(name, lambda n: 4 * n)
+    print(f"{name}: {fold:.2f} ± {fold_err:.2f} GB/s of updates folded; "
+          f"{fold / copy:.2f} of copy ({copy:.2f} ± {copy_err:.2f} GB/s), "
+          f"{fold / triad:.2f} of triad ({triad:.2f} ± {triad_err:.2f} GB/s)")
+PY
