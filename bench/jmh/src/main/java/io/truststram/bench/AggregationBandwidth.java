@@ -21,15 +21,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each fold benchmark folds {@code updates} distinct client updates of {@code parameters} floats
  * (together far larger than the caches, as updates arriving from many clients are) into one
- * aggregate; its useful throughput is the bytes of updates folded per second. bench/kernels/measure.sh
- * turns operations per second into bytes per second.
+ * aggregate; its useful throughput is the bytes of updates folded per second.
+ * bench/kernels/measure.sh turns operations per second into bytes per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 public class AggregationBandwidth {
 
   @Param({"100000"})
@@ -84,7 +86,9 @@ public class AggregationBandwidth {
     return floatAggregate[0];
   }
 
-  /** STREAM copy: a[i] = b[i] over all the updates' memory (reads and writes 8 bytes per element). */
+  /**
+   * STREAM copy: a[i] = b[i] over all the updates' memory (reads and writes 8 bytes per element).
+   */
   @Benchmark
   public float streamCopy() {
     float[] x = b;
