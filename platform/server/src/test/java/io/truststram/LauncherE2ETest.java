@@ -40,6 +40,16 @@ class LauncherE2ETest {
   }
 
   @Test
+  void aFederationSimulationRunsFromTheLauncher() throws Exception {
+    Run run =
+        run(
+            List.of(
+                "fl", "simulate", "examples/federation/fednova-synthetic.yaml", "--rounds", "2"));
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("fednova-synthetic-1-1:", "round 2/2", "done: train loss");
+  }
+
+  @Test
   void aBadPortIsRefusedWithAMessage() throws Exception {
     Run run = run(List.of("up", "--port", "99999"));
     assertThat(run.exit()).isEqualTo(1);

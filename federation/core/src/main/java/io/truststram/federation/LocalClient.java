@@ -51,6 +51,11 @@ public final class LocalClient implements FederatedClient {
     return new Evaluation(test.rows(), metrics.logLoss(), metrics.accuracy());
   }
 
+  /** The SHA-256 of the local training data, for the trained model's provenance. */
+  public String trainingDataHash() {
+    return io.truststram.ml.model.Provenance.hash(train);
+  }
+
   /** The training loss of {@code parameters} on the local training set. */
   public Metrics trainingMetrics(float[] parameters) {
     return Metrics.evaluate(model, parameters, train);

@@ -1,0 +1,245 @@
+package io.truststram.cli;
+
+import io.truststram.federation.LocalClient;
+import io.truststram.ml.data.AdultDataset;
+import io.truststram.ml.data.Dataset;
+import io.truststram.ml.data.Synthetic;
+import io.truststram.ml.model.Classifier;
+import io.truststram.ml.model.LogisticRegression;
+import io.truststram.ml.model.Mlp;
+import io.truststram.ml.model.SoftmaxRegression;
+import io.truststram.ml.partition.Partitions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A simulation's configuration file ({@code examples/federation/*.yaml}) and what it builds: the
+ * data, split among clients, the model, and the strategy's parameters.
+ *
+ * @param name a label for the run
+ * @param data where the clients' data comes from and how it is split
+ * @param model the classifier
+ * @param strategy the strategy's registry name and parameters
+ * @param rounds how many rounds
+ * @param stragglers the share of each round's clients that straggle
+ * @param dropout the probability that a chosen client never reports
+ * @param evaluateEvery evaluate every this many rounds (default 1)
+ * @param seed the seed of every random choice
+ */
+record SimulationSetup(
+    String name,
+    Data data,
+    Model model,
+    StrategySpec strategy,
+    int rounds,
+    double stragglers,
+    double dropout,
+    @Nullable Integer evaluateEvery,
+    long seed) {
+
+  /**
+   * The clients' data.
+   *
+   * @param kind {@code synthetic}, {@code synthetic-iid} or {@code adult}
+   * @param alpha Synthetic's α
+   * @param beta Synthetic's β
+   * @param devices how many Synthetic devices (clients)
+   * @param path Adult's directory (default {@code data/datasets/adult})
+   * @param partition how Adult's rows are split among clients
+   */
+  record Data(
+      String kind,
+      @Nullable Double alpha,
+      @Nullable Double beta,
+      @Nullable Integer devices,
+      @Nullable String path,
+      @Nullable Partition partition) {}
+
+  /**
+   * How rows are split among clients.
+   *
+   * @param kind {@code iid}, {@code dirichlet}, {@code quantity} or {@code by-column}
+   * @param clients how many clients (for {@code by-column}, the most)
+   * @param alpha Dirichlet's α
+   * @param sigma the log-normal σ of quantity skew
+   * @param column the column of the natural split, e.g. {@code native-country}
+   * @param minRows the fewest rows a client gets (Dirichlet and quantity skew)
+   */
+  record Partition(
+      String kind,
+      int clients,
+      @Nullable Double alpha,
+      @Nullable Double sigma,
+      @Nullable String column,
+      @Nullable Integer minRows) {}
+
+  /**
+   * The classifier.
+   *
+   * @param kind {@code logistic}, {@code softmax} or {@code mlp}
+   * @param hidden the MLP's hidden layer sizes
+   */
+  record Model(String kind, @Nullable List<Integer> hidden) {}
+
+  /**
+   * The strategy.
+   *
+   * @param name its registry name
+   * @param parameters its parameters
+   */
+  record StrategySpec(String name, @Nullable Map<String, Object> parameters) {
+    Map<String, String> textParameters() {
+      Map<String, String> text = new LinkedHashMap<>();
+      if (parameters != null) {
+        parameters.forEach((key, value) -> text.put(key, String.valueOf(value)));
+      }
+      return text;
+    }
+  }
+
+  SimulationSetup {
+    require(name != null && !name.isBlank(), "name is required");
+    require(data != null && data.kind() != null, "data.kind is required");
+    require(model != null && model.kind() != null, "model.kind is required");
+    require(strategy != null && strategy.name() != null, "strategy.name is required");
+    require(rounds >= 1, "rounds must be at least 1");
+  }
+
+  /** The model and the clients, each with its training and test data. */
+  record Built(Classifier classifier, List<LocalClient> clients) {}
+
+  /** Builds the clients; relative paths resolve against {@code baseDirectory}. */
+  Built build(Path baseDirectory) throws IOException {
+    List<LocalClient> clients = new ArrayList<>();
+    Classifier classifier;
+    switch (data.kind()) {
+      case "synthetic", "synthetic-iid" -> {
+        int devices = data.devices() == null ? 30 : data.devices();
+        classifier = classifier(Synthetic.DIMENSION, Synthetic.CLASSES);
+        List<Synthetic.Device> generated =
+            data.kind().equals("synthetic")
+                ? Synthetic.generate(
+                    data.alpha() == null ? 1 : data.alpha(),
+                    data.beta() == null ? 1 : data.beta(),
+                    devices,
+                    seed)
+                : Synthetic.generateIid(devices, seed);
+        for (int k = 0; k < generated.size(); k++) {
+          clients.add(
+              new LocalClient(
+                  "device-" + k, classifier, generated.get(k).train(), generated.get(k).test()));
+        }
+      }
+      case "adult" -> {
+        Path path =
+            baseDirectory.resolve(data.path() == null ? "data/datasets/adult" : data.path());
+        AdultDataset.Split adult;
+        try {
+          adult = AdultDataset.load(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+          throw new IOException(
+              "no Adult data in "
+                  + path
+                  + "; run 'truststram datasets fetch adult' or set data.path");
+        }
+        classifier = classifier(adult.train().columns(), adult.train().classes());
+        Partition partition = data.partition();
+        require(partition != null, "data.partition is required for adult");
+        if (partition.kind().equals("by-column")) {
+          require(partition.column() != null, "data.partition.column is required for by-column");
+          Map<String, int[]> train =
+              Partitions.byValue(
+                  adult.trainTable().column(partition.column()), partition.clients());
+          Map<String, List<Integer>> test = new LinkedHashMap<>();
+          String[] testValues = adult.testTable().column(partition.column());
+          for (int row = 0; row < testValues.length; row++) {
+            String client = train.containsKey(testValues[row]) ? testValues[row] : "other";
+            test.computeIfAbsent(client, c -> new ArrayList<>()).add(row);
+          }
+          for (var entry : train.entrySet()) {
+            int[] testRows =
+                test.getOrDefault(entry.getKey(), List.of()).stream()
+                    .mapToInt(Integer::intValue)
+                    .toArray();
+            clients.add(
+                new LocalClient(
+                    entry.getKey(),
+                    classifier,
+                    adult.train().subset(entry.getValue()),
+                    adult.test().subset(testRows)));
+          }
+        } else {
+          List<int[]> train = split(adult.train(), partition);
+          List<int[]> test = Partitions.iid(adult.test().rows(), train.size(), seed + 1);
+          for (int k = 0; k < train.size(); k++) {
+            clients.add(
+                new LocalClient(
+                    "client-" + k,
+                    classifier,
+                    adult.train().subset(train.get(k)),
+                    adult.test().subset(test.get(k))));
+          }
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "data.kind must be synthetic, synthetic-iid or adult: " + data.kind());
+    }
+    return new Built(classifier, clients);
+  }
+
+  private List<int[]> split(Dataset train, Partition partition) {
+    int minRows = partition.minRows() == null ? 10 : partition.minRows();
+    return switch (partition.kind()) {
+      case "iid" -> Partitions.iid(train.rows(), partition.clients(), seed);
+      case "dirichlet" ->
+          Partitions.dirichletLabelSkew(
+              train.labels(),
+              train.classes(),
+              partition.clients(),
+              partition.alpha() == null ? 0.5 : partition.alpha(),
+              minRows,
+              seed);
+      case "quantity" ->
+          Partitions.quantitySkew(
+              train.rows(),
+              partition.clients(),
+              partition.sigma() == null ? 1.0 : partition.sigma(),
+              minRows,
+              seed);
+      default ->
+          throw new IllegalArgumentException(
+              "data.partition.kind must be iid, dirichlet, quantity or by-column: "
+                  + partition.kind());
+    };
+  }
+
+  /** The classifier for data of {@code inputs} features and {@code classes} classes. */
+  Classifier classifier(int inputs, int classes) {
+    return switch (model.kind()) {
+      case "logistic" -> {
+        require(classes == 2, "model.kind logistic needs two classes; the data has " + classes);
+        yield new LogisticRegression(inputs);
+      }
+      case "softmax" -> new SoftmaxRegression(inputs, classes);
+      case "mlp" -> {
+        List<Integer> hidden = model.hidden() == null ? List.of(64) : model.hidden();
+        yield new Mlp(inputs, hidden.stream().mapToInt(Integer::intValue).toArray(), classes);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "model.kind must be logistic, softmax or mlp: " + model.kind());
+    };
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}
