@@ -42,6 +42,7 @@ public class AggregationBandwidth {
 
   float[][] clientUpdates;
   double[] doubleAggregate;
+  double[] weights;
   float[] floatAggregate;
   float[] a;
   float[] b;
@@ -57,6 +58,8 @@ public class AggregationBandwidth {
       }
     }
     doubleAggregate = new double[parameters];
+    weights = new double[updates];
+    java.util.Arrays.fill(weights, 3.0);
     floatAggregate = new float[parameters];
     int n = updates * parameters;
     a = new float[n];
@@ -74,6 +77,16 @@ public class AggregationBandwidth {
     for (float[] update : clientUpdates) {
       Kernels.accumulate(3.0, update, doubleAggregate);
     }
+    return doubleAggregate[0];
+  }
+
+  /**
+   * Folding the updates that are waiting together, block by block, so the double aggregate stays in
+   * the first-level cache (Kernels.accumulateAll).
+   */
+  @Benchmark
+  public double foldWaitingInDouble() {
+    Kernels.accumulateAll(weights, clientUpdates, doubleAggregate);
     return doubleAggregate[0];
   }
 

@@ -28,6 +28,27 @@ class KernelsTest {
   }
 
   @Test
+  void theBlockedFoldEqualsFoldingOneUpdateAtATimeBitForBit() {
+    java.util.Random random = new java.util.Random(4);
+    int n = Kernels.BLOCK * 3 + 17;
+    float[][] xs = new float[7][n];
+    double[] weights = new double[7];
+    for (int k = 0; k < xs.length; k++) {
+      weights[k] = 1 + random.nextInt(50);
+      for (int i = 0; i < n; i++) {
+        xs[k][i] = (float) random.nextGaussian();
+      }
+    }
+    double[] one = new double[n];
+    for (int k = 0; k < xs.length; k++) {
+      Kernels.accumulate(weights[k], xs[k], one);
+    }
+    double[] blocked = new double[n];
+    Kernels.accumulateAll(weights, xs, blocked);
+    assertThat(blocked).containsExactly(one);
+  }
+
+  @Test
   void normsAndDot() {
     float[] x = {3, -4, 0, 0, 0};
     assertThat(Kernels.norm2(x)).isEqualTo(5.0);
