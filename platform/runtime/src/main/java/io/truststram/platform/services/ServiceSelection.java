@@ -12,14 +12,15 @@ import java.util.TreeSet;
  * The services this process runs, chosen from the services this build contains.
  *
  * <p>A service is a top-level package {@code io.truststram.<name>} other than the infrastructure
- * packages ({@code common}, {@code platform}). The selection is {@code all} or a list of names;
- * anything else is refused with a message naming what is available, so a typo in a Kubernetes
- * manifest fails the pod at start rather than running a role with nothing in it.
+ * packages ({@code common}, {@code platform}, and the {@code ml} library). The selection is {@code
+ * all} or a list of names; anything else is refused with a message naming what is available, so a
+ * typo in a Kubernetes manifest fails the pod at start rather than running a role with nothing in
+ * it.
  */
 public final class ServiceSelection {
 
   /** Top-level packages that are not services: they run in every role. */
-  static final Set<String> INFRASTRUCTURE = Set.of("common", "platform");
+  static final Set<String> INFRASTRUCTURE = Set.of("common", "platform", "ml");
 
   static final String ROOT_PACKAGE = "io.truststram.";
 

@@ -1,16 +1,15 @@
 package io.truststram.identity.internal.user;
 
-import io.truststram.common.page.Cursors;
 import io.truststram.common.page.Page;
 import io.truststram.common.page.PageRequest;
 import io.truststram.common.tenant.TenantId;
+import io.truststram.platform.TenantPages;
 import io.truststram.platform.security.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,28 +87,8 @@ public final class UserStore {
 
   /** Users of {@code tenant} (or of every tenant when null), in creation order. */
   public Page<UserAccount> list(@Nullable TenantId tenant, PageRequest request) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM identity_user WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (tenant != null) {
-      sql.append(" AND tenant_id = ?");
-      params.add(tenant.value());
-    }
-    if (request.after() != null) {
-      sql.append(" AND id > ?");
-      params.add(afterId(request.after()));
-    }
-    sql.append(" ORDER BY id LIMIT ?");
-    params.add(request.limit() + 1);
-    List<UserAccount> rows = jdbc.sql(sql.toString()).params(params).query(UserStore::map).list();
-    return Page.fromLookahead(rows, request, u -> u.id().toString());
-  }
-
-  private static UUID afterId(String position) {
-    try {
-      return UUID.fromString(position);
-    } catch (IllegalArgumentException e) {
-      throw Cursors.invalid();
-    }
+    return TenantPages.page(
+        jdbc, COLUMNS, "identity_user", tenant, request, UserStore::map, UserAccount::id);
   }
 
   /**

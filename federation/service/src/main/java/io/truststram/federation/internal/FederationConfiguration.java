@@ -1,0 +1,29 @@
+package io.truststram.federation.internal;
+
+import io.truststram.platform.ModuleSchema;
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Wires the federation service when it is selected to run in this process. */
+@Configuration(proxyBeanMethods = false)
+class FederationConfiguration {
+
+  @Bean
+  ModuleSchema federationSchema() {
+    return new ModuleSchema("federation");
+  }
+
+  @Bean
+  FederationStore federationStore(JdbcClient jdbc) {
+    return new FederationStore(jdbc);
+  }
+
+  @Bean
+  FederationService federationService(
+      FederationStore store, ApplicationEventPublisher events, Clock clock) {
+    return new FederationService(store, events, clock);
+  }
+}

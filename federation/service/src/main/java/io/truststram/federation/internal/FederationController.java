@@ -1,0 +1,198 @@
+package io.truststram.federation.internal;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.platform.security.Caller;
+import io.truststram.platform.security.CurrentPrincipal;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/** REST API of federations: {@code /api/v1/federations}. */
+@RestController
+@RequestMapping(path = "/api/v1/federations", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Federations", description = "Federated-learning jobs and their lifecycle")
+class FederationController {
+
+  private final FederationService federations;
+
+  FederationController(FederationService federations) {
+    this.federations = federations;
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('federation:create')")
+  @Operation(
+      summary = "Create a federation in your tenant",
+      description =
+          "Checks that it can run: a known strategy with parameters it accepts, a model of at most"
+              + " 100 million parameters, minClients no more than clientsPerRound.")
+  ResponseEntity<FederationView> create(
+      @Valid @RequestBody CreateFederationRequest body, UriComponentsBuilder uri) {
+    Caller caller = CurrentPrincipal.require();
+    TenantId tenant = body.tenantId() == null ? caller.tenant() : parseTenant(body.tenantId());
+    FederationRecord created =
+        federations.create(
+            caller,
+            tenant,
+            new FederationService.Spec(
+                body.name().strip(),
+                body.model().kind(),
+                body.model().inputs(),
+                body.model().classes(),
+                body.model().hidden() == null ? List.of() : body.model().hidden(),
+                body.strategy().name(),
+                body.strategy().parameters() == null ? Map.of() : body.strategy().parameters(),
+                body.rounds(),
+                body.clientsPerRound(),
+                body.minClients(),
+                body.roundTimeoutSeconds() == null ? 600 : body.roundTimeoutSeconds()));
+    return ResponseEntity.created(
+            uri.path("/api/v1/federations/{id}").buildAndExpand(created.id().toString()).toUri())
+        .body(FederationView.of(created));
+  }
+
+  @GetMapping
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(summary = "List your tenant's federations in creation order, a page at a time")
+  FederationPage list(
+      @RequestParam(required = false) @Nullable Integer limit,
+      @RequestParam(required = false) @Nullable String cursor,
+      @RequestParam(required = false) @Nullable String tenantId) {
+    Page<FederationView> page =
+        federations
+            .list(
+                CurrentPrincipal.require(),
+                tenantId == null ? null : parseTenant(tenantId),
+                PageRequest.of(limit, cursor))
+            .map(FederationView::of);
+    return new FederationPage(page.items(), page.nextCursor());
+  }
+
+  @GetMapping("/{id}")
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(summary = "Get a federation")
+  FederationView get(@PathVariable String id) {
+    return FederationView.of(federations.find(CurrentPrincipal.require(), parseId(id)));
+  }
+
+  @PostMapping("/{id}/start")
+  @PreAuthorize("hasAuthority('federation:manage')")
+  @Operation(summary = "Start a created federation (created -> running)")
+  FederationView start(@PathVariable String id) {
+    return FederationView.of(federations.start(CurrentPrincipal.require(), parseId(id)));
+  }
+
+  @PostMapping("/{id}/cancel")
+  @PreAuthorize("hasAuthority('federation:manage')")
+  @Operation(summary = "Cancel a created or running federation")
+  FederationView cancel(@PathVariable String id) {
+    return FederationView.of(federations.cancel(CurrentPrincipal.require(), parseId(id)));
+  }
+
+  private static UUID parseId(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw FederationService.notFound(id);
+    }
+  }
+
+  private static TenantId parseTenant(String id) {
+    try {
+      return TenantId.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw new io.truststram.common.problem.ProblemException(
+          io.truststram.federation.FederationProblems.INVALID_FEDERATION,
+          "tenantId is not a tenant id: '" + (id.length() > 64 ? id.substring(0, 64) : id) + "'");
+    }
+  }
+
+  /** The body of {@code POST /api/v1/federations}. */
+  record CreateFederationRequest(
+      @NotBlank @Size(max = 200) @Pattern(
+              regexp = "[\\p{L}\\p{N} ._:()/-]+",
+              message = "letters, digits, spaces and . _ : ( ) / - only")
+          String name,
+      @NotNull @Valid ModelSpec model,
+      @NotNull @Valid StrategySpec strategy,
+      @Min(1) @Max(100_000) int rounds,
+      @Min(1) @Max(100_000) int clientsPerRound,
+      @Min(1) @Max(100_000) int minClients,
+      @Nullable @Min(10) @Max(86_400) Integer roundTimeoutSeconds,
+      @Nullable String tenantId) {}
+
+  /** The model of a federation. */
+  record ModelSpec(
+      @NotNull @Pattern(regexp = "logistic|softmax|mlp", message = "logistic, softmax or mlp") String kind,
+      @Min(1) @Max(10_000_000) int inputs,
+      @Min(2) @Max(100_000) int classes,
+      @Nullable @Size(max = 8) List<@NotNull @Min(1) @Max(65_536) Integer> hidden) {}
+
+  /** The strategy of a federation: a registry name and its parameters. */
+  record StrategySpec(
+      @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "a strategy name, e.g. fedavg") String name,
+      @Nullable @Size(max = 50) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 200) String> parameters) {}
+
+  /** A federation as the API shows it. */
+  record FederationView(
+      String id,
+      String tenantId,
+      String name,
+      ModelSpec model,
+      StrategySpec strategy,
+      int rounds,
+      int clientsPerRound,
+      int minClients,
+      int roundTimeoutSeconds,
+      String state,
+      int currentRound,
+      String createdBy,
+      Instant createdAt,
+      Instant updatedAt) {
+    static FederationView of(FederationRecord f) {
+      return new FederationView(
+          f.id().toString(),
+          f.tenant().toString(),
+          f.name(),
+          new ModelSpec(f.modelKind(), f.modelInputs(), f.modelClasses(), f.modelHidden()),
+          new StrategySpec(f.strategy(), f.strategyParameters()),
+          f.rounds(),
+          f.clientsPerRound(),
+          f.minClients(),
+          f.roundTimeoutSeconds(),
+          f.state().name().toLowerCase(Locale.ROOT),
+          f.currentRound(),
+          f.createdBy(),
+          f.createdAt(),
+          f.updatedAt());
+    }
+  }
+
+  /** One page of federations. */
+  record FederationPage(List<FederationView> items, @Nullable String nextCursor) {}
+}

@@ -1,0 +1,212 @@
+package io.truststram.federation.internal;
+
+import io.truststram.common.id.Uuids;
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.federation.FederationProblems;
+import io.truststram.federation.FederationStarted;
+import io.truststram.federation.strategy.Strategies;
+import io.truststram.ml.model.LogisticRegression;
+import io.truststram.ml.model.Mlp;
+import io.truststram.ml.model.SoftmaxRegression;
+import io.truststram.platform.security.Caller;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates federations after checking that they can run, and moves them through their lifecycle. */
+class FederationService {
+
+  private static final Logger audit = LoggerFactory.getLogger("io.truststram.security.federations");
+
+  /** The most parameters a federation's model may have (400 MB of float32). */
+  static final long MAX_PARAMETERS = 100_000_000L;
+
+  private final FederationStore store;
+  private final ApplicationEventPublisher events;
+  private final Clock clock;
+  private final Strategies strategies = Strategies.standard();
+
+  FederationService(FederationStore store, ApplicationEventPublisher events, Clock clock) {
+    this.store = store;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** What an owner asks for. */
+  record Spec(
+      String name,
+      String modelKind,
+      int modelInputs,
+      int modelClasses,
+      List<Integer> modelHidden,
+      String strategy,
+      Map<String, String> strategyParameters,
+      int rounds,
+      int clientsPerRound,
+      int minClients,
+      int roundTimeoutSeconds) {}
+
+  FederationRecord create(Caller caller, TenantId tenant, Spec spec) {
+    if (!caller.canSee(tenant)) {
+      throw invalid("you may create federations in your own tenant only");
+    }
+    check(spec);
+    Instant now = clock.instant();
+    FederationRecord federation =
+        new FederationRecord(
+            Uuids.v7(),
+            tenant,
+            spec.name(),
+            spec.strategy(),
+            spec.strategyParameters(),
+            spec.modelKind(),
+            spec.modelInputs(),
+            spec.modelClasses(),
+            spec.modelHidden(),
+            spec.rounds(),
+            spec.clientsPerRound(),
+            spec.minClients(),
+            spec.roundTimeoutSeconds(),
+            FederationRecord.State.CREATED,
+            0,
+            caller.subject(),
+            now,
+            now);
+    if (!store.insert(federation)) {
+      throw new ProblemException(
+          FederationProblems.NAME_TAKEN,
+          "Your tenant already has a federation named '" + spec.name() + "'");
+    }
+    audit.info(
+        "federation {} ({}) created in tenant {} by {}",
+        federation.id(),
+        spec.name(),
+        tenant,
+        caller.subject());
+    return federation;
+  }
+
+  FederationRecord find(Caller caller, UUID id) {
+    return store
+        .find(id)
+        .filter(f -> caller.canSee(f.tenant()))
+        .orElseThrow(() -> notFound(id.toString()));
+  }
+
+  Page<FederationRecord> list(Caller caller, @Nullable TenantId tenant, PageRequest request) {
+    TenantId scope = tenant != null ? tenant : (caller.isPlatformAdmin() ? null : caller.tenant());
+    if (scope != null && !caller.canSee(scope)) {
+      return new Page<>(List.of(), null);
+    }
+    return store.list(scope, request);
+  }
+
+  @Transactional
+  FederationRecord start(Caller caller, UUID id) {
+    FederationRecord federation = find(caller, id);
+    Instant now = clock.instant();
+    if (!store.transition(
+        id, List.of(FederationRecord.State.CREATED), FederationRecord.State.RUNNING, now)) {
+      throw conflict(federation, "started");
+    }
+    events.publishEvent(
+        new FederationStarted(
+            id, federation.tenant(), federation.strategy(), federation.rounds(), now));
+    audit.info("federation {} started by {}", id, caller.subject());
+    return store.find(id).orElseThrow();
+  }
+
+  FederationRecord cancel(Caller caller, UUID id) {
+    FederationRecord federation = find(caller, id);
+    if (!store.transition(
+        id,
+        List.of(FederationRecord.State.CREATED, FederationRecord.State.RUNNING),
+        FederationRecord.State.CANCELLED,
+        clock.instant())) {
+      throw conflict(federation, "cancelled");
+    }
+    audit.info("federation {} cancelled by {}", id, caller.subject());
+    return store.find(id).orElseThrow();
+  }
+
+  /** Refuses a configuration that cannot run, naming what is wrong. */
+  private void check(Spec spec) {
+    if (spec.minClients() > spec.clientsPerRound()) {
+      throw invalid(
+          "minClients ("
+              + spec.minClients()
+              + ") cannot exceed clientsPerRound ("
+              + spec.clientsPerRound()
+              + ")");
+    }
+    long parameters;
+    try {
+      parameters =
+          switch (spec.modelKind()) {
+            case "logistic" -> {
+              if (spec.modelClasses() != 2) {
+                throw new IllegalArgumentException("a logistic model has exactly 2 classes");
+              }
+              yield new LogisticRegression(spec.modelInputs()).parameterCount();
+            }
+            case "softmax" -> (long) spec.modelInputs() * spec.modelClasses() + spec.modelClasses();
+            case "mlp" -> {
+              long count = 0;
+              int previous = spec.modelInputs();
+              for (int width : spec.modelHidden()) {
+                count += (long) previous * width + width;
+                previous = width;
+              }
+              yield count + (long) previous * spec.modelClasses() + spec.modelClasses();
+            }
+            default ->
+                throw new IllegalArgumentException(
+                    "model.kind must be logistic, softmax or mlp, not '" + spec.modelKind() + "'");
+          };
+      if (!spec.modelKind().equals("mlp") && !spec.modelHidden().isEmpty()) {
+        throw new IllegalArgumentException("only an mlp has hidden layers");
+      }
+      if (parameters > MAX_PARAMETERS) {
+        throw new IllegalArgumentException(
+            "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
+      }
+      if (spec.modelKind().equals("softmax")) {
+        new SoftmaxRegression(spec.modelInputs(), spec.modelClasses());
+      } else if (spec.modelKind().equals("mlp")) {
+        new Mlp(
+            spec.modelInputs(),
+            spec.modelHidden().stream().mapToInt(Integer::intValue).toArray(),
+            spec.modelClasses());
+      }
+      strategies.create(spec.strategy(), spec.strategyParameters());
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  private static ProblemException invalid(String detail) {
+    return new ProblemException(FederationProblems.INVALID_FEDERATION, detail);
+  }
+
+  private static ProblemException conflict(FederationRecord federation, String verb) {
+    return new ProblemException(
+        FederationProblems.ILLEGAL_TRANSITION,
+        "Federation '" + federation.name() + "' cannot be " + verb + " in its current state");
+  }
+
+  static ProblemException notFound(String id) {
+    String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
+    return new ProblemException(
+        FederationProblems.FEDERATION_NOT_FOUND, "No federation has id '" + shown + "'");
+  }
+}

@@ -1,0 +1,129 @@
+package io.truststram.federation.internal;
+
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.platform.TenantPages;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Federations in table {@code federation_federation}. */
+final class FederationStore {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String COLUMNS =
+      "id, tenant_id, name, strategy, strategy_parameters, model_kind, model_inputs,"
+          + " model_classes, model_hidden, rounds, clients_per_round, min_clients,"
+          + " round_timeout_seconds, state, current_round, created_by, created_at, updated_at";
+
+  private final JdbcClient jdbc;
+
+  FederationStore(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Inserts {@code federation}; false when its tenant already has one of that name. */
+  boolean insert(FederationRecord f) {
+    try {
+      jdbc.sql(
+              "INSERT INTO federation_federation ("
+                  + COLUMNS
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .params(
+              f.id(),
+              f.tenant().value(),
+              f.name(),
+              f.strategy(),
+              JSON.writeValueAsString(f.strategyParameters()),
+              f.modelKind(),
+              f.modelInputs(),
+              f.modelClasses(),
+              f.modelHidden().stream()
+                  .map(String::valueOf)
+                  .reduce((a, b) -> a + "," + b)
+                  .orElse(""),
+              f.rounds(),
+              f.clientsPerRound(),
+              f.minClients(),
+              f.roundTimeoutSeconds(),
+              f.state().name(),
+              f.currentRound(),
+              f.createdBy(),
+              Timestamp.from(f.createdAt()),
+              Timestamp.from(f.updatedAt()))
+          .update();
+      return true;
+    } catch (org.springframework.dao.DuplicateKeyException taken) {
+      return false;
+    }
+  }
+
+  Optional<FederationRecord> find(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM federation_federation WHERE id = ?")
+        .param(id)
+        .query(FederationStore::map)
+        .optional();
+  }
+
+  /** Federations of {@code tenant} (of every tenant when null), in creation order. */
+  Page<FederationRecord> list(@Nullable TenantId tenant, PageRequest request) {
+    return TenantPages.page(
+        jdbc,
+        COLUMNS,
+        "federation_federation",
+        tenant,
+        request,
+        FederationStore::map,
+        FederationRecord::id);
+  }
+
+  /** Moves {@code id} from one of {@code from} to {@code to}; false when it was in none of them. */
+  boolean transition(
+      UUID id, List<FederationRecord.State> from, FederationRecord.State to, Instant now) {
+    String states = String.join(", ", from.stream().map(s -> "'" + s.name() + "'").toList());
+    return jdbc.sql(
+                "UPDATE federation_federation SET state = ?, updated_at = ? WHERE id = ? AND state IN ("
+                    + states
+                    + ")")
+            .params(to.name(), Timestamp.from(now), id)
+            .update()
+        == 1;
+  }
+
+  private static FederationRecord map(ResultSet rs, int row) throws SQLException {
+    String hidden = rs.getString("model_hidden");
+    return new FederationRecord(
+        rs.getObject("id", UUID.class),
+        new TenantId(rs.getObject("tenant_id", UUID.class)),
+        rs.getString("name"),
+        rs.getString("strategy"),
+        JSON.readValue(
+            rs.getString("strategy_parameters"), new TypeReference<Map<String, String>>() {}),
+        rs.getString("model_kind"),
+        rs.getInt("model_inputs"),
+        rs.getInt("model_classes"),
+        hidden.isEmpty()
+            ? List.of()
+            : Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList(),
+        rs.getInt("rounds"),
+        rs.getInt("clients_per_round"),
+        rs.getInt("min_clients"),
+        rs.getInt("round_timeout_seconds"),
+        FederationRecord.State.valueOf(rs.getString("state")),
+        rs.getInt("current_round"),
+        rs.getString("created_by"),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant());
+  }
+}

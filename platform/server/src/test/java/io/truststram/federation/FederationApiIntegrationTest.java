@@ -1,0 +1,167 @@
+package io.truststram.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.common.tenant.TenantId;
+import io.truststram.identity.NewTenant;
+import io.truststram.identity.Tenants;
+import io.truststram.platform.security.Role;
+import io.truststram.platform.testing.HttpTestClient;
+import io.truststram.platform.testing.ServerIntegrationTest;
+import io.truststram.platform.testing.TestTokens;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Federations over REST: creation with validation, lifecycle, tenant scoping and permissions. */
+class FederationApiIntegrationTest extends ServerIntegrationTest {
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private HttpTestClient owner;
+  private HttpTestClient otherTenant;
+  private HttpTestClient viewer;
+
+  @BeforeEach
+  void callers() {
+    Tenants tenants = context.getBean(Tenants.class);
+    TenantId a = tenants.create(new NewTenant("fl-a-" + NAMES.incrementAndGet(), "A")).id();
+    TenantId b = tenants.create(new NewTenant("fl-b-" + NAMES.incrementAndGet(), "B")).id();
+    owner = withToken(a, Role.DATA_SCIENTIST);
+    otherTenant = withToken(b, Role.TENANT_ADMIN);
+    viewer = withToken(a, Role.VIEWER);
+  }
+
+  @Test
+  void anOwnerCreatesStartsAndCancelsAFederation() {
+    java.util.List<FederationStarted> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Published on the server's request thread, so recorded by a listener rather than the
+    // test-thread-bound ApplicationEvents.
+    org.springframework.context.ApplicationListener<org.springframework.context.ApplicationEvent>
+        listener =
+            event -> {
+              if (event instanceof org.springframework.context.PayloadApplicationEvent<?> payload
+                  && payload.getPayload() instanceof FederationStarted federationStarted) {
+                started.add(federationStarted);
+              }
+            };
+    var application = (org.springframework.context.ConfigurableApplicationContext) context;
+    application.addApplicationListener(listener);
+    try {
+      createStartAndCancel(started);
+    } finally {
+      application.removeApplicationListener(listener);
+    }
+  }
+
+  private void createStartAndCancel(java.util.List<FederationStarted> startedEvents) {
+    var created =
+        owner.postJson(
+            "/api/v1/federations",
+            body("prox", "fedprox", "{\"mu\":\"1\",\"epochs\":\"20\"}", 10, 8));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode federation = created.json();
+    String id = federation.path("id").asString();
+    assertThat(created.header("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/federations/" + id));
+    assertThat(federation.path("state").asString()).isEqualTo("created");
+    assertThat(federation.path("strategy").path("parameters").path("mu").asString()).isEqualTo("1");
+    assertThat(federation.path("model").path("kind").asString()).isEqualTo("softmax");
+
+    assertThat(owner.get("/api/v1/federations/" + id).json().path("name").asString())
+        .isEqualTo(federation.path("name").asString());
+    assertThat(owner.get("/api/v1/federations").json().path("items").toString()).contains(id);
+
+    var started = owner.postJson("/api/v1/federations/" + id + "/start", "");
+    assertThat(started.status()).isEqualTo(200);
+    assertThat(started.json().path("state").asString()).isEqualTo("running");
+    assertThat(startedEvents)
+        .anySatisfy(e -> assertThat(e.federationId().toString()).isEqualTo(id));
+
+    var again = owner.postJson("/api/v1/federations/" + id + "/start", "");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().path("type").asString()).isEqualTo(TYPES + "federation-state-conflict");
+
+    assertThat(
+            owner
+                .postJson("/api/v1/federations/" + id + "/cancel", "")
+                .json()
+                .path("state")
+                .asString())
+        .isEqualTo("cancelled");
+    assertThat(owner.postJson("/api/v1/federations/" + id + "/cancel", "").status()).isEqualTo(409);
+  }
+
+  @Test
+  void impossibleFederationsAreRefusedWithTheReason() {
+    assertInvalid(body("x1", "fedsgd", "{}", 10, 8), "unknown strategy 'fedsgd'");
+    assertInvalid(
+        body("x2", "fedavg", "{\"learning_rate\":\"0.1\"}", 10, 8),
+        "has no parameter learning_rate");
+    assertInvalid(body("x3", "fedavg", "{\"fraction\":\"2\"}", 10, 8), "fraction");
+    assertInvalid(
+        body("x4", "fedavg", "{}", 5, 8), "minClients (8) cannot exceed clientsPerRound (5)");
+    assertInvalid(
+        """
+        {"name":"x5","model":{"kind":"logistic","inputs":10,"classes":3},
+         "strategy":{"name":"fedavg"},"rounds":10,"clientsPerRound":5,"minClients":2}""",
+        "exactly 2 classes");
+    assertInvalid(
+        """
+        {"name":"x6","model":{"kind":"mlp","inputs":10000000,"classes":10,"hidden":[65536]},
+         "strategy":{"name":"fedavg"},"rounds":10,"clientsPerRound":5,"minClients":2}""",
+        "at most 100000000");
+    var malformed = owner.postJson("/api/v1/federations", "{\"name\":\"\",\"rounds\":0}");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.contentType()).isEqualTo("application/problem+json");
+
+    assertThat(owner.postJson("/api/v1/federations", body("twice", "fedavg", "{}", 5, 2)).status())
+        .isEqualTo(201);
+    var twice = owner.postJson("/api/v1/federations", body("twice", "fedavg", "{}", 5, 2));
+    assertThat(twice.status()).isEqualTo(409);
+    assertThat(twice.json().path("type").asString()).isEqualTo(TYPES + "federation-name-taken");
+  }
+
+  @Test
+  void anotherTenantNeitherSeesNorStartsTheFederationAndAViewerCannotCreate() {
+    String id =
+        owner
+            .postJson("/api/v1/federations", body("private", "fedavg", "{}", 5, 2))
+            .json()
+            .path("id")
+            .asString();
+    assertThat(otherTenant.get("/api/v1/federations/" + id).status()).isEqualTo(404);
+    assertThat(otherTenant.postJson("/api/v1/federations/" + id + "/start", "").status())
+        .isEqualTo(404);
+    assertThat(otherTenant.get("/api/v1/federations").json().path("items").toString())
+        .doesNotContain(id);
+    assertThat(owner.get("/api/v1/federations/not-a-uuid").status()).isEqualTo(404);
+
+    assertThat(viewer.get("/api/v1/federations/" + id).status()).isEqualTo(200);
+    assertThat(viewer.postJson("/api/v1/federations", body("v", "fedavg", "{}", 5, 2)).status())
+        .isEqualTo(403);
+    assertThat(viewer.postJson("/api/v1/federations/" + id + "/start", "").status()).isEqualTo(403);
+    assertThat(http.anonymous().get("/api/v1/federations").status()).isEqualTo(401);
+  }
+
+  private void assertInvalid(String body, String reason) {
+    var response = owner.postJson("/api/v1/federations", body);
+    assertThat(response.status()).as(body).isEqualTo(400);
+    assertThat(response.json().path("type").asString()).isEqualTo(TYPES + "invalid-federation");
+    assertThat(response.json().path("detail").asString()).contains(reason);
+  }
+
+  private static String body(
+      String name, String strategy, String parameters, int clientsPerRound, int minClients) {
+    return """
+        {"name":"%s","model":{"kind":"softmax","inputs":60,"classes":10},
+         "strategy":{"name":"%s","parameters":%s},
+         "rounds":200,"clientsPerRound":%d,"minClients":%d,"roundTimeoutSeconds":600}"""
+        .formatted(name, strategy, parameters, clientsPerRound, minClients);
+  }
+
+  private HttpTestClient withToken(TenantId tenant, Role role) {
+    return http.withToken(TestTokens.token(port, TestTokens.client(context, tenant, role)));
+  }
+}
