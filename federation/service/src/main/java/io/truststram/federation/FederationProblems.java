@@ -22,4 +22,12 @@ public final class FederationProblems {
   /** The tenant already has a federation of that name. */
   public static final ProblemType NAME_TAKEN =
       new ProblemType("federation-name-taken", 409, "Federation name already taken");
+
+  /** Only the owner tenant may do this to a federation (its participants may only look). */
+  public static final ProblemType OWNER_ONLY =
+      new ProblemType("federation-owner-only", 403, "Only the federation's owner may do this");
+
+  /** The tenant's participation does not allow the step (invited twice, joining uninvited ...). */
+  public static final ProblemType PARTICIPATION_CONFLICT =
+      new ProblemType("federation-participation-conflict", 409, "Participation conflict");
 }

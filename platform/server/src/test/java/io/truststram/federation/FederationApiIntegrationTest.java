@@ -21,16 +21,20 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
 
   private HttpTestClient owner;
   private HttpTestClient otherTenant;
+  private HttpTestClient otherTenantNode;
   private HttpTestClient viewer;
+  private TenantId tenantA;
+  private TenantId tenantB;
 
   @BeforeEach
   void callers() {
     Tenants tenants = context.getBean(Tenants.class);
-    TenantId a = tenants.create(new NewTenant("fl-a-" + NAMES.incrementAndGet(), "A")).id();
-    TenantId b = tenants.create(new NewTenant("fl-b-" + NAMES.incrementAndGet(), "B")).id();
-    owner = withToken(a, Role.DATA_SCIENTIST);
-    otherTenant = withToken(b, Role.TENANT_ADMIN);
-    viewer = withToken(a, Role.VIEWER);
+    tenantA = tenants.create(new NewTenant("fl-a-" + NAMES.incrementAndGet(), "A")).id();
+    tenantB = tenants.create(new NewTenant("fl-b-" + NAMES.incrementAndGet(), "B")).id();
+    owner = withToken(tenantA, Role.DATA_SCIENTIST);
+    otherTenant = withToken(tenantB, Role.TENANT_ADMIN);
+    otherTenantNode = withToken(tenantB, Role.FEDERATION_PARTICIPANT);
+    viewer = withToken(tenantA, Role.VIEWER);
   }
 
   @Test
@@ -143,6 +147,76 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
         .isEqualTo(403);
     assertThat(viewer.postJson("/api/v1/federations/" + id + "/start", "").status()).isEqualTo(403);
     assertThat(http.anonymous().get("/api/v1/federations").status()).isEqualTo(401);
+  }
+
+  @Test
+  void anInvitationGrantsExactlyThatFederationAndNothingElseOfTheOwner() {
+    String shared = create("shared");
+    String notShared = create("not-shared");
+    assertThat(otherTenant.get("/api/v1/federations/" + shared).status()).isEqualTo(404);
+
+    var invited =
+        owner.postJson(
+            "/api/v1/federations/" + shared + "/participants",
+            "{\"tenantId\":\"" + tenantB + "\"}");
+    assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+    assertThat(invited.json().path("state").asString()).isEqualTo("invited");
+
+    // Tenant B now sees that federation, as a participant, and nothing else of A's.
+    var seen = otherTenant.get("/api/v1/federations/" + shared);
+    assertThat(seen.status()).isEqualTo(200);
+    assertThat(seen.json().path("relation").asString()).isEqualTo("participant");
+    assertThat(otherTenant.get("/api/v1/federations/" + notShared).status()).isEqualTo(404);
+    assertThat(otherTenant.get("/api/v1/tenants/" + tenantA).status()).isEqualTo(404);
+    String listed = otherTenant.get("/api/v1/federations").json().path("items").toString();
+    assertThat(listed).contains(shared).doesNotContain(notShared);
+
+    // Looking is all it may do to the owner's federation.
+    var start = otherTenant.postJson("/api/v1/federations/" + shared + "/start", "");
+    assertThat(start.status()).isEqualTo(403);
+    assertThat(start.json().path("type").asString()).isEqualTo(TYPES + "federation-owner-only");
+    assertThat(
+            otherTenant
+                .postJson(
+                    "/api/v1/federations/" + shared + "/participants",
+                    "{\"tenantId\":\"" + tenantB + "\"}")
+                .status())
+        .isEqualTo(403);
+
+    // Its client node accepts; participants see only themselves, the owner sees everyone.
+    var joined = otherTenantNode.postJson("/api/v1/federations/" + shared + "/join", "");
+    assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+    assertThat(joined.json().path("state").asString()).isEqualTo("active");
+    assertThat(otherTenantNode.postJson("/api/v1/federations/" + shared + "/join", "").status())
+        .isEqualTo(409);
+    assertThat(otherTenant.get("/api/v1/federations/" + shared + "/participants").json().size())
+        .isEqualTo(1);
+    assertThat(owner.get("/api/v1/federations/" + shared + "/participants").json().toString())
+        .contains(tenantB.toString());
+
+    // Invitations that make no sense are refused.
+    String again = "{\"tenantId\":\"" + tenantB + "\"}";
+    assertThat(owner.postJson("/api/v1/federations/" + shared + "/participants", again).status())
+        .isEqualTo(409);
+    String self = "{\"tenantId\":\"" + tenantA + "\"}";
+    assertThat(owner.postJson("/api/v1/federations/" + shared + "/participants", self).status())
+        .isEqualTo(409);
+    String nobody = "{\"tenantId\":\"" + TenantId.newId() + "\"}";
+    assertThat(owner.postJson("/api/v1/federations/" + shared + "/participants", nobody).status())
+        .isEqualTo(400);
+
+    // Leaving ends the grant.
+    assertThat(otherTenantNode.postJson("/api/v1/federations/" + shared + "/leave", "").status())
+        .isEqualTo(204);
+    assertThat(otherTenant.get("/api/v1/federations/" + shared).status()).isEqualTo(404);
+    assertThat(otherTenant.get("/api/v1/federations").json().path("items").toString())
+        .doesNotContain(shared);
+  }
+
+  private String create(String name) {
+    var created = owner.postJson("/api/v1/federations", body(name, "fedavg", "{}", 5, 2));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().path("id").asString();
   }
 
   private void assertInvalid(String body, String reason) {

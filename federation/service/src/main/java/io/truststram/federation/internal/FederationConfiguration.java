@@ -1,5 +1,6 @@
 package io.truststram.federation.internal;
 
+import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
 import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
@@ -22,8 +23,17 @@ class FederationConfiguration {
   }
 
   @Bean
+  Participants federationParticipants(JdbcClient jdbc) {
+    return new Participants(jdbc);
+  }
+
+  @Bean
   FederationService federationService(
-      FederationStore store, ApplicationEventPublisher events, Clock clock) {
-    return new FederationService(store, events, clock);
+      FederationStore store,
+      Participants participants,
+      Tenants tenants,
+      ApplicationEventPublisher events,
+      Clock clock) {
+    return new FederationService(store, participants, tenants, events, clock);
   }
 }

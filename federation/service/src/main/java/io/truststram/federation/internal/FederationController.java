@@ -73,7 +73,7 @@ class FederationController {
                 body.roundTimeoutSeconds() == null ? 600 : body.roundTimeoutSeconds()));
     return ResponseEntity.created(
             uri.path("/api/v1/federations/{id}").buildAndExpand(created.id().toString()).toUri())
-        .body(FederationView.of(created));
+        .body(FederationView.of(created, caller));
   }
 
   @GetMapping
@@ -89,7 +89,7 @@ class FederationController {
                 CurrentPrincipal.require(),
                 tenantId == null ? null : parseTenant(tenantId),
                 PageRequest.of(limit, cursor))
-            .map(FederationView::of);
+            .map(f -> FederationView.of(f, CurrentPrincipal.require()));
     return new FederationPage(page.items(), page.nextCursor());
   }
 
@@ -97,21 +97,87 @@ class FederationController {
   @PreAuthorize("hasAuthority('federation:read')")
   @Operation(summary = "Get a federation")
   FederationView get(@PathVariable String id) {
-    return FederationView.of(federations.find(CurrentPrincipal.require(), parseId(id)));
+    Caller caller = CurrentPrincipal.require();
+    return FederationView.of(federations.find(caller, parseId(id)), caller);
   }
 
   @PostMapping("/{id}/start")
   @PreAuthorize("hasAuthority('federation:manage')")
   @Operation(summary = "Start a created federation (created -> running)")
   FederationView start(@PathVariable String id) {
-    return FederationView.of(federations.start(CurrentPrincipal.require(), parseId(id)));
+    Caller caller = CurrentPrincipal.require();
+    return FederationView.of(federations.start(caller, parseId(id)), caller);
   }
 
   @PostMapping("/{id}/cancel")
   @PreAuthorize("hasAuthority('federation:manage')")
   @Operation(summary = "Cancel a created or running federation")
   FederationView cancel(@PathVariable String id) {
-    return FederationView.of(federations.cancel(CurrentPrincipal.require(), parseId(id)));
+    Caller caller = CurrentPrincipal.require();
+    return FederationView.of(federations.cancel(caller, parseId(id)), caller);
+  }
+
+  @PostMapping(path = "/{id}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('federation:manage')")
+  @Operation(
+      summary = "Invite another tenant to take part (owner only)",
+      description =
+          "The invitation is a grant: the invited tenant's users and client nodes see this"
+              + " federation, and nothing else of the owner's.")
+  ResponseEntity<ParticipantView> invite(
+      @PathVariable String id, @Valid @RequestBody InviteRequest body, UriComponentsBuilder uri) {
+    Participants.Participant participant =
+        federations.invite(CurrentPrincipal.require(), parseId(id), parseTenant(body.tenantId()));
+    return ResponseEntity.created(
+            uri.path("/api/v1/federations/{id}/participants").buildAndExpand(id).toUri())
+        .body(ParticipantView.of(participant));
+  }
+
+  @GetMapping("/{id}/participants")
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(
+      summary = "The participant tenants: all of them for the owner, its own for a participant")
+  List<ParticipantView> participants(@PathVariable String id) {
+    return federations.participants(CurrentPrincipal.require(), parseId(id)).stream()
+        .map(ParticipantView::of)
+        .toList();
+  }
+
+  @PostMapping("/{id}/join")
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(summary = "Accept your tenant's invitation")
+  ParticipantView join(@PathVariable String id) {
+    return ParticipantView.of(federations.join(CurrentPrincipal.require(), parseId(id)));
+  }
+
+  @PostMapping("/{id}/leave")
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(summary = "Leave the federation, or decline the invitation")
+  ResponseEntity<Void> leave(@PathVariable String id) {
+    federations.leave(CurrentPrincipal.require(), parseId(id));
+    return ResponseEntity.noContent().build();
+  }
+
+  /** The body of an invitation. */
+  record InviteRequest(@NotBlank @Size(max = 64) String tenantId) {}
+
+  /** A participant tenant as the API shows it. */
+  record ParticipantView(
+      String tenantId,
+      String state,
+      String invitedBy,
+      Instant invitedAt,
+      @Nullable Instant joinedAt,
+      @Nullable Instant leftAt) {
+    static ParticipantView of(Participants.Participant p) {
+      return new ParticipantView(
+          p.tenant().toString(),
+          p.state().name().toLowerCase(Locale.ROOT),
+          p.invitedBy(),
+          p.invitedAt(),
+          p.joinedAt(),
+          p.leftAt());
+    }
   }
 
   private static UUID parseId(String id) {
@@ -158,10 +224,14 @@ class FederationController {
       @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "a strategy name, e.g. fedavg") String name,
       @Nullable @Size(max = 50) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 200) String> parameters) {}
 
-  /** A federation as the API shows it. */
+  /**
+   * A federation as the API shows it; {@code relation} says whether the caller's tenant owns it or
+   * takes part in it.
+   */
   record FederationView(
       String id,
       String tenantId,
+      String relation,
       String name,
       ModelSpec model,
       StrategySpec strategy,
@@ -174,10 +244,11 @@ class FederationController {
       String createdBy,
       Instant createdAt,
       Instant updatedAt) {
-    static FederationView of(FederationRecord f) {
+    static FederationView of(FederationRecord f, Caller caller) {
       return new FederationView(
           f.id().toString(),
           f.tenant().toString(),
+          FederationService.owns(caller, f) ? "owner" : "participant",
           f.name(),
           new ModelSpec(f.modelKind(), f.modelInputs(), f.modelClasses(), f.modelHidden()),
           new StrategySpec(f.strategy(), f.strategyParameters()),

@@ -8,6 +8,7 @@ import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.FederationProblems;
 import io.truststram.federation.FederationStarted;
 import io.truststram.federation.strategy.Strategies;
+import io.truststram.identity.Tenants;
 import io.truststram.ml.model.LogisticRegression;
 import io.truststram.ml.model.Mlp;
 import io.truststram.ml.model.SoftmaxRegression;
@@ -32,14 +33,28 @@ class FederationService {
   static final long MAX_PARAMETERS = 100_000_000L;
 
   private final FederationStore store;
+  private final Participants participants;
+  private final Tenants tenants;
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final Strategies strategies = Strategies.standard();
 
-  FederationService(FederationStore store, ApplicationEventPublisher events, Clock clock) {
+  FederationService(
+      FederationStore store,
+      Participants participants,
+      Tenants tenants,
+      ApplicationEventPublisher events,
+      Clock clock) {
     this.store = store;
+    this.participants = participants;
+    this.tenants = tenants;
     this.events = events;
     this.clock = clock;
+  }
+
+  /** Whether {@code caller} sees {@code federation} as its owner (rather than as a participant). */
+  static boolean owns(Caller caller, FederationRecord federation) {
+    return caller.canSee(federation.tenant());
   }
 
   /** What an owner asks for. */
@@ -96,24 +111,118 @@ class FederationService {
     return federation;
   }
 
+  /**
+   * The federation {@code id}, when the caller's tenant owns it or takes part in it (invited or
+   * active): the one grant across tenants.
+   */
   FederationRecord find(Caller caller, UUID id) {
     return store
         .find(id)
-        .filter(f -> caller.canSee(f.tenant()))
+        .filter(f -> owns(caller, f) || participants.canSee(id, caller.tenant()))
         .orElseThrow(() -> notFound(id.toString()));
   }
 
+  /**
+   * The federations the caller's tenant owns or takes part in; a platform-admin's: all, or one
+   * tenant's.
+   */
   Page<FederationRecord> list(Caller caller, @Nullable TenantId tenant, PageRequest request) {
-    TenantId scope = tenant != null ? tenant : (caller.isPlatformAdmin() ? null : caller.tenant());
-    if (scope != null && !caller.canSee(scope)) {
+    if (caller.isPlatformAdmin()) {
+      return store.list(tenant, request);
+    }
+    if (tenant != null && !caller.canSee(tenant)) {
       return new Page<>(List.of(), null);
     }
-    return store.list(scope, request);
+    return store.listVisible(caller.tenant(), request);
+  }
+
+  /** The owner invites {@code invitee}, another tenant, to take part. */
+  Participants.Participant invite(Caller caller, UUID id, TenantId invitee) {
+    FederationRecord federation = requireOwner(caller, id, "invite tenants");
+    if (invitee.equals(federation.tenant())) {
+      throw participation("the owner tenant cannot be invited to its own federation");
+    }
+    if (tenants.find(invitee).isEmpty()) {
+      throw invalid("no tenant has id '" + invitee + "'");
+    }
+    if (federation.state() != FederationRecord.State.CREATED
+        && federation.state() != FederationRecord.State.RUNNING) {
+      throw participation("federation '" + federation.name() + "' has ended");
+    }
+    if (!participants.invite(id, invitee, caller.subject(), clock.instant())) {
+      throw participation("tenant " + invitee + " is already invited to or in this federation");
+    }
+    audit.info("tenant {} invited to federation {} by {}", invitee, id, caller.subject());
+    return participants.find(id, invitee).orElseThrow();
+  }
+
+  /** The caller's tenant accepts its invitation. */
+  Participants.Participant join(Caller caller, UUID id) {
+    find(caller, id);
+    if (!participants.move(
+        id,
+        caller.tenant(),
+        Participants.State.INVITED,
+        Participants.State.ACTIVE,
+        caller.subject(),
+        clock.instant())) {
+      throw participation("your tenant has no open invitation to this federation");
+    }
+    audit.info("tenant {} joined federation {} ({})", caller.tenant(), id, caller.subject());
+    return participants.find(id, caller.tenant()).orElseThrow();
+  }
+
+  /** The caller's tenant leaves (or declines); it sees the federation no more. */
+  void leave(Caller caller, UUID id) {
+    find(caller, id);
+    Instant now = clock.instant();
+    boolean left =
+        participants.move(
+                id,
+                caller.tenant(),
+                Participants.State.ACTIVE,
+                Participants.State.LEFT,
+                caller.subject(),
+                now)
+            || participants.move(
+                id,
+                caller.tenant(),
+                Participants.State.INVITED,
+                Participants.State.LEFT,
+                caller.subject(),
+                now);
+    if (!left) {
+      throw participation("your tenant does not take part in this federation");
+    }
+    audit.info("tenant {} left federation {} ({})", caller.tenant(), id, caller.subject());
+  }
+
+  /** The owner sees every participant; a participant only its own entry. */
+  List<Participants.Participant> participants(Caller caller, UUID id) {
+    FederationRecord federation = find(caller, id);
+    List<Participants.Participant> all = participants.of(id);
+    return owns(caller, federation)
+        ? all
+        : all.stream().filter(p -> p.tenant().equals(caller.tenant())).toList();
+  }
+
+  private FederationRecord requireOwner(Caller caller, UUID id, String what) {
+    FederationRecord federation = find(caller, id);
+    if (!owns(caller, federation)) {
+      throw new ProblemException(
+          FederationProblems.OWNER_ONLY,
+          "Only the tenant that owns federation '" + federation.name() + "' may " + what);
+    }
+    return federation;
+  }
+
+  private static ProblemException participation(String detail) {
+    return new ProblemException(FederationProblems.PARTICIPATION_CONFLICT, detail);
   }
 
   @Transactional
   FederationRecord start(Caller caller, UUID id) {
-    FederationRecord federation = find(caller, id);
+    FederationRecord federation = requireOwner(caller, id, "start it");
     Instant now = clock.instant();
     if (!store.transition(
         id, List.of(FederationRecord.State.CREATED), FederationRecord.State.RUNNING, now)) {
@@ -127,7 +236,7 @@ class FederationService {
   }
 
   FederationRecord cancel(Caller caller, UUID id) {
-    FederationRecord federation = find(caller, id);
+    FederationRecord federation = requireOwner(caller, id, "cancel it");
     if (!store.transition(
         id,
         List.of(FederationRecord.State.CREATED, FederationRecord.State.RUNNING),

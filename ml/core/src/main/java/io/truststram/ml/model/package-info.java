@@ -1,0 +1,5 @@
+/** Classifiers, their training with SGD, metrics and provenance. */
+@NullMarked
+package io.truststram.ml.model;
+
+import org.jspecify.annotations.NullMarked;
