@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TrustStramCli.Version.class,
     description = "TrustStram: trustworthy federated learning.",
-    subcommands = {FlCommand.class, DatasetsCommand.class})
+    subcommands = {LoginCommand.class, WhoamiCommand.class, FlCommand.class, DatasetsCommand.class})
 public final class TrustStramCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
