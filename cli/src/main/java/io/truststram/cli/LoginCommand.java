@@ -52,8 +52,16 @@ final class LoginCommand implements Callable<Integer> {
   @Option(
       names = "--client-secret",
       description =
-          "The client's secret; default: the environment variable TRUSTSTRAM_CLIENT_SECRET.")
+          "The client's secret (visible to other users of this machine while the command runs:"
+              + " prefer the environment variable TRUSTSTRAM_CLIENT_SECRET).")
   String clientSecret;
+
+  @Option(
+      names = "--allow-http",
+      description =
+          "Allow plain http:// to a server other than this machine (secrets and tokens then"
+              + " travel unencrypted).")
+  boolean allowHttp;
 
   @Option(
       names = "--config-dir",
@@ -70,6 +78,15 @@ final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     String base = server.toString().replaceAll("/+$", "");
+    if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
+      throw new IllegalArgumentException("--server must be an http(s) address: " + server);
+    }
+    if ("http".equals(server.getScheme()) && !loopback(server.getHost()) && !allowHttp) {
+      throw new IllegalArgumentException(
+          "refusing to sign in over plain http to "
+              + server.getHost()
+              + ": use https, or --allow-http if you must");
+    }
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       JsonNode tokens = clientId != null ? clientCredentials(http, base) : deviceFlow(http, base);
       Credentials.save(
@@ -148,7 +165,7 @@ final class LoginCommand implements Callable<Integer> {
       if (polled.statusCode() == 200) {
         return JSON.readTree(polled.body());
       }
-      String code = JSON.readTree(polled.body()).path("error").asString();
+      String code = errorCode(polled);
       if (code.equals("slow_down")) {
         interval += 5;
       } else if (!code.equals("authorization_pending")) {
@@ -188,6 +205,23 @@ final class LoginCommand implements Callable<Integer> {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.net.ConnectException e) {
       throw new IOException("cannot reach " + url + " (is the server up?)");
+    }
+  }
+
+  private static boolean loopback(String host) {
+    return host != null
+        && (host.equals("localhost")
+            || host.equals("127.0.0.1")
+            || host.equals("[::1]")
+            || host.equals("::1"));
+  }
+
+  /** The OAuth error code of an answer; an IOException when it is not OAuth's JSON. */
+  private static String errorCode(HttpResponse<String> response) throws IOException {
+    try {
+      return JSON.readTree(response.body()).path("error").asString("HTTP " + response.statusCode());
+    } catch (RuntimeException notJson) {
+      throw new IOException("unexpected answer from the server: HTTP " + response.statusCode());
     }
   }
 

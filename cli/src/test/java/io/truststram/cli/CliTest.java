@@ -132,6 +132,21 @@ class CliTest {
   }
 
   @Test
+  void loginRefusesPlainHttpToAnotherMachine() {
+    int exit =
+        run(
+            "login",
+            "--server",
+            "http://fl.example.org",
+            "--client-id",
+            "x",
+            "--client-secret",
+            "y");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("refusing to sign in over plain http to fl.example.org");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("fl").contains("datasets");

@@ -11,14 +11,16 @@ import org.springframework.modulith.docs.Documenter;
  *
  * <p>{@code io.truststram.common} (the shared kernel) and {@code io.truststram.ml} (the ML core:
  * vectors, data sets, models, safetensors) are plain libraries every module may use, so they are
- * not application modules and are left out of the model.
+ * not application modules and are left out of the model; so is {@code io.truststram.cli}, a client
+ * of the server that its tests put on the classpath.
  */
 class ModularityTests {
 
   static final ApplicationModules MODULES =
       ApplicationModules.of(
           TrustStram.class,
-          JavaClass.Predicates.resideInAnyPackage("io.truststram.common..", "io.truststram.ml.."));
+          JavaClass.Predicates.resideInAnyPackage(
+              "io.truststram.common..", "io.truststram.ml..", "io.truststram.cli.."));
 
   @Test
   void modulesRespectTheirBoundaries() {

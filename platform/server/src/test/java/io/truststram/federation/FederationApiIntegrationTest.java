@@ -166,6 +166,7 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
     var seen = otherTenant.get("/api/v1/federations/" + shared);
     assertThat(seen.status()).isEqualTo(200);
     assertThat(seen.json().path("relation").asString()).isEqualTo("participant");
+    assertThat(seen.json().path("createdBy").isNull()).isTrue();
     assertThat(otherTenant.get("/api/v1/federations/" + notShared).status()).isEqualTo(404);
     assertThat(otherTenant.get("/api/v1/tenants/" + tenantA).status()).isEqualTo(404);
     String listed = otherTenant.get("/api/v1/federations").json().path("items").toString();
@@ -211,6 +212,14 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
     assertThat(otherTenant.get("/api/v1/federations/" + shared).status()).isEqualTo(404);
     assertThat(otherTenant.get("/api/v1/federations").json().path("items").toString())
         .doesNotContain(shared);
+
+    // An ended federation takes no one in.
+    assertThat(owner.postJson("/api/v1/federations/" + shared + "/participants", again).status())
+        .isEqualTo(201);
+    assertThat(owner.postJson("/api/v1/federations/" + shared + "/cancel", "").status())
+        .isEqualTo(200);
+    assertThat(otherTenantNode.postJson("/api/v1/federations/" + shared + "/join", "").status())
+        .isEqualTo(409);
   }
 
   private String create(String name) {

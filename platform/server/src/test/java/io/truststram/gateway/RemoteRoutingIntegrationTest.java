@@ -153,6 +153,15 @@ class RemoteRoutingIntegrationTest {
     assertThat(response.header("X-Served-By")).hasValue("gateway");
     assertThat(response.header("X-Backend-Secret")).isEmpty();
     assertThat(response.header("X-Instance")).hasValue("a");
+    // A client cannot supply the renamed header itself.
+    var spoofed =
+        HttpTestClient.onPort(port())
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/v1/echo/x"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("X-New", "forged")
+                    .GET());
+    assertThat(spoofed.json().path("headers").has("x-new")).isFalse();
   }
 
   @Test
@@ -183,6 +192,7 @@ class RemoteRoutingIntegrationTest {
     assertThat(large.status()).isEqualTo(413);
     assertThat(large.contentType()).isEqualTo("application/problem+json");
     assertThat(large.json().path("type").asString()).endsWith("/payload-too-large");
+    assertThat(large.header("X-Request-Id")).isPresent();
 
     var chunked =
         http.postChunked(

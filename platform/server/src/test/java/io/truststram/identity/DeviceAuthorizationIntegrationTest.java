@@ -63,6 +63,11 @@ class DeviceAuthorizationIntegrationTest extends ServerIntegrationTest {
     // A link straight to the verification endpoint (one an attacker could send) approves nothing.
     var link = browser.get("/oauth2/device_verification?user_code=" + userCode);
     assertThat(link.location()).endsWith("/device?user_code=" + userCode);
+    // Nor does one whose path is percent-encoded to look different from the endpoint's.
+    var encoded = browser.get("/oauth2/device%5Fverification?user_code=" + userCode);
+    assertThat(encoded.location())
+        .as("status " + encoded.status())
+        .endsWith("/device?user_code=" + userCode);
     assertThat(poll(deviceCode).json().path("error").asString()).isEqualTo("authorization_pending");
 
     URI complete = URI.create(grant.path("verification_uri_complete").asString());

@@ -130,7 +130,7 @@ class FederationController {
         federations.invite(CurrentPrincipal.require(), parseId(id), parseTenant(body.tenantId()));
     return ResponseEntity.created(
             uri.path("/api/v1/federations/{id}/participants").buildAndExpand(id).toUri())
-        .body(ParticipantView.of(participant));
+        .body(ParticipantView.of(participant, true));
   }
 
   @GetMapping("/{id}/participants")
@@ -138,8 +138,11 @@ class FederationController {
   @Operation(
       summary = "The participant tenants: all of them for the owner, its own for a participant")
   List<ParticipantView> participants(@PathVariable String id) {
-    return federations.participants(CurrentPrincipal.require(), parseId(id)).stream()
-        .map(ParticipantView::of)
+    Caller caller = CurrentPrincipal.require();
+    UUID federation = parseId(id);
+    boolean owner = FederationService.owns(caller, federations.find(caller, federation));
+    return federations.participants(caller, federation).stream()
+        .map(p -> ParticipantView.of(p, owner))
         .toList();
   }
 
@@ -147,7 +150,7 @@ class FederationController {
   @PreAuthorize("hasAuthority('federation:participate')")
   @Operation(summary = "Accept your tenant's invitation")
   ParticipantView join(@PathVariable String id) {
-    return ParticipantView.of(federations.join(CurrentPrincipal.require(), parseId(id)));
+    return ParticipantView.of(federations.join(CurrentPrincipal.require(), parseId(id)), false);
   }
 
   @PostMapping("/{id}/leave")
@@ -161,19 +164,22 @@ class FederationController {
   /** The body of an invitation. */
   record InviteRequest(@NotBlank @Size(max = 64) String tenantId) {}
 
-  /** A participant tenant as the API shows it. */
+  /**
+   * A participant tenant as the API shows it; who in the owner's tenant invited it is shown to the
+   * owner only.
+   */
   record ParticipantView(
       String tenantId,
       String state,
-      String invitedBy,
+      @Nullable String invitedBy,
       Instant invitedAt,
       @Nullable Instant joinedAt,
       @Nullable Instant leftAt) {
-    static ParticipantView of(Participants.Participant p) {
+    static ParticipantView of(Participants.Participant p, boolean forOwner) {
       return new ParticipantView(
           p.tenant().toString(),
           p.state().name().toLowerCase(Locale.ROOT),
-          p.invitedBy(),
+          forOwner ? p.invitedBy() : null,
           p.invitedAt(),
           p.joinedAt(),
           p.leftAt());
@@ -241,7 +247,7 @@ class FederationController {
       int roundTimeoutSeconds,
       String state,
       int currentRound,
-      String createdBy,
+      @Nullable String createdBy,
       Instant createdAt,
       Instant updatedAt) {
     static FederationView of(FederationRecord f, Caller caller) {
@@ -258,7 +264,8 @@ class FederationController {
           f.roundTimeoutSeconds(),
           f.state().name().toLowerCase(Locale.ROOT),
           f.currentRound(),
-          f.createdBy(),
+          // Who in the owner's tenant created it is the owner's business.
+          FederationService.owns(caller, f) ? f.createdBy() : null,
           f.createdAt(),
           f.updatedAt());
     }

@@ -158,7 +158,11 @@ class FederationService {
 
   /** The caller's tenant accepts its invitation. */
   Participants.Participant join(Caller caller, UUID id) {
-    find(caller, id);
+    FederationRecord federation = find(caller, id);
+    if (federation.state() != FederationRecord.State.CREATED
+        && federation.state() != FederationRecord.State.RUNNING) {
+      throw participation("federation '" + federation.name() + "' has ended");
+    }
     if (!participants.move(
         id,
         caller.tenant(),

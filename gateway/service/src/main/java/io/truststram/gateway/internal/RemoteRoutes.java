@@ -65,6 +65,8 @@ final class RemoteRoutes implements SmartLifecycle {
       new ProblemType("upstream-unavailable", 503, "Upstream unavailable");
   static final ProblemType UPSTREAM_TIMEOUT =
       new ProblemType("upstream-timeout", 504, "Upstream timed out");
+  static final ProblemType BAD_BODY =
+      new ProblemType("unreadable-body", 400, "Request body unreadable");
 
   private static final Logger log = LoggerFactory.getLogger("io.truststram.gateway.routes");
   private static final Pattern TRACEPARENT =
@@ -131,10 +133,19 @@ final class RemoteRoutes implements SmartLifecycle {
         .filter(
             (request, next) -> {
               String path = request.requestPath().value();
+              String[] trace = trace(request);
+              String traceId = trace[0];
               try {
+                // The body first: building a request from this one may parse a form body away.
                 byte @Nullable [] body = readBody(request, maxBody);
-                ServerRequest traced = withTrace(request);
-                String traceId = traceId(traced);
+                ServerRequest traced =
+                    ServerRequest.from(request)
+                        .headers(
+                            headers -> {
+                              headers.set("traceparent", trace[1]);
+                              headers.set("X-Request-Id", traceId);
+                            })
+                        .build();
                 ServerResponse response =
                     breaker.filter(
                         traced,
@@ -143,7 +154,7 @@ final class RemoteRoutes implements SmartLifecycle {
                 response.headers().set("X-Request-Id", traceId);
                 return response;
               } catch (ResponseStatusException e) {
-                return problem(route, e, path);
+                return problem(route, e, path, traceId);
               }
             })
         .build();
@@ -230,29 +241,17 @@ final class RemoteRoutes implements SmartLifecycle {
   }
 
   /**
-   * Continues the caller's W3C trace ({@code traceparent}) with a new span id, or starts one; the
-   * trace id also answers as {@code X-Request-Id}.
+   * Continues the caller's W3C trace ({@code traceparent}) with a new span id, or starts one: the
+   * trace id (also answered as {@code X-Request-Id}) and the {@code traceparent} to send on.
    */
-  private static ServerRequest withTrace(ServerRequest request) {
+  private static String[] trace(ServerRequest request) {
     String incoming = request.headers().firstHeader("traceparent");
     var matcher = incoming == null ? null : TRACEPARENT.matcher(incoming);
-    String traceId =
-        matcher != null && matcher.matches() && !matcher.group(1).equals("0".repeat(32))
-            ? matcher.group(1)
-            : randomHex(16);
-    String flags = matcher != null && matcher.matches() ? matcher.group(3) : "01";
-    String traceparent = "00-" + traceId + "-" + randomHex(8) + "-" + flags;
-    return ServerRequest.from(request)
-        .headers(
-            headers -> {
-              headers.set("traceparent", traceparent);
-              headers.set("X-Request-Id", traceId);
-            })
-        .build();
-  }
-
-  private static String traceId(ServerRequest request) {
-    return request.headers().firstHeader("X-Request-Id");
+    boolean valid =
+        matcher != null && matcher.matches() && !matcher.group(1).equals("0".repeat(32));
+    String traceId = valid ? matcher.group(1) : randomHex(16);
+    String flags = valid ? matcher.group(3) : "01";
+    return new String[] {traceId, "00-" + traceId + "-" + randomHex(8) + "-" + flags};
   }
 
   private static String randomHex(int bytes) {
@@ -285,7 +284,10 @@ final class RemoteRoutes implements SmartLifecycle {
     return request -> {
       List<String> values = request.headers().header(from);
       if (values.isEmpty()) {
-        return request;
+        // A client must not supply the renamed header itself.
+        return request.headers().header(to).isEmpty()
+            ? request
+            : ServerRequest.from(request).headers(headers -> headers.remove(to)).build();
       }
       return ServerRequest.from(request)
           .headers(
@@ -316,33 +318,41 @@ final class RemoteRoutes implements SmartLifecycle {
   }
 
   private static ServerResponse problem(
-      GatewayProperties.Route route, ResponseStatusException thrown, String path) {
+      GatewayProperties.Route route, ResponseStatusException thrown, String path, String traceId) {
     // The circuit breaker wraps what it does not know in a 500; ours are inside.
     ResponseStatusException error =
         thrown.getCause() instanceof ResponseStatusException inner ? inner : thrown;
     ProblemType type =
         switch (error.getStatusCode().value()) {
-          case 413 -> PAYLOAD_TOO_LARGE;
-          case 502 -> UPSTREAM_UNREACHABLE;
+          case 400, 413 -> error.getStatusCode().value() == 413 ? PAYLOAD_TOO_LARGE : BAD_BODY;
           case 503 -> UPSTREAM_UNAVAILABLE;
           case 504 -> UPSTREAM_TIMEOUT;
-          default ->
-              new ProblemType(
-                  "upstream-error", error.getStatusCode().value(), "Upstream request failed");
+          default -> UPSTREAM_UNREACHABLE;
         };
+    // Our own refusals carry a message meant for the client; anything else (an I/O error of the
+    // proxy, say) names internal addresses, so it goes to the log only.
+    boolean ours = error.getCause() == null;
     String detail =
         switch (type.status()) {
           case 503 ->
               "route " + route.id() + " is not calling its instances for now (circuit open)";
           case 504 ->
               "route " + route.id() + ": no answer within " + route.timeout().toMillis() + " ms";
-          default -> "route " + route.id() + ": " + error.getReason();
+          default ->
+              ours
+                  ? "route " + route.id() + ": " + error.getReason()
+                  : "route " + route.id() + ": the instance's answer could not be relayed";
         };
+    if (!ours && type.status() == 502) {
+      log.warn("route {}: relaying {} failed", route.id(), path, error.getCause());
+    }
     if (type.status() >= 500) {
       log.warn("route {}: {} for {}", route.id(), type.status(), path);
     }
     ServerResponse.BodyBuilder response =
-        ServerResponse.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        ServerResponse.status(type.status())
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .header("X-Request-Id", traceId);
     if (type.status() == 503) {
       response.header(
           HttpHeaders.RETRY_AFTER, String.valueOf(route.circuitBreaker().openFor().toSeconds()));

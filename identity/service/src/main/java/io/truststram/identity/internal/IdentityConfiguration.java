@@ -38,7 +38,10 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.web.webauthn.api.AuthenticatorSelectionCriteria;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
+import org.springframework.security.web.webauthn.api.ResidentKeyRequirement;
+import org.springframework.security.web.webauthn.api.UserVerificationRequirement;
 import org.springframework.security.web.webauthn.management.JdbcPublicKeyCredentialUserEntityRepository;
 import org.springframework.security.web.webauthn.management.JdbcUserCredentialRepository;
 import org.springframework.security.web.webauthn.management.PublicKeyCredentialUserEntityRepository;
@@ -233,11 +236,24 @@ class IdentityConfiguration {
                     + issuer.getHost()
                     + (issuer.getPort() < 0 ? "" : ":" + issuer.getPort()))
             : Set.copyOf(webauthn.allowedOrigins());
-    return new Webauthn4JRelyingPartyOperations(
-        entities,
-        credentials,
-        PublicKeyCredentialRpEntity.builder().id(rpId).name(webauthn.rpName()).build(),
-        origins);
+    Webauthn4JRelyingPartyOperations operations =
+        new Webauthn4JRelyingPartyOperations(
+            entities,
+            credentials,
+            PublicKeyCredentialRpEntity.builder().id(rpId).name(webauthn.rpName()).build(),
+            origins);
+    // A passkey signs in on its own and counts as a second factor, so the authenticator must
+    // verify the user (PIN or biometric) every time: a key that only proves presence is refused.
+    operations.setCustomizeRequestOptions(
+        options -> options.userVerification(UserVerificationRequirement.REQUIRED));
+    operations.setCustomizeCreationOptions(
+        options ->
+            options.authenticatorSelection(
+                AuthenticatorSelectionCriteria.builder()
+                    .residentKey(ResidentKeyRequirement.REQUIRED)
+                    .userVerification(UserVerificationRequirement.REQUIRED)
+                    .build()));
+    return operations;
   }
 
   @Bean

@@ -45,6 +45,23 @@ public record IdentityProperties(
     @DefaultValue @Valid Webauthn webauthn) {
 
   public IdentityProperties {
+    // Directory and provider names are the suffixes of their users' login names: one name for two
+    // sources would let a user of one sign in as a user of the other.
+    java.util.Set<String> sources = new java.util.HashSet<>();
+    for (LdapDirectory directory : ldap) {
+      if (!sources.add(directory.name())) {
+        throw new IllegalArgumentException(
+            "truststram.identity: the name "
+                + directory.name()
+                + " is used by two sign-in sources");
+      }
+    }
+    for (OidcProvider provider : oidcProviders) {
+      if (!sources.add(provider.name())) {
+        throw new IllegalArgumentException(
+            "truststram.identity: the name " + provider.name() + " is used by two sign-in sources");
+      }
+    }
     requireBetween("access-token-ttl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(1));
     requireBetween(
         "refresh-token-ttl", refreshTokenTtl, Duration.ofMinutes(5), Duration.ofDays(30));

@@ -111,15 +111,19 @@ public class DevicePages {
    * on the device page just before (once); otherwise the browser is sent to that page.
    */
   public static final class Guard extends OncePerRequestFilter {
+    private static final org.springframework.security.web.util.matcher.RequestMatcher ENDPOINT =
+        org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher
+            .withDefaults()
+            .matcher(VERIFICATION_ENDPOINT);
+
     @Override
     protected void doFilterInternal(
         HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
-      String path = request.getRequestURI().substring(request.getContextPath().length());
       String userCode = request.getParameter("user_code");
-      if (!path.equals(VERIFICATION_ENDPOINT)
-          || userCode == null
-          || request.getParameter("state") != null) {
+      // The endpoint's own matcher decides (on the decoded path, as Spring Authorization Server's
+      // does), so that an encoded path such as device%5Fverification cannot slip past.
+      if (!ENDPOINT.matches(request) || userCode == null || request.getParameter("state") != null) {
         chain.doFilter(request, response);
         return;
       }
