@@ -78,11 +78,10 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
                     "--config-dir",
                     config.toString()));
     Pattern shown = Pattern.compile("approve the code ([A-Z0-9]{4}-[A-Z0-9]{4})");
-    Matcher code = shown.matcher("");
-    for (int i = 0; i < 100 && !code.find(); i++) {
-      Thread.sleep(100);
-      code = shown.matcher(out.toString());
-    }
+    Matcher code =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> shown.matcher(out.toString()), Matcher::find);
     String userCode = code.group(1);
 
     BrowserLogin browser = new BrowserLogin("http://localhost:" + port);

@@ -71,14 +71,7 @@ class RemoteRoutingIntegrationTest {
       assertThat(response.json().path("instance").asString()).isEqualTo("a");
       assertThat(response.json().path("body").asString()).isEqualTo("{\"n\":" + i + "}");
     }
-    assertThat(
-            gateway
-                .getBean(MeterRegistry.class)
-                .get("truststram.gateway.upstream.healthy")
-                .tag("instance", b.uri().toString())
-                .gauge()
-                .value())
-        .isZero();
+    assertThat(healthGauge(b)).isZero();
   }
 
   @Test
@@ -87,7 +80,9 @@ class RemoteRoutingIntegrationTest {
     Backend b = backend("b");
     HttpTestClient http = start(route(a, b));
     b.healthy.set(false);
-    Thread.sleep(600); // two health intervals
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> healthGauge(b) == 0);
 
     for (int i = 0; i < 4; i++) {
       assertThat(http.get("/api/v1/echo/x").json().path("instance").asString()).isEqualTo("a");
@@ -95,7 +90,9 @@ class RemoteRoutingIntegrationTest {
     assertThat(b.requests.get()).isZero();
 
     b.healthy.set(true);
-    Thread.sleep(600);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> healthGauge(b) == 1);
     List<String> served = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       served.add(http.get("/api/v1/echo/x").json().path("instance").asString());
@@ -240,6 +237,15 @@ class RemoteRoutingIntegrationTest {
     assertThat(response.json().path("type").asString()).endsWith("/upstream-unreachable");
   }
 
+  private double healthGauge(Backend backend) {
+    return gateway
+        .getBean(MeterRegistry.class)
+        .get("truststram.gateway.upstream.healthy")
+        .tag("instance", backend.uri().toString())
+        .gauge()
+        .value();
+  }
+
   private List<String> route(Backend... instances) {
     List<String> args = new ArrayList<>();
     args.add("--truststram.gateway.routes[0].id=echo");
@@ -304,6 +310,7 @@ class RemoteRoutingIntegrationTest {
 
     private void echo(HttpExchange exchange) throws IOException {
       requests.incrementAndGet();
+      // The instance's own latency (the slow-instance test sets it), not a wait of the test.
       try {
         Thread.sleep(Duration.ofMillis(delayMillis.get()));
       } catch (InterruptedException e) {

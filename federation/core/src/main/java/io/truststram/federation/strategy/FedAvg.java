@@ -73,8 +73,16 @@ public class FedAvg implements Strategy {
         }
         finished = true;
         float[] next = average.average();
-        return next == null ? global.clone() : next;
+        return next == null ? global.clone() : serverStep(global, next);
       }
     };
+  }
+
+  /**
+   * The server's step from {@code global} given the clients' weighted {@code average} (only called
+   * when at least one update was folded): FedAvg takes the average; server optimisers override.
+   */
+  protected float[] serverStep(float[] global, float[] average) {
+    return average;
   }
 }

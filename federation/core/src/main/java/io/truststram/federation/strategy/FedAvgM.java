@@ -26,36 +26,15 @@ public final class FedAvgM extends FedAvg {
   }
 
   @Override
-  public RoundAggregation beginRound(int round, float[] global) {
-    RoundAggregation average = super.beginRound(round, global);
-    return new RoundAggregation() {
-      @Override
-      public void accept(ClientUpdate update) {
-        average.accept(update);
-      }
-
-      @Override
-      public int accepted() {
-        return average.accepted();
-      }
-
-      @Override
-      public float[] finish() {
-        int count = average.accepted();
-        float[] avg = average.finish();
-        if (count == 0) {
-          return avg;
-        }
-        if (velocity == null || velocity.length != global.length) {
-          velocity = new double[global.length];
-        }
-        float[] next = new float[global.length];
-        for (int i = 0; i < global.length; i++) {
-          velocity[i] = momentum * velocity[i] + ((double) global[i] - avg[i]);
-          next[i] = (float) (global[i] - serverLearningRate * velocity[i]);
-        }
-        return next;
-      }
-    };
+  protected float[] serverStep(float[] global, float[] average) {
+    if (velocity == null || velocity.length != global.length) {
+      velocity = new double[global.length];
+    }
+    float[] next = new float[global.length];
+    for (int i = 0; i < global.length; i++) {
+      velocity[i] = momentum * velocity[i] + ((double) global[i] - average[i]);
+      next[i] = (float) (global[i] - serverLearningRate * velocity[i]);
+    }
+    return next;
   }
 }

@@ -45,42 +45,21 @@ public abstract sealed class FedOpt extends FedAvg
   abstract double secondMoment(double v, double delta, double beta2);
 
   @Override
-  public RoundAggregation beginRound(int round, float[] global) {
-    RoundAggregation average = super.beginRound(round, global);
-    return new RoundAggregation() {
-      @Override
-      public void accept(ClientUpdate update) {
-        average.accept(update);
-      }
-
-      @Override
-      public int accepted() {
-        return average.accepted();
-      }
-
-      @Override
-      public float[] finish() {
-        int count = average.accepted();
-        float[] avg = average.finish();
-        if (count == 0) {
-          return avg;
-        }
-        if (m == null || m.length != global.length) {
-          m = new double[global.length];
-          v = new double[global.length];
-          java.util.Arrays.fill(v, server.tau() * server.tau());
-        }
-        float[] next = new float[global.length];
-        for (int i = 0; i < next.length; i++) {
-          double delta = (double) avg[i] - global[i];
-          m[i] = server.beta1() * m[i] + (1 - server.beta1()) * delta;
-          v[i] = secondMoment(v[i], delta, server.beta2());
-          next[i] =
-              (float) (global[i] + server.learningRate() * m[i] / (Math.sqrt(v[i]) + server.tau()));
-        }
-        return next;
-      }
-    };
+  protected float[] serverStep(float[] global, float[] average) {
+    if (m == null || m.length != global.length) {
+      m = new double[global.length];
+      v = new double[global.length];
+      java.util.Arrays.fill(v, server.tau() * server.tau());
+    }
+    float[] next = new float[global.length];
+    for (int i = 0; i < next.length; i++) {
+      double delta = (double) average[i] - global[i];
+      m[i] = server.beta1() * m[i] + (1 - server.beta1()) * delta;
+      v[i] = secondMoment(v[i], delta, server.beta2());
+      next[i] =
+          (float) (global[i] + server.learningRate() * m[i] / (Math.sqrt(v[i]) + server.tau()));
+    }
+    return next;
   }
 
   /** FedAdagrad: v ← v + Δ². */

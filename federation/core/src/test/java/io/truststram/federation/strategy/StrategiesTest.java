@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.truststram.ml.data.Dataset;
+import io.truststram.ml.data.Synthetic;
 import io.truststram.ml.model.Sgd;
 import io.truststram.ml.model.SoftmaxRegression;
 import java.util.ArrayList;
@@ -28,8 +29,9 @@ class StrategiesTest {
 
   @Test
   void fedAvgOfOneFullBatchStepPerClientIsOneCentralisedStepOnTheUnion() {
-    Dataset all = blobs(90, 4, 3, 1);
-    SoftmaxRegression model = new SoftmaxRegression(4, 3);
+    Dataset all =
+        Synthetic.generateIid(1, 1).getFirst().train().subset(IntStream.range(0, 90).toArray());
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
     float[] global = model.initialParameters(0);
     for (int i = 0; i < global.length; i++) {
       global[i] = 0.01f * (i % 7 - 3);
@@ -319,22 +321,5 @@ class StrategiesTest {
 
   private static int[] range(int from, int to) {
     return IntStream.range(from, to).toArray();
-  }
-
-  static Dataset blobs(int rows, int d, int classes, long seed) {
-    Random random = new Random(seed);
-    float[] x = new float[rows * d];
-    int[] y = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      y[i] = i % classes;
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = (float) ((j % classes == y[i] ? 2 : 0) + random.nextGaussian());
-      }
-    }
-    return new Dataset(
-        x,
-        y,
-        IntStream.range(0, d).mapToObj(j -> "x" + j).toList(),
-        IntStream.range(0, classes).mapToObj(c -> "c" + c).toList());
   }
 }

@@ -413,9 +413,9 @@ class AccountPages {
     body.append("<form data-passkey=\"register\"")
         .append(
             next == null ? "" : " data-next=\"" + escape(request.getContextPath() + next) + "\"")
-        .append("><label for=\"label\">Name of the new passkey</label>")
+        .append("><label for=\"label\">Name of the new passkey (e.g. work laptop, YubiKey)</label>")
         .append("<input id=\"label\" name=\"label\" required maxlength=\"100\"")
-        .append(" placeholder=\"e.g. work laptop, YubiKey\">")
+        .append(">")
         .append("<button type=\"submit\" id=\"passkey-register\">Add a passkey</button></form>");
     return html(
         HttpStatus.OK, Html.withPasskeys(request, "Passkeys and security keys", body.toString()));
