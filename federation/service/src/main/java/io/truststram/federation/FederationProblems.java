@@ -30,4 +30,8 @@ public final class FederationProblems {
   /** The tenant's participation does not allow the step (invited twice, joining uninvited ...). */
   public static final ProblemType PARTICIPATION_CONFLICT =
       new ProblemType("federation-participation-conflict", 409, "Participation conflict");
+
+  /** No node the caller may see has the given id in that federation. */
+  public static final ProblemType NODE_NOT_FOUND =
+      new ProblemType("federation-node-not-found", 404, "Client node not found");
 }

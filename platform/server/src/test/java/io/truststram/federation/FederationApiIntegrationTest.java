@@ -222,6 +222,69 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
         .isEqualTo(409);
   }
 
+  @Test
+  void nodesRegisterWithTheirOwnCredentialsAndReportWithHeartbeats() {
+    String id = create("with-nodes");
+    String invite = "{\"tenantId\":\"" + tenantB + "\"}";
+    String node =
+        "{\"name\":\"hospital-b-1\",\"examples\":1200,\"capabilities\":{\"gpu\":\"none\"}}";
+    HttpTestClient participantScientist = withToken(tenantB, Role.DATA_SCIENTIST);
+
+    // Only after joining may a participant register nodes.
+    owner.postJson("/api/v1/federations/" + id + "/participants", invite);
+    var early = participantScientist.postJson("/api/v1/federations/" + id + "/nodes", node);
+    assertThat(early.status()).isEqualTo(409);
+    otherTenantNode.postJson("/api/v1/federations/" + id + "/join", "");
+
+    var registered = participantScientist.postJson("/api/v1/federations/" + id + "/nodes", node);
+    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    String nodeId = registered.json().path("node").path("id").asString();
+    String clientId = registered.json().path("clientId").asString();
+    String secret = registered.json().path("clientSecret").asString();
+    assertThat(registered.json().path("node").path("tenantId").asString())
+        .isEqualTo(tenantB.toString());
+    assertThat(registered.json().path("node").path("available").asBoolean()).isFalse();
+
+    // The node signs in as itself and reports.
+    String nodeToken = TestTokens.token(port, new TestTokens.TestClient(clientId, secret, tenantB));
+    HttpTestClient asNode = http.withToken(nodeToken);
+    var beat =
+        asNode.postJson(
+            "/api/v1/federations/" + id + "/nodes/" + nodeId + "/heartbeat", "{\"examples\":1300}");
+    assertThat(beat.status()).as(beat.body()).isEqualTo(200);
+    assertThat(beat.json().path("nextHeartbeatSeconds").asInt()).isEqualTo(15);
+
+    // The owner sees the node, available; another node cannot speak for it.
+    var seen = owner.get("/api/v1/federations/" + id + "/nodes").json();
+    assertThat(seen.size()).isEqualTo(1);
+    assertThat(seen.get(0).path("available").asBoolean()).isTrue();
+    assertThat(seen.get(0).path("examples").asLong()).isEqualTo(1300);
+    String otherNode =
+        owner
+            .postJson(
+                "/api/v1/federations/" + id + "/nodes", "{\"name\":\"owner-1\",\"examples\":10}")
+            .json()
+            .path("clientId")
+            .asString();
+    assertThat(otherNode).isNotBlank();
+    assertThat(otherTenant.get("/api/v1/federations/" + id + "/nodes").json().size()).isEqualTo(1);
+    assertThat(
+            owner
+                .postJson("/api/v1/federations/" + id + "/nodes/" + nodeId + "/heartbeat", "{}")
+                .status())
+        .isIn(403, 404);
+
+    // Removing the node ends its credentials.
+    assertThat(owner.method("DELETE", "/api/v1/federations/" + id + "/nodes/" + nodeId).status())
+        .isEqualTo(404); // not the owner's node to remove
+    assertThat(
+            participantScientist
+                .method("DELETE", "/api/v1/federations/" + id + "/nodes/" + nodeId)
+                .status())
+        .isEqualTo(204);
+    assertThat(TestTokens.tokenResponse(port, clientId, secret).status()).isEqualTo(401);
+  }
+
   private String create(String name) {
     var created = owner.postJson("/api/v1/federations", body(name, "fedavg", "{}", 5, 2));
     assertThat(created.status()).as(created.body()).isEqualTo(201);

@@ -1,5 +1,6 @@
 package io.truststram.federation.internal;
 
+import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
 import java.time.Clock;
@@ -25,6 +26,21 @@ class FederationConfiguration {
   @Bean
   Participants federationParticipants(JdbcClient jdbc) {
     return new Participants(jdbc);
+  }
+
+  @Bean
+  Nodes federationNodes(JdbcClient jdbc) {
+    return new Nodes(jdbc);
+  }
+
+  @Bean
+  NodeService federationNodeService(
+      FederationService federations,
+      Participants participants,
+      Nodes nodes,
+      ApiClients clients,
+      Clock clock) {
+    return new NodeService(federations, participants, nodes, clients, clock);
   }
 
   @Bean

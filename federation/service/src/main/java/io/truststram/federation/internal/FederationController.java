@@ -186,7 +186,7 @@ class FederationController {
     }
   }
 
-  private static UUID parseId(String id) {
+  static UUID parseId(String id) {
     try {
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {

@@ -220,7 +220,7 @@ class FederationService {
     return federation;
   }
 
-  private static ProblemException participation(String detail) {
+  static ProblemException participation(String detail) {
     return new ProblemException(FederationProblems.PARTICIPATION_CONFLICT, detail);
   }
 

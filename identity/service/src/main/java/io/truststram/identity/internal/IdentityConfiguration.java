@@ -1,5 +1,6 @@
 package io.truststram.identity.internal;
 
+import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.identity.internal.client.ClientService;
 import io.truststram.identity.internal.client.SecretDigestEncoder;
@@ -188,6 +189,26 @@ class IdentityConfiguration {
         clock,
         properties.accessTokenTtl(),
         properties.refreshTokenTtl());
+  }
+
+  @Bean
+  ApiClients apiClients(ClientService clients) {
+    return new ApiClients() {
+      @Override
+      public Credentials register(
+          io.truststram.platform.security.Caller by,
+          io.truststram.common.tenant.TenantId tenant,
+          String name,
+          java.util.Set<io.truststram.platform.security.Role> roles) {
+        ClientService.Created created = clients.register(by, tenant, name, roles);
+        return new Credentials(created.client().clientId(), created.clientSecret());
+      }
+
+      @Override
+      public void delete(io.truststram.platform.security.Caller by, String clientId) {
+        clients.delete(by, clientId);
+      }
+    };
   }
 
   @Bean
