@@ -74,6 +74,8 @@ class DeviceAuthorizationIntegrationTest extends ServerIntegrationTest {
     var page = browser.get(complete.getRawPath() + "?" + complete.getRawQuery());
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("value=\"" + userCode + "\"");
+    // The page says who is asking, and for what (RFC 8628, section 5.4).
+    assertThat(page.body()).contains("Asking: <b>TrustStram CLI</b>, for profile");
     var approve =
         browser.post("/device", Map.of("user_code", userCode, "_csrf", BrowserLogin.csrf(page)));
     var verified = browser.get(approve.location());

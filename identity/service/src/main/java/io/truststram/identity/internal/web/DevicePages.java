@@ -38,6 +38,51 @@ public class DevicePages {
 
   private static final String APPROVED = DevicePages.class.getName() + ".approvedCode";
 
+  private static final org.springframework.security.oauth2.server.authorization.OAuth2TokenType
+      USER_CODE =
+          new org.springframework.security.oauth2.server.authorization.OAuth2TokenType("user_code");
+
+  private final org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService
+      authorizations;
+  private final org.springframework.security.oauth2.server.authorization.client
+          .RegisteredClientRepository
+      clients;
+
+  DevicePages(
+      org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService
+          authorizations,
+      org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository
+          clients) {
+    this.authorizations = authorizations;
+    this.clients = clients;
+  }
+
+  /**
+   * What the device asking with {@code code} is: its client's name and the scopes it asked for (RFC
+   * 8628, section 5.4: show the user what they are approving), or null for an unknown code.
+   */
+  private @Nullable String requester(String code) {
+    var authorization = authorizations.findByToken(code, USER_CODE);
+    if (authorization == null) {
+      return null;
+    }
+    var client = clients.findById(authorization.getRegisteredClientId());
+    if (client == null) {
+      return null;
+    }
+    Object scopes =
+        authorization.getAttribute(
+            org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.SCOPE);
+    return "<p>Asking: <b>"
+        + escape(client.getClientName())
+        + "</b>"
+        + (scopes instanceof java.util.Collection<?> list && !list.isEmpty()
+            ? ", for "
+                + escape(String.join(", ", list.stream().map(String::valueOf).sorted().toList()))
+            : "")
+        + "</p>";
+  }
+
   @GetMapping(path = PAGE, produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> form(
       @RequestParam(name = "user_code", required = false) @Nullable String userCode,
@@ -57,11 +102,13 @@ public class DevicePages {
             : "<p class=\"error\">That code is unknown, already used or expired. Start the sign-in"
                 + " on the device again.</p>";
     String code = userCode == null || normalize(userCode) == null ? "" : normalize(userCode);
+    String requester = code.isEmpty() ? null : requester(code);
     return html(
         error == null ? HttpStatus.OK : HttpStatus.BAD_REQUEST,
         page(
             "Sign in a device",
             message
+                + (requester == null ? "" : requester)
                 + "<p>Approve only a code that a device you are signing in yourself shows you. The"
                 + " device then acts as you.</p><form method=\"post\" action=\""
                 + escape(request.getContextPath() + PAGE)
