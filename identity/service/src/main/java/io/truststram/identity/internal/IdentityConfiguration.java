@@ -222,8 +222,9 @@ class IdentityConfiguration {
   }
 
   @Bean
-  LoginSteps loginSteps(UserService users, MfaPolicies policies, Passkeys passkeys) {
-    return new LoginSteps(users, policies, passkeys);
+  LoginSteps loginSteps(
+      UserService users, MfaPolicies policies, Passkeys passkeys, IdentityProperties properties) {
+    return new LoginSteps(users, policies, passkeys, properties.webauthn().reauthenticateAfter());
   }
 
   @Bean

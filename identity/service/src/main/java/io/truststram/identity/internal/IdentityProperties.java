@@ -184,9 +184,12 @@ public record IdentityProperties(
    *     unset, the host of {@code truststram.security.issuer}
    * @param rpName the name authenticators show to the user
    * @param allowedOrigins origins the sign-in pages are served from; when empty, the issuer's
+   * @param reauthenticateAfter how recent the session's last proved factor must be to add a
+   *     passkey; older sessions confirm the password first
    */
   public record Webauthn(
       @Nullable String rpId,
       @DefaultValue("TrustStram") @NotBlank String rpName,
-      @DefaultValue({}) List<String> allowedOrigins) {}
+      @DefaultValue({}) List<String> allowedOrigins,
+      @DefaultValue("5m") @NotNull Duration reauthenticateAfter) {}
 }

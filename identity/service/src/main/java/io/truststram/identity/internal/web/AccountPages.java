@@ -410,15 +410,71 @@ class AccountPages {
       }
       body.append("</ul>");
     }
-    body.append("<form data-passkey=\"register\"")
-        .append(
-            next == null ? "" : " data-next=\"" + escape(request.getContextPath() + next) + "\"")
-        .append("><label for=\"label\">Name of the new passkey (e.g. work laptop, YubiKey)</label>")
-        .append("<input id=\"label\" name=\"label\" required maxlength=\"100\"")
-        .append(">")
-        .append("<button type=\"submit\" id=\"passkey-register\">Add a passkey</button></form>");
+    if (!steps.recentlyAuthenticated(session)) {
+      body.append(confirmForm(request, user, null));
+    } else {
+      body.append("<form data-passkey=\"register\"")
+          .append(
+              next == null ? "" : " data-next=\"" + escape(request.getContextPath() + next) + "\"")
+          .append(
+              "><label for=\"label\">Name of the new passkey (e.g. work laptop, YubiKey)</label>")
+          .append("<input id=\"label\" name=\"label\" required maxlength=\"100\"")
+          .append(">")
+          .append("<button type=\"submit\" id=\"passkey-register\">Add a passkey</button></form>");
+    }
     return html(
         HttpStatus.OK, Html.withPasskeys(request, "Passkeys and security keys", body.toString()));
+  }
+
+  /**
+   * Adding a passkey (a credential that signs in alone) needs a recently proved factor: a session
+   * signed in long ago confirms the password first; one without a local password signs in again.
+   */
+  private static String confirmForm(
+      HttpServletRequest request, UserAccount user, @Nullable String error) {
+    if (user.passwordHash() == null) {
+      return "<p>To add a passkey, <a href=\""
+          + escape(request.getContextPath())
+          + "/login\">sign in again</a> first.</p>";
+    }
+    return (error == null ? "" : "<p class=\"error\">" + escape(error) + "</p>")
+        + "<form method=\"post\" action=\""
+        + escape(request.getContextPath() + LoginSteps.PASSKEYS_PAGE)
+        + "/confirm\"><label for=\"password\">To add a passkey, confirm your password</label>"
+        + "<input id=\"password\" name=\"password\" type=\"password\" required"
+        + " autocomplete=\"current-password\">"
+        + csrf(request)
+        + "<button type=\"submit\" id=\"confirm-password\">Confirm</button></form>";
+  }
+
+  @PostMapping(path = LoginSteps.PASSKEYS_PAGE + "/confirm", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> confirmPassword(
+      @RequestParam(defaultValue = "") String password,
+      HttpServletRequest request,
+      HttpServletResponse response) {
+    UserAccount user = currentUser();
+    try {
+      passwords.authenticate(
+          org.springframework.security.authentication.UsernamePasswordAuthenticationToken
+              .unauthenticated(user.username(), password));
+    } catch (org.springframework.security.core.AuthenticationException refused) {
+      // The provider counted the failure towards the lock-out.
+      return html(
+          HttpStatus.BAD_REQUEST,
+          page(
+              "Passkeys and security keys",
+              confirmForm(request, user, "That password was not accepted.")));
+    }
+    LoginSteps.updateAuthorities(
+        request,
+        response,
+        authorities -> {
+          authorities.removeIf(
+              a -> FactorGrantedAuthority.PASSWORD_AUTHORITY.equals(a.getAuthority()));
+          authorities.add(
+              FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
+        });
+    return redirect(request.getContextPath() + LoginSteps.PASSKEYS_PAGE);
   }
 
   @PostMapping(path = LoginSteps.PASSKEYS_PAGE + "/delete", produces = MediaType.TEXT_HTML_VALUE)

@@ -53,19 +53,68 @@ public final class LoginSteps extends OncePerRequestFilter {
   private final UserService users;
   private final MfaPolicies policies;
   private final Passkeys passkeys;
+  private final java.time.Duration reauthenticateAfter;
 
-  public LoginSteps(UserService users, MfaPolicies policies, Passkeys passkeys) {
+  public LoginSteps(
+      UserService users,
+      MfaPolicies policies,
+      Passkeys passkeys,
+      java.time.Duration reauthenticateAfter) {
     this.users = users;
     this.policies = policies;
     this.passkeys = passkeys;
+    this.reauthenticateAfter = reauthenticateAfter;
+  }
+
+  /** Paths that add a passkey: they need a recently proved factor (step-up). */
+  private static final org.springframework.security.web.util.matcher.RequestMatcher
+      PASSKEY_REGISTRATION =
+          new org.springframework.security.web.util.matcher.OrRequestMatcher(
+              org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher
+                  .withDefaults()
+                  .matcher("/webauthn/register/options"),
+              org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher
+                  .withDefaults()
+                  .matcher("/webauthn/register"));
+
+  /**
+   * Whether the session proved a factor (password, code, passkey) within the re-authentication
+   * window: adding a passkey, a credential that signs in alone, needs that much.
+   */
+  boolean recentlyAuthenticated(@Nullable Authentication authentication) {
+    if (authentication == null) {
+      return false;
+    }
+    java.time.Instant since = java.time.Instant.now().minus(reauthenticateAfter);
+    for (GrantedAuthority granted : authentication.getAuthorities()) {
+      if (granted instanceof FactorGrantedAuthority factor && factor.getIssuedAt().isAfter(since)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String next = pendingStep(SecurityContextHolder.getContext().getAuthentication());
+    Authentication current = SecurityContextHolder.getContext().getAuthentication();
+    String next = pendingStep(current);
     String path = request.getRequestURI().substring(request.getContextPath().length());
+    // Matched as Spring's WebAuthn filters match (decoded path), so no encoding slips past.
+    if (PASSKEY_REGISTRATION.matches(request)
+        && current != null
+        && current.isAuthenticated()
+        && !recentlyAuthenticated(current)) {
+      response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+      response.setContentType("application/json");
+      response
+          .getOutputStream()
+          .write(
+              "{\"error\":\"reauthentication_required\",\"message\":\"Confirm your password to add a passkey.\"}"
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
     if (next == null
         || path.equals(next)
         || isStepOrSignIn(path)

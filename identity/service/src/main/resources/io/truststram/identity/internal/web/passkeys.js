@@ -21,7 +21,11 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
-      throw new Error(response.status === 401 ? "The passkey was not accepted." : `HTTP ${response.status}`);
+      if (response.status === 401) {
+        throw new Error("The passkey was not accepted.");
+      }
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.message || problem.detail || `HTTP ${response.status}`);
     }
     return response.json();
   }
