@@ -84,17 +84,8 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
             .until(() -> shown.matcher(out.toString()), Matcher::find);
     String userCode = code.group(1);
 
-    BrowserLogin browser = new BrowserLogin("http://localhost:" + port);
-    var signIn = browser.get("/login");
-    browser.post(
-        "/login",
-        Map.of(
-            "username",
-            username,
-            "password",
-            "a long cli passphrase",
-            "_csrf",
-            BrowserLogin.csrf(signIn)));
+    BrowserLogin browser =
+        BrowserLogin.signedIn("http://localhost:" + port, username, "a long cli passphrase");
     var page = browser.get("/device?user_code=" + userCode);
     var approve =
         browser.post("/device", Map.of("user_code", userCode, "_csrf", BrowserLogin.csrf(page)));

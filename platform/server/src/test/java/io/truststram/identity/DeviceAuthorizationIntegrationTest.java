@@ -54,11 +54,7 @@ class DeviceAuthorizationIntegrationTest extends ServerIntegrationTest {
 
     assertThat(poll(deviceCode).json().path("error").asString()).isEqualTo("authorization_pending");
 
-    BrowserLogin browser = new BrowserLogin("http://localhost:" + port);
-    var login = browser.get("/login");
-    browser.post(
-        "/login",
-        Map.of("username", username, "password", PASSWORD, "_csrf", BrowserLogin.csrf(login)));
+    BrowserLogin browser = BrowserLogin.signedIn("http://localhost:" + port, username, PASSWORD);
 
     // A link straight to the verification endpoint (one an attacker could send) approves nothing.
     var link = browser.get("/oauth2/device_verification?user_code=" + userCode);
@@ -130,11 +126,7 @@ class DeviceAuthorizationIntegrationTest extends ServerIntegrationTest {
             Set.of(Role.VIEWER),
             PASSWORD,
             false);
-    BrowserLogin browser = new BrowserLogin("http://localhost:" + port);
-    var login = browser.get("/login");
-    browser.post(
-        "/login",
-        Map.of("username", username, "password", PASSWORD, "_csrf", BrowserLogin.csrf(login)));
+    BrowserLogin browser = BrowserLogin.signedIn("http://localhost:" + port, username, PASSWORD);
     var page = browser.get("/device");
     var tooShort =
         browser.post("/device", Map.of("user_code", "ABC", "_csrf", BrowserLogin.csrf(page)));

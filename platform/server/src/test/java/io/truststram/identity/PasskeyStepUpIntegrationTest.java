@@ -35,11 +35,7 @@ class PasskeyStepUpIntegrationTest extends ServerIntegrationTest {
             Set.of(Role.VIEWER),
             PASSWORD,
             false);
-    BrowserLogin browser = new BrowserLogin("http://localhost:" + port);
-    var login = browser.get("/login");
-    browser.post(
-        "/login",
-        Map.of("username", username, "password", PASSWORD, "_csrf", BrowserLogin.csrf(login)));
+    BrowserLogin browser = BrowserLogin.signedIn("http://localhost:" + port, username, PASSWORD);
 
     var page = browser.get("/account/passkeys");
     assertThat(page.body()).contains("id=\"passkey-register\"");

@@ -51,6 +51,18 @@ public final class BrowserLogin {
             .build();
   }
 
+  /**
+   * A browser session at {@code base} signed in with the password form (no second step), for tests
+   * that go on to other pages.
+   */
+  public static BrowserLogin signedIn(String base, String username, String password) {
+    BrowserLogin browser = new BrowserLogin(base);
+    Page login = browser.get("/login");
+    browser.post(
+        "/login", Map.of("username", username, "password", password, "_csrf", csrf(login)));
+    return browser;
+  }
+
   /** What the sign-in produced. */
   public record Outcome(
       int status, @Nullable JsonNode tokens, String lastPage, List<String> visited) {
