@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,10 +41,11 @@ class RemoteRoutingIntegrationTest {
 
   @AfterEach
   void stop() {
+    // Backends first: a hanging one lets go of the gateway's requests, so it closes at once.
+    backends.forEach(Backend::stop);
     if (gateway != null) {
       gateway.close();
     }
-    backends.forEach(Backend::stop);
   }
 
   @Test
@@ -203,7 +203,7 @@ class RemoteRoutingIntegrationTest {
   @Test
   void slowInstancesTimeOutAndEnoughFailuresOpenTheCircuit() throws Exception {
     Backend slow = backend("slow");
-    slow.delayMillis.set(1500);
+    slow.hanging.set(true);
     List<String> args = route(slow);
     args.addAll(
         List.of(
@@ -279,7 +279,12 @@ class RemoteRoutingIntegrationTest {
     final String name;
     final HttpServer server;
     final AtomicBoolean healthy = new AtomicBoolean(true);
-    final AtomicLong delayMillis = new AtomicLong();
+
+    /** While set, the instance accepts requests but never answers them (until it stops). */
+    final AtomicBoolean hanging = new AtomicBoolean();
+
+    private final java.util.concurrent.CountDownLatch stopping =
+        new java.util.concurrent.CountDownLatch(1);
     final AtomicInteger requests = new AtomicInteger();
     private boolean stopped;
 
@@ -299,6 +304,7 @@ class RemoteRoutingIntegrationTest {
     void stop() {
       if (!stopped) {
         stopped = true;
+        stopping.countDown();
         server.stop(0);
       }
     }
@@ -310,11 +316,12 @@ class RemoteRoutingIntegrationTest {
 
     private void echo(HttpExchange exchange) throws IOException {
       requests.incrementAndGet();
-      // The instance's own latency (the slow-instance test sets it), not a wait of the test.
-      try {
-        Thread.sleep(Duration.ofMillis(delayMillis.get()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (hanging.get()) {
+        try {
+          stopping.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       Map<String, Object> seen = new LinkedHashMap<>();
       seen.put("instance", name);
