@@ -5,9 +5,7 @@ import io.truststram.ml.data.AdultDataset;
 import io.truststram.ml.data.Dataset;
 import io.truststram.ml.data.Synthetic;
 import io.truststram.ml.model.Classifier;
-import io.truststram.ml.model.LogisticRegression;
-import io.truststram.ml.model.Mlp;
-import io.truststram.ml.model.SoftmaxRegression;
+import io.truststram.ml.model.Classifiers;
 import io.truststram.ml.partition.Partitions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -221,20 +219,11 @@ record SimulationSetup(
 
   /** The classifier for data of {@code inputs} features and {@code classes} classes. */
   Classifier classifier(int inputs, int classes) {
-    return switch (model.kind()) {
-      case "logistic" -> {
-        require(classes == 2, "model.kind logistic needs two classes; the data has " + classes);
-        yield new LogisticRegression(inputs);
-      }
-      case "softmax" -> new SoftmaxRegression(inputs, classes);
-      case "mlp" -> {
-        List<Integer> hidden = model.hidden() == null ? List.of(64) : model.hidden();
-        yield new Mlp(inputs, hidden.stream().mapToInt(Integer::intValue).toArray(), classes);
-      }
-      default ->
-          throw new IllegalArgumentException(
-              "model.kind must be logistic, softmax or mlp: " + model.kind());
-    };
+    List<Integer> hidden =
+        model.hidden() != null
+            ? model.hidden()
+            : model.kind().equals("mlp") ? List.of(64) : List.of();
+    return Classifiers.create(model.kind(), inputs, classes, hidden);
   }
 
   private static void require(boolean condition, String message) {

@@ -35,12 +35,30 @@ public final class TenantPages {
       PageRequest request,
       RowMapper<T> mapper,
       Function<T, UUID> idOf) {
-    StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM " + table + " WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (tenant != null) {
-      sql.append(" AND tenant_id = ?");
-      params.add(tenant.value());
-    }
+    return tenant == null
+        ? page(jdbc, columns, table, "1 = 1", List.of(), request, mapper, idOf)
+        : page(
+            jdbc, columns, table, "tenant_id = ?", List.of(tenant.value()), request, mapper, idOf);
+  }
+
+  /**
+   * One page of {@code SELECT <columns> FROM <table> WHERE (<filter>)}, {@code filterParameters}
+   * bound to the filter's placeholders.
+   *
+   * @throws io.truststram.common.problem.ProblemException for a cursor that is not one of ours
+   */
+  public static <T> Page<T> page(
+      JdbcClient jdbc,
+      String columns,
+      String table,
+      String filter,
+      List<Object> filterParameters,
+      PageRequest request,
+      RowMapper<T> mapper,
+      Function<T, UUID> idOf) {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + columns + " FROM " + table + " WHERE (" + filter + ")");
+    List<Object> params = new ArrayList<>(filterParameters);
     if (request.after() != null) {
       sql.append(" AND id > ?");
       try {

@@ -9,9 +9,7 @@ import io.truststram.federation.FederationProblems;
 import io.truststram.federation.FederationStarted;
 import io.truststram.federation.strategy.Strategies;
 import io.truststram.identity.Tenants;
-import io.truststram.ml.model.LogisticRegression;
-import io.truststram.ml.model.Mlp;
-import io.truststram.ml.model.SoftmaxRegression;
+import io.truststram.ml.model.Classifiers;
 import io.truststram.platform.security.Caller;
 import java.time.Clock;
 import java.time.Instant;
@@ -262,44 +260,13 @@ class FederationService {
               + spec.clientsPerRound()
               + ")");
     }
-    long parameters;
     try {
-      parameters =
-          switch (spec.modelKind()) {
-            case "logistic" -> {
-              if (spec.modelClasses() != 2) {
-                throw new IllegalArgumentException("a logistic model has exactly 2 classes");
-              }
-              yield new LogisticRegression(spec.modelInputs()).parameterCount();
-            }
-            case "softmax" -> (long) spec.modelInputs() * spec.modelClasses() + spec.modelClasses();
-            case "mlp" -> {
-              long count = 0;
-              int previous = spec.modelInputs();
-              for (int width : spec.modelHidden()) {
-                count += (long) previous * width + width;
-                previous = width;
-              }
-              yield count + (long) previous * spec.modelClasses() + spec.modelClasses();
-            }
-            default ->
-                throw new IllegalArgumentException(
-                    "model.kind must be logistic, softmax or mlp, not '" + spec.modelKind() + "'");
-          };
-      if (!spec.modelKind().equals("mlp") && !spec.modelHidden().isEmpty()) {
-        throw new IllegalArgumentException("only an mlp has hidden layers");
-      }
+      long parameters =
+          Classifiers.parameterCount(
+              spec.modelKind(), spec.modelInputs(), spec.modelClasses(), spec.modelHidden());
       if (parameters > MAX_PARAMETERS) {
         throw new IllegalArgumentException(
             "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
-      }
-      if (spec.modelKind().equals("softmax")) {
-        new SoftmaxRegression(spec.modelInputs(), spec.modelClasses());
-      } else if (spec.modelKind().equals("mlp")) {
-        new Mlp(
-            spec.modelInputs(),
-            spec.modelHidden().stream().mapToInt(Integer::intValue).toArray(),
-            spec.modelClasses());
       }
       strategies.create(spec.strategy(), spec.strategyParameters());
     } catch (IllegalArgumentException e) {

@@ -90,31 +90,16 @@ final class FederationStore {
 
   /** Federations {@code tenant} owns or is invited to or active in, in creation order. */
   Page<FederationRecord> listVisible(TenantId tenant, PageRequest request) {
-    String after = "";
-    java.util.List<Object> params =
-        new java.util.ArrayList<>(java.util.List.of(tenant.value(), tenant.value()));
-    if (request.after() != null) {
-      after = " AND id > ?";
-      try {
-        params.add(UUID.fromString(request.after()));
-      } catch (IllegalArgumentException e) {
-        throw io.truststram.common.page.Cursors.invalid();
-      }
-    }
-    params.add(request.limit() + 1);
-    List<FederationRecord> rows =
-        jdbc.sql(
-                "SELECT "
-                    + COLUMNS
-                    + " FROM federation_federation WHERE (tenant_id = ? OR id IN (SELECT"
-                    + " federation_id FROM federation_participant WHERE tenant_id = ? AND state <>"
-                    + " 'LEFT'))"
-                    + after
-                    + " ORDER BY id LIMIT ?")
-            .params(params)
-            .query(FederationStore::map)
-            .list();
-    return Page.fromLookahead(rows, request, f -> f.id().toString());
+    return TenantPages.page(
+        jdbc,
+        COLUMNS,
+        "federation_federation",
+        "tenant_id = ? OR id IN (SELECT federation_id FROM federation_participant"
+            + " WHERE tenant_id = ? AND state <> 'LEFT')",
+        List.of(tenant.value(), tenant.value()),
+        request,
+        FederationStore::map,
+        FederationRecord::id);
   }
 
   /** Moves {@code id} from one of {@code from} to {@code to}; false when it was in none of them. */

@@ -149,6 +149,24 @@ class ModelsTest {
   }
 
   @Test
+  void classifiersByNameCheckTheirShape() {
+    assertThat(Classifiers.parameterCount("softmax", 60, 10, List.of())).isEqualTo(610);
+    assertThat(Classifiers.parameterCount("mlp", 10, 3, List.of(4)))
+        .isEqualTo(10 * 4 + 4 + 4 * 3 + 3);
+    assertThat(Classifiers.parameterCount("mlp", 10_000_000, 10, List.of(65_536)))
+        .isGreaterThan(Integer.MAX_VALUE);
+    assertThat(Classifiers.create("logistic", 5, 2, List.of()).describe()).isEqualTo("logistic(5)");
+    assertThatThrownBy(() -> Classifiers.create("logistic", 5, 3, List.of()))
+        .hasMessageContaining("exactly 2 classes");
+    assertThatThrownBy(() -> Classifiers.create("softmax", 5, 3, List.of(4)))
+        .hasMessageContaining("only an mlp");
+    assertThatThrownBy(() -> Classifiers.create("tree", 5, 3, List.of()))
+        .hasMessageContaining("logistic, softmax or mlp");
+    assertThatThrownBy(() -> Classifiers.create("mlp", 10_000_000, 10, List.of(65_536)))
+        .hasMessageContaining("more than one array holds");
+  }
+
+  @Test
   void metricsMatchHandComputedValues() {
     int[] labels = {1, 0, 1, 0};
     double[][] perfect = {{0.1, 0.9}, {0.8, 0.2}, {0.3, 0.7}, {0.6, 0.4}};
