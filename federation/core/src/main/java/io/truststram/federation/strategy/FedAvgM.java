@@ -26,6 +26,20 @@ public final class FedAvgM extends FedAvg {
   }
 
   @Override
+  public java.util.Map<String, double[]> serverState() {
+    return velocity == null ? java.util.Map.of() : java.util.Map.of("velocity", velocity.clone());
+  }
+
+  @Override
+  public void restoreServerState(java.util.Map<String, double[]> state) {
+    if (!java.util.Set.of("velocity").containsAll(state.keySet())) {
+      throw new IllegalArgumentException("fedavgm keeps only 'velocity': " + state.keySet());
+    }
+    double[] saved = state.get("velocity");
+    velocity = saved == null ? null : saved.clone();
+  }
+
+  @Override
   protected float[] serverStep(float[] global, float[] average) {
     if (velocity == null || velocity.length != global.length) {
       velocity = new double[global.length];

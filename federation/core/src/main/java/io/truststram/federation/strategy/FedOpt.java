@@ -45,6 +45,28 @@ public abstract sealed class FedOpt extends FedAvg
   abstract double secondMoment(double v, double delta, double beta2);
 
   @Override
+  public java.util.Map<String, double[]> serverState() {
+    return m == null ? java.util.Map.of() : java.util.Map.of("m", m.clone(), "v", v.clone());
+  }
+
+  @Override
+  public void restoreServerState(java.util.Map<String, double[]> state) {
+    if (state.isEmpty()) {
+      m = null;
+      v = null;
+      return;
+    }
+    double[] savedM = state.get("m");
+    double[] savedV = state.get("v");
+    if (state.size() != 2 || savedM == null || savedV == null || savedM.length != savedV.length) {
+      throw new IllegalArgumentException(
+          name() + " keeps moments 'm' and 'v' of equal length: " + state.keySet());
+    }
+    m = savedM.clone();
+    v = savedV.clone();
+  }
+
+  @Override
   protected float[] serverStep(float[] global, float[] average) {
     if (m == null || m.length != global.length) {
       m = new double[global.length];

@@ -1,6 +1,7 @@
 package io.truststram.federation.strategy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -33,6 +34,26 @@ public interface Strategy {
    */
   default boolean acceptsPartialWork() {
     return false;
+  }
+
+  /**
+   * The server-side optimiser state (momentum, moments) by name, checkpointed with each round's
+   * global model so that a restarted coordinator continues where it stopped; empty for strategies
+   * without state. The arrays are copies.
+   */
+  default Map<String, double[]> serverState() {
+    return Map.of();
+  }
+
+  /**
+   * Restores state that {@link #serverState} returned.
+   *
+   * @throws IllegalArgumentException for state this strategy does not keep
+   */
+  default void restoreServerState(Map<String, double[]> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException(name() + " keeps no server state: " + state.keySet());
+    }
   }
 
   /** Folds {@code updates} in the order given: the batch form of {@link #beginRound}. */

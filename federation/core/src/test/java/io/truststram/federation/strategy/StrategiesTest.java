@@ -155,6 +155,34 @@ class StrategiesTest {
     assertThat(second).containsExactly(-0.5f, 2.5f);
   }
 
+  @Test
+  void aStrategyRestoredFromItsServerStateContinuesExactlyAsTheOriginal() {
+    float[] global = {1, -1, 0.5f};
+    List<ClientUpdate> first = List.of(ClientUpdate.of("a", new float[] {0, 2, 1}, 3, 1));
+    List<ClientUpdate> second = List.of(ClientUpdate.of("a", new float[] {2, 0, -1}, 3, 1));
+    for (String name : List.of("fedavgm", "fedadam", "fedyogi", "fedadagrad")) {
+      Strategy original = REGISTRY.create(name, Map.of());
+      assertThat(original.serverState()).as(name).isEmpty();
+      float[] afterFirst = original.aggregate(1, global, first);
+      Map<String, double[]> saved = original.serverState();
+      assertThat(saved).as(name).isNotEmpty();
+
+      Strategy restored = REGISTRY.create(name, Map.of());
+      restored.restoreServerState(saved);
+      assertThat(restored.aggregate(2, afterFirst, second))
+          .as(name)
+          .containsExactly(original.aggregate(2, afterFirst, second));
+    }
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create("fedavg", Map.of()).restoreServerState(Map.of("m", new double[1])))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create("fedadam", Map.of()).restoreServerState(Map.of("m", new double[1])))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Property(tries = 200)
   void aggregationDoesNotDependOnTheOrderUpdatesArriveIn(
       @ForAll @Size(min = 1, max = 12) List<@IntRange(min = -4000, max = 4000) Integer> units,

@@ -5,6 +5,7 @@ import io.truststram.platform.PlatformProperties;
 import io.truststram.platform.web.BufferedBodyRequest;
 import io.truststram.platform.web.ProblemResponses;
 import io.truststram.platform.web.RequestBodyTooLargeException;
+import io.truststram.platform.web.StreamedBodies;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,6 +52,9 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * processed, so it is never run twice either. Each claim carries a token, so a slow request whose
  * claim was taken over cannot complete or free the claim of the request that took it.
  *
+ * <p>Streamed binary bodies ({@link StreamedBodies}: model uploads, gigabytes) are not buffered
+ * here; the endpoints taking them are idempotent by their own design.
+ *
  * <p>Asynchronous controller methods (Servlet async) are not supported yet: none exist.
  *
  * <p>This follows the IETF draft "The Idempotency-Key HTTP Header Field" and the practice of
@@ -95,7 +99,8 @@ final class IdempotencyFilter extends OncePerRequestFilter {
   protected boolean shouldNotFilter(HttpServletRequest request) {
     return !MUTATING.contains(request.getMethod())
         || request.getHeader(HEADER) == null
-        || !request.getRequestURI().startsWith("/api/");
+        || !request.getRequestURI().startsWith("/api/")
+        || StreamedBodies.isStreamed(request);
   }
 
   @Override

@@ -15,7 +15,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>A declared {@code Content-Length} over the limit is refused before anything reads the body. A
  * body without one (chunked) is counted as it is read, and reading fails once it passes the limit,
- * so a client cannot stream an unbounded body into a JSON parser.
+ * so a client cannot stream an unbounded body into a JSON parser. Binary bodies that endpoints
+ * stream ({@link StreamedBodies}) are limited by those endpoints instead.
  */
 final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -29,6 +30,10 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    if (StreamedBodies.isStreamed(request)) {
+      chain.doFilter(request, response);
+      return;
+    }
     long declared = request.getContentLengthLong();
     if (declared > limit) {
       response.sendError(
