@@ -11,8 +11,8 @@ import org.springframework.modulith.docs.Documenter;
  *
  * <p>{@code io.truststram.common} (the shared kernel) and {@code io.truststram.ml} (the ML core:
  * vectors, data sets, models, safetensors) are plain libraries every module may use, so they are
- * not application modules and are left out of the model; so is {@code io.truststram.cli}, a client
- * of the server that its tests put on the classpath.
+ * not application modules and are left out of the model; so are {@code io.truststram.cli} and
+ * {@code io.truststram.sdk}, clients of the server that its tests put on the classpath.
  */
 class ModularityTests {
 
@@ -20,7 +20,10 @@ class ModularityTests {
       ApplicationModules.of(
           TrustStram.class,
           JavaClass.Predicates.resideInAnyPackage(
-              "io.truststram.common..", "io.truststram.ml..", "io.truststram.cli.."));
+              "io.truststram.common..",
+              "io.truststram.ml..",
+              "io.truststram.cli..",
+              "io.truststram.sdk.."));
 
   @Test
   void modulesRespectTheirBoundaries() {

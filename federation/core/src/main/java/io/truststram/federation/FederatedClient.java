@@ -2,6 +2,7 @@ package io.truststram.federation;
 
 import io.truststram.federation.strategy.LocalTraining;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a federated-learning client implements: train the global model on local data, and evaluate a
@@ -24,6 +25,15 @@ public interface FederatedClient {
 
   /** Evaluates {@code parameters} on local held-out data. */
   Evaluation evaluate(float[] parameters);
+
+  /**
+   * The lower-case hex SHA-256 of the local training data, reported with each update for the
+   * trained model's provenance (the data itself never leaves); null when the client keeps it to
+   * itself.
+   */
+  default @Nullable String trainingDataHash() {
+    return null;
+  }
 
   /**
    * The result of local training.

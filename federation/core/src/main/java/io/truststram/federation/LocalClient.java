@@ -52,6 +52,7 @@ public final class LocalClient implements FederatedClient {
   }
 
   /** The SHA-256 of the local training data, for the trained model's provenance. */
+  @Override
   public String trainingDataHash() {
     return io.truststram.ml.model.Provenance.hash(train);
   }

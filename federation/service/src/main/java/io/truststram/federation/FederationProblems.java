@@ -34,4 +34,40 @@ public final class FederationProblems {
   /** No node the caller may see has the given id in that federation. */
   public static final ProblemType NODE_NOT_FOUND =
       new ProblemType("federation-node-not-found", 404, "Client node not found");
+
+  /** The round is not open (closed, not started, unknown), so it takes no update. */
+  public static final ProblemType ROUND_NOT_OPEN =
+      new ProblemType("federation-round-not-open", 409, "Round not open");
+
+  /** The node was not chosen to train in this round. */
+  public static final ProblemType NOT_SELECTED =
+      new ProblemType("federation-node-not-selected", 409, "Node not selected for this round");
+
+  /** The node already submitted a different update (or under another key) for this round. */
+  public static final ProblemType UPDATE_CONFLICT =
+      new ProblemType("federation-update-conflict", 409, "Update already submitted");
+
+  /** Another request is delivering this node's update for the round right now: retry shortly. */
+  public static final ProblemType UPDATE_IN_PROGRESS =
+      new ProblemType("federation-update-in-progress", 409, "Update being received");
+
+  /** The update is unusable: wrong shape or dtype, NaN or infinite values, malformed file. */
+  public static final ProblemType INVALID_UPDATE =
+      new ProblemType("federation-invalid-update", 422, "Invalid update");
+
+  /** The update is larger than the federation's model allows. */
+  public static final ProblemType UPDATE_TOO_LARGE =
+      new ProblemType("federation-update-too-large", 413, "Update too large");
+
+  /** No global model of that version exists (yet) for the federation. */
+  public static final ProblemType MODEL_NOT_FOUND =
+      new ProblemType("federation-model-not-found", 404, "Model version not found");
+
+  /** No resumable upload of the caller has that id. */
+  public static final ProblemType UPLOAD_NOT_FOUND =
+      new ProblemType("federation-upload-not-found", 404, "Upload not found");
+
+  /** A chunk does not start where the upload stands, or its range is malformed. */
+  public static final ProblemType UPLOAD_OFFSET_MISMATCH =
+      new ProblemType("federation-upload-offset-mismatch", 409, "Upload offset mismatch");
 }

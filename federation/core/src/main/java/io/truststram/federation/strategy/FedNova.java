@@ -24,6 +24,16 @@ public final class FedNova extends FedAvg {
   }
 
   @Override
+  public void check(ClientUpdate update, int parameters) {
+    super.check(update, parameters);
+    if (update.localSteps() < 1) {
+      throw new RejectedUpdateException(
+          RejectedUpdateException.Reason.NO_EXAMPLES,
+          "update of " + update.clientId() + " reports no local steps");
+    }
+  }
+
+  @Override
   public RoundAggregation beginRound(int round, float[] global) {
     double[] normalised = new double[global.length];
     return new RoundAggregation() {
@@ -34,12 +44,7 @@ public final class FedNova extends FedAvg {
 
       @Override
       public void accept(ClientUpdate update) {
-        WeightedAverage.check(update, global.length);
-        if (update.localSteps() < 1) {
-          throw new RejectedUpdateException(
-              RejectedUpdateException.Reason.NO_EXAMPLES,
-              "update of " + update.clientId() + " reports no local steps");
-        }
+        check(update, global.length);
         double a = training().normalisingFactor(update.localSteps());
         double scale = update.examples() / a;
         float[] x = update.parameters();

@@ -29,6 +29,16 @@ public interface Strategy {
   RoundAggregation beginRound(int round, float[] global);
 
   /**
+   * Checks {@code update} the way this strategy's aggregation will, against a model of {@code
+   * parameters}, so that a server can refuse a bad update before it stores or acknowledges it.
+   *
+   * @throws RejectedUpdateException when the aggregation would refuse it
+   */
+  default void check(ClientUpdate update, int parameters) {
+    WeightedAverage.check(update, parameters);
+  }
+
+  /**
    * Whether an update whose client trained fewer steps than asked (a straggler's partial work)
    * should be aggregated; FedAvg drops stragglers, FedProx and FedNova keep their work.
    */

@@ -1,13 +1,21 @@
 package io.truststram.federation.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.truststram.federation.ClientSelector;
 import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
+import io.truststram.platform.blob.BlobStore;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires the federation service when it is selected to run in this process. */
 @Configuration(proxyBeanMethods = false)
@@ -41,6 +49,44 @@ class FederationConfiguration {
       ApiClients clients,
       Clock clock) {
     return new NodeService(federations, participants, nodes, clients, clock);
+  }
+
+  @Bean
+  Rounds federationRounds(JdbcClient jdbc) {
+    return new Rounds(jdbc);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  ClientSelector uniformClientSelector() {
+    return ClientSelector.uniform();
+  }
+
+  @Bean(destroyMethod = "close")
+  Coordinator federationCoordinator(
+      FederationStore store,
+      Rounds rounds,
+      Nodes nodes,
+      BlobStore blobs,
+      ClientSelector selector,
+      PlatformTransactionManager transactionManager,
+      ApplicationEventPublisher events,
+      MeterRegistry registry,
+      Clock clock,
+      @Value("${truststram.federation.tick:1s}") Duration tick,
+      @Value("${truststram.federation.quorum-wait:10s}") Duration quorumWait) {
+    return new Coordinator(
+        store,
+        rounds,
+        nodes,
+        new Checkpoints(blobs),
+        selector,
+        new TransactionTemplate(transactionManager),
+        events,
+        registry,
+        clock,
+        tick,
+        quorumWait);
   }
 
   @Bean

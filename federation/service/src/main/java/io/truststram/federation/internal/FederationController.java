@@ -39,9 +39,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 class FederationController {
 
   private final FederationService federations;
+  private final Coordinator coordinator;
 
-  FederationController(FederationService federations) {
+  FederationController(FederationService federations, Coordinator coordinator) {
     this.federations = federations;
+    this.coordinator = coordinator;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -70,7 +72,10 @@ class FederationController {
                 body.rounds(),
                 body.clientsPerRound(),
                 body.minClients(),
-                body.roundTimeoutSeconds() == null ? 600 : body.roundTimeoutSeconds()));
+                body.roundTimeoutSeconds() == null ? 600 : body.roundTimeoutSeconds(),
+                body.seed() == null
+                    ? java.util.concurrent.ThreadLocalRandom.current().nextLong()
+                    : body.seed()));
     return ResponseEntity.created(
             uri.path("/api/v1/federations/{id}").buildAndExpand(created.id().toString()).toUri())
         .body(FederationView.of(created, caller));
@@ -106,7 +111,10 @@ class FederationController {
   @Operation(summary = "Start a created federation (created -> running)")
   FederationView start(@PathVariable String id) {
     Caller caller = CurrentPrincipal.require();
-    return FederationView.of(federations.start(caller, parseId(id)), caller);
+    FederationRecord started = federations.start(caller, parseId(id));
+    // Committed: the coordinator picks it up now rather than at its next tick.
+    coordinator.wake(started.id());
+    return FederationView.of(started, caller);
   }
 
   @PostMapping("/{id}/cancel")
@@ -216,6 +224,7 @@ class FederationController {
       @Min(1) @Max(100_000) int clientsPerRound,
       @Min(1) @Max(100_000) int minClients,
       @Nullable @Min(10) @Max(86_400) Integer roundTimeoutSeconds,
+      @Nullable Long seed,
       @Nullable String tenantId) {}
 
   /** The model of a federation. */
@@ -247,6 +256,9 @@ class FederationController {
       int roundTimeoutSeconds,
       String state,
       int currentRound,
+      long seed,
+      @Nullable String modelSha256,
+      @Nullable String failure,
       @Nullable String createdBy,
       Instant createdAt,
       Instant updatedAt) {
@@ -264,6 +276,9 @@ class FederationController {
           f.roundTimeoutSeconds(),
           f.state().name().toLowerCase(Locale.ROOT),
           f.currentRound(),
+          f.seed(),
+          f.modelSha256(),
+          f.failure(),
           // Who in the owner's tenant created it is the owner's business.
           FederationService.owns(caller, f) ? f.createdBy() : null,
           f.createdAt(),

@@ -67,7 +67,8 @@ class FederationService {
       int rounds,
       int clientsPerRound,
       int minClients,
-      int roundTimeoutSeconds) {}
+      int roundTimeoutSeconds,
+      long seed) {}
 
   FederationRecord create(Caller caller, TenantId tenant, Spec spec) {
     if (!caller.canSee(tenant)) {
@@ -92,6 +93,9 @@ class FederationService {
             spec.roundTimeoutSeconds(),
             FederationRecord.State.CREATED,
             0,
+            spec.seed(),
+            null,
+            null,
             caller.subject(),
             now,
             now);
@@ -222,6 +226,19 @@ class FederationService {
     return new ProblemException(FederationProblems.PARTICIPATION_CONFLICT, detail);
   }
 
+  /** The provenance of a completed federation's final model; empty before it completed. */
+  Map<String, String> provenance(FederationRecord federation) {
+    return store
+        .provenance(federation.id())
+        .map(
+            json ->
+                tools.jackson.databind.json.JsonMapper.builder()
+                    .build()
+                    .readValue(
+                        json, new tools.jackson.core.type.TypeReference<Map<String, String>>() {}))
+        .orElse(Map.of());
+  }
+
   @Transactional
   FederationRecord start(Caller caller, UUID id) {
     FederationRecord federation = requireOwner(caller, id, "start it");
@@ -259,6 +276,15 @@ class FederationService {
               + ") cannot exceed clientsPerRound ("
               + spec.clientsPerRound()
               + ")");
+    }
+    for (String sampling : List.of("fraction", "min-clients")) {
+      if (spec.strategyParameters().containsKey(sampling)) {
+        throw invalid(
+            "a federation chooses its clients with clientsPerRound and minClients; remove the"
+                + " strategy parameter '"
+                + sampling
+                + "'");
+      }
     }
     try {
       long parameters =

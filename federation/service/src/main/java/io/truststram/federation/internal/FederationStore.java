@@ -25,7 +25,8 @@ final class FederationStore {
   private static final String COLUMNS =
       "id, tenant_id, name, strategy, strategy_parameters, model_kind, model_inputs,"
           + " model_classes, model_hidden, rounds, clients_per_round, min_clients,"
-          + " round_timeout_seconds, state, current_round, created_by, created_at, updated_at";
+          + " round_timeout_seconds, state, current_round, seed, model_sha256, failure, created_by,"
+          + " created_at, updated_at";
 
   private final JdbcClient jdbc;
 
@@ -39,7 +40,7 @@ final class FederationStore {
       jdbc.sql(
               "INSERT INTO federation_federation ("
                   + COLUMNS
-                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .params(
               f.id(),
               f.tenant().value(),
@@ -59,6 +60,9 @@ final class FederationStore {
               f.roundTimeoutSeconds(),
               f.state().name(),
               f.currentRound(),
+              f.seed(),
+              f.modelSha256(),
+              f.failure(),
               f.createdBy(),
               Timestamp.from(f.createdAt()),
               Timestamp.from(f.updatedAt()))
@@ -115,6 +119,45 @@ final class FederationStore {
         == 1;
   }
 
+  /** The ids of the federations in state RUNNING. */
+  List<UUID> runningIds() {
+    return jdbc.sql("SELECT id FROM federation_federation WHERE state = 'RUNNING'")
+        .query(UUID.class)
+        .list();
+  }
+
+  /** Records that round {@code round} of a running federation started. */
+  void startRound(UUID id, int round, Instant now) {
+    jdbc.sql(
+            "UPDATE federation_federation SET current_round = ?, updated_at = ? WHERE id = ? AND"
+                + " state = 'RUNNING'")
+        .params(round, Timestamp.from(now), id)
+        .update();
+  }
+
+  /** Ends a running federation: completed with its final model and provenance, or failed. */
+  void finish(
+      UUID id,
+      FederationRecord.State state,
+      @Nullable String modelSha256,
+      @Nullable String provenance,
+      @Nullable String failure,
+      Instant now) {
+    jdbc.sql(
+            "UPDATE federation_federation SET state = ?, model_sha256 = ?, provenance = ?,"
+                + " failure = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING'")
+        .params(state.name(), modelSha256, provenance, failure, Timestamp.from(now), id)
+        .update();
+  }
+
+  /** The provenance recorded when the federation completed, as JSON. */
+  Optional<String> provenance(UUID id) {
+    return jdbc.sql("SELECT provenance FROM federation_federation WHERE id = ?")
+        .param(id)
+        .query(String.class)
+        .optional();
+  }
+
   private static FederationRecord map(ResultSet rs, int row) throws SQLException {
     String hidden = rs.getString("model_hidden");
     return new FederationRecord(
@@ -136,6 +179,9 @@ final class FederationStore {
         rs.getInt("round_timeout_seconds"),
         FederationRecord.State.valueOf(rs.getString("state")),
         rs.getInt("current_round"),
+        rs.getLong("seed"),
+        rs.getString("model_sha256"),
+        rs.getString("failure"),
         rs.getString("created_by"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());

@@ -1,0 +1,1429 @@
+package io.truststram.federation.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.federation.ClientSelector;
+import io.truststram.federation.FederationCompleted;
+import io.truststram.federation.FederationProblems;
+import io.truststram.federation.RoundCompleted;
+import io.truststram.federation.strategy.ClientProfile;
+import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.LocalTraining;
+import io.truststram.federation.strategy.RejectedUpdateException;
+import io.truststram.federation.strategy.RoundAggregation;
+import io.truststram.federation.strategy.Strategies;
+import io.truststram.federation.strategy.Strategy;
+import io.truststram.federation.strategy.TrainPlan;
+import io.truststram.ml.model.Classifier;
+import io.truststram.ml.model.Classifiers;
+import io.truststram.ml.model.Provenance;
+import io.truststram.ml.safetensors.InvalidSafeTensorsException;
+import io.truststram.ml.safetensors.SafeTensors;
+import io.truststram.ml.safetensors.Tensor;
+import io.truststram.platform.blob.BlobInfo;
+import io.truststram.platform.blob.BlobTooLargeException;
+import io.truststram.platform.security.Caller;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the rounds of the federations in state RUNNING: chooses each round's nodes among those
+ * available, hands them their tasks when they poll, checks and folds their updates as they arrive,
+ * and closes the round when every chosen node reported or, at the deadline, with at least {@code
+ * minClients} updates (k-of-n); a round with fewer is tried again with new nodes, three times at
+ * most, before the federation fails.
+ *
+ * <p>Durability: an update is acknowledged only after its file was stored durably in blob storage
+ * and its task row committed; it is folded into the in-memory aggregate under the same lock, in the
+ * order of the rows' sequence numbers. Each round's result is checkpointed (model and the
+ * strategy's server state) before the round is marked completed. A coordinator that restarts
+ * rebuilds every running federation from its last checkpoint and re-folds the open round's
+ * acknowledged updates in their sequence order, so that no acknowledged update is lost or counted
+ * twice, and the result is the one the uninterrupted run would have reached.
+ *
+ * <p>Memory: one global model, the strategy's state and one running aggregate per running
+ * federation, plus the updates being checked at the moment; never one model per client.
+ *
+ * <p>One coordinator process runs a given federation: with several instances of the federation
+ * service, each would run all federations (see docs/federation/protocol.md, limitations).
+ */
+final class Coordinator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** How many times a round that got too few updates is tried before the federation fails. */
+  static final int MAX_ATTEMPTS = 3;
+
+  /** The longest a node's poll for a task waits. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  /** How long a round restored after a restart stays open at least, so its nodes can report. */
+  static final Duration GRACE_AFTER_RESTART = Duration.ofSeconds(60);
+
+  private static final long MAX_HEADER_BYTES = 1 << 20;
+  private static final Pattern METRIC = Pattern.compile("(train|evaluate)\\.[a-z][a-z0-9_]{0,31}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  private final FederationStore store;
+  private final Rounds rounds;
+  private final Nodes nodes;
+  private final Checkpoints checkpoints;
+  private final ClientSelector selector;
+  private final TransactionTemplate transactions;
+  private final ApplicationEventPublisher events;
+  private final Clock clock;
+  private final Duration quorumWait;
+  private final Strategies strategies = Strategies.standard();
+  private final Map<UUID, Live> running = new ConcurrentHashMap<>();
+  private final Map<UUID, Instant> lastSeen = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService ticker;
+  private final Metrics metrics;
+
+  Coordinator(
+      FederationStore store,
+      Rounds rounds,
+      Nodes nodes,
+      Checkpoints checkpoints,
+      ClientSelector selector,
+      TransactionTemplate transactions,
+      ApplicationEventPublisher events,
+      MeterRegistry registry,
+      Clock clock,
+      Duration tick,
+      Duration quorumWait) {
+    this.store = store;
+    this.rounds = rounds;
+    this.nodes = nodes;
+    this.checkpoints = checkpoints;
+    this.selector = selector;
+    this.transactions = transactions;
+    this.events = events;
+    this.clock = clock;
+    this.quorumWait = quorumWait;
+    this.metrics = new Metrics(registry);
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("federation-coordinator").daemon().factory());
+    ticker.scheduleWithFixedDelay(
+        this::tickQuietly, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    running.values().forEach(Live::signal);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What nodes see
+
+  /** What a node's poll returns. */
+  sealed interface Offer {}
+
+  /** Train in round {@code round} from model version {@code modelVersion}. */
+  record TrainOffer(
+      int round,
+      int attempt,
+      int modelVersion,
+      int parameters,
+      LocalTraining training,
+      long seed,
+      Instant deadline)
+      implements Offer {}
+
+  /** Nothing to do yet: poll again. */
+  record NoOffer() implements Offer {}
+
+  /** The federation ended (or was never started): stop. */
+  record Finished(String state) implements Offer {}
+
+  /**
+   * Waits up to {@code wait} for a task for node {@code nodeId}; counts as a sign of life.
+   *
+   * @throws ProblemException when the caller is not that node
+   */
+  Offer poll(Caller caller, UUID federationId, UUID nodeId, Duration wait)
+      throws InterruptedException {
+    Nodes.Node node = authorisedNode(caller, federationId, nodeId);
+    lastSeen.put(node.id(), clock.instant());
+    long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
+    while (true) {
+      Live live = running.get(federationId);
+      if (live == null) {
+        FederationRecord federation = store.find(federationId).orElseThrow();
+        if (federation.state() != FederationRecord.State.RUNNING) {
+          return new Finished(federation.state().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        // Running but not loaded yet (just started, or this process just restarted).
+        wake(federationId);
+        live = running.get(federationId);
+        if (live == null) {
+          return new NoOffer();
+        }
+      }
+      CompletableFuture<Void> changed;
+      live.lock.lock();
+      try {
+        OpenRound round = live.round;
+        if (round != null && round.tasks.containsKey(nodeId) && !round.submitted.contains(nodeId)) {
+          return new TrainOffer(
+              round.number,
+              round.attempt,
+              live.version,
+              live.global.length,
+              round.tasks.get(nodeId),
+              round.seed ^ nodeId.getLeastSignificantBits(),
+              round.deadline);
+        }
+        if (live.finished != null) {
+          return new Finished(live.finished);
+        }
+        changed = live.changed;
+      } finally {
+        live.lock.unlock();
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        lastSeen.put(node.id(), clock.instant());
+        return new NoOffer();
+      }
+      try {
+        changed.get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        lastSeen.put(node.id(), clock.instant());
+        return new NoOffer();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A node's acknowledged update. */
+  record Receipt(
+      int round,
+      UUID nodeId,
+      String sha256,
+      long bytes,
+      long sequence,
+      Instant acceptedAt,
+      boolean replayed) {}
+
+  /**
+   * Takes node {@code nodeId}'s update for round {@code round}: a safetensors file with the float
+   * tensor {@code parameters} and metadata {@code examples}, {@code steps}, {@code train.*} and
+   * {@code evaluate.*} metrics and {@code data.sha256}. Returns once it is durable and folded. The
+   * same file sent again is answered with the same receipt and counted once.
+   */
+  Receipt submit(
+      Caller caller,
+      UUID federationId,
+      int round,
+      UUID nodeId,
+      @Nullable String idempotencyKey,
+      InputStream body)
+      throws IOException {
+    authorisedNode(caller, federationId, nodeId);
+    lastSeen.put(nodeId, clock.instant());
+    Optional<Rounds.Task> existing = rounds.task(federationId, round, nodeId);
+    if (existing.isPresent() && existing.get().submitted()) {
+      return replay(existing.get(), body);
+    }
+    Live live = running.get(federationId);
+    if (live == null) {
+      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+    }
+    int parameters;
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      if (open == null || open.number != round) {
+        throw reject(
+            "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+      }
+      if (!open.tasks.containsKey(nodeId)) {
+        throw reject(
+            "not-selected",
+            FederationProblems.NOT_SELECTED,
+            "node " + nodeId + " was not chosen for round " + round);
+      }
+      if (!open.receiving.add(nodeId)) {
+        throw new ProblemException(
+            FederationProblems.UPDATE_IN_PROGRESS,
+            "an update of this node for round " + round + " is being received; retry shortly");
+      }
+      parameters = live.global.length;
+    } finally {
+      live.lock.unlock();
+    }
+    String key = Checkpoints.updateKey(federationId, round, nodeId);
+    boolean stored = false;
+    try {
+      BlobInfo blob;
+      try {
+        blob = checkpoints.blobs().put(key, body, maxUpdateBytes(parameters));
+      } catch (BlobTooLargeException e) {
+        throw reject(
+            "too-large",
+            FederationProblems.UPDATE_TOO_LARGE,
+            "an update of this federation's model is at most " + e.limit() + " bytes");
+      }
+      stored = true;
+      metrics.bytesIn.increment(blob.size());
+      Parsed parsed = parse(blob, nodeId, parameters, live);
+      Receipt receipt = acknowledge(live, round, nodeId, idempotencyKey, blob, parsed);
+      stored = false;
+      return receipt;
+    } finally {
+      if (stored) {
+        checkpoints.blobs().delete(key);
+      }
+      live.lock.lock();
+      try {
+        OpenRound open = live.round;
+        if (open != null) {
+          open.receiving.remove(nodeId);
+        }
+      } finally {
+        live.lock.unlock();
+      }
+    }
+  }
+
+  private Receipt acknowledge(
+      Live live,
+      int round,
+      UUID nodeId,
+      @Nullable String idempotencyKey,
+      BlobInfo blob,
+      Parsed parsed) {
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      if (open == null || open.number != round) {
+        throw reject(
+            "late", FederationProblems.ROUND_NOT_OPEN, "round " + round + " closed meanwhile");
+      }
+      Instant now = clock.instant();
+      boolean recorded =
+          Boolean.TRUE.equals(
+              transactions.execute(
+                  status ->
+                      rounds.submit(
+                          live.federation.id(),
+                          round,
+                          nodeId,
+                          now,
+                          idempotencyKey,
+                          blob.sha256(),
+                          blob.size(),
+                          parsed.update.examples(),
+                          parsed.update.localSteps(),
+                          parsed.metrics,
+                          parsed.dataSha256)));
+      if (!recorded) {
+        throw new ProblemException(
+            FederationProblems.UPDATE_CONFLICT,
+            "this node's task in round " + round + " takes no more updates");
+      }
+      fold(open, parsed.update);
+      open.submitted.add(nodeId);
+      metrics.accepted.increment();
+      long sequence = open.submitted.size();
+      if (open.submitted.size() == open.tasks.size()) {
+        try {
+          closeRound(live);
+        } catch (RuntimeException e) {
+          // The update is acknowledged all the same; the next tick closes the round again.
+          log.error("Federation {} round {} could not close", live.federation.id(), round, e);
+        }
+      }
+      return new Receipt(round, nodeId, blob.sha256(), blob.size(), sequence, now, false);
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  private Receipt replay(Rounds.Task task, InputStream body) throws IOException {
+    MessageDigest sha256 = sha256();
+    byte[] buffer = new byte[1 << 16];
+    long size = 0;
+    long limit = task.updateBytes() == null ? 0 : task.updateBytes();
+    int read;
+    while ((read = body.read(buffer)) >= 0) {
+      size += read;
+      if (size > limit) {
+        break;
+      }
+      sha256.update(buffer, 0, read);
+    }
+    String hash = HexFormat.of().formatHex(sha256.digest());
+    if (size != limit || !hash.equals(task.updateSha256())) {
+      throw reject(
+          "duplicate",
+          FederationProblems.UPDATE_CONFLICT,
+          "this node already submitted a different update for round " + task.round());
+    }
+    return new Receipt(
+        task.round(),
+        task.nodeId(),
+        hash,
+        size,
+        task.sequence() == null ? 0 : task.sequence(),
+        task.submittedAt() == null ? clock.instant() : task.submittedAt(),
+        true);
+  }
+
+  /** The largest update file accepted for a model of {@code parameters} (float64 at most). */
+  static long maxUpdateBytes(int parameters) {
+    return 8 + MAX_HEADER_BYTES + (long) parameters * Double.BYTES;
+  }
+
+  private record Parsed(
+      ClientUpdate update, Map<String, Double> metrics, @Nullable String dataSha256) {}
+
+  /** Reads and checks a stored update; refuses it (with its rejection counted) when unusable. */
+  private Parsed parse(BlobInfo blob, UUID nodeId, int parameters, Live live) throws IOException {
+    SafeTensors.Contents contents;
+    try (InputStream in = checkpoints.blobs().open(blob.key())) {
+      contents =
+          SafeTensors.read(
+              in, new SafeTensors.Limits(MAX_HEADER_BYTES, (long) parameters * Double.BYTES));
+    } catch (InvalidSafeTensorsException e) {
+      throw invalid("malformed", "not a valid safetensors file: " + e.getMessage());
+    }
+    if (!contents.tensors().keySet().equals(Set.of(Checkpoints.PARAMETERS))) {
+      throw invalid(
+          "wrong-shape",
+          "an update holds exactly one tensor, 'parameters'; this one holds "
+              + contents.tensors().keySet());
+    }
+    Tensor tensor = contents.tensor(Checkpoints.PARAMETERS);
+    if (!tensor.dtype().isFloatingPoint()) {
+      throw invalid(
+          "wrong-dtype", "'parameters' must be F32, F64, F16 or BF16, not " + tensor.dtype());
+    }
+    if (tensor.shape().length != 1 || tensor.shape()[0] != parameters) {
+      throw invalid(
+          "wrong-shape",
+          "'parameters' must have shape ["
+              + parameters
+              + "], not "
+              + java.util.Arrays.toString(tensor.shape()));
+    }
+    Map<String, String> metadata = contents.metadata();
+    long examples = integer(metadata, "examples", 1, Long.MAX_VALUE / 2, true);
+    int steps = (int) integer(metadata, "steps", 0, Integer.MAX_VALUE, false);
+    Map<String, Double> reported = new TreeMap<>();
+    String dataSha256 = null;
+    for (var entry : metadata.entrySet()) {
+      String name = entry.getKey();
+      if (name.equals("examples") || name.equals("steps")) {
+        continue;
+      }
+      if (name.equals("data.sha256")) {
+        if (!SHA256.matcher(entry.getValue()).matches()) {
+          throw invalid("metadata", "data.sha256 must be 64 lower-case hex digits");
+        }
+        dataSha256 = entry.getValue();
+      } else if (METRIC.matcher(name).matches()) {
+        reported.put(name, finite(name, entry.getValue()));
+      } else {
+        throw invalid(
+            "metadata",
+            "unknown metadata key '"
+                + abbreviate(name)
+                + "'; known: examples, steps, data.sha256, train.<metric>, evaluate.<metric>");
+      }
+    }
+    if (reported.size() > 32) {
+      throw invalid("metadata", "at most 32 metrics per update");
+    }
+    ClientUpdate update =
+        new ClientUpdate(
+            nodeId.toString(), tensor.toFloats(), examples, steps, live.version, reported);
+    try {
+      live.strategy.check(update, parameters);
+    } catch (RejectedUpdateException e) {
+      throw invalid(e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+    }
+    return new Parsed(update, reported, dataSha256);
+  }
+
+  private static long integer(
+      Map<String, String> metadata, String name, long min, long max, boolean required) {
+    String value = metadata.get(name);
+    if (value == null) {
+      if (required) {
+        throw invalidStatic("metadata", "metadata '" + name + "' is required");
+      }
+      return 0;
+    }
+    try {
+      long parsed = Long.parseLong(value.strip());
+      if (parsed < min || parsed > max) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw invalidStatic(
+          "metadata", "metadata '" + name + "' must be an integer from " + min + " to " + max);
+    }
+  }
+
+  private double finite(String name, String value) {
+    try {
+      double parsed = Double.parseDouble(value.strip());
+      if (Double.isFinite(parsed)) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw invalid("metadata", "metric '" + name + "' must be a finite number");
+  }
+
+  private ProblemException invalid(String reason, String detail) {
+    metrics.rejected(reason);
+    return new ProblemException(FederationProblems.INVALID_UPDATE, detail);
+  }
+
+  private static ProblemException invalidStatic(String reason, String detail) {
+    return new ProblemException(FederationProblems.INVALID_UPDATE, detail);
+  }
+
+  private ProblemException reject(
+      String reason, io.truststram.common.problem.ProblemType type, String detail) {
+    metrics.rejected(reason);
+    return new ProblemException(type, detail);
+  }
+
+  /** The node {@code nodeId} of the federation, when the caller is that node's own client. */
+  private Nodes.Node authorisedNode(Caller caller, UUID federationId, UUID nodeId) {
+    return nodes
+        .find(federationId, nodeId)
+        .filter(n -> n.removedAt() == null)
+        .filter(n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()))
+        .orElseThrow(() -> NodeService.notFound(nodeId));
+  }
+
+  /** Records that a node showed a sign of life (a heartbeat). */
+  void seen(UUID nodeId) {
+    lastSeen.put(nodeId, clock.instant());
+  }
+
+  /** The nodes of running federations seen within three heartbeat intervals. */
+  int activeNodes() {
+    Instant since = clock.instant().minus(NodeService.HEARTBEAT.multipliedBy(3));
+    return (int) lastSeen.values().stream().filter(seen -> seen.isAfter(since)).count();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rounds
+
+  /**
+   * Loads a federation that was just started (or checks on it now rather than at the next tick).
+   */
+  void wake(UUID federationId) {
+    try {
+      store
+          .find(federationId)
+          .filter(f -> f.state() == FederationRecord.State.RUNNING)
+          .ifPresent(
+              f -> {
+                Live live = running.computeIfAbsent(f.id(), id -> load(f));
+                advance(live);
+              });
+    } catch (RuntimeException e) {
+      log.error("Federation {} could not be advanced", federationId, e);
+    }
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      log.error("Coordinator tick failed", e);
+    }
+  }
+
+  /** Loads federations that are running, drops those that no longer are, and moves rounds on. */
+  void tick() {
+    Set<UUID> runningNow = new HashSet<>(store.runningIds());
+    for (UUID id : List.copyOf(running.keySet())) {
+      if (!runningNow.contains(id)) {
+        Live gone = running.remove(id);
+        if (gone != null) {
+          gone.lock.lock();
+          try {
+            gone.finished =
+                store
+                    .find(id)
+                    .map(f -> f.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .orElse("cancelled");
+            gone.round = null;
+            gone.signal();
+          } finally {
+            gone.lock.unlock();
+          }
+        }
+      }
+    }
+    for (UUID id : runningNow) {
+      wake(id);
+    }
+  }
+
+  private void advance(Live live) {
+    live.lock.lock();
+    try {
+      if (live.finished != null) {
+        return;
+      }
+      OpenRound open = live.round;
+      Instant now = clock.instant();
+      if (open == null) {
+        maybeOpen(live, now);
+      } else if (!now.isBefore(open.deadline)) {
+        if (open.submitted.size() >= live.federation.minClients()) {
+          closeRound(live);
+        } else {
+          abandonRound(live, now);
+        }
+      }
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  private void maybeOpen(Live live, Instant now) {
+    FederationRecord federation = live.federation;
+    List<ClientProfile> available = available(federation.id(), now);
+    boolean full = available.size() >= federation.clientsPerRound();
+    boolean quorum =
+        available.size() >= federation.minClients()
+            && !now.isBefore(live.waitingSince.plus(quorumWait));
+    if (!full && !quorum) {
+      return;
+    }
+    int number = live.version + 1;
+    int attempt = live.nextAttempt;
+    long seed = mix(federation.seed(), number, attempt);
+    SplittableRandom random = new SplittableRandom(seed);
+    List<ClientProfile> chosen = selector.choose(available, federation.clientsPerRound(), random);
+    List<TrainPlan> plans = live.strategy.configureTrain(number, chosen, random);
+    Map<UUID, TenantTask> assigned = new LinkedHashMap<>();
+    Map<UUID, Nodes.Node> byId = new HashMap<>();
+    nodes.of(federation.id(), null).forEach(n -> byId.put(n.id(), n));
+    for (TrainPlan plan : plans) {
+      UUID nodeId = UUID.fromString(plan.clientId());
+      Nodes.Node node = byId.get(nodeId);
+      if (node != null) {
+        assigned.put(nodeId, new TenantTask(node, plan.training()));
+      }
+    }
+    if (assigned.size() < federation.minClients()) {
+      return;
+    }
+    Instant deadline = now.plusSeconds(federation.roundTimeoutSeconds());
+    Rounds.Round round =
+        new Rounds.Round(
+            federation.id(),
+            number,
+            attempt,
+            "OPEN",
+            seed,
+            assigned.size(),
+            0,
+            0,
+            now,
+            deadline,
+            null,
+            null,
+            Map.of(),
+            null);
+    List<Rounds.Task> tasks = new ArrayList<>();
+    assigned.forEach(
+        (nodeId, task) ->
+            tasks.add(
+                Rounds.Task.assigned(
+                    federation.id(),
+                    number,
+                    nodeId,
+                    task.node.tenant(),
+                    trainingJson(task.training),
+                    now)));
+    transactions.executeWithoutResult(
+        status -> {
+          rounds.open(round, tasks);
+          store.startRound(federation.id(), number, now);
+        });
+    Map<UUID, LocalTraining> training = new LinkedHashMap<>();
+    assigned.forEach((nodeId, task) -> training.put(nodeId, task.training));
+    live.round =
+        new OpenRound(
+            number,
+            attempt,
+            seed,
+            now,
+            deadline,
+            training,
+            live.strategy.beginRound(number, live.global.clone()));
+    log.info(
+        "Federation {} round {} (attempt {}) opened with {} of {} available nodes",
+        federation.id(),
+        number,
+        attempt,
+        assigned.size(),
+        available.size());
+    live.signal();
+  }
+
+  private record TenantTask(Nodes.Node node, LocalTraining training) {}
+
+  private List<ClientProfile> available(UUID federation, Instant now) {
+    Instant since = now.minus(NodeService.HEARTBEAT.multipliedBy(3));
+    List<ClientProfile> available = new ArrayList<>();
+    for (Nodes.Node node : nodes.of(federation, null)) {
+      Instant seen = lastSeen.get(node.id());
+      Instant heartbeat = node.lastHeartbeatAt();
+      Instant latest =
+          seen == null
+              ? heartbeat
+              : heartbeat == null || seen.isAfter(heartbeat) ? seen : heartbeat;
+      if (latest != null && latest.isAfter(since)) {
+        available.add(new ClientProfile(node.id().toString(), node.examples()));
+      }
+    }
+    return available;
+  }
+
+  private void fold(OpenRound open, ClientUpdate update) {
+    long start = System.nanoTime();
+    open.aggregation.accept(update);
+    open.foldNanos += System.nanoTime() - start;
+  }
+
+  /** Ends the open round with the updates it has: checkpoints the next model, then commits. */
+  private void closeRound(Live live) {
+    OpenRound open = live.round;
+    if (open == null) {
+      return;
+    }
+    FederationRecord federation = live.federation;
+    long start = System.nanoTime();
+    float[] next = open.aggregation.finish();
+    long aggregationNanos = open.foldNanos + System.nanoTime() - start;
+    Instant now = clock.instant();
+    List<Rounds.Task> submitted = rounds.submitted(federation.id(), open.number);
+    Map<String, Double> roundMetrics = weightedMetrics(submitted);
+    long examples =
+        submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
+    boolean last = open.number >= federation.rounds();
+    BlobInfo model;
+    try {
+      model =
+          checkpoints.saveModel(
+              federation.id(), open.number, next, modelMetadata(federation, open.number));
+      checkpoints.saveState(federation.id(), open.number, live.strategy.serverState());
+    } catch (IOException e) {
+      // Nothing was committed: the round stays open and is closed again at the next tick.
+      live.round = reopen(live, open);
+      throw new UncheckedIOException("checkpoint of round " + open.number + " failed", e);
+    }
+    Map<String, String> provenance = last ? provenance(live, open.number) : Map.of();
+    transactions.executeWithoutResult(
+        status -> {
+          rounds.complete(
+              federation.id(),
+              open.number,
+              submitted.size(),
+              examples,
+              now,
+              model.sha256(),
+              roundMetrics,
+              aggregationNanos / 1_000_000);
+          events.publishEvent(
+              new RoundCompleted(
+                  federation.id(),
+                  federation.tenant(),
+                  open.number,
+                  submitted.size(),
+                  examples,
+                  model.sha256(),
+                  roundMetrics,
+                  now));
+          if (last) {
+            store.finish(
+                federation.id(),
+                FederationRecord.State.COMPLETED,
+                model.sha256(),
+                JSON.writeValueAsString(provenance),
+                null,
+                now);
+            events.publishEvent(
+                new FederationCompleted(
+                    federation.id(),
+                    federation.tenant(),
+                    "COMPLETED",
+                    open.number,
+                    model.sha256(),
+                    provenance,
+                    "",
+                    now));
+          }
+        });
+    metrics.roundDuration.record(Duration.between(open.openedAt, now));
+    metrics.aggregation.record(aggregationNanos, TimeUnit.NANOSECONDS);
+    cleanUp(federation.id(), open.number);
+    live.global = next;
+    live.version = open.number;
+    live.round = null;
+    live.nextAttempt = 1;
+    live.waitingSince = now;
+    log.info(
+        "Federation {} round {} completed with {} updates ({} ms aggregating)",
+        federation.id(),
+        open.number,
+        submitted.size(),
+        aggregationNanos / 1_000_000);
+    if (last) {
+      live.finished = "completed";
+      running.remove(federation.id());
+      live.signal();
+    } else {
+      live.signal();
+      maybeOpen(live, now);
+    }
+  }
+
+  /** A round whose aggregation was finished but not committed, refolded so it can close again. */
+  private OpenRound reopen(Live live, OpenRound open) {
+    OpenRound again =
+        new OpenRound(
+            open.number,
+            open.attempt,
+            open.seed,
+            open.openedAt,
+            open.deadline,
+            open.tasks,
+            live.strategy.beginRound(open.number, live.global.clone()));
+    refold(live, again);
+    return again;
+  }
+
+  /** Gives up on a round with too few updates at its deadline: tries again, or fails. */
+  private void abandonRound(Live live, Instant now) {
+    OpenRound open = live.round;
+    if (open == null) {
+      return;
+    }
+    FederationRecord federation = live.federation;
+    log.warn(
+        "Federation {} round {} attempt {} got {} of the {} updates it needs by its deadline",
+        federation.id(),
+        open.number,
+        open.attempt,
+        open.submitted.size(),
+        federation.minClients());
+    metrics.abandoned.increment();
+    live.round = null;
+    if (open.attempt >= MAX_ATTEMPTS) {
+      String reason =
+          "round "
+              + open.number
+              + " got fewer than minClients ("
+              + federation.minClients()
+              + ") updates in "
+              + MAX_ATTEMPTS
+              + " attempts";
+      String modelSha =
+          rounds.find(federation.id(), live.version).map(Rounds.Round::modelSha256).orElse("");
+      transactions.executeWithoutResult(
+          status -> {
+            store.finish(federation.id(), FederationRecord.State.FAILED, null, null, reason, now);
+            events.publishEvent(
+                new FederationCompleted(
+                    federation.id(),
+                    federation.tenant(),
+                    "FAILED",
+                    live.version,
+                    modelSha,
+                    Map.of(),
+                    reason,
+                    now));
+          });
+      cleanUp(federation.id(), open.number);
+      live.finished = "failed";
+      running.remove(federation.id());
+      live.signal();
+      return;
+    }
+    cleanUp(federation.id(), open.number);
+    live.nextAttempt = open.attempt + 1;
+    // The next attempt may start at once with whoever is available.
+    live.waitingSince = now.minus(quorumWait);
+    live.signal();
+    maybeOpen(live, now);
+  }
+
+  private void cleanUp(UUID federation, int round) {
+    try {
+      checkpoints.blobs().deleteAll(Checkpoints.roundPrefix(federation, round));
+      for (Rounds.Upload upload : rounds.uploads(federation, round)) {
+        checkpoints.blobs().deleteAll(Checkpoints.uploadPrefix(federation, upload.id()));
+        rounds.deleteUpload(upload.id());
+      }
+    } catch (IOException e) {
+      log.warn("Could not remove the files of federation {} round {}", federation, round, e);
+    }
+  }
+
+  /** Rebuilds a running federation from its last checkpoint and its open round's updates. */
+  private Live load(FederationRecord federation) {
+    Classifier classifier =
+        Classifiers.create(
+            federation.modelKind(),
+            federation.modelInputs(),
+            federation.modelClasses(),
+            federation.modelHidden());
+    Strategy strategy = strategies.create(federation.strategy(), federation.strategyParameters());
+    int version = rounds.completed(federation.id());
+    float[] global;
+    try {
+      Optional<float[]> stored =
+          checkpoints.loadModel(federation.id(), version, classifier.parameterCount());
+      if (stored.isPresent()) {
+        global = stored.get();
+      } else if (version == 0) {
+        global = classifier.initialParameters(federation.seed());
+        checkpoints.saveModel(federation.id(), 0, global, modelMetadata(federation, 0));
+      } else {
+        throw new IllegalStateException(
+            "the checkpoint of version "
+                + version
+                + " of federation "
+                + federation.id()
+                + " is missing");
+      }
+      strategy.restoreServerState(
+          checkpoints.loadState(federation.id(), version, classifier.parameterCount()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Live live = new Live(federation, strategy, global, version, clock.instant());
+    Optional<Rounds.Round> open = rounds.open(federation.id());
+    if (open.isPresent() && open.get().round() == version + 1) {
+      Rounds.Round round = open.get();
+      Map<UUID, LocalTraining> tasks = new LinkedHashMap<>();
+      for (Rounds.Task task : rounds.tasks(federation.id(), round.round(), null)) {
+        if (!task.state().equals("LATE")) {
+          tasks.put(task.nodeId(), training(task.training()));
+        }
+      }
+      Instant deadline = round.deadline();
+      Instant grace = clock.instant().plus(GRACE_AFTER_RESTART);
+      if (deadline.isBefore(grace)) {
+        deadline = grace;
+        rounds.extendDeadline(federation.id(), round.round(), deadline);
+      }
+      OpenRound restored =
+          new OpenRound(
+              round.round(),
+              round.attempt(),
+              round.seed(),
+              round.openedAt(),
+              deadline,
+              tasks,
+              strategy.beginRound(round.round(), global.clone()));
+      refold(live, restored);
+      live.round = restored;
+      live.nextAttempt = round.attempt();
+      log.info(
+          "Federation {} resumed at round {} with {} acknowledged updates",
+          federation.id(),
+          round.round(),
+          restored.submitted.size());
+    } else {
+      // Files of rounds that closed while the process stopped: their results are committed.
+      cleanUp(federation.id(), version + 1);
+    }
+    return live;
+  }
+
+  /** Folds the round's acknowledged updates again, in the order they were acknowledged. */
+  private void refold(Live live, OpenRound round) {
+    for (Rounds.Task task : rounds.submitted(live.federation.id(), round.number)) {
+      String key = Checkpoints.updateKey(live.federation.id(), round.number, task.nodeId());
+      try (InputStream in = checkpoints.blobs().open(key)) {
+        Tensor tensor =
+            SafeTensors.read(
+                    in,
+                    new SafeTensors.Limits(
+                        MAX_HEADER_BYTES, (long) live.global.length * Double.BYTES))
+                .tensor(Checkpoints.PARAMETERS);
+        fold(
+            round,
+            new ClientUpdate(
+                task.nodeId().toString(),
+                tensor.toFloats(),
+                task.examples() == null ? 0 : task.examples(),
+                task.steps() == null ? 0 : task.steps(),
+                live.version,
+                task.metrics()));
+        round.submitted.add(task.nodeId());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "acknowledged update of node " + task.nodeId() + " is unreadable", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Resumable uploads
+
+  /** Starts a resumable upload of node {@code nodeId}'s update of {@code totalBytes}. */
+  Rounds.Upload createUpload(
+      Caller caller, UUID federationId, int round, UUID nodeId, long totalBytes) {
+    authorisedNode(caller, federationId, nodeId);
+    Live live = running.get(federationId);
+    OpenRound open = live == null ? null : live.round;
+    if (live == null || open == null || open.number != round) {
+      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+    }
+    if (!open.tasks.containsKey(nodeId)) {
+      throw reject(
+          "not-selected",
+          FederationProblems.NOT_SELECTED,
+          "node " + nodeId + " was not chosen for round " + round);
+    }
+    long limit = maxUpdateBytes(live.global.length);
+    if (totalBytes < 8 || totalBytes > limit) {
+      throw reject(
+          "too-large",
+          FederationProblems.UPDATE_TOO_LARGE,
+          "an update of this federation's model is 8 to " + limit + " bytes");
+    }
+    Rounds.Upload upload =
+        new Rounds.Upload(
+            io.truststram.common.id.Uuids.v7(),
+            federationId,
+            round,
+            nodeId,
+            totalBytes,
+            0,
+            0,
+            clock.instant());
+    rounds.insertUpload(upload);
+    return upload;
+  }
+
+  /** The upload {@code uploadId} of node {@code nodeId}. */
+  Rounds.Upload upload(Caller caller, UUID federationId, int round, UUID nodeId, UUID uploadId) {
+    authorisedNode(caller, federationId, nodeId);
+    return rounds
+        .upload(uploadId)
+        .filter(
+            u ->
+                u.federationId().equals(federationId)
+                    && u.round() == round
+                    && u.nodeId().equals(nodeId))
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    FederationProblems.UPLOAD_NOT_FOUND,
+                    "No upload of this node has id '" + uploadId + "'"));
+  }
+
+  /** What a chunk did: moved the upload on, or completed it into an acknowledged update. */
+  record ChunkResult(long offset, long totalBytes, @Nullable Receipt receipt) {}
+
+  /**
+   * Appends the chunk of {@code length} bytes that starts at {@code offset}; the chunk that
+   * completes the upload submits the update, as {@link #submit} does.
+   */
+  ChunkResult appendChunk(
+      Caller caller,
+      UUID federationId,
+      int round,
+      UUID nodeId,
+      UUID uploadId,
+      long offset,
+      long length,
+      long total,
+      @Nullable String idempotencyKey,
+      InputStream body)
+      throws IOException {
+    Rounds.Upload upload = upload(caller, federationId, round, nodeId, uploadId);
+    if (total != upload.totalBytes()
+        || offset != upload.received()
+        || length < 1
+        || offset + length > upload.totalBytes()) {
+      throw new ProblemException(
+          FederationProblems.UPLOAD_OFFSET_MISMATCH,
+          "this upload of "
+              + upload.totalBytes()
+              + " bytes stands at offset "
+              + upload.received()
+              + "; send the bytes from there");
+    }
+    String key = Checkpoints.chunkKey(federationId, uploadId, upload.chunks());
+    BlobInfo chunk;
+    try {
+      chunk = checkpoints.blobs().put(key, body, length);
+    } catch (BlobTooLargeException e) {
+      throw new ProblemException(
+          FederationProblems.UPLOAD_OFFSET_MISMATCH,
+          "the chunk holds more than the " + length + " bytes its Content-Range declares");
+    }
+    if (chunk.size() != length || !rounds.advanceUpload(uploadId, offset, length)) {
+      checkpoints.blobs().delete(key);
+      throw new ProblemException(
+          FederationProblems.UPLOAD_OFFSET_MISMATCH,
+          chunk.size() != length
+              ? "the chunk holds " + chunk.size() + " bytes; its Content-Range declares " + length
+              : "another chunk of this upload arrived meanwhile; ask where it stands");
+    }
+    metrics.bytesIn.increment(length);
+    long received = offset + length;
+    if (received < upload.totalBytes()) {
+      return new ChunkResult(received, upload.totalBytes(), null);
+    }
+    List<String> chunks =
+        checkpoints.blobs().list(Checkpoints.uploadPrefix(federationId, uploadId));
+    Receipt receipt;
+    try (InputStream whole = new ChunkStream(chunks)) {
+      receipt = submit(caller, federationId, round, nodeId, idempotencyKey, whole);
+    }
+    checkpoints.blobs().deleteAll(Checkpoints.uploadPrefix(federationId, uploadId));
+    rounds.deleteUpload(uploadId);
+    return new ChunkResult(received, upload.totalBytes(), receipt);
+  }
+
+  /** The chunks of an upload, read one after the other. */
+  private final class ChunkStream extends InputStream {
+    private final java.util.Iterator<String> keys;
+    private @Nullable InputStream current;
+
+    ChunkStream(List<String> keys) {
+      this.keys = keys.iterator();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      while (true) {
+        if (current == null) {
+          if (!keys.hasNext()) {
+            return -1;
+          }
+          current = checkpoints.blobs().open(keys.next());
+        }
+        int read = current.read(buffer, offset, length);
+        if (read >= 0) {
+          return read;
+        }
+        current.close();
+        current = null;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (current != null) {
+        current.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  /** The model file of version {@code version} (or the latest when null). */
+  BlobInfo model(FederationRecord federation, @Nullable Integer version) throws IOException {
+    int wanted = version == null ? rounds.completed(federation.id()) : version;
+    if (wanted == 0 && version == null && federation.state() == FederationRecord.State.CREATED) {
+      throw modelNotFound(federation, 0);
+    }
+    return checkpoints
+        .model(federation.id(), wanted)
+        .orElseThrow(() -> modelNotFound(federation, wanted));
+  }
+
+  InputStream open(BlobInfo blob) throws IOException {
+    InputStream in = checkpoints.open(blob);
+    metrics.bytesOut.increment(blob.size());
+    return in;
+  }
+
+  private static ProblemException modelNotFound(FederationRecord federation, int version) {
+    return new ProblemException(
+        FederationProblems.MODEL_NOT_FOUND,
+        "Federation '" + federation.name() + "' has no model version " + version + " (yet)");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private Map<String, String> modelMetadata(FederationRecord federation, int version) {
+    Map<String, String> metadata = new TreeMap<>();
+    metadata.put("format", "truststram.model.v1");
+    metadata.put("federation", federation.id().toString());
+    metadata.put("version", Integer.toString(version));
+    metadata.put("model.kind", federation.modelKind());
+    metadata.put("model.inputs", Integer.toString(federation.modelInputs()));
+    metadata.put("model.classes", Integer.toString(federation.modelClasses()));
+    metadata.put(
+        "model.hidden",
+        String.join(",", federation.modelHidden().stream().map(String::valueOf).toList()));
+    metadata.put("strategy", federation.strategy());
+    return metadata;
+  }
+
+  private Map<String, String> provenance(Live live, int completedRounds) {
+    FederationRecord federation = live.federation;
+    Map<String, String> provenance = new TreeMap<>();
+    provenance.put("federation", federation.id().toString());
+    provenance.put("strategy", federation.strategy());
+    provenance.put("strategyParameters", JSON.writeValueAsString(federation.strategyParameters()));
+    provenance.put(
+        "model",
+        Classifiers.create(
+                federation.modelKind(),
+                federation.modelInputs(),
+                federation.modelClasses(),
+                federation.modelHidden())
+            .describe());
+    provenance.put("rounds", Integer.toString(completedRounds));
+    provenance.put("clientsPerRound", Integer.toString(federation.clientsPerRound()));
+    provenance.put("minClients", Integer.toString(federation.minClients()));
+    provenance.put("seed", Long.toString(federation.seed()));
+    provenance.put("codeVersion", Provenance.currentCodeVersion());
+    // Every node's reported data hash, over all rounds, folded into one digest (the per-round
+    // hashes stay in the tasks, for an audit).
+    TreeMap<String, String> hashes = new TreeMap<>();
+    for (int round = 1; round <= completedRounds; round++) {
+      for (Rounds.Task task : rounds.submitted(federation.id(), round)) {
+        if (task.dataSha256() != null) {
+          hashes.put(task.nodeId().toString(), task.dataSha256());
+        }
+      }
+    }
+    MessageDigest digest = sha256();
+    hashes.forEach(
+        (node, hash) ->
+            digest.update(
+                (node + ":" + hash + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    provenance.put("participantDataHashes", Integer.toString(hashes.size()));
+    provenance.put("participantDataDigest", HexFormat.of().formatHex(digest.digest()));
+    return provenance;
+  }
+
+  private static Map<String, Double> weightedMetrics(List<Rounds.Task> submitted) {
+    Map<String, double[]> sums = new TreeMap<>();
+    for (Rounds.Task task : submitted) {
+      double trainWeight = task.examples() == null ? 0 : task.examples();
+      double evaluateWeight = task.metrics().getOrDefault("evaluate.examples", trainWeight);
+      task.metrics()
+          .forEach(
+              (name, value) -> {
+                if (name.equals("evaluate.examples")) {
+                  return;
+                }
+                double weight = name.startsWith("evaluate.") ? evaluateWeight : trainWeight;
+                double[] sum = sums.computeIfAbsent(name, n -> new double[2]);
+                sum[0] += weight * value;
+                sum[1] += weight;
+              });
+    }
+    Map<String, Double> means = new TreeMap<>();
+    sums.forEach(
+        (name, sum) -> {
+          if (sum[1] > 0) {
+            means.put(name, sum[0] / sum[1]);
+          }
+        });
+    return means;
+  }
+
+  private static String trainingJson(LocalTraining training) {
+    return JSON.writeValueAsString(training);
+  }
+
+  private static LocalTraining training(String json) {
+    return JSON.readValue(json, LocalTraining.class);
+  }
+
+  private static long mix(long seed, int round, int attempt) {
+    long z = seed + 0x9E3779B97F4A7C15L * round + 0xBF58476D1CE4E5B9L * attempt;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A running federation's state in memory. */
+  private static final class Live {
+    final FederationRecord federation;
+    final Strategy strategy;
+    final ReentrantLock lock = new ReentrantLock();
+    float[] global;
+    int version;
+    volatile @Nullable OpenRound round;
+    int nextAttempt = 1;
+    Instant waitingSince;
+    @Nullable String finished;
+    volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+
+    Live(FederationRecord federation, Strategy strategy, float[] global, int version, Instant now) {
+      this.federation = federation;
+      this.strategy = strategy;
+      this.global = global;
+      this.version = version;
+      this.waitingSince = now;
+    }
+
+    /** Wakes every poll waiting on this federation. */
+    void signal() {
+      CompletableFuture<Void> previous = changed;
+      changed = new CompletableFuture<>();
+      previous.complete(null);
+    }
+  }
+
+  /** The open round of a running federation. */
+  private static final class OpenRound {
+    final int number;
+    final int attempt;
+    final long seed;
+    final Instant openedAt;
+    final Instant deadline;
+    final Map<UUID, LocalTraining> tasks;
+    final RoundAggregation aggregation;
+    final Set<UUID> submitted = new HashSet<>();
+    final Set<UUID> receiving = new HashSet<>();
+    long foldNanos;
+
+    OpenRound(
+        int number,
+        int attempt,
+        long seed,
+        Instant openedAt,
+        Instant deadline,
+        Map<UUID, LocalTraining> tasks,
+        RoundAggregation aggregation) {
+      this.number = number;
+      this.attempt = attempt;
+      this.seed = seed;
+      this.openedAt = openedAt;
+      this.deadline = deadline;
+      this.tasks = tasks;
+      this.aggregation = aggregation;
+    }
+  }
+
+  /** The coordinator's meters. */
+  private final class Metrics {
+    final MeterRegistry registry;
+    final Counter accepted;
+    final Counter abandoned;
+    final Counter bytesIn;
+    final Counter bytesOut;
+    final Timer roundDuration;
+    final Timer aggregation;
+
+    Metrics(MeterRegistry registry) {
+      this.registry = registry;
+      accepted =
+          Counter.builder("truststram.federation.updates.accepted")
+              .description("Client updates acknowledged")
+              .register(registry);
+      abandoned =
+          Counter.builder("truststram.federation.rounds.abandoned")
+              .description("Round attempts that got fewer than minClients updates in time")
+              .register(registry);
+      bytesIn =
+          Counter.builder("truststram.federation.bytes")
+              .tag("direction", "in")
+              .baseUnit("bytes")
+              .description("Update bytes received")
+              .register(registry);
+      bytesOut =
+          Counter.builder("truststram.federation.bytes")
+              .tag("direction", "out")
+              .baseUnit("bytes")
+              .description("Model bytes served")
+              .register(registry);
+      roundDuration =
+          Timer.builder("truststram.federation.round.duration")
+              .description("From a round's opening to its completion")
+              .register(registry);
+      aggregation =
+          Timer.builder("truststram.federation.aggregation.time")
+              .description("Time spent folding a round's updates and finishing its aggregate")
+              .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "truststram.federation.nodes.active", Coordinator.this, Coordinator::activeNodes)
+          .description("Client nodes seen within three heartbeat intervals")
+          .register(registry);
+    }
+
+    void rejected(String reason) {
+      Counter.builder("truststram.federation.updates.rejected")
+          .tag("reason", reason)
+          .description("Client updates refused, by reason")
+          .register(registry)
+          .increment();
+    }
+  }
+}

@@ -1,0 +1,501 @@
+package io.truststram.federation.internal;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.problem.ProblemTypes;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.federation.FederationProblems;
+import io.truststram.platform.blob.BlobInfo;
+import io.truststram.platform.security.Caller;
+import io.truststram.platform.security.CurrentPrincipal;
+import io.truststram.platform.web.StreamedBodies;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The training protocol: nodes poll for tasks, download global models and upload updates (whole, or
+ * in resumable chunks); owners and participants read rounds and models. See
+ * docs/federation/protocol.md.
+ */
+@RestController
+@RequestMapping(
+    path = "/api/v1/federations/{federationId}",
+    produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Training protocol", description = "Tasks, global models, updates and rounds")
+class RoundController {
+
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes (\\d{1,15})-(\\d{1,15})/(\\d{1,15})");
+
+  private final FederationService federations;
+  private final Coordinator coordinator;
+  private final Rounds rounds;
+
+  RoundController(FederationService federations, Coordinator coordinator, Rounds rounds) {
+    this.federations = federations;
+    this.coordinator = coordinator;
+    this.rounds = rounds;
+  }
+
+  @GetMapping("/nodes/{nodeId}/task")
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node asks for its next task, waiting up to 'wait' seconds (long poll)",
+      description =
+          "200 with a task {type: train} when the node was chosen for the open round; 200 {type:"
+              + " finished} when the federation ended; 204 when nothing came within the wait. A"
+              + " poll counts as a sign of life.")
+  ResponseEntity<TaskView> task(
+      @PathVariable String federationId,
+      @PathVariable String nodeId,
+      @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
+          int wait)
+      throws InterruptedException {
+    if (wait < 0 || wait > 60) {
+      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
+    }
+    UUID federation = FederationController.parseId(federationId);
+    UUID node = parseNode(nodeId);
+    Coordinator.Offer offer =
+        coordinator.poll(CurrentPrincipal.require(), federation, node, Duration.ofSeconds(wait));
+    return switch (offer) {
+      case Coordinator.NoOffer none -> ResponseEntity.noContent().build();
+      case Coordinator.Finished finished -> ResponseEntity.ok(TaskView.finished(finished.state()));
+      case Coordinator.TrainOffer train ->
+          ResponseEntity.ok(
+              new TaskView(
+                  "train",
+                  null,
+                  train.round(),
+                  train.attempt(),
+                  train.modelVersion(),
+                  "/api/v1/federations/" + federation + "/models/" + train.modelVersion(),
+                  "/api/v1/federations/"
+                      + federation
+                      + "/rounds/"
+                      + train.round()
+                      + "/updates/"
+                      + node,
+                  train.parameters(),
+                  TrainingView.of(train.training()),
+                  train.seed(),
+                  train.deadline()));
+    };
+  }
+
+  @GetMapping(path = "/models/{version}", produces = StreamedBodies.SAFETENSORS)
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(
+      summary = "A global model as safetensors: version 0 the initial one, r the result of round r",
+      description =
+          "'latest' names the newest. One float32 tensor 'parameters' of shape [n]; the metadata"
+              + " names the federation, version and model. ETag is its SHA-256.")
+  void model(
+      @PathVariable String federationId,
+      @PathVariable String version,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    FederationRecord federation =
+        federations.find(CurrentPrincipal.require(), FederationController.parseId(federationId));
+    Integer wanted = null;
+    if (!version.equals("latest")) {
+      try {
+        wanted = Integer.valueOf(version);
+      } catch (NumberFormatException e) {
+        wanted = -1;
+      }
+      if (wanted < 0) {
+        throw new ProblemException(
+            FederationProblems.MODEL_NOT_FOUND, "a model version is 0, 1, 2 ... or latest");
+      }
+    }
+    BlobInfo blob = coordinator.model(federation, wanted);
+    String etag = "\"" + blob.sha256() + "\"";
+    response.setHeader(HttpHeaders.ETAG, etag);
+    response.setHeader("X-Model-Version", blob.key().replaceAll(".*/(\\d+)\\.safetensors$", "$1"));
+    if (etag.equals(request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
+      response.setStatus(HttpStatus.NOT_MODIFIED.value());
+      return;
+    }
+    response.setContentType(StreamedBodies.SAFETENSORS);
+    response.setContentLengthLong(blob.size());
+    try (InputStream in = coordinator.open(blob);
+        OutputStream out = response.getOutputStream()) {
+      in.transferTo(out);
+    }
+  }
+
+  @PutMapping(path = "/rounds/{round}/updates/{nodeId}", consumes = StreamedBodies.SAFETENSORS)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node uploads its update for the round, as one safetensors file",
+      description =
+          "One tensor 'parameters' of the model's shape (F32, F64, F16 or BF16, finite); metadata"
+              + " 'examples' (required), 'steps', 'data.sha256' and 'train.*' / 'evaluate.*'"
+              + " metrics. 201 once stored durably and folded; the same file again answers 200"
+              + " with the same receipt (Idempotent-Replayed: true) and is counted once. For"
+              + " large models use the resumable uploads below.")
+  ResponseEntity<ReceiptView> update(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+      HttpServletRequest request)
+      throws IOException {
+    Coordinator.Receipt receipt =
+        coordinator.submit(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            round,
+            parseNode(nodeId),
+            key(idempotencyKey),
+            request.getInputStream());
+    return receipt(receipt);
+  }
+
+  @PostMapping(
+      path = "/rounds/{round}/updates/{nodeId}/uploads",
+      consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "Start a resumable upload of an update of totalBytes",
+      description =
+          "Then PUT its bytes in order to the upload's URL in chunks, each with Content-Range:"
+              + " bytes first-last/total; GET it to learn where it stands after an interruption."
+              + " The chunk that completes it submits the update.")
+  ResponseEntity<UploadView> createUpload(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @Valid @RequestBody CreateUploadRequest body,
+      UriComponentsBuilder uri) {
+    Rounds.Upload upload =
+        coordinator.createUpload(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            round,
+            parseNode(nodeId),
+            body.totalBytes());
+    return ResponseEntity.created(
+            uri.path("/api/v1/federations/{f}/rounds/{r}/updates/{n}/uploads/{u}")
+                .buildAndExpand(federationId, round, nodeId, upload.id())
+                .toUri())
+        .body(UploadView.of(upload, upload.received()));
+  }
+
+  @GetMapping("/rounds/{round}/updates/{nodeId}/uploads/{uploadId}")
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(summary = "Where a resumable upload stands: the next byte it expects")
+  UploadView upload(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @PathVariable String uploadId) {
+    Rounds.Upload upload =
+        coordinator.upload(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            round,
+            parseNode(nodeId),
+            parseUpload(uploadId));
+    return UploadView.of(upload, upload.received());
+  }
+
+  @PutMapping(
+      path = "/rounds/{round}/updates/{nodeId}/uploads/{uploadId}",
+      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "Send the next chunk of a resumable upload (Content-Range: bytes a-b/total)",
+      description =
+          "200 with the new offset; 201 with the receipt for the chunk that completes it; 409"
+              + " federation-upload-offset-mismatch when the chunk does not start where the"
+              + " upload stands.")
+  ResponseEntity<?> chunk(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @PathVariable String uploadId,
+      @RequestHeader(name = HttpHeaders.CONTENT_RANGE, required = false) @Nullable String range,
+      @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+      HttpServletRequest request)
+      throws IOException {
+    Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
+    if (matcher == null || !matcher.matches()) {
+      throw new ProblemException(
+          FederationProblems.UPLOAD_OFFSET_MISMATCH,
+          "each chunk needs Content-Range: bytes first-last/total");
+    }
+    long first = Long.parseLong(matcher.group(1));
+    long last = Long.parseLong(matcher.group(2));
+    long total = Long.parseLong(matcher.group(3));
+    if (last < first) {
+      throw new ProblemException(
+          FederationProblems.UPLOAD_OFFSET_MISMATCH, "Content-Range ends before it starts");
+    }
+    Coordinator.ChunkResult result =
+        coordinator.appendChunk(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            round,
+            parseNode(nodeId),
+            parseUpload(uploadId),
+            first,
+            last - first + 1,
+            total,
+            key(idempotencyKey),
+            request.getInputStream());
+    if (result.receipt() != null) {
+      return receipt(result.receipt());
+    }
+    return ResponseEntity.ok(new OffsetView(result.offset(), result.totalBytes()));
+  }
+
+  @GetMapping("/rounds")
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(summary = "The rounds so far, with their aggregated metrics")
+  List<RoundView> rounds(@PathVariable String federationId) {
+    FederationRecord federation =
+        federations.find(CurrentPrincipal.require(), FederationController.parseId(federationId));
+    return rounds.of(federation.id()).stream().map(RoundView::of).toList();
+  }
+
+  @GetMapping("/rounds/{round}")
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(
+      summary = "One round, with contributions",
+      description =
+          "The owner sees each participant tenant's contribution (updates, examples, mean"
+              + " metrics); a participant sees its own nodes' tasks and nothing of the others.")
+  RoundDetailView round(@PathVariable String federationId, @PathVariable int round) {
+    Caller caller = CurrentPrincipal.require();
+    FederationRecord federation =
+        federations.find(caller, FederationController.parseId(federationId));
+    Rounds.Round found =
+        rounds
+            .find(federation.id(), round)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        FederationProblems.ROUND_NOT_OPEN,
+                        "Federation '" + federation.name() + "' has no round " + round + " yet"));
+    boolean owner = FederationService.owns(caller, federation);
+    List<Rounds.Task> tasks = rounds.tasks(federation.id(), round, owner ? null : caller.tenant());
+    Map<String, ContributionView> byTenant = new TreeMap<>();
+    if (owner) {
+      Map<TenantId, List<Rounds.Task>> grouped =
+          new TreeMap<>(java.util.Comparator.comparing(TenantId::toString));
+      tasks.forEach(
+          t -> grouped.computeIfAbsent(t.tenant(), k -> new java.util.ArrayList<>()).add(t));
+      grouped.forEach((tenant, list) -> byTenant.put(tenant.toString(), ContributionView.of(list)));
+    }
+    return new RoundDetailView(
+        RoundView.of(found),
+        owner ? byTenant : Map.of(),
+        owner ? List.of() : tasks.stream().map(TaskStateView::of).toList());
+  }
+
+  @GetMapping("/provenance")
+  @PreAuthorize("hasAuthority('federation:read')")
+  @Operation(summary = "How the final model came to be, once the federation completed")
+  Map<String, String> provenance(@PathVariable String federationId) {
+    FederationRecord federation =
+        federations.find(CurrentPrincipal.require(), FederationController.parseId(federationId));
+    return federations.provenance(federation);
+  }
+
+  private static ResponseEntity<ReceiptView> receipt(Coordinator.Receipt receipt) {
+    ReceiptView view =
+        new ReceiptView(
+            receipt.round(),
+            receipt.nodeId().toString(),
+            receipt.sha256(),
+            receipt.bytes(),
+            receipt.sequence(),
+            receipt.acceptedAt());
+    return receipt.replayed()
+        ? ResponseEntity.ok().header("Idempotent-Replayed", "true").body(view)
+        : ResponseEntity.status(HttpStatus.CREATED).body(view);
+  }
+
+  private static @Nullable String key(@Nullable String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return null;
+    }
+    if (!idempotencyKey.matches("[\\x21-\\x7E]{1,255}")) {
+      throw new ProblemException(
+          ProblemTypes.INVALID_PARAMETER, "Idempotency-Key must be 1-255 visible ASCII characters");
+    }
+    return idempotencyKey;
+  }
+
+  private static UUID parseNode(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw NodeService.notFound(new UUID(0, 0));
+    }
+  }
+
+  private static UUID parseUpload(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(FederationProblems.UPLOAD_NOT_FOUND, "No upload has that id");
+    }
+  }
+
+  /** A node's next task. */
+  record TaskView(
+      String type,
+      @Nullable String state,
+      @Nullable Integer round,
+      @Nullable Integer attempt,
+      @Nullable Integer modelVersion,
+      @Nullable String model,
+      @Nullable String update,
+      @Nullable Integer parameters,
+      @Nullable TrainingView training,
+      @Nullable Long seed,
+      @Nullable Instant deadline) {
+
+    static TaskView finished(String state) {
+      return new TaskView("finished", state, null, null, null, null, null, null, null, null, null);
+    }
+  }
+
+  /** How to train. */
+  record TrainingView(
+      int epochs, int batchSize, double learningRate, double momentum, double proximalMu) {
+    static TrainingView of(io.truststram.federation.strategy.LocalTraining t) {
+      return new TrainingView(
+          t.epochs(), t.batchSize(), t.learningRate(), t.momentum(), t.proximalMu());
+    }
+  }
+
+  /** The acknowledgement of an update. */
+  record ReceiptView(
+      int round, String nodeId, String sha256, long bytes, long sequence, Instant acceptedAt) {}
+
+  /** The body that starts a resumable upload. */
+  record CreateUploadRequest(@Min(8) long totalBytes) {}
+
+  /** A resumable upload. */
+  record UploadView(String id, long totalBytes, long offset, Instant createdAt) {
+    static UploadView of(Rounds.Upload upload, long offset) {
+      return new UploadView(
+          upload.id().toString(), upload.totalBytes(), offset, upload.createdAt());
+    }
+  }
+
+  /** Where an upload stands after a chunk. */
+  record OffsetView(long offset, long totalBytes) {}
+
+  /** A round. */
+  record RoundView(
+      int round,
+      int attempt,
+      String state,
+      int selected,
+      int updates,
+      long examples,
+      Instant openedAt,
+      Instant deadline,
+      @Nullable Instant closedAt,
+      @Nullable String modelSha256,
+      Map<String, Double> metrics,
+      @Nullable Long aggregationMillis) {
+    static RoundView of(Rounds.Round r) {
+      return new RoundView(
+          r.round(),
+          r.attempt(),
+          r.state().toLowerCase(Locale.ROOT),
+          r.selected(),
+          r.accepted(),
+          r.examples(),
+          r.openedAt(),
+          r.deadline(),
+          r.closedAt(),
+          r.modelSha256(),
+          r.metrics(),
+          r.aggregationMillis());
+    }
+  }
+
+  /** One tenant's part in a round, as the owner sees it. */
+  record ContributionView(int nodes, int updates, long examples, Map<String, Double> metrics) {
+    static ContributionView of(List<Rounds.Task> tasks) {
+      List<Rounds.Task> submitted = tasks.stream().filter(Rounds.Task::submitted).toList();
+      Map<String, double[]> sums = new TreeMap<>();
+      long examples = 0;
+      for (Rounds.Task task : submitted) {
+        long weight = task.examples() == null ? 0 : task.examples();
+        examples += weight;
+        task.metrics()
+            .forEach(
+                (name, value) -> {
+                  double[] sum = sums.computeIfAbsent(name, n -> new double[2]);
+                  sum[0] += weight * value;
+                  sum[1] += weight;
+                });
+      }
+      Map<String, Double> means = new TreeMap<>();
+      sums.forEach((name, sum) -> means.put(name, sum[1] > 0 ? sum[0] / sum[1] : 0));
+      return new ContributionView(tasks.size(), submitted.size(), examples, means);
+    }
+  }
+
+  /** One of the caller's own nodes' task in a round. */
+  record TaskStateView(
+      String nodeId,
+      String state,
+      @Nullable Instant submittedAt,
+      @Nullable Long examples,
+      Map<String, Double> metrics) {
+    static TaskStateView of(Rounds.Task task) {
+      return new TaskStateView(
+          task.nodeId().toString(),
+          task.state().toLowerCase(Locale.ROOT),
+          task.submittedAt(),
+          task.examples(),
+          task.metrics());
+    }
+  }
+
+  /** A round with the contributions the caller may see. */
+  record RoundDetailView(
+      RoundView round, Map<String, ContributionView> participants, List<TaskStateView> ownTasks) {}
+}

@@ -1,0 +1,502 @@
+package io.truststram.sdk;
+
+import io.truststram.federation.FederatedClient;
+import io.truststram.federation.strategy.LocalTraining;
+import io.truststram.ml.safetensors.SafeTensors;
+import io.truststram.ml.safetensors.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Connects a {@link FederatedClient} to a coordinator: reports heartbeats, long-polls for tasks,
+ * downloads each round's global model, trains, and uploads the update (whole, or in resumable
+ * chunks when large), retrying with exponential back-off and jitter through network failures,
+ * overload and coordinator restarts. {@link #run} returns when the federation ends or {@link
+ * #close} is called.
+ *
+ * <pre>{@code
+ * try (FederationNode node =
+ *     FederationNode.builder(URI.create("https://truststram.example"), federationId, nodeId)
+ *         .tokens(TokenSource.clientCredentials(server, clientId, clientSecret))
+ *         .client(myClient)
+ *         .build()) {
+ *   FederationNode.Summary summary = node.run();
+ * }
+ * }</pre>
+ */
+public final class FederationNode implements AutoCloseable {
+
+  private static final System.Logger log = System.getLogger(FederationNode.class.getName());
+
+  private final Http http;
+  private final String federationId;
+  private final String nodeId;
+  private final FederatedClient client;
+  private final Duration pollWait;
+  private final long chunkThreshold;
+  private final int chunkSize;
+  private final Retry retry;
+  private final Consumer<Event> events;
+  private volatile boolean closed;
+  private volatile @Nullable Thread runner;
+  private @Nullable Thread heartbeats;
+  private int cachedVersion = -1;
+  private float @Nullable [] cachedModel;
+
+  private FederationNode(Builder builder) {
+    this.http = new Http(builder.server, Objects.requireNonNull(builder.tokens, "tokens"));
+    this.federationId = builder.federationId;
+    this.nodeId = builder.nodeId;
+    this.client = Objects.requireNonNull(builder.client, "client");
+    this.pollWait = builder.pollWait;
+    this.chunkThreshold = builder.chunkThreshold;
+    this.chunkSize = builder.chunkSize;
+    this.retry = builder.retry;
+    this.events = builder.events;
+  }
+
+  public static Builder builder(URI server, String federationId, String nodeId) {
+    return new Builder(server, federationId, nodeId);
+  }
+
+  /**
+   * What happened, for progress output.
+   *
+   * @param kind {@code trained}, {@code uploaded}, {@code skipped}, {@code retrying}, {@code
+   *     finished}
+   * @param round the round concerned (0 when none)
+   * @param detail a human-readable line
+   */
+  public record Event(String kind, int round, String detail) {}
+
+  /**
+   * How a node's run ended.
+   *
+   * @param roundsTrained rounds whose update the coordinator acknowledged
+   * @param federationState the federation's final state, or {@code closed} when the node was closed
+   *     first
+   */
+  public record Summary(int roundsTrained, String federationState) {}
+
+  /**
+   * Back-off between attempts of one request: exponential from {@code initial} to {@code max}, each
+   * wait drawn uniformly from [wait/2, wait] (jitter), at most {@code attempts} attempts.
+   */
+  public record Retry(int attempts, Duration initial, Duration max) {
+    public static final Retry DEFAULT =
+        new Retry(12, Duration.ofMillis(250), Duration.ofSeconds(15));
+
+    Duration wait(int attempt, @Nullable Duration serverAsked) {
+      long cap = Math.min(max.toMillis(), initial.toMillis() << Math.min(attempt, 20));
+      long jittered = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+      long asked = serverAsked == null ? 0 : serverAsked.toMillis();
+      return Duration.ofMillis(Math.max(jittered, Math.min(asked, max.toMillis())));
+    }
+  }
+
+  /** Trains in the federation's rounds until it ends or {@link #close} is called. */
+  public Summary run() throws IOException {
+    runner = Thread.currentThread();
+    heartbeats =
+        Thread.ofVirtual().name("truststram-heartbeat-" + nodeId).start(this::heartbeatLoop);
+    int trained = 0;
+    try {
+      while (!closed) {
+        JsonNode task;
+        try {
+          task =
+              withRetry(
+                  "poll",
+                  0,
+                  () ->
+                      http.json(
+                          http.request(
+                                  "/api/v1/federations/"
+                                      + federationId
+                                      + "/nodes/"
+                                      + nodeId
+                                      + "/task?wait="
+                                      + pollWait.toSeconds(),
+                                  pollWait.plusSeconds(30))
+                              .GET()));
+        } catch (InterruptedIOException e) {
+          if (closed) {
+            break;
+          }
+          throw e;
+        }
+        if (task == null) {
+          continue;
+        }
+        if (task.path("type").asString().equals("finished")) {
+          String state = task.path("state").asString();
+          events.accept(new Event("finished", 0, "federation " + state));
+          return new Summary(trained, state);
+        }
+        if (train(task)) {
+          trained++;
+        }
+      }
+      return new Summary(trained, "closed");
+    } finally {
+      closed = true;
+      Thread beat = heartbeats;
+      if (beat != null) {
+        beat.interrupt();
+      }
+      runner = null;
+    }
+  }
+
+  /** Trains one task; false when the coordinator did not take the update. */
+  private boolean train(JsonNode task) throws IOException {
+    int round = task.path("round").asInt();
+    int version = task.path("modelVersion").asInt();
+    JsonNode t = task.path("training");
+    LocalTraining training =
+        new LocalTraining(
+            t.path("epochs").asInt(),
+            t.path("batchSize").asInt(),
+            t.path("learningRate").asDouble(),
+            t.path("momentum").asDouble(),
+            t.path("proximalMu").asDouble());
+    float[] global = model(version, task.path("model").asString());
+    FederatedClient.Evaluation evaluation = client.evaluate(global);
+    FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
+    Map<String, String> metadata = new TreeMap<>();
+    metadata.put("examples", Long.toString(Math.max(1, fit.examples())));
+    metadata.put("steps", Integer.toString(fit.steps()));
+    fit.metrics()
+        .forEach(
+            (name, value) -> {
+              if (Double.isFinite(value)) {
+                metadata.put("train." + name, Double.toString(value));
+              }
+            });
+    if (evaluation.examples() > 0) {
+      metadata.put("evaluate.loss", Double.toString(evaluation.loss()));
+      metadata.put("evaluate.accuracy", Double.toString(evaluation.accuracy()));
+      metadata.put("evaluate.examples", Long.toString(evaluation.examples()));
+    }
+    String dataHash = client.trainingDataHash();
+    if (dataHash != null) {
+      metadata.put("data.sha256", dataHash);
+    }
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    SafeTensors.write(
+        file,
+        java.util.List.of(
+            Tensor.ofFloats("parameters", new long[] {fit.parameters().length}, fit.parameters())),
+        metadata);
+    byte[] bytes = file.toByteArray();
+    events.accept(
+        new Event(
+            "trained",
+            round,
+            "round "
+                + round
+                + ": trained "
+                + fit.steps()
+                + " steps on "
+                + fit.examples()
+                + " examples, loss "
+                + fit.metrics().getOrDefault("loss", Double.NaN)));
+    String updatePath = task.path("update").asString();
+    try {
+      JsonNode receipt =
+          bytes.length > chunkThreshold
+              ? uploadInChunks(updatePath, round, bytes)
+              : upload(updatePath, round, bytes);
+      events.accept(
+          new Event(
+              "uploaded",
+              round,
+              "round "
+                  + round
+                  + ": update acknowledged ("
+                  + receipt.path("bytes").asLong()
+                  + " bytes)"));
+      return true;
+    } catch (TrustStramException e) {
+      if (e.status() == 409 || e.status() == 422 || e.status() == 413) {
+        // Late (the round closed), not chosen any more, or refused: nothing to retry.
+        events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+        log.log(
+            System.Logger.Level.WARNING,
+            "update of round {0} not taken: {1}",
+            round,
+            e.getMessage());
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private float[] model(int version, String path) throws IOException {
+    if (version == cachedVersion && cachedModel != null) {
+      return cachedModel.clone();
+    }
+    float[] model =
+        withRetry(
+            "download",
+            0,
+            () -> {
+              HttpResponse<InputStream> response =
+                  http.stream(
+                      http.request(path, Duration.ofMinutes(30))
+                          .header("Accept", "application/vnd.safetensors")
+                          .GET());
+              try (InputStream in = response.body()) {
+                return SafeTensors.read(in, new SafeTensors.Limits(1 << 20, Integer.MAX_VALUE - 8))
+                    .tensor("parameters")
+                    .toFloats();
+              }
+            });
+    cachedVersion = version;
+    cachedModel = model;
+    return model.clone();
+  }
+
+  private JsonNode upload(String path, int round, byte[] bytes) throws IOException {
+    String key = UUID.randomUUID().toString();
+    return withRetry(
+        "upload",
+        round,
+        () ->
+            Objects.requireNonNull(
+                http.json(
+                    http.request(path, Duration.ofMinutes(10))
+                        .header("Content-Type", "application/vnd.safetensors")
+                        .header("Idempotency-Key", key)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)))));
+  }
+
+  /** Uploads through a resumable upload, resuming from where the server stands after a failure. */
+  private JsonNode uploadInChunks(String path, int round, byte[] bytes) throws IOException {
+    String key = UUID.randomUUID().toString();
+    JsonNode created =
+        withRetry(
+            "upload",
+            round,
+            () ->
+                Objects.requireNonNull(
+                    http.json(
+                        http.request(path + "/uploads", Duration.ofMinutes(1))
+                            .header("Content-Type", "application/json")
+                            .POST(Http.jsonBody(Map.of("totalBytes", bytes.length))))));
+    String upload = path + "/uploads/" + created.path("id").asString();
+    long offset = 0;
+    int failures = 0;
+    while (true) {
+      int length = (int) Math.min(chunkSize, bytes.length - offset);
+      try {
+        JsonNode answer =
+            Objects.requireNonNull(
+                http.json(
+                    http.request(upload, Duration.ofMinutes(10))
+                        .header("Content-Type", "application/octet-stream")
+                        .header("Idempotency-Key", key)
+                        .header(
+                            "Content-Range",
+                            "bytes " + offset + "-" + (offset + length - 1) + "/" + bytes.length)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, (int) offset, length))));
+        if (answer.has("sha256")) {
+          return answer;
+        }
+        offset = answer.path("offset").asLong();
+        failures = 0;
+      } catch (TrustStramException e) {
+        if (!e.retryable() && !e.type().equals("federation-upload-offset-mismatch")) {
+          throw e;
+        }
+        failures = backOff("upload", round, failures, e);
+        offset = resumeAt(upload, round);
+      } catch (IOException e) {
+        if (e instanceof InterruptedIOException) {
+          throw e;
+        }
+        failures = backOff("upload", round, failures, e);
+        offset = resumeAt(upload, round);
+      }
+    }
+  }
+
+  private long resumeAt(String upload, int round) throws IOException {
+    return withRetry(
+            "upload",
+            round,
+            () ->
+                Objects.requireNonNull(
+                    http.json(http.request(upload, Duration.ofMinutes(1)).GET())))
+        .path("offset")
+        .asLong();
+  }
+
+  private void heartbeatLoop() {
+    long waitSeconds = 15;
+    while (!closed) {
+      try {
+        JsonNode answer =
+            http.json(
+                http.request(
+                        "/api/v1/federations/" + federationId + "/nodes/" + nodeId + "/heartbeat",
+                        Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(Http.jsonBody(Map.of("examples", client.examples()))));
+        if (answer != null) {
+          waitSeconds = Math.max(1, answer.path("nextHeartbeatSeconds").asLong(15));
+        }
+      } catch (InterruptedIOException e) {
+        return;
+      } catch (IOException e) {
+        log.log(System.Logger.Level.DEBUG, "heartbeat failed: {0}", e.getMessage());
+        waitSeconds = 2;
+      }
+      try {
+        Thread.sleep(Duration.ofSeconds(waitSeconds));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** One request's body, retried. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T call() throws IOException;
+  }
+
+  private <T> T withRetry(String what, int round, Call<T> call) throws IOException {
+    int failures = 0;
+    while (true) {
+      try {
+        return call.call();
+      } catch (TrustStramException e) {
+        if (!e.retryable()) {
+          throw e;
+        }
+        failures = backOff(what, round, failures, e);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        failures = backOff(what, round, failures, e);
+      }
+    }
+  }
+
+  private int backOff(String what, int round, int failures, IOException cause) throws IOException {
+    if (closed || failures + 1 >= retry.attempts()) {
+      throw cause;
+    }
+    Duration wait =
+        retry.wait(failures, cause instanceof TrustStramException t ? t.retryAfter() : null);
+    events.accept(
+        new Event(
+            "retrying",
+            round,
+            what + " failed (" + cause.getMessage() + "); retrying in " + wait.toMillis() + " ms"));
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry");
+    }
+    return failures + 1;
+  }
+
+  /** Stops the node: {@link #run} returns after the request in flight. */
+  @Override
+  public void close() {
+    closed = true;
+    Thread beat = heartbeats;
+    if (beat != null) {
+      beat.interrupt();
+    }
+    Thread running = runner;
+    if (running != null) {
+      running.interrupt();
+    }
+  }
+
+  /** Configures a {@link FederationNode}. */
+  public static final class Builder {
+    private final URI server;
+    private final String federationId;
+    private final String nodeId;
+    private @Nullable TokenSource tokens;
+    private @Nullable FederatedClient client;
+    private Duration pollWait = Duration.ofSeconds(30);
+    private long chunkThreshold = 64L << 20;
+    private int chunkSize = 16 << 20;
+    private Retry retry = Retry.DEFAULT;
+    private Consumer<Event> events = event -> {};
+
+    private Builder(URI server, String federationId, String nodeId) {
+      this.server = server;
+      this.federationId = federationId;
+      this.nodeId = nodeId;
+    }
+
+    /** The node's own credentials (from its registration), usually client credentials. */
+    public Builder tokens(TokenSource tokens) {
+      this.tokens = tokens;
+      return this;
+    }
+
+    public Builder client(FederatedClient client) {
+      this.client = client;
+      return this;
+    }
+
+    /** How long each poll for a task waits at the server (1 to 60 s; default 30 s). */
+    public Builder pollWait(Duration pollWait) {
+      if (pollWait.toSeconds() < 1 || pollWait.toSeconds() > 60) {
+        throw new IllegalArgumentException("pollWait must be 1 to 60 seconds");
+      }
+      this.pollWait = pollWait;
+      return this;
+    }
+
+    /**
+     * Updates larger than {@code threshold} bytes go through a resumable upload in chunks of {@code
+     * chunkSize} bytes (defaults: 64 MiB and 16 MiB).
+     */
+    public Builder chunking(long threshold, int chunkSize) {
+      if (threshold < 0 || chunkSize < 1) {
+        throw new IllegalArgumentException("threshold >= 0 and chunkSize >= 1");
+      }
+      this.chunkThreshold = threshold;
+      this.chunkSize = chunkSize;
+      return this;
+    }
+
+    public Builder retry(Retry retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** Receives progress events (on the node's thread). */
+    public Builder events(Consumer<Event> events) {
+      this.events = events;
+      return this;
+    }
+
+    public FederationNode build() {
+      return new FederationNode(this);
+    }
+  }
+}

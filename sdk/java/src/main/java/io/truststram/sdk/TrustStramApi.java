@@ -1,0 +1,253 @@
+package io.truststram.sdk;
+
+import io.truststram.ml.safetensors.SafeTensors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The federation API of a TrustStram server: create, start and watch federations, register client
+ * nodes, read rounds, models and provenance.
+ */
+public final class TrustStramApi {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final Http http;
+
+  private TrustStramApi(Http http) {
+    this.http = http;
+  }
+
+  /**
+   * An API client of {@code server} (e.g. {@code http://localhost:8080}) sending {@code tokens}.
+   */
+  public static TrustStramApi connect(URI server, TokenSource tokens) {
+    return new TrustStramApi(new Http(server, tokens));
+  }
+
+  /** The server this client talks to. */
+  public URI server() {
+    return http.server();
+  }
+
+  /**
+   * What a federation trains and how.
+   *
+   * @param name unique in the tenant
+   * @param modelKind {@code logistic}, {@code softmax} or {@code mlp}
+   * @param inputs input features
+   * @param classes classes
+   * @param hidden the MLP's hidden layer sizes
+   * @param strategy a strategy's registry name, e.g. {@code fedavg}
+   * @param parameters its parameters
+   * @param rounds rounds to train
+   * @param clientsPerRound nodes chosen per round
+   * @param minClients the fewest updates a round closes with at its deadline
+   * @param roundTimeoutSeconds a round's deadline
+   * @param seed the seed of the federation's random choices
+   */
+  public record FederationSpec(
+      String name,
+      String modelKind,
+      int inputs,
+      int classes,
+      List<Integer> hidden,
+      String strategy,
+      Map<String, String> parameters,
+      int rounds,
+      int clientsPerRound,
+      int minClients,
+      int roundTimeoutSeconds,
+      long seed) {
+
+    Map<String, Object> json() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("name", name);
+      body.put(
+          "model",
+          Map.of("kind", modelKind, "inputs", inputs, "classes", classes, "hidden", hidden));
+      body.put("strategy", Map.of("name", strategy, "parameters", parameters));
+      body.put("rounds", rounds);
+      body.put("clientsPerRound", clientsPerRound);
+      body.put("minClients", minClients);
+      body.put("roundTimeoutSeconds", roundTimeoutSeconds);
+      body.put("seed", seed);
+      return body;
+    }
+  }
+
+  /**
+   * A federation's state.
+   *
+   * @param id its id
+   * @param name its name
+   * @param state {@code created}, {@code running}, {@code completed}, {@code failed}, {@code
+   *     cancelled}
+   * @param currentRound the last round started
+   * @param rounds rounds it trains
+   * @param modelSha256 the final model's hash, once completed
+   * @param failure why it failed, if it did
+   */
+  public record Federation(
+      String id,
+      String name,
+      String state,
+      int currentRound,
+      int rounds,
+      String modelSha256,
+      String failure) {
+
+    /** Whether it will train no more. */
+    public boolean ended() {
+      return state.equals("completed") || state.equals("failed") || state.equals("cancelled");
+    }
+
+    static Federation of(JsonNode json) {
+      return new Federation(
+          json.path("id").asString(),
+          json.path("name").asString(),
+          json.path("state").asString(),
+          json.path("currentRound").asInt(),
+          json.path("rounds").asInt(),
+          json.path("modelSha256").asString(""),
+          json.path("failure").asString(""));
+    }
+  }
+
+  /**
+   * A registered client node and its own credentials (shown once by the server).
+   *
+   * @param federationId its federation
+   * @param nodeId its id
+   * @param clientId its OAuth client id
+   * @param clientSecret its OAuth client secret
+   */
+  public record NodeCredentials(
+      String federationId, String nodeId, String clientId, String clientSecret) {}
+
+  /**
+   * A completed round.
+   *
+   * @param round its number
+   * @param state {@code open} or {@code completed}
+   * @param updates updates aggregated
+   * @param examples training examples behind them
+   * @param metrics example-weighted means of what nodes reported
+   */
+  public record Round(
+      int round, String state, int updates, long examples, Map<String, Double> metrics) {}
+
+  public Federation createFederation(FederationSpec spec) throws IOException {
+    return Federation.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations", TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(Http.jsonBody(spec.json())))));
+  }
+
+  public Federation federation(String id) throws IOException {
+    return Federation.of(
+        Objects.requireNonNull(
+            http.json(http.request("/api/v1/federations/" + id, TIMEOUT).GET())));
+  }
+
+  public Federation start(String id) throws IOException {
+    return Federation.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + id + "/start", TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.noBody()))));
+  }
+
+  public Federation cancel(String id) throws IOException {
+    return Federation.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + id + "/cancel", TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.noBody()))));
+  }
+
+  /** Registers a client node of the caller's tenant that declares {@code examples}. */
+  public NodeCredentials registerNode(String federationId, String name, long examples)
+      throws IOException {
+    JsonNode registered =
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + federationId + "/nodes", TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(Http.jsonBody(Map.of("name", name, "examples", examples)))));
+    return new NodeCredentials(
+        federationId,
+        registered.path("node").path("id").asString(),
+        registered.path("clientId").asString(),
+        registered.path("clientSecret").asString());
+  }
+
+  /** The rounds so far. */
+  public List<Round> rounds(String federationId) throws IOException {
+    JsonNode rounds =
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + federationId + "/rounds", TIMEOUT).GET()));
+    List<Round> list = new ArrayList<>();
+    for (JsonNode round : rounds) {
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      round
+          .path("metrics")
+          .properties()
+          .forEach(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+      list.add(
+          new Round(
+              round.path("round").asInt(),
+              round.path("state").asString(),
+              round.path("updates").asInt(),
+              round.path("examples").asLong(),
+              metrics));
+    }
+    return list;
+  }
+
+  /** The provenance of a completed federation's final model. */
+  public Map<String, String> provenance(String federationId) throws IOException {
+    JsonNode provenance =
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + federationId + "/provenance", TIMEOUT)
+                    .GET()));
+    Map<String, String> map = new LinkedHashMap<>();
+    provenance.properties().forEach(e -> map.put(e.getKey(), e.getValue().asString()));
+    return map;
+  }
+
+  /** The safetensors file of model {@code version} ({@code latest} for the newest). */
+  public byte[] modelFile(String federationId, String version) throws IOException {
+    HttpResponse<InputStream> response =
+        http.stream(
+            http.request("/api/v1/federations/" + federationId + "/models/" + version, TIMEOUT)
+                .header("Accept", "application/vnd.safetensors")
+                .GET());
+    try (InputStream in = response.body()) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The parameters of model {@code version}. */
+  public float[] model(String federationId, String version) throws IOException {
+    byte[] file = modelFile(federationId, version);
+    return SafeTensors.read(
+            new java.io.ByteArrayInputStream(file), new SafeTensors.Limits(1 << 20, file.length))
+        .tensor("parameters")
+        .toFloats();
+  }
+}
