@@ -112,6 +112,10 @@ final class Coordinator implements AutoCloseable {
   private final Map<UUID, Live> running = new ConcurrentHashMap<>();
   private final Map<UUID, Instant> lastSeen = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
+
+  /** Completed (and replaced) whenever a federation is loaded: wakes polls of unstarted ones. */
+  private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
+
   private final Metrics metrics;
 
   Coordinator(
@@ -185,15 +189,22 @@ final class Coordinator implements AutoCloseable {
     while (true) {
       Live live = running.get(federationId);
       if (live == null) {
+        CompletableFuture<Void> started = loaded;
         FederationRecord federation = store.find(federationId).orElseThrow();
-        if (federation.state() != FederationRecord.State.RUNNING) {
+        if (federation.state() == FederationRecord.State.RUNNING) {
+          // Running but not loaded yet (just started, or this process just restarted).
+          wake(federationId);
+          live = running.get(federationId);
+        } else if (federation.state() != FederationRecord.State.CREATED) {
           return new Finished(federation.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        // Running but not loaded yet (just started, or this process just restarted).
-        wake(federationId);
-        live = running.get(federationId);
         if (live == null) {
-          return new NoOffer();
+          // Not started yet: wait until some federation starts, then look again.
+          if (!await(started, deadline)) {
+            lastSeen.put(node.id(), clock.instant());
+            return new NoOffer();
+          }
+          continue;
         }
       }
       CompletableFuture<Void> changed;
@@ -217,19 +228,27 @@ final class Coordinator implements AutoCloseable {
       } finally {
         live.lock.unlock();
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+      if (!await(changed, deadline)) {
         lastSeen.put(node.id(), clock.instant());
         return new NoOffer();
       }
-      try {
-        changed.get(left, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        lastSeen.put(node.id(), clock.instant());
-        return new NoOffer();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e);
-      }
+    }
+  }
+
+  /** Waits for {@code signal} until {@code deadline} (System.nanoTime); false when it timed out. */
+  private static boolean await(CompletableFuture<Void> signal, long deadline)
+      throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return false;
+    }
+    try {
+      signal.get(left, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -565,7 +584,19 @@ final class Coordinator implements AutoCloseable {
           .filter(f -> f.state() == FederationRecord.State.RUNNING)
           .ifPresent(
               f -> {
-                Live live = running.computeIfAbsent(f.id(), id -> load(f));
+                boolean[] fresh = {false};
+                Live live =
+                    running.computeIfAbsent(
+                        f.id(),
+                        id -> {
+                          fresh[0] = true;
+                          return load(f);
+                        });
+                if (fresh[0]) {
+                  CompletableFuture<Void> previous = loaded;
+                  loaded = new CompletableFuture<>();
+                  previous.complete(null);
+                }
                 advance(live);
               });
     } catch (RuntimeException e) {

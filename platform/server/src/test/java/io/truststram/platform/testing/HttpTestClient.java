@@ -79,6 +79,41 @@ public final class HttpTestClient {
                     () -> (InputStream) new java.io.ByteArrayInputStream(body))));
   }
 
+  /**
+   * Sends {@code body} with {@code method} (PUT, POST) and the given headers (name, value, ...).
+   */
+  public Response sendBytes(
+      String method, String path, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
+  /** GETs {@code path} and returns its body as bytes (asserting nothing about the status). */
+  public byte[] getBytes(String path) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+      if (token != null) {
+        request.setHeader("Authorization", "Bearer " + token);
+      }
+      return CLIENT
+          .send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofByteArray())
+          .body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response method(String method, String path) {
     return send(
         HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody()));
