@@ -45,6 +45,11 @@ public final class HttpTestClient {
     return new HttpTestClient(base, accessToken);
   }
 
+  /** The access token it sends, if any. */
+  public @Nullable String token() {
+    return token;
+  }
+
   /** The same client without a token. */
   public HttpTestClient anonymous() {
     return new HttpTestClient(base, null);
