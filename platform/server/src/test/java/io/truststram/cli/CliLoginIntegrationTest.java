@@ -28,8 +28,8 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
   @Test
   void aClientSignsInWithItsCredentials() {
     var client = TestTokens.client(context, TestTokens.systemTenant(context), Role.VIEWER);
-    Run login =
-        cli(
+    CliRun login =
+        CliRun.of(
             "login",
             "--server",
             "http://localhost:" + port,
@@ -42,7 +42,7 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
     assertThat(login.exit()).as(login.err()).isZero();
     assertThat(login.out()).contains("Signed in to http://localhost:" + port);
 
-    Run whoami = cli("whoami", "--config-dir", config.toString());
+    CliRun whoami = CliRun.of("whoami", "--config-dir", config.toString());
     assertThat(whoami.exit()).as(whoami.err()).isZero();
     assertThat(whoami.out())
         .contains("subject: " + client.clientId())
@@ -92,14 +92,14 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
     assertThat(browser.get(approve.location()).location()).endsWith("/device?approved");
 
     assertThat(login.get(30, TimeUnit.SECONDS)).isZero();
-    Run whoami = cli("whoami", "--config-dir", config.toString());
+    CliRun whoami = CliRun.of("whoami", "--config-dir", config.toString());
     assertThat(whoami.out()).contains("subject: " + username).contains("data-scientist");
   }
 
   @Test
   void wrongCredentialsAndMissingSignInsAreClearErrors() {
-    Run wrong =
-        cli(
+    CliRun wrong =
+        CliRun.of(
             "login",
             "--server",
             "http://localhost:" + port,
@@ -111,20 +111,8 @@ class CliLoginIntegrationTest extends ServerIntegrationTest {
             config.toString());
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains("refused the client's credentials");
-    Run whoami = cli("whoami", "--config-dir", config.toString());
+    CliRun whoami = CliRun.of("whoami", "--config-dir", config.toString());
     assertThat(whoami.exit()).isEqualTo(1);
     assertThat(whoami.err()).contains("not signed in");
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = TrustStramCli.commandLine();
-    line.setOut(new PrintWriter(out, true));
-    line.setErr(new PrintWriter(err, true));
-    int exit = line.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 }

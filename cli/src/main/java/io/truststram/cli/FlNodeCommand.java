@@ -1,0 +1,96 @@
+package io.truststram.cli;
+
+import io.truststram.federation.LocalClient;
+import io.truststram.sdk.FederationNode;
+import io.truststram.sdk.TokenSource;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code truststram fl node}: one client node, training on one partition of a configuration's data
+ * in a federation on a server, until the federation ends. What {@code fl run} starts N of; on a
+ * real site, the program that keeps the site's data where it is.
+ */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one client node: train on one partition of the configuration's data in a federation,"
+          + " over HTTP, until it ends.",
+      "The node's credentials (from its registration) come from the environment variables "
+          + FlNodeCommand.CLIENT_ID
+          + " and "
+          + FlNodeCommand.CLIENT_SECRET
+          + ", never the command line."
+    })
+final class FlNodeCommand implements Callable<Integer> {
+
+  static final String CLIENT_ID = "TRUSTSTRAM_NODE_CLIENT_ID";
+  static final String CLIENT_SECRET = "TRUSTSTRAM_NODE_CLIENT_SECRET";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", description = "The YAML configuration whose data the node trains on.")
+  Path config;
+
+  @Option(names = "--server", required = true, description = "The server's URL.")
+  URI server;
+
+  @Option(names = "--federation", required = true, description = "The federation's id.")
+  String federation;
+
+  @Option(names = "--node", required = true, description = "The node's id.")
+  String node;
+
+  @Option(
+      names = "--partition",
+      required = true,
+      description = "Which of the configuration's partitions (0-based) this node holds.")
+  int partition;
+
+  @Override
+  public Integer call() throws Exception {
+    String clientId = System.getenv(CLIENT_ID);
+    String clientSecret = System.getenv(CLIENT_SECRET);
+    if (clientId == null || clientSecret == null) {
+      throw new IllegalArgumentException(
+          "set " + CLIENT_ID + " and " + CLIENT_SECRET + " to the node's credentials");
+    }
+    SimulationSetup setup = FlCommand.Simulate.read(config);
+    SimulationSetup.Built built = setup.build(Path.of("").toAbsolutePath());
+    if (partition < 0 || partition >= built.clients().size()) {
+      throw new IllegalArgumentException(
+          "--partition must be 0 to " + (built.clients().size() - 1));
+    }
+    LocalClient client = built.clients().get(partition);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "node %s: partition %d (%s), %d training examples%n",
+        node, partition, client.id(), client.examples());
+    out.flush();
+    try (FederationNode running =
+        FederationNode.builder(server, federation, node)
+            .tokens(TokenSource.clientCredentials(server, clientId, clientSecret))
+            .client(client)
+            .events(
+                event -> {
+                  out.println(event.detail());
+                  out.flush();
+                })
+            .build()) {
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+      FederationNode.Summary summary = running.run();
+      out.printf(
+          "node %s: %d rounds trained; federation %s%n",
+          node, summary.roundsTrained(), summary.federationState());
+      out.flush();
+      return summary.federationState().equals("completed") ? 0 : 1;
+    }
+  }
+}

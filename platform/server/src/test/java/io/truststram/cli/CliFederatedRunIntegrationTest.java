@@ -1,0 +1,96 @@
+package io.truststram.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truststram.identity.NewTenant;
+import io.truststram.identity.Tenants;
+import io.truststram.ml.safetensors.SafeTensors;
+import io.truststram.platform.security.Role;
+import io.truststram.platform.testing.ServerIntegrationTest;
+import io.truststram.platform.testing.TestTokens;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code truststram fl run} against a running server: it creates the federation, starts three
+ * {@code truststram fl node} processes, prints each round, and writes the final model.
+ */
+class CliFederatedRunIntegrationTest extends ServerIntegrationTest {
+
+  @TempDir Path work;
+
+  @Test
+  void flRunTrainsAFederationWithLocalNodeProcesses() throws Exception {
+    var tenant =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("cli-run-" + System.nanoTime(), "CLI run"))
+            .id();
+    var scientist = TestTokens.client(context, tenant, Role.DATA_SCIENTIST);
+    Path config = work.resolve("config");
+    assertThat(
+            CliRun.of(
+                    "login",
+                    "--server",
+                    "http://localhost:" + port,
+                    "--client-id",
+                    scientist.clientId(),
+                    "--client-secret",
+                    scientist.secret(),
+                    "--config-dir",
+                    config.toString())
+                .exit())
+        .isZero();
+    Path yaml = work.resolve("fedavg.yaml");
+    Files.writeString(
+        yaml,
+        """
+        name: cli-run
+        data: {kind: synthetic, alpha: 1, beta: 1, devices: 4}
+        model: {kind: softmax}
+        strategy:
+          name: fedavg
+          parameters: {epochs: 1, batch-size: 10, learning-rate: 0.05, fraction: 1.0, min-clients: 3}
+        rounds: 2
+        seed: 3
+        """);
+    Path model = work.resolve("model.safetensors");
+    CliRun run =
+        CliRun.of(
+            "fl",
+            "run",
+            yaml.toString(),
+            "--clients",
+            "3",
+            "--json",
+            "--model",
+            model.toString(),
+            "--logs",
+            work.resolve("logs").toString(),
+            "--config-dir",
+            config.toString());
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    JsonMapper json = JsonMapper.builder().build();
+    List<JsonNode> lines = run.out().lines().map(json::readTree).toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).path("round").asInt()).isEqualTo(1);
+    assertThat(lines.get(1).path("updates").asInt()).isEqualTo(3);
+    JsonNode summary = lines.get(2).path("summary");
+    assertThat(summary.path("state").asString()).isEqualTo("completed");
+    assertThat(summary.path("provenance").path("participantDataHashes").asString()).isEqualTo("3");
+    try (InputStream in = Files.newInputStream(model)) {
+      assertThat(
+              SafeTensors.read(in, SafeTensors.Limits.DEFAULT).tensor("parameters").elementCount())
+          .isEqualTo(610);
+    }
+    assertThat(Files.readString(work.resolve("logs/node-0.log")))
+        .contains("round 2: update acknowledged")
+        .contains("federation completed");
+  }
+}

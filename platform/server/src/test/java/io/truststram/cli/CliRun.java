@@ -1,0 +1,25 @@
+package io.truststram.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/**
+ * One in-process run of the {@code truststram} command line, with what it printed.
+ *
+ * @param exit its exit code
+ * @param out what it printed to standard output
+ * @param err what it printed to standard error
+ */
+record CliRun(int exit, String out, String err) {
+
+  static CliRun of(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine line = TrustStramCli.commandLine();
+    line.setOut(new PrintWriter(out, true));
+    line.setErr(new PrintWriter(err, true));
+    int exit = line.execute(args);
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+}
