@@ -58,7 +58,11 @@ public final class FederationNode implements AutoCloseable {
   private float @Nullable [] cachedModel;
 
   private FederationNode(Builder builder) {
-    this.http = new Http(builder.server, Objects.requireNonNull(builder.tokens, "tokens"));
+    this.http =
+        new Http(
+            builder.server,
+            Objects.requireNonNull(builder.tokens, "tokens"),
+            builder.httpClient == null ? Http.SHARED : builder.httpClient);
     this.federationId = builder.federationId;
     this.nodeId = builder.nodeId;
     this.client = Objects.requireNonNull(builder.client, "client");
@@ -221,6 +225,9 @@ public final class FederationNode implements AutoCloseable {
           bytes.length > chunkThreshold
               ? uploadInChunks(updatePath, round, bytes)
               : upload(updatePath, round, bytes);
+      // The next task starts from a new version: keep no model between rounds.
+      cachedModel = null;
+      cachedVersion = -1;
       events.accept(
           new Event(
               "uploaded",
@@ -444,6 +451,7 @@ public final class FederationNode implements AutoCloseable {
     private int chunkSize = 16 << 20;
     private Retry retry = Retry.DEFAULT;
     private Consumer<Event> events = event -> {};
+    private java.net.http.@Nullable HttpClient httpClient;
 
     private Builder(URI server, String federationId, String nodeId) {
       this.server = server;
@@ -486,6 +494,15 @@ public final class FederationNode implements AutoCloseable {
 
     public Builder retry(Retry retry) {
       this.retry = retry;
+      return this;
+    }
+
+    /**
+     * The HTTP client to use (its proxy, TLS and timeout settings); by default one client shared by
+     * every node of the process.
+     */
+    public Builder httpClient(java.net.http.HttpClient httpClient) {
+      this.httpClient = httpClient;
       return this;
     }
 

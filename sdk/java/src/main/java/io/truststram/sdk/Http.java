@@ -22,14 +22,24 @@ final class Http {
   private final TokenSource tokens;
   private final HttpClient client;
 
+  /**
+   * The client every node of this JVM shares unless given its own: one selector thread and one
+   * connection pool however many nodes a process runs.
+   */
+  static final HttpClient SHARED =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
   Http(URI server, TokenSource tokens) {
+    this(server, tokens, SHARED);
+  }
+
+  Http(URI server, TokenSource tokens, HttpClient client) {
     this.server = server;
     this.tokens = tokens;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.client = client;
   }
 
   URI server() {

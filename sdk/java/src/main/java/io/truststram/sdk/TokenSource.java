@@ -43,8 +43,7 @@ public interface TokenSource {
     private final URI endpoint;
     private final String authorization;
     private final Clock clock;
-    private final HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = Http.SHARED;
     private @Nullable String token;
     private Instant renewAt = Instant.MIN;
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -143,9 +144,19 @@ public final class TrustStramApi {
    * @param updates updates aggregated
    * @param examples training examples behind them
    * @param metrics example-weighted means of what nodes reported
+   * @param openedAt when it opened
+   * @param closedAt when it completed, if it did
+   * @param aggregationMillis time spent folding its updates and finishing its aggregate
    */
   public record Round(
-      int round, String state, int updates, long examples, Map<String, Double> metrics) {}
+      int round,
+      String state,
+      int updates,
+      long examples,
+      Map<String, Double> metrics,
+      java.time.Instant openedAt,
+      java.time.@Nullable Instant closedAt,
+      long aggregationMillis) {}
 
   public Federation createFederation(FederationSpec spec) throws IOException {
     return Federation.of(
@@ -213,7 +224,12 @@ public final class TrustStramApi {
               round.path("state").asString(),
               round.path("updates").asInt(),
               round.path("examples").asLong(),
-              metrics));
+              metrics,
+              java.time.Instant.parse(round.path("openedAt").asString()),
+              round.path("closedAt").isNull() || round.path("closedAt").isMissingNode()
+                  ? null
+                  : java.time.Instant.parse(round.path("closedAt").asString()),
+              round.path("aggregationMillis").asLong(0)));
     }
     return list;
   }

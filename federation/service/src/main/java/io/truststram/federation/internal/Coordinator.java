@@ -113,6 +113,10 @@ final class Coordinator implements AutoCloseable {
   private final Map<UUID, Instant> lastSeen = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
 
+  /** Bounds the updates being parsed and checked at once (each holds a copy of the model). */
+  private final java.util.concurrent.Semaphore checking =
+      new java.util.concurrent.Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
   /** Completed (and replaced) whenever a federation is loaded: wakes polls of unstarted ones. */
   private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
 
@@ -323,10 +327,17 @@ final class Coordinator implements AutoCloseable {
       }
       stored = true;
       metrics.bytesIn.increment(blob.size());
-      Parsed parsed = parse(blob, nodeId, parameters, live);
-      Receipt receipt = acknowledge(live, round, nodeId, idempotencyKey, blob, parsed);
-      stored = false;
-      return receipt;
+      // Uploads stream to storage side by side; checking holds a model-sized copy in memory,
+      // so only a few run at once, whatever the number of nodes.
+      checking.acquireUninterruptibly();
+      try {
+        Parsed parsed = parse(blob, nodeId, parameters, live);
+        Receipt receipt = acknowledge(live, round, nodeId, idempotencyKey, blob, parsed);
+        stored = false;
+        return receipt;
+      } finally {
+        checking.release();
+      }
     } finally {
       if (stored) {
         checkpoints.blobs().delete(key);

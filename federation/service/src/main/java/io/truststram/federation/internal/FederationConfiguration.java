@@ -47,8 +47,9 @@ class FederationConfiguration {
       Participants participants,
       Nodes nodes,
       ApiClients clients,
+      Coordinator coordinator,
       Clock clock) {
-    return new NodeService(federations, participants, nodes, clients, clock);
+    return new NodeService(federations, participants, nodes, clients, coordinator, clock);
   }
 
   @Bean
