@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * and at peak, and updates rejected (server counter) or lost (expected minus aggregated).
  *
  * <p>Usage: {@code CoordinatorScale SERVER_URL CLIENT_ID CLIENT_SECRET SERVER_PID NODES PER_ROUND
- * ROUNDS PARAMETERS} (an API client allowed to create federations and read metrics).
+ * ROUNDS PARAMETERS [NODES_PER_SECOND]} (an API client allowed to create federations and read
+ * metrics; nodes start at NODES_PER_SECOND, default 500).
  */
 public final class CoordinatorScale {
 
@@ -51,6 +52,7 @@ public final class CoordinatorScale {
     int perRound = Integer.parseInt(args[5]);
     int rounds = Integer.parseInt(args[6]);
     int parameters = Integer.parseInt(args[7]);
+    int connectRate = args.length > 8 ? Integer.parseInt(args[8]) : 500;
     int classes = 10;
     int inputs = parameters / classes - 1;
     if ((inputs + 1) * classes != parameters) {
@@ -125,8 +127,12 @@ public final class CoordinatorScale {
     long connectStart = System.nanoTime();
     List<Future<FederationNode.Summary>> summaries = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (FederationNode node : running) {
-        summaries.add(pool.submit(node::run));
+      // Nodes come up at a steady rate, as a fleet does, rather than all in one instant.
+      for (int i = 0; i < running.size(); i++) {
+        summaries.add(pool.submit(running.get(i)::run));
+        if (i % (connectRate / 10) == 0) {
+          Thread.sleep(100);
+        }
       }
       // Wait until the server sees every node (heartbeats), then start.
       while (activeNodes(server, tokens.token()) < nodes) {
@@ -176,6 +182,7 @@ public final class CoordinatorScale {
       result.put("perRound", perRound);
       result.put("rounds", rounds);
       result.put("parameters", parameters);
+      result.put("nodesStartedPerSecond", connectRate);
       result.put("state", state.state());
       result.put("registerSeconds", round(registerSeconds));
       result.put("connectSeconds", round(connectSeconds));

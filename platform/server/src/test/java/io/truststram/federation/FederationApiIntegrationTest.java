@@ -115,7 +115,7 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
         """
         {"name":"x6","model":{"kind":"mlp","inputs":10000000,"classes":10,"hidden":[65536]},
          "strategy":{"name":"fedavg"},"rounds":10,"clientsPerRound":5,"minClients":2}""",
-        "at most 100000000");
+        "at most 300000000");
     var malformed = owner.postJson("/api/v1/federations", "{\"name\":\"\",\"rounds\":0}");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.contentType()).isEqualTo("application/problem+json");

@@ -52,6 +52,8 @@ public final class FederationNode implements AutoCloseable {
   private final Retry retry;
   private final Consumer<Event> events;
   private volatile boolean closed;
+  private volatile boolean polling;
+  private volatile long lastContact = System.nanoTime() - Duration.ofHours(1).toNanos();
   private volatile @Nullable Thread runner;
   private @Nullable Thread heartbeats;
   private int cachedVersion = -1;
@@ -121,27 +123,32 @@ public final class FederationNode implements AutoCloseable {
     try {
       while (!closed) {
         JsonNode task;
+        polling = true;
         try {
           task =
               withRetry(
                   "poll",
                   0,
-                  () ->
-                      http.json(
-                          http.request(
-                                  "/api/v1/federations/"
-                                      + federationId
-                                      + "/nodes/"
-                                      + nodeId
-                                      + "/task?wait="
-                                      + pollWait.toSeconds(),
-                                  pollWait.plusSeconds(30))
-                              .GET()));
+                  () -> {
+                    lastContact = System.nanoTime();
+                    return http.json(
+                        http.request(
+                                "/api/v1/federations/"
+                                    + federationId
+                                    + "/nodes/"
+                                    + nodeId
+                                    + "/task?wait="
+                                    + pollWait.toSeconds(),
+                                pollWait.plusSeconds(30))
+                            .GET());
+                  });
         } catch (InterruptedIOException e) {
           if (closed) {
             break;
           }
           throw e;
+        } finally {
+          polling = false;
         }
         if (task == null) {
           continue;
@@ -353,9 +360,23 @@ public final class FederationNode implements AutoCloseable {
         .asLong();
   }
 
+  /**
+   * Reports signs of life while no poll does: a poll in flight tells the coordinator the node is
+   * there, so heartbeats flow only while the node trains or uploads, and a node holds one
+   * connection most of the time rather than two.
+   */
   private void heartbeatLoop() {
     long waitSeconds = 15;
     while (!closed) {
+      long sinceContact = System.nanoTime() - lastContact;
+      if (polling || sinceContact < Duration.ofSeconds(waitSeconds).toNanos()) {
+        try {
+          Thread.sleep(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+          return;
+        }
+        continue;
+      }
       try {
         JsonNode answer =
             http.json(

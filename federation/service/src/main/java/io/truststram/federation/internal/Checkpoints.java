@@ -5,7 +5,6 @@ import io.truststram.ml.safetensors.SafeTensors;
 import io.truststram.ml.safetensors.Tensor;
 import io.truststram.platform.blob.BlobInfo;
 import io.truststram.platform.blob.BlobStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -63,12 +62,12 @@ final class Checkpoints {
   /** Stores version {@code version} of the global model; returns its blob. */
   BlobInfo saveModel(UUID federation, int version, float[] parameters, Map<String, String> metadata)
       throws IOException {
-    byte[] file =
-        serialise(
-            List.of(Tensor.ofFloats(PARAMETERS, new long[] {parameters.length}, parameters)),
-            metadata);
-    return blobs.put(
-        modelKey(federation, version), new java.io.ByteArrayInputStream(file), file.length);
+    List<Tensor> tensors =
+        List.of(Tensor.ofFloats(PARAMETERS, new long[] {parameters.length}, parameters));
+    return blobs.write(
+        modelKey(federation, version),
+        out -> SafeTensors.write(out, tensors, metadata),
+        (1 << 20) + 8L + (long) parameters.length * Float.BYTES);
   }
 
   /** The parameters of model version {@code version}, when it was stored. */
@@ -77,10 +76,33 @@ final class Checkpoints {
     if (blobs.stat(key).isEmpty()) {
       return Optional.empty();
     }
+    return Optional.of(
+        read(
+            key,
+            new SafeTensors.Limits(1 << 20, (long) parameters * Float.BYTES),
+            contents -> contents.tensor(PARAMETERS).toFloats()));
+  }
+
+  /** What a function of a safetensors blob's contents makes. */
+  @FunctionalInterface
+  interface ContentsReader<T> {
+    T read(SafeTensors.Contents contents) throws IOException;
+  }
+
+  /**
+   * Reads the safetensors blob {@code key} within {@code limits}: memory-mapped when the store
+   * keeps it as a local file (a gigabyte model costs no copy on the heap but the caller's own),
+   * else from its stream. The contents are valid only inside {@code reader}.
+   */
+  <T> T read(String key, SafeTensors.Limits limits, ContentsReader<T> reader) throws IOException {
+    Optional<java.nio.file.Path> file = blobs.localFile(key);
+    if (file.isPresent()) {
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        return reader.read(SafeTensors.read(file.get(), arena, limits));
+      }
+    }
     try (InputStream in = blobs.open(key)) {
-      SafeTensors.Contents contents =
-          SafeTensors.read(in, new SafeTensors.Limits(1 << 20, (long) parameters * Float.BYTES));
-      return Optional.of(contents.tensor(PARAMETERS).toFloats());
+      return reader.read(SafeTensors.read(in, limits));
     }
   }
 
@@ -108,8 +130,14 @@ final class Checkpoints {
               tensors.add(
                   Tensor.ofBytes(name, DType.F64, new long[] {values.length}, bytes.array()));
             });
-    byte[] file = serialise(tensors, Map.of());
-    blobs.put(stateKey(federation, version), new java.io.ByteArrayInputStream(file), file.length);
+    long bytes = 0;
+    for (double[] values : state.values()) {
+      bytes += (long) values.length * Double.BYTES;
+    }
+    blobs.write(
+        stateKey(federation, version),
+        out -> SafeTensors.write(out, tensors, Map.of()),
+        (1 << 20) + 8 + bytes);
   }
 
   /** The server state stored after version {@code version}; empty when there was none. */
@@ -118,30 +146,23 @@ final class Checkpoints {
     if (blobs.stat(key).isEmpty()) {
       return Map.of();
     }
-    try (InputStream in = blobs.open(key)) {
-      SafeTensors.Contents contents =
-          SafeTensors.read(
-              in, new SafeTensors.Limits(1 << 20, 8L * Double.BYTES * Math.max(1, parameters)));
-      Map<String, double[]> state = new TreeMap<>();
-      for (var entry : contents.tensors().entrySet()) {
-        ByteBuffer bytes =
-            ByteBuffer.wrap(entry.getValue().toBytes()).order(ByteOrder.LITTLE_ENDIAN);
-        double[] values = new double[bytes.remaining() / Double.BYTES];
-        bytes.asDoubleBuffer().get(values);
-        state.put(entry.getKey(), values);
-      }
-      return state;
-    }
+    return read(
+        key,
+        new SafeTensors.Limits(1 << 20, 8L * Double.BYTES * Math.max(1, parameters)),
+        contents -> {
+          Map<String, double[]> state = new TreeMap<>();
+          for (var entry : contents.tensors().entrySet()) {
+            ByteBuffer bytes =
+                ByteBuffer.wrap(entry.getValue().toBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            double[] values = new double[bytes.remaining() / Double.BYTES];
+            bytes.asDoubleBuffer().get(values);
+            state.put(entry.getKey(), values);
+          }
+          return state;
+        });
   }
 
   BlobStore blobs() {
     return blobs;
-  }
-
-  private static byte[] serialise(List<Tensor> tensors, Map<String, String> metadata)
-      throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SafeTensors.write(out, tensors, metadata);
-    return out.toByteArray();
   }
 }

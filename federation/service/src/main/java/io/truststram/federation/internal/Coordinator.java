@@ -111,6 +111,10 @@ final class Coordinator implements AutoCloseable {
   private final Strategies strategies = Strategies.standard();
   private final Map<UUID, Live> running = new ConcurrentHashMap<>();
   private final Map<UUID, Instant> lastSeen = new ConcurrentHashMap<>();
+
+  /** Nodes waiting in a poll right now, with how many polls: connected, so available. */
+  private final Map<UUID, Integer> polling = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService ticker;
 
   /** Bounds the updates being parsed and checked at once (each holds a copy of the model). */
@@ -189,6 +193,17 @@ final class Coordinator implements AutoCloseable {
       throws InterruptedException {
     Nodes.Node node = authorisedNode(caller, federationId, nodeId);
     lastSeen.put(node.id(), clock.instant());
+    polling.merge(node.id(), 1, Integer::sum);
+    try {
+      return waitForOffer(node, federationId, nodeId, wait);
+    } finally {
+      polling.computeIfPresent(node.id(), (id, count) -> count == 1 ? null : count - 1);
+      lastSeen.put(node.id(), clock.instant());
+    }
+  }
+
+  private Offer waitForOffer(Nodes.Node node, UUID federationId, UUID nodeId, Duration wait)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
     while (true) {
       Live live = running.get(federationId);
@@ -205,7 +220,6 @@ final class Coordinator implements AutoCloseable {
         if (live == null) {
           // Not started yet: wait until some federation starts, then look again.
           if (!await(started, deadline)) {
-            lastSeen.put(node.id(), clock.instant());
             return new NoOffer();
           }
           continue;
@@ -233,7 +247,6 @@ final class Coordinator implements AutoCloseable {
         live.lock.unlock();
       }
       if (!await(changed, deadline)) {
-        lastSeen.put(node.id(), clock.instant());
         return new NoOffer();
       }
     }
@@ -369,6 +382,7 @@ final class Coordinator implements AutoCloseable {
             "late", FederationProblems.ROUND_NOT_OPEN, "round " + round + " closed meanwhile");
       }
       Instant now = clock.instant();
+      long sequence = open.submitted.size() + 1L;
       boolean recorded =
           Boolean.TRUE.equals(
               transactions.execute(
@@ -377,6 +391,7 @@ final class Coordinator implements AutoCloseable {
                           live.federation.id(),
                           round,
                           nodeId,
+                          sequence,
                           now,
                           idempotencyKey,
                           blob.sha256(),
@@ -393,7 +408,6 @@ final class Coordinator implements AutoCloseable {
       fold(open, parsed.update);
       open.submitted.add(nodeId);
       metrics.accepted.increment();
-      long sequence = open.submitted.size();
       if (open.submitted.size() == open.tasks.size()) {
         try {
           closeRound(live);
@@ -448,14 +462,17 @@ final class Coordinator implements AutoCloseable {
 
   /** Reads and checks a stored update; refuses it (with its rejection counted) when unusable. */
   private Parsed parse(BlobInfo blob, UUID nodeId, int parameters, Live live) throws IOException {
-    SafeTensors.Contents contents;
-    try (InputStream in = checkpoints.blobs().open(blob.key())) {
-      contents =
-          SafeTensors.read(
-              in, new SafeTensors.Limits(MAX_HEADER_BYTES, (long) parameters * Double.BYTES));
+    try {
+      return checkpoints.read(
+          blob.key(),
+          new SafeTensors.Limits(MAX_HEADER_BYTES, (long) parameters * Double.BYTES),
+          contents -> parse(contents, nodeId, parameters, live));
     } catch (InvalidSafeTensorsException e) {
       throw invalid("malformed", "not a valid safetensors file: " + e.getMessage());
     }
+  }
+
+  private Parsed parse(SafeTensors.Contents contents, UUID nodeId, int parameters, Live live) {
     if (!contents.tensors().keySet().equals(Set.of(Checkpoints.PARAMETERS))) {
       throw invalid(
           "wrong-shape",
@@ -576,10 +593,13 @@ final class Coordinator implements AutoCloseable {
     lastSeen.put(nodeId, clock.instant());
   }
 
-  /** The nodes of running federations seen within three heartbeat intervals. */
+  /** The nodes waiting in a poll or seen within three heartbeat intervals. */
   int activeNodes() {
     Instant since = clock.instant().minus(NodeService.HEARTBEAT.multipliedBy(3));
-    return (int) lastSeen.values().stream().filter(seen -> seen.isAfter(since)).count();
+    return (int)
+        lastSeen.entrySet().stream()
+            .filter(e -> polling.containsKey(e.getKey()) || e.getValue().isAfter(since))
+            .count();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -767,7 +787,7 @@ final class Coordinator implements AutoCloseable {
           seen == null
               ? heartbeat
               : heartbeat == null || seen.isAfter(heartbeat) ? seen : heartbeat;
-      if (latest != null && latest.isAfter(since)) {
+      if (polling.containsKey(node.id()) || (latest != null && latest.isAfter(since))) {
         available.add(new ClientProfile(node.id().toString(), node.examples()));
       }
     }
@@ -1031,18 +1051,17 @@ final class Coordinator implements AutoCloseable {
   private void refold(Live live, OpenRound round) {
     for (Rounds.Task task : rounds.submitted(live.federation.id(), round.number)) {
       String key = Checkpoints.updateKey(live.federation.id(), round.number, task.nodeId());
-      try (InputStream in = checkpoints.blobs().open(key)) {
-        Tensor tensor =
-            SafeTensors.read(
-                    in,
-                    new SafeTensors.Limits(
-                        MAX_HEADER_BYTES, (long) live.global.length * Double.BYTES))
-                .tensor(Checkpoints.PARAMETERS);
+      try {
+        float[] parameters =
+            checkpoints.read(
+                key,
+                new SafeTensors.Limits(MAX_HEADER_BYTES, (long) live.global.length * Double.BYTES),
+                contents -> contents.tensor(Checkpoints.PARAMETERS).toFloats());
         fold(
             round,
             new ClientUpdate(
                 task.nodeId().toString(),
-                tensor.toFloats(),
+                parameters,
                 task.examples() == null ? 0 : task.examples(),
                 task.steps() == null ? 0 : task.steps(),
                 live.version,

@@ -52,7 +52,7 @@ class FederationController {
       summary = "Create a federation in your tenant",
       description =
           "Checks that it can run: a known strategy with parameters it accepts, a model of at most"
-              + " 100 million parameters, minClients no more than clientsPerRound.")
+              + " 300 million parameters, minClients no more than clientsPerRound.")
   ResponseEntity<FederationView> create(
       @Valid @RequestBody CreateFederationRequest body, UriComponentsBuilder uri) {
     Caller caller = CurrentPrincipal.require();

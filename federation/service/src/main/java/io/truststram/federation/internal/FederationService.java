@@ -27,8 +27,11 @@ class FederationService {
 
   private static final Logger audit = LoggerFactory.getLogger("io.truststram.security.federations");
 
-  /** The most parameters a federation's model may have (400 MB of float32). */
-  static final long MAX_PARAMETERS = 100_000_000L;
+  /**
+   * The most parameters a federation's model may have (1.2 GB of float32; the coordinator holds
+   * about five model-sized arrays at once, so its heap needs five times the model).
+   */
+  static final long MAX_PARAMETERS = 300_000_000L;
 
   private final FederationStore store;
   private final Participants participants;

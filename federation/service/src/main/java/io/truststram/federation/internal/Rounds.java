@@ -171,6 +171,7 @@ final class Rounds {
       UUID federation,
       int round,
       UUID node,
+      long sequence,
       Instant now,
       @Nullable String idempotencyKey,
       String sha256,
@@ -180,15 +181,13 @@ final class Rounds {
       Map<String, Double> metrics,
       @Nullable String dataSha256) {
     return jdbc.sql(
-                "UPDATE federation_task SET state = 'SUBMITTED', submitted_at = ?, sequence ="
-                    + " (SELECT COALESCE(MAX(sequence), 0) + 1 FROM federation_task WHERE"
-                    + " federation_id = ? AND round = ?), idempotency_key = ?, update_sha256 = ?,"
+                "UPDATE federation_task SET state = 'SUBMITTED', submitted_at = ?, sequence = ?,"
+                    + " idempotency_key = ?, update_sha256 = ?,"
                     + " update_bytes = ?, examples = ?, steps = ?, metrics = ?, data_sha256 = ? WHERE"
                     + " federation_id = ? AND round = ? AND node_id = ? AND state = 'ASSIGNED'")
             .params(
                 Timestamp.from(now),
-                federation,
-                round,
+                sequence,
                 idempotencyKey,
                 sha256,
                 bytes,

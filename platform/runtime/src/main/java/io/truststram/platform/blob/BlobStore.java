@@ -2,6 +2,9 @@ package io.truststram.platform.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,6 +36,41 @@ public interface BlobStore {
    * @throws IllegalArgumentException for a key that is not allowed
    */
   BlobInfo put(String key, InputStream content, long maxBytes) throws IOException;
+
+  /** What {@link #write} calls to produce a blob's bytes. */
+  @FunctionalInterface
+  interface BlobWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Stores what {@code writer} writes as {@code key}, with the guarantees of {@link #put}: a model
+   * checkpoint, say, serialised straight into storage without a copy in memory.
+   *
+   * @throws BlobTooLargeException when it writes more than {@code maxBytes}; nothing is stored
+   */
+  default BlobInfo write(String key, BlobWriter writer, long maxBytes) throws IOException {
+    Path temporary = Files.createTempFile("truststram-blob", ".part");
+    try {
+      try (OutputStream out = Files.newOutputStream(temporary)) {
+        writer.writeTo(out);
+      }
+      try (InputStream in = Files.newInputStream(temporary)) {
+        return put(key, in, maxBytes);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  /**
+   * The blob as a file on this machine, when this store keeps blobs as files, so that large ones
+   * can be read memory-mapped; empty otherwise (read them with {@link #open}). The file must not be
+   * written to.
+   */
+  default Optional<Path> localFile(String key) throws IOException {
+    return Optional.empty();
+  }
 
   /** The blob {@code key}'s size and hash, when there is one. */
   Optional<BlobInfo> stat(String key) throws IOException;

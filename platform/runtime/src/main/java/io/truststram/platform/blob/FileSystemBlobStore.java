@@ -1,5 +1,7 @@
 package io.truststram.platform.blob;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,25 +55,27 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public BlobInfo put(String key, InputStream content, long maxBytes) throws IOException {
+    return write(key, content::transferTo, maxBytes);
+  }
+
+  @Override
+  public BlobInfo write(String key, BlobWriter writer, long maxBytes) throws IOException {
     BlobStore.checkKey(key);
     Path temporary = tmp.resolve(UUID.randomUUID().toString());
     MessageDigest sha256 = sha256();
-    long size = 0;
+    long size;
     try {
       try (FileChannel channel =
               FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
-        byte[] buffer = new byte[BUFFER];
-        int read;
-        while ((read = content.read(buffer)) >= 0) {
-          size += read;
-          if (size > maxBytes) {
-            throw new BlobTooLargeException(maxBytes);
-          }
-          out.write(buffer, 0, read);
-        }
+          LimitedOutputStream out =
+              new LimitedOutputStream(
+                  new DigestOutputStream(
+                      new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER), sha256),
+                  maxBytes)) {
+        writer.writeTo(out);
         out.flush();
         channel.force(true);
+        size = out.count();
       }
       String hash = HexFormat.of().formatHex(sha256.digest());
       Path target = objects.resolve(key);
@@ -83,6 +87,47 @@ public final class FileSystemBlobStore implements BlobStore {
       return new BlobInfo(key, size, hash);
     } finally {
       Files.deleteIfExists(temporary);
+    }
+  }
+
+  @Override
+  public Optional<Path> localFile(String key) {
+    BlobStore.checkKey(key);
+    Path object = objects.resolve(key);
+    return Files.isRegularFile(object) ? Optional.of(object) : Optional.empty();
+  }
+
+  /** Counts what passes and refuses to pass more than its limit. */
+  private static final class LimitedOutputStream extends FilterOutputStream {
+    private final long limit;
+    private long count;
+
+    LimitedOutputStream(OutputStream out, long limit) {
+      super(out);
+      this.limit = limit;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      advance(1);
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      advance(length);
+      out.write(bytes, offset, length);
+    }
+
+    private void advance(long length) throws BlobTooLargeException {
+      count += length;
+      if (count > limit) {
+        throw new BlobTooLargeException(limit);
+      }
+    }
+
+    long count() {
+      return count;
     }
   }
 

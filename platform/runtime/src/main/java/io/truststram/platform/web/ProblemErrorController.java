@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -33,14 +35,17 @@ class ProblemErrorController implements ErrorController {
         "*/*"
       })
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
-    int status = statusOf(request);
-    var type = ProblemTypes.forStatus(status);
     Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    boolean backendDown = exception instanceof Throwable t && backendUnavailable(t);
+    int status = backendDown ? HttpStatus.SERVICE_UNAVAILABLE.value() : statusOf(request);
+    var type = ProblemTypes.forStatus(status);
     Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
     String detail =
         exception == null && message instanceof String text && !text.isBlank()
             ? text
-            : status >= 500 ? "An unexpected error occurred." : type.title();
+            : backendDown
+                ? "A backing system is not reachable or overloaded; retry later."
+                : status >= 500 ? "An unexpected error occurred." : type.title();
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     ProblemDetail problem = Problems.of(type, detail, uri instanceof String path ? path : null);
     if (status >= 500) {
@@ -52,9 +57,25 @@ class ProblemErrorController implements ErrorController {
           uri,
           exception instanceof Throwable t ? t : null);
     }
-    return ResponseEntity.status(status)
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+    var response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (backendDown) {
+      response.header(HttpHeaders.RETRY_AFTER, "5");
+    }
+    return response.body(problem);
+  }
+
+  /**
+   * Whether {@code failure} came from a backing system that could not serve (the database pool
+   * exhausted or unreachable): a 503 the client may retry, not a bug.
+   */
+  private static boolean backendUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof DataAccessResourceFailureException
+          || t instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int statusOf(HttpServletRequest request) {

@@ -97,6 +97,30 @@ abstract class BlobStoreContract {
   }
 
   @Test
+  void aWriterStoresWhatItWritesAndAFailingOneNothing() throws Exception {
+    BlobStore store = store();
+    BlobInfo info =
+        store.write("written", out -> out.write("streamed".getBytes(StandardCharsets.UTF_8)), 100);
+    assertThat(info.size()).isEqualTo(8);
+    try (InputStream in = store.open("written")) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("streamed");
+    }
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    "failed",
+                    out -> {
+                      out.write(new byte[50]);
+                      throw new IOException("serialiser failed");
+                    },
+                    100))
+        .hasMessage("serialiser failed");
+    assertThatThrownBy(() -> store.write("long", out -> out.write(new byte[101]), 100))
+        .isInstanceOf(BlobTooLargeException.class);
+    assertThat(store.list("")).containsExactly("written");
+  }
+
+  @Test
   void listsAndDeletesByPrefix() throws Exception {
     BlobStore store = store();
     for (String key : List.of("f/1/a", "f/1/b", "f/10/a", "f/2", "g")) {

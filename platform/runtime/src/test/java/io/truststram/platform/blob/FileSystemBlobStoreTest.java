@@ -19,6 +19,15 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
+  void givesBlobsAsLocalFilesForMappedReading() throws IOException {
+    BlobStore store = new FileSystemBlobStore(root);
+    store.put("m/1", new ByteArrayInputStream(new byte[] {4, 2}), 10);
+    assertThat(store.localFile("m/1"))
+        .hasValueSatisfying(f -> assertThat(f).hasBinaryContent(new byte[] {4, 2}));
+    assertThat(store.localFile("m/2")).isEmpty();
+  }
+
+  @Test
   void removesTheTemporaryFilesACrashLeftBehind() throws IOException {
     Files.createDirectories(root.resolve("tmp"));
     Files.writeString(root.resolve("tmp/partial-upload"), "half");
