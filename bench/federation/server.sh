@@ -1,7 +1,7 @@
 # Sourced by the federation benchmarks: builds the server and the load generators, starts the
 # packaged server on a fresh PostgreSQL schema with a fixed heap, and signs in a platform-admin API
 # client. Sets ROOT, JAVA, WORK, PORT, SERVER_PID, CLIENT, SECRET and BENCH_CP; removes everything
-# on exit.
+# on exit. BENCH_SERVER_JVM_ARGS adds JVM options to the server (a flight recording, say).
 #   start_bench_server HEAP [EXTRA SERVER ARGS...]
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -47,7 +47,7 @@ start_bench_server() {
   TRUSTSTRAM_DB_USER=postgres \
   TRUSTSTRAM_DB_POOL_SIZE=20 \
   TRUSTSTRAM_IDENTITY_BOOTSTRAPADMIN_PASSWORD=bench-one-time-password \
-    "$JAVA" -XX:+UseParallelGC -Xms"$heap" -Xmx"$heap" -jar "$ROOT/platform/server/target/truststram.jar" \
+    "$JAVA" -XX:+UseParallelGC -Xms256m -Xmx"$heap" ${BENCH_SERVER_JVM_ARGS:-} -jar "$ROOT/platform/server/target/truststram.jar" \
       --server.port=$PORT --truststram.data-dir="$WORK/data" --server.tomcat.max-connections=30000 \
       --server.tomcat.accept-count=2000 "${limits[@]}" "$@" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

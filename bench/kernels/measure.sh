@@ -24,7 +24,7 @@ def rate(name, bytes_per_op):
     return ops * bytes_per_op(n) / 1e9, err * bytes_per_op(n) / 1e9
 copy, copy_err = rate("streamCopy", lambda n: 8 * n)
 triad, triad_err = rate("streamTriad", lambda n: 12 * n)
-for name in ("foldInDouble", "foldWaitingInDouble", "foldInFloat"):
+for name in ("foldInDouble", "foldInDoubleVectorApi", "foldWaitingInDouble", "foldInFloat"):
     fold, fold_err = rate(name, lambda n: 4 * n)
     print(f"{name}: {fold:.2f} ± {fold_err:.2f} GB/s of updates folded; "
           f"{fold / copy:.2f} of copy ({copy:.2f} ± {copy_err:.2f} GB/s), "

@@ -142,6 +142,7 @@ public final class CoordinatorScale {
         }
       }
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      long liveHeapConnected = liveHeapKb(pid);
       long rssBefore = sampler.rssKb();
       long cpuBefore = sampler.cpuTicks();
       sampler.resetPeak();
@@ -155,6 +156,7 @@ public final class CoordinatorScale {
       Instant ended = Instant.now();
       long cpuTicks = sampler.cpuTicks() - cpuBefore;
       long peak = sampler.peakRssKb();
+      long liveHeapTrained = liveHeapKb(pid);
       for (FederationNode node : running) {
         node.close();
       }
@@ -198,6 +200,8 @@ public final class CoordinatorScale {
       result.put("serverCpuSeconds", round(cpuTicks / 100.0));
       result.put("serverCpuMillisPerUpdate", round(cpuTicks * 10.0 / Math.max(1, aggregated)));
       result.put("aggregationMillis", aggregationMillis);
+      result.put("serverLiveHeapMbConnected", liveHeapConnected / 1024);
+      result.put("serverLiveHeapMbAfterTraining", liveHeapTrained / 1024);
       result.put("serverRssMbBeforeStart", rssBefore / 1024);
       result.put("serverRssMbPeak", peak / 1024);
       result.put("modelMb", round(parameters * 4 / 1e6));
@@ -238,6 +242,24 @@ public final class CoordinatorScale {
       total += (long) Double.parseDouble(m.group(1));
     }
     return total;
+  }
+
+  /**
+   * The server's live heap: what is left after a full collection ({@code jcmd GC.class_histogram}
+   * collects first and totals the live objects).
+   */
+  private static long liveHeapKb(long pid) throws Exception {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor();
+    Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(output);
+    return total.find() ? Long.parseLong(total.group(1)) / 1024 : -1;
   }
 
   /** A client whose "training" moves every parameter by a small amount. */

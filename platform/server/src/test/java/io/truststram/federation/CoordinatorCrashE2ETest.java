@@ -157,8 +157,7 @@ class CoordinatorCrashE2ETest {
    * A client that records what it sends in round 2 (its second task) and, when slow, holds that
    * update back until the coordinator was killed.
    */
-  private static final class Recording implements FederatedClient {
-    private final FederatedClient delegate;
+  private static final class Recording extends ForwardingClient {
     private final String nodeId;
     private final boolean slow;
     private final CountDownLatch release;
@@ -174,7 +173,7 @@ class CoordinatorCrashE2ETest {
         CountDownLatch release,
         Map<String, float[]> updates,
         Map<String, Long> examples) {
-      this.delegate = delegate;
+      super(delegate);
       this.nodeId = nodeId;
       this.slow = slow;
       this.release = release;
@@ -183,18 +182,8 @@ class CoordinatorCrashE2ETest {
     }
 
     @Override
-    public String id() {
-      return delegate.id();
-    }
-
-    @Override
-    public long examples() {
-      return delegate.examples();
-    }
-
-    @Override
     public Fit fit(float[] parameters, LocalTraining training, int maxSteps, long seed) {
-      Fit fit = delegate.fit(parameters, training, maxSteps, seed);
+      Fit fit = super.fit(parameters, training, maxSteps, seed);
       if (fits.incrementAndGet() == 2) {
         updates.put(nodeId, fit.parameters().clone());
         examples.put(nodeId, fit.examples());
@@ -207,16 +196,6 @@ class CoordinatorCrashE2ETest {
         }
       }
       return fit;
-    }
-
-    @Override
-    public Evaluation evaluate(float[] parameters) {
-      return delegate.evaluate(parameters);
-    }
-
-    @Override
-    public String trainingDataHash() {
-      return delegate.trainingDataHash();
     }
   }
 }

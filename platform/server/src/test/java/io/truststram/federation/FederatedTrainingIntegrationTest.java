@@ -198,6 +198,152 @@ class FederatedTrainingIntegrationTest extends ServerIntegrationTest {
     }
   }
 
+  /**
+   * FedBuff on the coordinator: a straggler's report, started from version 0, arrives after two
+   * versions were made without it, and is folded (weighted down) rather than refused.
+   */
+  @Test
+  void aFedBuffFederationFoldsAStragglersReportInsteadOfRefusingIt() throws Exception {
+    TenantId owner =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("fb-" + NAMES.incrementAndGet(), "FedBuff"))
+            .id();
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api =
+        TrustStramApi.connect(server, TokenSource.bearer(token(owner, Role.DATA_SCIENTIST)));
+    var federation =
+        api.createFederation(
+            new TrustStramApi.FederationSpec(
+                "fedbuff-" + NAMES.incrementAndGet(),
+                "softmax",
+                Synthetic.DIMENSION,
+                Synthetic.CLASSES,
+                List.of(),
+                "fedbuff",
+                Map.of("buffer-size", "2", "max-staleness", "3", "learning-rate", "0.05"),
+                4,
+                3,
+                1,
+                120,
+                5));
+    List<Synthetic.Device> devices = Synthetic.generate(1, 1, 3, 9);
+    Classifier model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    java.util.concurrent.CountDownLatch stragglerReported =
+        new java.util.concurrent.CountDownLatch(1);
+    List<String> skipped = new CopyOnWriteArrayList<>();
+    List<FederationNode> nodes = new ArrayList<>();
+    String stragglerId = null;
+    for (int k = 0; k < 3; k++) {
+      var device = devices.get(k);
+      var credentials = api.registerNode(federation.id(), "node-" + k, device.train().rows());
+      FederatedClient local =
+          new io.truststram.federation.LocalClient(
+              "node-" + k, model, device.train(), device.test());
+      boolean straggler = k == 2;
+      if (straggler) {
+        stragglerId = credentials.nodeId();
+      }
+      java.util.concurrent.atomic.AtomicInteger fits =
+          new java.util.concurrent.atomic.AtomicInteger();
+      FederatedClient paced =
+          new Paced(
+              local,
+              () -> {
+                int fit = fits.incrementAndGet();
+                if (straggler && fit == 1) {
+                  // The straggler's first report comes only after versions 1 and 2 exist.
+                  await()
+                      .atMost(Duration.ofMinutes(1))
+                      .until(
+                          () ->
+                              api.rounds(federation.id()).stream()
+                                      .filter(r -> r.state().equals("completed"))
+                                      .count()
+                                  >= 2);
+                } else if (!straggler && fit == 3) {
+                  // The fast nodes' third reports wait for the straggler's first.
+                  stragglerReported.await();
+                }
+              });
+      nodes.add(
+          FederationNode.builder(server, federation.id(), credentials.nodeId())
+              .tokens(
+                  TokenSource.clientCredentials(
+                      server, credentials.clientId(), credentials.clientSecret()))
+              .client(paced)
+              .pollWait(Duration.ofSeconds(5))
+              .events(
+                  event -> {
+                    if (event.kind().equals("skipped")) {
+                      skipped.add(event.detail());
+                    }
+                    if (straggler && event.kind().equals("uploaded")) {
+                      stragglerReported.countDown();
+                    }
+                  })
+              .build());
+    }
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<FederationNode.Summary>> runs = new ArrayList<>();
+      for (FederationNode node : nodes) {
+        runs.add(pool.submit(node::run));
+      }
+      api.start(federation.id());
+      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
+      for (Future<FederationNode.Summary> run : runs) {
+        assertThat(run.get().federationState()).isEqualTo("completed");
+      }
+    }
+    // Only reports on tasks still out when the last version was made go unused: the federation
+    // had ended.
+    assertThat(skipped).allSatisfy(detail -> assertThat(detail).startsWith("round 4: "));
+    assertThat(stragglerReported.getCount()).isZero();
+    List<TrustStramApi.Round> rounds = api.rounds(federation.id());
+    assertThat(rounds).hasSize(4).allSatisfy(r -> assertThat(r.updates()).isEqualTo(2));
+    // Three tasks were handed out on version 0, two made version 1, and the third, the
+    // straggler's, was folded into a later version rather than refused.
+    JsonNode first =
+        http.withToken(token(owner, Role.DATA_SCIENTIST))
+            .get("/api/v1/federations/" + federation.id() + "/rounds/1")
+            .json();
+    assertThat(first.path("round").path("selected").asInt()).isEqualTo(3);
+    assertThat(first.path("round").path("updates").asInt()).isEqualTo(2);
+    assertThat(first.path("participants").path(owner.toString()).path("updates").asInt())
+        .isEqualTo(3);
+    assertThat(stragglerId).isNotNull();
+  }
+
+  /** A client that runs {@code beforeFit} before each fit (to hold a node back). */
+  private static final class Paced extends ForwardingClient {
+    private final Pacing beforeFit;
+
+    Paced(FederatedClient delegate, Pacing beforeFit) {
+      super(delegate);
+      this.beforeFit = beforeFit;
+    }
+
+    @Override
+    public Fit fit(
+        float[] parameters,
+        io.truststram.federation.strategy.LocalTraining training,
+        int maxSteps,
+        long seed) {
+      try {
+        beforeFit.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.fit(parameters, training, maxSteps, seed);
+    }
+  }
+
+  /** What {@link Paced} runs before a fit. */
+  @FunctionalInterface
+  private interface Pacing {
+    void run() throws InterruptedException;
+  }
+
   private String token(TenantId tenant, Role role) {
     return TestTokens.token(port, TestTokens.client(context, tenant, role));
   }

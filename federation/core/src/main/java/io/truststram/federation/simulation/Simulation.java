@@ -93,6 +93,11 @@ public final class Simulation {
       float[] initial,
       Config config,
       Consumer<Round> progress) {
+    if (strategy instanceof io.truststram.federation.strategy.FedBuffStrategy) {
+      throw new IllegalArgumentException(
+          "fedbuff is asynchronous and runs on a coordinator (truststram fl run); the simulation"
+              + " runs round-based strategies");
+    }
     Map<String, FederatedClient> byId = new HashMap<>();
     List<ClientProfile> available = new ArrayList<>();
     for (FederatedClient client : clients) {

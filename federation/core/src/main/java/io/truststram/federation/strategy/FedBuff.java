@@ -39,6 +39,32 @@ public final class FedBuff {
     versions.put(0L, model);
   }
 
+  /**
+   * An engine that resumes at {@code version} with an empty buffer, keeping the models of {@code
+   * versions} (which must hold {@code version}) that reports may start from.
+   */
+  public static FedBuff restore(
+      long version,
+      Map<Long, float[]> versions,
+      int bufferSize,
+      double serverLearningRate,
+      int maxStaleness) {
+    float[] current = versions.get(version);
+    if (current == null) {
+      throw new IllegalArgumentException("the models kept must include version " + version);
+    }
+    FedBuff restored = new FedBuff(current, bufferSize, serverLearningRate, maxStaleness);
+    restored.versions.clear();
+    versions.forEach(
+        (v, model) -> {
+          if (v <= version && v >= version - maxStaleness) {
+            restored.versions.put(v, model);
+          }
+        });
+    restored.version = version;
+    return restored;
+  }
+
   /** The current global model's version. */
   public synchronized long version() {
     return version;

@@ -83,6 +83,14 @@ public final class Strategies {
         factory(
             "fedadam", p -> new FedOpt.FedAdam(p.sampling(), p.training(0), server(p, 0.01, 0.99))),
         factory(
+            "fedbuff",
+            p ->
+                new FedBuffStrategy(
+                    p.training(0),
+                    p.integer("buffer-size", 10),
+                    p.number("server-learning-rate", 1.0),
+                    p.integer("max-staleness", 4))),
+        factory(
             "fedyogi",
             p -> new FedOpt.FedYogi(p.sampling(), p.training(0), server(p, 0.01, 0.99))));
   }

@@ -27,6 +27,13 @@ class StrategiesTest {
   private static final LocalTraining ONE_STEP = new LocalTraining(1, 1_000_000, 0.1, 0, 0);
   private static final Strategies REGISTRY = Strategies.standard();
 
+  /** The registry's strategies that aggregate in rounds (all but the asynchronous FedBuff). */
+  private static List<String> roundBased() {
+    return REGISTRY.names().stream()
+        .filter(name -> !(REGISTRY.create(name, Map.of()) instanceof FedBuffStrategy))
+        .toList();
+  }
+
   @Test
   void fedAvgOfOneFullBatchStepPerClientIsOneCentralisedStepOnTheUnion() {
     Dataset all =
@@ -218,7 +225,7 @@ class StrategiesTest {
       }
       updates.add(ClientUpdate.of("c" + k, w, 1 + random.nextInt(100), 1 + random.nextInt(5)));
     }
-    for (String name : REGISTRY.names()) {
+    for (String name : roundBased()) {
       float[] batch = REGISTRY.create(name, Map.of()).aggregate(1, global, updates);
       RoundAggregation streaming = REGISTRY.create(name, Map.of()).beginRound(1, global);
       // Arriving from several threads, in whatever order they finish.
@@ -260,6 +267,30 @@ class StrategiesTest {
     assertThat(round.finish()).containsExactly(3f, 4f);
     assertThatThrownBy(round::finish).isInstanceOf(IllegalStateException.class);
     assertThat(new FedAvg(ALL, ONE_STEP).beginRound(2, global).finish()).containsExactly(1f, 2f);
+  }
+
+  @Test
+  void aRestoredFedBuffContinuesAsTheOriginal() {
+    FedBuffStrategy strategy =
+        (FedBuffStrategy)
+            REGISTRY.create("fedbuff", Map.of("buffer-size", "2", "max-staleness", "1"));
+    assertThat(roundBased()).doesNotContain("fedbuff").contains("fedavg");
+    assertThatThrownBy(() -> strategy.beginRound(1, new float[1]))
+        .isInstanceOf(UnsupportedOperationException.class);
+    FedBuff original = strategy.buffer(0, Map.of(0L, new float[] {0, 0}));
+    original.accept(new ClientUpdate("a", new float[] {1, 1}, 1, 1, 0, Map.of()));
+    original.accept(new ClientUpdate("b", new float[] {3, 1}, 1, 1, 0, Map.of()));
+    assertThat(original.version()).isEqualTo(1);
+    FedBuff restored = strategy.buffer(1, Map.of(0L, new float[] {0, 0}, 1L, original.model()));
+    for (FedBuff buff : List.of(original, restored)) {
+      buff.accept(new ClientUpdate("c", new float[] {2, 2}, 1, 1, 0, Map.of()));
+      buff.accept(new ClientUpdate("d", new float[] {4, 0}, 1, 1, 1, Map.of()));
+    }
+    assertThat(restored.version()).isEqualTo(2);
+    assertThat(restored.model()).containsExactly(original.model());
+    assertThatThrownBy(
+            () -> restored.accept(new ClientUpdate("e", new float[] {0, 0}, 1, 1, 0, Map.of())))
+        .isInstanceOf(RejectedUpdateException.class);
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.truststram.federation.FederationProblems;
 import io.truststram.federation.RoundCompleted;
 import io.truststram.federation.strategy.ClientProfile;
 import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.FedBuff;
+import io.truststram.federation.strategy.FedBuffStrategy;
 import io.truststram.federation.strategy.LocalTraining;
 import io.truststram.federation.strategy.RejectedUpdateException;
 import io.truststram.federation.strategy.RoundAggregation;
@@ -229,7 +231,15 @@ final class Coordinator implements AutoCloseable {
       live.lock.lock();
       try {
         OpenRound round = live.round;
-        if (round != null && round.tasks.containsKey(nodeId) && !round.submitted.contains(nodeId)) {
+        if (live.async != null) {
+          TrainOffer offer =
+              live.finished == null && round != null ? asyncOffer(live, round, node) : null;
+          if (offer != null) {
+            return offer;
+          }
+        } else if (round != null
+            && round.tasks.containsKey(nodeId)
+            && !round.submitted.contains(nodeId)) {
           return new TrainOffer(
               round.number,
               round.attempt,
@@ -250,6 +260,59 @@ final class Coordinator implements AutoCloseable {
         return new NoOffer();
       }
     }
+  }
+
+  /**
+   * The FedBuff task of {@code node}: the one it holds, or a new one on the current version while
+   * fewer than {@code clientsPerRound} are out and it has not reported on this version yet.
+   */
+  private @Nullable TrainOffer asyncOffer(Live live, OpenRound round, Nodes.Node node) {
+    FederationRecord federation = live.federation;
+    Instant now = clock.instant();
+    AsyncTask task = live.outstanding.get(node.id());
+    if (task != null && stale(live, task, now)) {
+      rounds.expire(federation.id(), task.round(), node.id());
+      live.outstanding.remove(node.id());
+      task = null;
+    }
+    if (task == null) {
+      if (live.outstanding.size() >= federation.clientsPerRound()
+          || round.assigned.contains(node.id())) {
+        return null;
+      }
+      SplittableRandom random =
+          new SplittableRandom(round.seed ^ node.id().getMostSignificantBits());
+      LocalTraining training =
+          live.strategy
+              .configureTrain(
+                  round.number,
+                  List.of(new ClientProfile(node.id().toString(), node.examples())),
+                  random)
+              .getFirst()
+              .training();
+      Rounds.Task row =
+          Rounds.Task.assigned(
+              federation.id(), round.number, node.id(), node.tenant(), trainingJson(training), now);
+      transactions.executeWithoutResult(status -> rounds.assign(row));
+      task = new AsyncTask(round.number, training, now);
+      live.outstanding.put(node.id(), task);
+      round.assigned.add(node.id());
+    }
+    return new TrainOffer(
+        task.round(),
+        1,
+        task.round() - 1,
+        live.global.length,
+        task.training(),
+        round.seed ^ node.id().getLeastSignificantBits() ^ task.round(),
+        task.assignedAt().plusSeconds(federation.roundTimeoutSeconds()));
+  }
+
+  /** Whether a FedBuff task can no longer be taken: its base is too old, or it timed out. */
+  private static boolean stale(Live live, AsyncTask task, Instant now) {
+    FedBuffStrategy async = java.util.Objects.requireNonNull(live.async);
+    return live.version - (task.round() - 1) > async.maxStaleness()
+        || now.isAfter(task.assignedAt().plusSeconds(live.federation.roundTimeoutSeconds()));
   }
 
   /** Waits for {@code signal} until {@code deadline} (System.nanoTime); false when it timed out. */
@@ -307,11 +370,12 @@ final class Coordinator implements AutoCloseable {
     live.lock.lock();
     try {
       OpenRound open = live.round;
-      if (open == null || open.number != round) {
+      if (live.async != null && open != null) {
+        requireAsyncTask(live, round, nodeId);
+      } else if (open == null || open.number != round) {
         throw reject(
             "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
-      }
-      if (!open.tasks.containsKey(nodeId)) {
+      } else if (!open.tasks.containsKey(nodeId)) {
         throw reject(
             "not-selected",
             FederationProblems.NOT_SELECTED,
@@ -367,6 +431,34 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
+  /** The FedBuff task of the node from round {@code round}, when it may still report on it. */
+  private AsyncTask requireAsyncTask(Live live, int round, UUID nodeId) {
+    AsyncTask task = live.outstanding.get(nodeId);
+    if (task == null || task.round() != round) {
+      throw reject(
+          "not-selected",
+          FederationProblems.NOT_SELECTED,
+          "node " + nodeId + " holds no task from round " + round + " (it expired or was taken)");
+    }
+    if (stale(live, task, clock.instant())) {
+      rounds.expire(live.federation.id(), round, nodeId);
+      live.outstanding.remove(nodeId);
+      throw reject(
+          "too-stale",
+          FederationProblems.ROUND_NOT_OPEN,
+          "the task of round "
+              + round
+              + " started from version "
+              + (round - 1)
+              + "; the federation is at version "
+              + live.version
+              + " and takes reports at most "
+              + java.util.Objects.requireNonNull(live.async).maxStaleness()
+              + " versions behind, within roundTimeoutSeconds");
+    }
+    return task;
+  }
+
   private Receipt acknowledge(
       Live live,
       int round,
@@ -377,12 +469,24 @@ final class Coordinator implements AutoCloseable {
     live.lock.lock();
     try {
       OpenRound open = live.round;
-      if (open == null || open.number != round) {
+      if (live.async != null && open != null) {
+        requireAsyncTask(live, round, nodeId);
+      } else if (open == null || open.number != round) {
         throw reject(
             "late", FederationProblems.ROUND_NOT_OPEN, "round " + round + " closed meanwhile");
       }
       Instant now = clock.instant();
       long sequence = open.submitted.size() + 1L;
+      ClientUpdate update =
+          live.async == null
+              ? parsed.update
+              : new ClientUpdate(
+                  parsed.update.clientId(),
+                  parsed.update.parameters(),
+                  parsed.update.examples(),
+                  parsed.update.localSteps(),
+                  round - 1,
+                  parsed.update.metrics());
       boolean recorded =
           Boolean.TRUE.equals(
               transactions.execute(
@@ -391,6 +495,7 @@ final class Coordinator implements AutoCloseable {
                           live.federation.id(),
                           round,
                           nodeId,
+                          open.number,
                           sequence,
                           now,
                           idempotencyKey,
@@ -405,10 +510,15 @@ final class Coordinator implements AutoCloseable {
             FederationProblems.UPDATE_CONFLICT,
             "this node's task in round " + round + " takes no more updates");
       }
-      fold(open, parsed.update);
+      fold(open, update);
       open.submitted.add(nodeId);
+      live.outstanding.remove(nodeId);
       metrics.accepted.increment();
-      if (open.submitted.size() == open.tasks.size()) {
+      boolean complete =
+          open.aggregation instanceof Buffered buffered
+              ? buffered.full()
+              : open.submitted.size() == open.tasks.size();
+      if (complete) {
         try {
           closeRound(live);
         } catch (RuntimeException e) {
@@ -680,6 +790,17 @@ final class Coordinator implements AutoCloseable {
       Instant now = clock.instant();
       if (open == null) {
         maybeOpen(live, now);
+      } else if (live.async != null && ((Buffered) open.aggregation).full()) {
+        // Full after a restart re-folded it: the crash came between acknowledging and closing.
+        closeRound(live);
+      } else if (live.async != null) {
+        // No deadline closes a buffer; tasks out too long make room for others.
+        for (var entry : List.copyOf(live.outstanding.entrySet())) {
+          if (stale(live, entry.getValue(), now)) {
+            rounds.expire(live.federation.id(), entry.getValue().round(), entry.getKey());
+            live.outstanding.remove(entry.getKey());
+          }
+        }
       } else if (!now.isBefore(open.deadline)) {
         if (open.submitted.size() >= live.federation.minClients()) {
           closeRound(live);
@@ -693,6 +814,10 @@ final class Coordinator implements AutoCloseable {
   }
 
   private void maybeOpen(Live live, Instant now) {
+    if (live.async != null) {
+      openBuffer(live, now);
+      return;
+    }
     FederationRecord federation = live.federation;
     List<ClientProfile> available = available(federation.id(), now);
     boolean full = available.size() >= federation.clientsPerRound();
@@ -723,21 +848,8 @@ final class Coordinator implements AutoCloseable {
     }
     Instant deadline = now.plusSeconds(federation.roundTimeoutSeconds());
     Rounds.Round round =
-        new Rounds.Round(
-            federation.id(),
-            number,
-            attempt,
-            "OPEN",
-            seed,
-            assigned.size(),
-            0,
-            0,
-            now,
-            deadline,
-            null,
-            null,
-            Map.of(),
-            null);
+        Rounds.Round.opening(
+            federation.id(), number, attempt, seed, assigned.size(), now, deadline);
     List<Rounds.Task> tasks = new ArrayList<>();
     assigned.forEach(
         (nodeId, task) ->
@@ -776,6 +888,30 @@ final class Coordinator implements AutoCloseable {
   }
 
   private record TenantTask(Nodes.Node node, LocalTraining training) {}
+
+  /** Opens the FedBuff buffer towards the next version; tasks are handed out as nodes poll. */
+  private void openBuffer(Live live, Instant now) {
+    FederationRecord federation = live.federation;
+    int number = live.version + 1;
+    long seed = mix(federation.seed(), number, 1);
+    Instant deadline = now.plusSeconds(federation.roundTimeoutSeconds());
+    Rounds.Round round = Rounds.Round.opening(federation.id(), number, 1, seed, 0, now, deadline);
+    transactions.executeWithoutResult(
+        status -> {
+          rounds.open(round, List.of());
+          store.startRound(federation.id(), number, now);
+        });
+    live.round =
+        new OpenRound(
+            number,
+            1,
+            seed,
+            now,
+            deadline,
+            Map.of(),
+            new Buffered(java.util.Objects.requireNonNull(live.buff)));
+    live.signal();
+  }
 
   private List<ClientProfile> available(UUID federation, Instant now) {
     Instant since = now.minus(NodeService.HEARTBEAT.multipliedBy(3));
@@ -838,7 +974,8 @@ final class Coordinator implements AutoCloseable {
               now,
               model.sha256(),
               roundMetrics,
-              aggregationNanos / 1_000_000);
+              aggregationNanos / 1_000_000,
+              live.async == null);
           events.publishEvent(
               new RoundCompleted(
                   federation.id(),
@@ -871,7 +1008,12 @@ final class Coordinator implements AutoCloseable {
         });
     metrics.roundDuration.record(Duration.between(open.openedAt, now));
     metrics.aggregation.record(aggregationNanos, TimeUnit.NANOSECONDS);
-    cleanUp(federation.id(), open.number);
+    for (Rounds.Task task : submitted) {
+      deleteQuietly(Checkpoints.updateKey(federation.id(), task.round(), task.nodeId()));
+    }
+    if (live.async == null) {
+      cleanUp(federation.id(), open.number);
+    }
     live.global = next;
     live.version = open.number;
     live.round = null;
@@ -895,6 +1037,16 @@ final class Coordinator implements AutoCloseable {
 
   /** A round whose aggregation was finished but not committed, refolded so it can close again. */
   private OpenRound reopen(Live live, OpenRound open) {
+    RoundAggregation aggregation;
+    if (live.async != null) {
+      // FedBuff's engine moved to the next version in memory: rebuild it from the checkpoints.
+      Map<UUID, AsyncTask> out = new HashMap<>(live.outstanding);
+      restoreBuffer(live, live.global.length);
+      live.outstanding.putAll(out);
+      aggregation = new Buffered(java.util.Objects.requireNonNull(live.buff));
+    } else {
+      aggregation = live.strategy.beginRound(open.number, live.global.clone());
+    }
     OpenRound again =
         new OpenRound(
             open.number,
@@ -903,7 +1055,8 @@ final class Coordinator implements AutoCloseable {
             open.openedAt,
             open.deadline,
             open.tasks,
-            live.strategy.beginRound(open.number, live.global.clone()));
+            aggregation);
+    again.assigned.addAll(open.assigned);
     refold(live, again);
     return again;
   }
@@ -963,6 +1116,14 @@ final class Coordinator implements AutoCloseable {
     maybeOpen(live, now);
   }
 
+  private void deleteQuietly(String key) {
+    try {
+      checkpoints.blobs().delete(key);
+    } catch (IOException e) {
+      log.warn("Could not remove {}", key, e);
+    }
+  }
+
   private void cleanUp(UUID federation, int round) {
     try {
       checkpoints.blobs().deleteAll(Checkpoints.roundPrefix(federation, round));
@@ -1008,6 +1169,9 @@ final class Coordinator implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Live live = new Live(federation, strategy, global, version, clock.instant());
+    if (live.async != null) {
+      restoreBuffer(live, classifier.parameterCount());
+    }
     Optional<Rounds.Round> open = rounds.open(federation.id());
     if (open.isPresent() && open.get().round() == version + 1) {
       Rounds.Round round = open.get();
@@ -1030,8 +1194,15 @@ final class Coordinator implements AutoCloseable {
               round.seed(),
               round.openedAt(),
               deadline,
-              tasks,
-              strategy.beginRound(round.round(), global.clone()));
+              live.async == null ? tasks : Map.of(),
+              live.async == null
+                  ? strategy.beginRound(round.round(), global.clone())
+                  : new Buffered(java.util.Objects.requireNonNull(live.buff)));
+      if (live.async != null) {
+        rounds.tasks(federation.id(), round.round(), null).stream()
+            .map(Rounds.Task::nodeId)
+            .forEach(restored.assigned::add);
+      }
       refold(live, restored);
       live.round = restored;
       live.nextAttempt = round.attempt();
@@ -1047,10 +1218,36 @@ final class Coordinator implements AutoCloseable {
     return live;
   }
 
+  /**
+   * FedBuff's engine as it stood at the last version: the global models reports may still start
+   * from, and the tasks still out.
+   */
+  private void restoreBuffer(Live live, int parameters) {
+    FedBuffStrategy async = java.util.Objects.requireNonNull(live.async);
+    UUID federation = live.federation.id();
+    Map<Long, float[]> versions = new HashMap<>();
+    try {
+      for (int v = Math.max(0, live.version - async.maxStaleness()); v <= live.version; v++) {
+        int version = v;
+        checkpoints
+            .loadModel(federation, version, parameters)
+            .ifPresent(model -> versions.put((long) version, model));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    versions.put((long) live.version, live.global);
+    live.buff = async.buffer(live.version, versions);
+    for (Rounds.Task task : rounds.waiting(federation, live.version + 1 - async.maxStaleness())) {
+      live.outstanding.put(
+          task.nodeId(), new AsyncTask(task.round(), training(task.training()), task.assignedAt()));
+    }
+  }
+
   /** Folds the round's acknowledged updates again, in the order they were acknowledged. */
   private void refold(Live live, OpenRound round) {
     for (Rounds.Task task : rounds.submitted(live.federation.id(), round.number)) {
-      String key = Checkpoints.updateKey(live.federation.id(), round.number, task.nodeId());
+      String key = Checkpoints.updateKey(live.federation.id(), task.round(), task.nodeId());
       try {
         float[] parameters =
             checkpoints.read(
@@ -1064,7 +1261,7 @@ final class Coordinator implements AutoCloseable {
                 parameters,
                 task.examples() == null ? 0 : task.examples(),
                 task.steps() == null ? 0 : task.steps(),
-                live.version,
+                live.async == null ? live.version : task.round() - 1,
                 task.metrics()));
         round.submitted.add(task.nodeId());
       } catch (IOException e) {
@@ -1386,9 +1583,16 @@ final class Coordinator implements AutoCloseable {
     @Nullable String finished;
     volatile CompletableFuture<Void> changed = new CompletableFuture<>();
 
+    /** Under FedBuff: the strategy, its buffering engine and the tasks out, by node. */
+    final @Nullable FedBuffStrategy async;
+
+    @Nullable FedBuff buff;
+    final Map<UUID, AsyncTask> outstanding = new HashMap<>();
+
     Live(FederationRecord federation, Strategy strategy, float[] global, int version, Instant now) {
       this.federation = federation;
       this.strategy = strategy;
+      this.async = strategy instanceof FedBuffStrategy fedBuff ? fedBuff : null;
       this.global = global;
       this.version = version;
       this.waitingSince = now;
@@ -1399,6 +1603,40 @@ final class Coordinator implements AutoCloseable {
       CompletableFuture<Void> previous = changed;
       changed = new CompletableFuture<>();
       previous.complete(null);
+    }
+  }
+
+  /** A FedBuff task out: handed out in {@code round}, so trained from version round - 1. */
+  private record AsyncTask(int round, LocalTraining training, Instant assignedAt) {}
+
+  /** The open round of a FedBuff federation: the buffer filling towards the next version. */
+  private static final class Buffered implements RoundAggregation {
+    private final FedBuff buff;
+    private int accepted;
+    private boolean full;
+
+    Buffered(FedBuff buff) {
+      this.buff = buff;
+    }
+
+    @Override
+    public void accept(ClientUpdate update) {
+      full |= buff.accept(update).isPresent();
+      accepted++;
+    }
+
+    @Override
+    public int accepted() {
+      return accepted;
+    }
+
+    boolean full() {
+      return full;
+    }
+
+    @Override
+    public float[] finish() {
+      return buff.model();
     }
   }
 
@@ -1413,6 +1651,10 @@ final class Coordinator implements AutoCloseable {
     final RoundAggregation aggregation;
     final Set<UUID> submitted = new HashSet<>();
     final Set<UUID> receiving = new HashSet<>();
+
+    /** Under FedBuff: the nodes handed a task in this round (one each per version). */
+    final Set<UUID> assigned = new HashSet<>();
+
     long foldNanos;
 
     OpenRound(

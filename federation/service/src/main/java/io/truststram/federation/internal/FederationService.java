@@ -297,7 +297,16 @@ class FederationService {
         throw new IllegalArgumentException(
             "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
       }
-      strategies.create(spec.strategy(), spec.strategyParameters());
+      if (strategies.create(spec.strategy(), spec.strategyParameters())
+              instanceof io.truststram.federation.strategy.FedBuffStrategy fedBuff
+          && fedBuff.bufferSize() > spec.clientsPerRound()) {
+        throw new IllegalArgumentException(
+            "fedbuff's buffer-size ("
+                + fedBuff.bufferSize()
+                + ") cannot exceed clientsPerRound ("
+                + spec.clientsPerRound()
+                + "), the most nodes training at once");
+      }
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
     }

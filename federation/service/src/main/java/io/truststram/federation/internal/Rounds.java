@@ -43,6 +43,32 @@ final class Rounds {
     boolean open() {
       return state.equals("OPEN");
     }
+
+    /** A round opening now with {@code selected} nodes chosen, due at {@code deadline}. */
+    static Round opening(
+        UUID federationId,
+        int round,
+        int attempt,
+        long seed,
+        int selected,
+        Instant now,
+        Instant deadline) {
+      return new Round(
+          federationId,
+          round,
+          attempt,
+          "OPEN",
+          seed,
+          selected,
+          0,
+          0,
+          now,
+          deadline,
+          null,
+          null,
+          Map.of(),
+          null);
+    }
   }
 
   /** A node's task in a round, with its update once it reported. */
@@ -142,19 +168,7 @@ final class Rounds {
           .params(round.federationId(), round.round())
           .update();
     }
-    for (Task task : tasks) {
-      jdbc.sql(
-              "INSERT INTO federation_task (federation_id, round, node_id, tenant_id, state,"
-                  + " training, assigned_at) VALUES (?, ?, ?, ?, 'ASSIGNED', ?, ?)")
-          .params(
-              task.federationId(),
-              task.round(),
-              task.nodeId(),
-              task.tenant().value(),
-              task.training(),
-              Timestamp.from(task.assignedAt()))
-          .update();
-    }
+    tasks.forEach(this::insertTask);
   }
 
   /** Moves an open round's deadline (after a restart, so that its nodes can report). */
@@ -171,6 +185,7 @@ final class Rounds {
       UUID federation,
       int round,
       UUID node,
+      int foldedRound,
       long sequence,
       Instant now,
       @Nullable String idempotencyKey,
@@ -181,12 +196,13 @@ final class Rounds {
       Map<String, Double> metrics,
       @Nullable String dataSha256) {
     return jdbc.sql(
-                "UPDATE federation_task SET state = 'SUBMITTED', submitted_at = ?, sequence = ?,"
-                    + " idempotency_key = ?, update_sha256 = ?,"
+                "UPDATE federation_task SET state = 'SUBMITTED', submitted_at = ?, folded_round = ?,"
+                    + " sequence = ?, idempotency_key = ?, update_sha256 = ?,"
                     + " update_bytes = ?, examples = ?, steps = ?, metrics = ?, data_sha256 = ? WHERE"
                     + " federation_id = ? AND round = ? AND node_id = ? AND state = 'ASSIGNED'")
             .params(
                 Timestamp.from(now),
+                foldedRound,
                 sequence,
                 idempotencyKey,
                 sha256,
@@ -202,7 +218,10 @@ final class Rounds {
         == 1;
   }
 
-  /** Closes a round with the next model; tasks still waiting become late. */
+  /**
+   * Closes a round with the next model; in synchronous rounds ({@code expireWaiting}) its tasks
+   * still waiting become late.
+   */
   void complete(
       UUID federation,
       int round,
@@ -211,7 +230,8 @@ final class Rounds {
       Instant now,
       String modelSha256,
       Map<String, Double> metrics,
-      long aggregationMillis) {
+      long aggregationMillis,
+      boolean expireWaiting) {
     jdbc.sql(
             "UPDATE federation_round SET state = 'COMPLETED', accepted = ?, examples = ?,"
                 + " closed_at = ?, model_sha256 = ?, metrics = ?, aggregation_millis = ? WHERE"
@@ -226,11 +246,56 @@ final class Rounds {
             federation,
             round)
         .update();
+    if (expireWaiting) {
+      jdbc.sql(
+              "UPDATE federation_task SET state = 'LATE' WHERE federation_id = ? AND round = ? AND"
+                  + " state = 'ASSIGNED'")
+          .params(federation, round)
+          .update();
+    }
+  }
+
+  /** Hands one more task out in an open round (asynchronous rounds hand them out one by one). */
+  void assign(Task task) {
+    insertTask(task);
+    jdbc.sql(
+            "UPDATE federation_round SET selected = selected + 1 WHERE federation_id = ? AND"
+                + " round = ?")
+        .params(task.federationId(), task.round())
+        .update();
+  }
+
+  private void insertTask(Task task) {
+    jdbc.sql(
+            "INSERT INTO federation_task (federation_id, round, node_id, tenant_id, state,"
+                + " training, assigned_at) VALUES (?, ?, ?, ?, 'ASSIGNED', ?, ?)")
+        .params(
+            task.federationId(),
+            task.round(),
+            task.nodeId(),
+            task.tenant().value(),
+            task.training(),
+            Timestamp.from(task.assignedAt()))
+        .update();
+  }
+
+  /** A waiting task will not be taken any more (too stale, or timed out). */
+  void expire(UUID federation, int round, UUID node) {
     jdbc.sql(
             "UPDATE federation_task SET state = 'LATE' WHERE federation_id = ? AND round = ? AND"
-                + " state = 'ASSIGNED'")
-        .params(federation, round)
+                + " node_id = ? AND state = 'ASSIGNED'")
+        .params(federation, round, node)
         .update();
+  }
+
+  /** Tasks handed out in round {@code from} or later and still waiting for their update. */
+  List<Task> waiting(UUID federation, int from) {
+    return jdbc.sql(
+            "SELECT * FROM federation_task WHERE federation_id = ? AND round >= ? AND state ="
+                + " 'ASSIGNED' ORDER BY round, node_id")
+        .params(federation, from)
+        .query(Rounds::task)
+        .list();
   }
 
   Optional<Round> find(UUID federation, int round) {
@@ -279,11 +344,11 @@ final class Rounds {
         .list();
   }
 
-  /** The acknowledged updates of a round, in the order they arrived. */
+  /** The acknowledged updates folded into a round, in the order they were folded. */
   List<Task> submitted(UUID federation, int round) {
     return jdbc.sql(
-            "SELECT * FROM federation_task WHERE federation_id = ? AND round = ? AND state ="
-                + " 'SUBMITTED' ORDER BY sequence")
+            "SELECT * FROM federation_task WHERE federation_id = ? AND folded_round = ? AND state"
+                + " = 'SUBMITTED' ORDER BY sequence")
         .params(federation, round)
         .query(Rounds::task)
         .list();
