@@ -39,6 +39,10 @@ public final class FederationProblems {
   public static final ProblemType ROUND_NOT_OPEN =
       new ProblemType("federation-round-not-open", 409, "Round not open");
 
+  /** The federation has no round of that number (yet). */
+  public static final ProblemType ROUND_NOT_FOUND =
+      new ProblemType("federation-round-not-found", 404, "Round not found");
+
   /** The node was not chosen to train in this round. */
   public static final ProblemType NOT_SELECTED =
       new ProblemType("federation-node-not-selected", 409, "Node not selected for this round");

@@ -194,11 +194,14 @@ public final class FederationNode implements AutoCloseable {
     fit.metrics()
         .forEach(
             (name, value) -> {
-              if (Double.isFinite(value)) {
-                metadata.put("train." + name, Double.toString(value));
+              String key = metricName(name);
+              if (Double.isFinite(value) && key != null && metadata.size() < 24) {
+                metadata.put("train." + key, Double.toString(value));
               }
             });
-    if (evaluation.examples() > 0) {
+    if (evaluation.examples() > 0
+        && Double.isFinite(evaluation.loss())
+        && Double.isFinite(evaluation.accuracy())) {
       metadata.put("evaluate.loss", Double.toString(evaluation.loss()));
       metadata.put("evaluate.accuracy", Double.toString(evaluation.accuracy()));
       metadata.put("evaluate.examples", Long.toString(evaluation.examples()));
@@ -246,7 +249,10 @@ public final class FederationNode implements AutoCloseable {
                   + " bytes)"));
       return true;
     } catch (TrustStramException e) {
-      if (e.status() == 409 || e.status() == 422 || e.status() == 413) {
+      if (e.status() == 409
+          || e.status() == 422
+          || e.status() == 413
+          || e.type().equals("federation-upload-not-found")) {
         // Late (the round closed), not chosen any more, or refused: nothing to retry.
         events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
         log.log(
@@ -258,6 +264,19 @@ public final class FederationNode implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * A client's metric name as the protocol takes it ({@code [a-z][a-z0-9_]{0,31}}: lower case,
+   * other characters as underscores), or null when nothing usable is left.
+   */
+  static @Nullable String metricName(String name) {
+    String cleaned = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    cleaned = cleaned.replaceFirst("^[^a-z]+", "");
+    if (cleaned.isEmpty()) {
+      return null;
+    }
+    return cleaned.length() > 32 ? cleaned.substring(0, 32) : cleaned;
   }
 
   private float[] model(int version, String path) throws IOException {
@@ -316,6 +335,22 @@ public final class FederationNode implements AutoCloseable {
     long offset = 0;
     int failures = 0;
     while (true) {
+      if (offset == bytes.length) {
+        // Every byte arrived but the final answer was lost: ask for the submission alone.
+        JsonNode receipt =
+            withRetry(
+                "upload",
+                round,
+                () ->
+                    Objects.requireNonNull(
+                        http.json(
+                            http.request(upload, Duration.ofMinutes(10))
+                                .header("Content-Type", "application/octet-stream")
+                                .header("Idempotency-Key", key)
+                                .header("Content-Range", "bytes */" + bytes.length)
+                                .PUT(HttpRequest.BodyPublishers.noBody()))));
+        return receipt;
+      }
       int length = (int) Math.min(chunkSize, bytes.length - offset);
       try {
         JsonNode answer =

@@ -47,6 +47,19 @@ final class Checkpoints {
     return "federations/" + federation + "/rounds/" + round + "/updates/" + node + ".safetensors";
   }
 
+  /** The file of one delivery of a node's update: each delivery writes a key of its own. */
+  static String updateKey(UUID federation, int round, UUID node, UUID delivery) {
+    return "federations/"
+        + federation
+        + "/rounds/"
+        + round
+        + "/updates/"
+        + node
+        + "-"
+        + delivery
+        + ".safetensors";
+  }
+
   static String roundPrefix(UUID federation, int round) {
     return "federations/" + federation + "/rounds/" + round + "/";
   }

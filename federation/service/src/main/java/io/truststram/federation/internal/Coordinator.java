@@ -98,12 +98,14 @@ final class Coordinator implements AutoCloseable {
   static final Duration GRACE_AFTER_RESTART = Duration.ofSeconds(60);
 
   private static final long MAX_HEADER_BYTES = 1 << 20;
+  private static final int MAX_ROUND_METRICS = 64;
   private static final Pattern METRIC = Pattern.compile("(train|evaluate)\\.[a-z][a-z0-9_]{0,31}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final FederationStore store;
   private final Rounds rounds;
   private final Nodes nodes;
+  private final Participants participants;
   private final Checkpoints checkpoints;
   private final ClientSelector selector;
   private final TransactionTemplate transactions;
@@ -132,6 +134,7 @@ final class Coordinator implements AutoCloseable {
       FederationStore store,
       Rounds rounds,
       Nodes nodes,
+      Participants participants,
       Checkpoints checkpoints,
       ClientSelector selector,
       TransactionTemplate transactions,
@@ -143,6 +146,7 @@ final class Coordinator implements AutoCloseable {
     this.store = store;
     this.rounds = rounds;
     this.nodes = nodes;
+    this.participants = participants;
     this.checkpoints = checkpoints;
     this.selector = selector;
     this.transactions = transactions;
@@ -367,9 +371,11 @@ final class Coordinator implements AutoCloseable {
       throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
     }
     int parameters;
+    OpenRound expected;
     live.lock.lock();
     try {
       OpenRound open = live.round;
+      expected = open;
       if (live.async != null && open != null) {
         requireAsyncTask(live, round, nodeId);
       } else if (open == null || open.number != round) {
@@ -381,7 +387,7 @@ final class Coordinator implements AutoCloseable {
             FederationProblems.NOT_SELECTED,
             "node " + nodeId + " was not chosen for round " + round);
       }
-      if (!open.receiving.add(nodeId)) {
+      if (!live.receiving.add(nodeId)) {
         throw new ProblemException(
             FederationProblems.UPDATE_IN_PROGRESS,
             "an update of this node for round " + round + " is being received; retry shortly");
@@ -390,7 +396,8 @@ final class Coordinator implements AutoCloseable {
     } finally {
       live.lock.unlock();
     }
-    String key = Checkpoints.updateKey(federationId, round, nodeId);
+    // A key of its own: a second delivery of the same update can never overwrite this one.
+    String key = Checkpoints.updateKey(federationId, round, nodeId, UUID.randomUUID());
     boolean stored = false;
     try {
       BlobInfo blob;
@@ -409,7 +416,7 @@ final class Coordinator implements AutoCloseable {
       checking.acquireUninterruptibly();
       try {
         Parsed parsed = parse(blob, nodeId, parameters, live);
-        Receipt receipt = acknowledge(live, round, nodeId, idempotencyKey, blob, parsed);
+        Receipt receipt = acknowledge(live, expected, round, nodeId, idempotencyKey, blob, parsed);
         stored = false;
         return receipt;
       } finally {
@@ -421,10 +428,7 @@ final class Coordinator implements AutoCloseable {
       }
       live.lock.lock();
       try {
-        OpenRound open = live.round;
-        if (open != null) {
-          open.receiving.remove(nodeId);
-        }
+        live.receiving.remove(nodeId);
       } finally {
         live.lock.unlock();
       }
@@ -434,6 +438,18 @@ final class Coordinator implements AutoCloseable {
   /** The FedBuff task of the node from round {@code round}, when it may still report on it. */
   private AsyncTask requireAsyncTask(Live live, int round, UUID nodeId) {
     AsyncTask task = live.outstanding.get(nodeId);
+    if ((task == null || task.round() != round)
+        && rounds
+            .task(live.federation.id(), round, nodeId)
+            .filter(t -> t.state().equals("LATE"))
+            .isPresent()) {
+      throw reject(
+          "too-stale",
+          FederationProblems.ROUND_NOT_OPEN,
+          "the task of round "
+              + round
+              + " expired (too many versions behind, or older than roundTimeoutSeconds)");
+    }
     if (task == null || task.round() != round) {
       throw reject(
           "not-selected",
@@ -461,6 +477,7 @@ final class Coordinator implements AutoCloseable {
 
   private Receipt acknowledge(
       Live live,
+      @Nullable OpenRound expected,
       int round,
       UUID nodeId,
       @Nullable String idempotencyKey,
@@ -471,7 +488,8 @@ final class Coordinator implements AutoCloseable {
       OpenRound open = live.round;
       if (live.async != null && open != null) {
         requireAsyncTask(live, round, nodeId);
-      } else if (open == null || open.number != round) {
+      } else if (open == null || open != expected) {
+        // Closed meanwhile, or another attempt of it opened.
         throw reject(
             "late", FederationProblems.ROUND_NOT_OPEN, "round " + round + " closed meanwhile");
       }
@@ -499,6 +517,7 @@ final class Coordinator implements AutoCloseable {
                           sequence,
                           now,
                           idempotencyKey,
+                          blob.key(),
                           blob.sha256(),
                           blob.size(),
                           parsed.update.examples(),
@@ -618,7 +637,11 @@ final class Coordinator implements AutoCloseable {
         }
         dataSha256 = entry.getValue();
       } else if (METRIC.matcher(name).matches()) {
-        reported.put(name, finite(name, entry.getValue()));
+        double value = finite(name, entry.getValue());
+        if (name.equals("evaluate.examples") && (value < 0 || value > 1e12)) {
+          throw invalid("metadata", "evaluate.examples must be from 0 to 10^12");
+        }
+        reported.put(name, value);
       } else {
         throw invalid(
             "metadata",
@@ -691,11 +714,33 @@ final class Coordinator implements AutoCloseable {
 
   /** The node {@code nodeId} of the federation, when the caller is that node's own client. */
   private Nodes.Node authorisedNode(Caller caller, UUID federationId, UUID nodeId) {
-    return nodes
-        .find(federationId, nodeId)
-        .filter(n -> n.removedAt() == null)
-        .filter(n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()))
-        .orElseThrow(() -> NodeService.notFound(nodeId));
+    Nodes.Node node =
+        nodes
+            .find(federationId, nodeId)
+            .filter(n -> n.removedAt() == null)
+            .filter(
+                n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()))
+            .orElseThrow(() -> NodeService.notFound(nodeId));
+    if (!taking(federationId, node.tenant())) {
+      throw new ProblemException(
+          FederationProblems.PARTICIPATION_CONFLICT,
+          "the node's tenant no longer takes part in this federation");
+    }
+    return node;
+  }
+
+  /** Whether {@code tenant} owns the federation or takes part in it actively. */
+  private boolean taking(UUID federationId, io.truststram.common.tenant.TenantId tenant) {
+    Live live = running.get(federationId);
+    io.truststram.common.tenant.TenantId owner =
+        live != null
+            ? live.federation.tenant()
+            : store.find(federationId).map(FederationRecord::tenant).orElse(null);
+    return tenant.equals(owner)
+        || participants
+            .find(federationId, tenant)
+            .filter(p -> p.state() == Participants.State.ACTIVE)
+            .isPresent();
   }
 
   /** Records that a node showed a sign of life (a heartbeat). */
@@ -767,6 +812,10 @@ final class Coordinator implements AutoCloseable {
                     .find(id)
                     .map(f -> f.state().name().toLowerCase(java.util.Locale.ROOT))
                     .orElse("cancelled");
+            OpenRound open = gone.round;
+            if (open != null) {
+              cleanUp(id, open.number);
+            }
             gone.round = null;
             gone.signal();
           } finally {
@@ -778,6 +827,10 @@ final class Coordinator implements AutoCloseable {
     for (UUID id : runningNow) {
       wake(id);
     }
+    Instant forgotten = clock.instant().minus(Duration.ofMinutes(10));
+    lastSeen
+        .entrySet()
+        .removeIf(e -> !polling.containsKey(e.getKey()) && e.getValue().isBefore(forgotten));
   }
 
   private void advance(Live live) {
@@ -916,7 +969,11 @@ final class Coordinator implements AutoCloseable {
   private List<ClientProfile> available(UUID federation, Instant now) {
     Instant since = now.minus(NodeService.HEARTBEAT.multipliedBy(3));
     List<ClientProfile> available = new ArrayList<>();
+    Map<io.truststram.common.tenant.TenantId, Boolean> takingPart = new HashMap<>();
     for (Nodes.Node node : nodes.of(federation, null)) {
+      if (!takingPart.computeIfAbsent(node.tenant(), t -> taking(federation, t))) {
+        continue;
+      }
       Instant seen = lastSeen.get(node.id());
       Instant heartbeat = node.lastHeartbeatAt();
       Instant latest =
@@ -943,14 +1000,15 @@ final class Coordinator implements AutoCloseable {
       return;
     }
     FederationRecord federation = live.federation;
-    long start = System.nanoTime();
-    float[] next = open.aggregation.finish();
-    long aggregationNanos = open.foldNanos + System.nanoTime() - start;
-    Instant now = clock.instant();
     List<Rounds.Task> submitted = rounds.submitted(federation.id(), open.number);
     Map<String, Double> roundMetrics = weightedMetrics(submitted);
     long examples =
         submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
+    Map<String, double[]> stateBefore = live.strategy.serverState();
+    long start = System.nanoTime();
+    float[] next = open.aggregation.finish();
+    long aggregationNanos = open.foldNanos + System.nanoTime() - start;
+    Instant now = clock.instant();
     boolean last = open.number >= federation.rounds();
     BlobInfo model;
     try {
@@ -958,12 +1016,56 @@ final class Coordinator implements AutoCloseable {
           checkpoints.saveModel(
               federation.id(), open.number, next, modelMetadata(federation, open.number));
       checkpoints.saveState(federation.id(), open.number, live.strategy.serverState());
-    } catch (IOException e) {
-      // Nothing was committed: the round stays open and is closed again at the next tick.
-      live.round = reopen(live, open);
-      throw new UncheckedIOException("checkpoint of round " + open.number + " failed", e);
+    } catch (IOException | RuntimeException e) {
+      throw closeFailed(live, open, stateBefore, e);
     }
-    Map<String, String> provenance = last ? provenance(live, open.number) : Map.of();
+    Map<String, String> provenance;
+    try {
+      provenance = last ? provenance(live, open.number) : Map.of();
+      commitClose(
+          live,
+          open,
+          submitted,
+          examples,
+          now,
+          model,
+          roundMetrics,
+          aggregationNanos,
+          last,
+          provenance);
+    } catch (RuntimeException e) {
+      throw closeFailed(live, open, stateBefore, e);
+    }
+    afterClose(live, open, submitted, next, now, aggregationNanos, last);
+  }
+
+  /**
+   * Undoes a close that did not commit: the strategy's state as before, the round open again with
+   * its updates re-folded (closed again when its condition is checked next).
+   */
+  private RuntimeException closeFailed(
+      Live live, OpenRound open, Map<String, double[]> stateBefore, Exception cause) {
+    live.strategy.restoreServerState(stateBefore);
+    live.round = reopen(live, open);
+    log.error("Federation {} round {} could not close", live.federation.id(), open.number, cause);
+    return cause instanceof RuntimeException runtime
+        ? runtime
+        : new UncheckedIOException(
+            "checkpoint of round " + open.number + " failed", (IOException) cause);
+  }
+
+  private void commitClose(
+      Live live,
+      OpenRound open,
+      List<Rounds.Task> submitted,
+      long examples,
+      Instant now,
+      BlobInfo model,
+      Map<String, Double> roundMetrics,
+      long aggregationNanos,
+      boolean last,
+      Map<String, String> provenance) {
+    FederationRecord federation = live.federation;
     transactions.executeWithoutResult(
         status -> {
           rounds.complete(
@@ -1006,10 +1108,24 @@ final class Coordinator implements AutoCloseable {
                     now));
           }
         });
+  }
+
+  /** What follows a committed close; nothing here may undo it. */
+  private void afterClose(
+      Live live,
+      OpenRound open,
+      List<Rounds.Task> submitted,
+      float[] next,
+      Instant now,
+      long aggregationNanos,
+      boolean last) {
+    FederationRecord federation = live.federation;
     metrics.roundDuration.record(Duration.between(open.openedAt, now));
     metrics.aggregation.record(aggregationNanos, TimeUnit.NANOSECONDS);
     for (Rounds.Task task : submitted) {
-      deleteQuietly(Checkpoints.updateKey(federation.id(), task.round(), task.nodeId()));
+      if (task.updateKey() != null) {
+        deleteQuietly(task.updateKey());
+      }
     }
     if (live.async == null) {
       cleanUp(federation.id(), open.number);
@@ -1108,6 +1224,10 @@ final class Coordinator implements AutoCloseable {
       live.signal();
       return;
     }
+    // The attempt's tasks and updates go first in the database, then their files: a restart
+    // in between finds a round with no task rather than acknowledged updates without files.
+    transactions.executeWithoutResult(
+        status -> rounds.abandon(federation.id(), open.number, open.attempt + 1));
     cleanUp(federation.id(), open.number);
     live.nextAttempt = open.attempt + 1;
     // The next attempt may start at once with whoever is available.
@@ -1124,6 +1244,7 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
+  /** Removes a finished round's files and uploads; failures are logged, not thrown. */
   private void cleanUp(UUID federation, int round) {
     try {
       checkpoints.blobs().deleteAll(Checkpoints.roundPrefix(federation, round));
@@ -1131,7 +1252,7 @@ final class Coordinator implements AutoCloseable {
         checkpoints.blobs().deleteAll(Checkpoints.uploadPrefix(federation, upload.id()));
         rounds.deleteUpload(upload.id());
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("Could not remove the files of federation {} round {}", federation, round, e);
     }
   }
@@ -1173,6 +1294,14 @@ final class Coordinator implements AutoCloseable {
       restoreBuffer(live, classifier.parameterCount());
     }
     Optional<Rounds.Round> open = rounds.open(federation.id());
+    if (live.async == null
+        && open.isPresent()
+        && open.get().round() == version + 1
+        && rounds.tasks(federation.id(), version + 1, null).isEmpty()) {
+      // An attempt abandoned before the process stopped: the next one starts afresh.
+      live.nextAttempt = open.get().attempt();
+      open = Optional.empty();
+    }
     if (open.isPresent() && open.get().round() == version + 1) {
       Rounds.Round round = open.get();
       Map<UUID, LocalTraining> tasks = new LinkedHashMap<>();
@@ -1211,8 +1340,9 @@ final class Coordinator implements AutoCloseable {
           federation.id(),
           round.round(),
           restored.submitted.size());
-    } else {
+    } else if (live.async == null) {
       // Files of rounds that closed while the process stopped: their results are committed.
+      cleanUp(federation.id(), version);
       cleanUp(federation.id(), version + 1);
     }
     return live;
@@ -1247,7 +1377,10 @@ final class Coordinator implements AutoCloseable {
   /** Folds the round's acknowledged updates again, in the order they were acknowledged. */
   private void refold(Live live, OpenRound round) {
     for (Rounds.Task task : rounds.submitted(live.federation.id(), round.number)) {
-      String key = Checkpoints.updateKey(live.federation.id(), task.round(), task.nodeId());
+      String key =
+          task.updateKey() != null
+              ? task.updateKey()
+              : Checkpoints.updateKey(live.federation.id(), task.round(), task.nodeId());
       try {
         float[] parameters =
             checkpoints.read(
@@ -1276,18 +1409,36 @@ final class Coordinator implements AutoCloseable {
 
   /** Starts a resumable upload of node {@code nodeId}'s update of {@code totalBytes}. */
   Rounds.Upload createUpload(
-      Caller caller, UUID federationId, int round, UUID nodeId, long totalBytes) {
+      Caller caller, UUID federationId, int round, UUID nodeId, long totalBytes)
+      throws IOException {
     authorisedNode(caller, federationId, nodeId);
     Live live = running.get(federationId);
-    OpenRound open = live == null ? null : live.round;
-    if (live == null || open == null || open.number != round) {
+    if (live == null) {
       throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
     }
-    if (!open.tasks.containsKey(nodeId)) {
-      throw reject(
-          "not-selected",
-          FederationProblems.NOT_SELECTED,
-          "node " + nodeId + " was not chosen for round " + round);
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      if (live.async != null && open != null) {
+        requireAsyncTask(live, round, nodeId);
+      } else if (open == null || open.number != round) {
+        throw reject(
+            "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+      } else if (!open.tasks.containsKey(nodeId)) {
+        throw reject(
+            "not-selected",
+            FederationProblems.NOT_SELECTED,
+            "node " + nodeId + " was not chosen for round " + round);
+      }
+    } finally {
+      live.lock.unlock();
+    }
+    // One upload in progress per node and round: a new one replaces any earlier.
+    for (Rounds.Upload earlier : rounds.uploads(federationId, round)) {
+      if (earlier.nodeId().equals(nodeId)) {
+        checkpoints.blobs().deleteAll(Checkpoints.uploadPrefix(federationId, earlier.id()));
+        rounds.deleteUpload(earlier.id());
+      }
     }
     long limit = maxUpdateBytes(live.global.length);
     if (totalBytes < 8 || totalBytes > limit) {
@@ -1347,6 +1498,13 @@ final class Coordinator implements AutoCloseable {
       InputStream body)
       throws IOException {
     Rounds.Upload upload = upload(caller, federationId, round, nodeId, uploadId);
+    // Every byte arrived but the submission did not finish (its answer was lost, or the process
+    // stopped): an empty chunk at the end submits it again.
+    boolean completing =
+        length == 0 && offset == upload.received() && offset == upload.totalBytes();
+    if (completing && total == upload.totalBytes()) {
+      return complete(caller, federationId, round, nodeId, uploadId, upload, idempotencyKey);
+    }
     if (total != upload.totalBytes()
         || offset != upload.received()
         || length < 1
@@ -1359,7 +1517,9 @@ final class Coordinator implements AutoCloseable {
               + upload.received()
               + "; send the bytes from there");
     }
-    String key = Checkpoints.chunkKey(federationId, uploadId, upload.chunks());
+    // A key of its own: a chunk sent twice at once cannot overwrite the one that counts.
+    String key =
+        Checkpoints.chunkKey(federationId, uploadId, upload.chunks()) + "-" + UUID.randomUUID();
     BlobInfo chunk;
     try {
       chunk = checkpoints.blobs().put(key, body, length);
@@ -1381,6 +1541,18 @@ final class Coordinator implements AutoCloseable {
     if (received < upload.totalBytes()) {
       return new ChunkResult(received, upload.totalBytes(), null);
     }
+    return complete(caller, federationId, round, nodeId, uploadId, upload, idempotencyKey);
+  }
+
+  private ChunkResult complete(
+      Caller caller,
+      UUID federationId,
+      int round,
+      UUID nodeId,
+      UUID uploadId,
+      Rounds.Upload upload,
+      @Nullable String idempotencyKey)
+      throws IOException {
     List<String> chunks =
         checkpoints.blobs().list(Checkpoints.uploadPrefix(federationId, uploadId));
     Receipt receipt;
@@ -1389,7 +1561,7 @@ final class Coordinator implements AutoCloseable {
     }
     checkpoints.blobs().deleteAll(Checkpoints.uploadPrefix(federationId, uploadId));
     rounds.deleteUpload(uploadId);
-    return new ChunkResult(received, upload.totalBytes(), receipt);
+    return new ChunkResult(upload.totalBytes(), upload.totalBytes(), receipt);
   }
 
   /** The chunks of an upload, read one after the other. */
@@ -1533,13 +1705,17 @@ final class Coordinator implements AutoCloseable {
                 sum[1] += weight;
               });
     }
+    // Nodes choose their metrics' names: keep the 64 most widely reported, so that a round's
+    // record stays bounded whatever they send.
     Map<String, Double> means = new TreeMap<>();
-    sums.forEach(
-        (name, sum) -> {
-          if (sum[1] > 0) {
-            means.put(name, sum[0] / sum[1]);
-          }
-        });
+    sums.entrySet().stream()
+        .filter(e -> e.getValue()[1] > 0)
+        .sorted(
+            java.util.Comparator.comparingDouble(
+                    (Map.Entry<String, double[]> e) -> -e.getValue()[1])
+                .thenComparing(Map.Entry::getKey))
+        .limit(MAX_ROUND_METRICS)
+        .forEach(e -> means.put(e.getKey(), e.getValue()[0] / e.getValue()[1]));
     return means;
   }
 
@@ -1588,6 +1764,9 @@ final class Coordinator implements AutoCloseable {
 
     @Nullable FedBuff buff;
     final Map<UUID, AsyncTask> outstanding = new HashMap<>();
+
+    /** Nodes whose update is being received right now (one at a time per node). */
+    final Set<UUID> receiving = new HashSet<>();
 
     Live(FederationRecord federation, Strategy strategy, float[] global, int version, Instant now) {
       this.federation = federation;
@@ -1650,7 +1829,6 @@ final class Coordinator implements AutoCloseable {
     final Map<UUID, LocalTraining> tasks;
     final RoundAggregation aggregation;
     final Set<UUID> submitted = new HashSet<>();
-    final Set<UUID> receiving = new HashSet<>();
 
     /** Under FedBuff: the nodes handed a task in this round (one each per version). */
     final Set<UUID> assigned = new HashSet<>();

@@ -56,6 +56,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Tag(name = "Training protocol", description = "Tasks, global models, updates and rounds")
 class RoundController {
 
+  private static final Pattern COMPLETION = Pattern.compile("bytes \\*/(\\d{1,15})");
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes (\\d{1,15})-(\\d{1,15})/(\\d{1,15})");
 
@@ -201,7 +202,8 @@ class RoundController {
       @PathVariable int round,
       @PathVariable String nodeId,
       @Valid @RequestBody CreateUploadRequest body,
-      UriComponentsBuilder uri) {
+      UriComponentsBuilder uri)
+      throws IOException {
     Rounds.Upload upload =
         coordinator.createUpload(
             CurrentPrincipal.require(),
@@ -254,17 +256,29 @@ class RoundController {
       HttpServletRequest request)
       throws IOException {
     Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
-    if (matcher == null || !matcher.matches()) {
+    Matcher completion = range == null ? null : COMPLETION.matcher(range.strip());
+    long first;
+    long length;
+    long total;
+    if (matcher != null && matcher.matches()) {
+      first = Long.parseLong(matcher.group(1));
+      long last = Long.parseLong(matcher.group(2));
+      total = Long.parseLong(matcher.group(3));
+      if (last < first) {
+        throw new ProblemException(
+            FederationProblems.UPLOAD_OFFSET_MISMATCH, "Content-Range ends before it starts");
+      }
+      length = last - first + 1;
+    } else if (completion != null && completion.matches()) {
+      // No bytes, only "submit what arrived": after every byte was sent but the answer was lost.
+      total = Long.parseLong(completion.group(1));
+      first = total;
+      length = 0;
+    } else {
       throw new ProblemException(
           FederationProblems.UPLOAD_OFFSET_MISMATCH,
-          "each chunk needs Content-Range: bytes first-last/total");
-    }
-    long first = Long.parseLong(matcher.group(1));
-    long last = Long.parseLong(matcher.group(2));
-    long total = Long.parseLong(matcher.group(3));
-    if (last < first) {
-      throw new ProblemException(
-          FederationProblems.UPLOAD_OFFSET_MISMATCH, "Content-Range ends before it starts");
+          "each chunk needs Content-Range: bytes first-last/total (or bytes */total to submit"
+              + " an upload whose bytes all arrived)");
     }
     Coordinator.ChunkResult result =
         coordinator.appendChunk(
@@ -274,7 +288,7 @@ class RoundController {
             parseNode(nodeId),
             parseUpload(uploadId),
             first,
-            last - first + 1,
+            length,
             total,
             key(idempotencyKey),
             request.getInputStream());
@@ -310,7 +324,7 @@ class RoundController {
             .orElseThrow(
                 () ->
                     new ProblemException(
-                        FederationProblems.ROUND_NOT_OPEN,
+                        FederationProblems.ROUND_NOT_FOUND,
                         "Federation '" + federation.name() + "' has no round " + round + " yet"));
     boolean owner = FederationService.owns(caller, federation);
     List<Rounds.Task> tasks = rounds.tasks(federation.id(), round, owner ? null : caller.tenant());

@@ -88,7 +88,8 @@ final class Rounds {
       @Nullable Long examples,
       @Nullable Integer steps,
       Map<String, Double> metrics,
-      @Nullable String dataSha256) {
+      @Nullable String dataSha256,
+      @Nullable String updateKey) {
 
     boolean submitted() {
       return state.equals("SUBMITTED");
@@ -113,6 +114,7 @@ final class Rounds {
           null,
           null,
           Map.of(),
+          null,
           null);
     }
   }
@@ -189,6 +191,7 @@ final class Rounds {
       long sequence,
       Instant now,
       @Nullable String idempotencyKey,
+      String updateKey,
       String sha256,
       long bytes,
       long examples,
@@ -197,7 +200,7 @@ final class Rounds {
       @Nullable String dataSha256) {
     return jdbc.sql(
                 "UPDATE federation_task SET state = 'SUBMITTED', submitted_at = ?, folded_round = ?,"
-                    + " sequence = ?, idempotency_key = ?, update_sha256 = ?,"
+                    + " sequence = ?, idempotency_key = ?, update_key = ?, update_sha256 = ?,"
                     + " update_bytes = ?, examples = ?, steps = ?, metrics = ?, data_sha256 = ? WHERE"
                     + " federation_id = ? AND round = ? AND node_id = ? AND state = 'ASSIGNED'")
             .params(
@@ -205,6 +208,7 @@ final class Rounds {
                 foldedRound,
                 sequence,
                 idempotencyKey,
+                updateKey,
                 sha256,
                 bytes,
                 examples,
@@ -253,6 +257,21 @@ final class Rounds {
           .params(federation, round)
           .update();
     }
+  }
+
+  /**
+   * Gives up an attempt of a round: its tasks and their updates are dropped and the next attempt's
+   * number recorded, in the caller's transaction.
+   */
+  void abandon(UUID federation, int round, int nextAttempt) {
+    jdbc.sql("DELETE FROM federation_task WHERE federation_id = ? AND round = ?")
+        .params(federation, round)
+        .update();
+    jdbc.sql(
+            "UPDATE federation_round SET attempt = ?, selected = 0 WHERE federation_id = ? AND"
+                + " round = ? AND state = 'OPEN'")
+        .params(nextAttempt, federation, round)
+        .update();
   }
 
   /** Hands one more task out in an open round (asynchronous rounds hand them out one by one). */
@@ -445,7 +464,8 @@ final class Rounds {
         nullableLong(rs, "examples"),
         rs.getObject("steps") == null ? null : rs.getInt("steps"),
         metrics == null ? Map.of() : JSON.readValue(metrics, METRICS),
-        rs.getString("data_sha256"));
+        rs.getString("data_sha256"),
+        rs.getString("update_key"));
   }
 
   private static Upload upload(ResultSet rs, int row) throws SQLException {

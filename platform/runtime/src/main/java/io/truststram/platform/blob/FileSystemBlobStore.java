@@ -83,7 +83,7 @@ public final class FileSystemBlobStore implements BlobStore {
       // one of the object being replaced; stat checks the hash's size against the object's.
       writeAtomically(hashes.resolve(key), size + " " + hash);
       moveInto(temporary, target);
-      force(target.getParent());
+      forceUpTo(objects, target.getParent());
       return new BlobInfo(key, size, hash);
     } finally {
       Files.deleteIfExists(temporary);
@@ -242,6 +242,18 @@ public final class FileSystemBlobStore implements BlobStore {
         return;
       }
       current = current.getParent();
+    }
+  }
+
+  /**
+   * Forces {@code directory} and every directory above it up to {@code root}: a directory made for
+   * this blob is only durable once its own entry in its parent is.
+   */
+  private static void forceUpTo(Path root, Path directory) {
+    for (Path current = directory;
+        current != null && current.startsWith(root);
+        current = current.getParent()) {
+      force(current);
     }
   }
 

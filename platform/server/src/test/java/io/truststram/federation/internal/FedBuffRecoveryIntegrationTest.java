@@ -127,6 +127,7 @@ class FedBuffRecoveryIntegrationTest extends ServerIntegrationTest {
         context.getBean(FederationStore.class),
         context.getBean(Rounds.class),
         context.getBean(Nodes.class),
+        context.getBean(Participants.class),
         new Checkpoints(context.getBean(BlobStore.class)),
         ClientSelector.uniform(),
         new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
