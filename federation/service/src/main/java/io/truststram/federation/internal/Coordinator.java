@@ -376,17 +376,7 @@ final class Coordinator implements AutoCloseable {
     try {
       OpenRound open = live.round;
       expected = open;
-      if (live.async != null && open != null) {
-        requireAsyncTask(live, round, nodeId);
-      } else if (open == null || open.number != round) {
-        throw reject(
-            "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
-      } else if (!open.tasks.containsKey(nodeId)) {
-        throw reject(
-            "not-selected",
-            FederationProblems.NOT_SELECTED,
-            "node " + nodeId + " was not chosen for round " + round);
-      }
+      requireTask(live, open, round, nodeId);
       if (!live.receiving.add(nodeId)) {
         throw new ProblemException(
             FederationProblems.UPDATE_IN_PROGRESS,
@@ -432,6 +422,20 @@ final class Coordinator implements AutoCloseable {
       } finally {
         live.lock.unlock();
       }
+    }
+  }
+
+  /** Refuses a report of the node on round {@code round} unless it holds a task there. */
+  private void requireTask(Live live, @Nullable OpenRound open, int round, UUID nodeId) {
+    if (live.async != null && open != null) {
+      requireAsyncTask(live, round, nodeId);
+    } else if (open == null || open.number != round) {
+      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+    } else if (!open.tasks.containsKey(nodeId)) {
+      throw reject(
+          "not-selected",
+          FederationProblems.NOT_SELECTED,
+          "node " + nodeId + " was not chosen for round " + round);
     }
   }
 
@@ -1419,17 +1423,7 @@ final class Coordinator implements AutoCloseable {
     live.lock.lock();
     try {
       OpenRound open = live.round;
-      if (live.async != null && open != null) {
-        requireAsyncTask(live, round, nodeId);
-      } else if (open == null || open.number != round) {
-        throw reject(
-            "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
-      } else if (!open.tasks.containsKey(nodeId)) {
-        throw reject(
-            "not-selected",
-            FederationProblems.NOT_SELECTED,
-            "node " + nodeId + " was not chosen for round " + round);
-      }
+      requireTask(live, open, round, nodeId);
     } finally {
       live.lock.unlock();
     }
