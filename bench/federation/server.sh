@@ -16,6 +16,8 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  # The server's log outlives the run, for a look at what went wrong.
+  cp "$WORK/server.log" "${TMPDIR:-/tmp}/truststram-bench-server.log" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -47,7 +49,7 @@ start_bench_server() {
   TRUSTSTRAM_DB_USER=postgres \
   TRUSTSTRAM_DB_POOL_SIZE=20 \
   TRUSTSTRAM_IDENTITY_BOOTSTRAPADMIN_PASSWORD=bench-one-time-password \
-    "$JAVA" -XX:+UseParallelGC -Xms256m -Xmx"$heap" ${BENCH_SERVER_JVM_ARGS:-} -jar "$ROOT/platform/server/target/truststram.jar" \
+    "$JAVA" ${BENCH_SERVER_GC:--XX:+UseParallelGC} -Xms256m -Xmx"$heap" ${BENCH_SERVER_JVM_ARGS:-} -jar "$ROOT/platform/server/target/truststram.jar" \
       --server.port=$PORT --truststram.data-dir="$WORK/data" --server.tomcat.max-connections=30000 \
       --server.tomcat.accept-count=2000 "${limits[@]}" "$@" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

@@ -25,7 +25,11 @@ public interface Strategy {
    */
   List<TrainPlan> configureTrain(int round, List<ClientProfile> available, SplittableRandom random);
 
-  /** Starts folding round {@code round}'s updates, made from the global model {@code global}. */
+  /**
+   * Starts folding round {@code round}'s updates, made from the global model {@code global}, which
+   * the aggregation reads and never modifies (servers pass their own copy, a gigabyte for large
+   * models, without cloning it).
+   */
   RoundAggregation beginRound(int round, float[] global);
 
   /**

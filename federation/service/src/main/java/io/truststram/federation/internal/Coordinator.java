@@ -933,7 +933,7 @@ final class Coordinator implements AutoCloseable {
             now,
             deadline,
             training,
-            live.strategy.beginRound(number, live.global.clone()));
+            live.strategy.beginRound(number, live.global));
     log.info(
         "Federation {} round {} (attempt {}) opened with {} of {} available nodes",
         federation.id(),
@@ -1165,7 +1165,7 @@ final class Coordinator implements AutoCloseable {
       live.outstanding.putAll(out);
       aggregation = new Buffered(java.util.Objects.requireNonNull(live.buff));
     } else {
-      aggregation = live.strategy.beginRound(open.number, live.global.clone());
+      aggregation = live.strategy.beginRound(open.number, live.global);
     }
     OpenRound again =
         new OpenRound(
@@ -1329,7 +1329,7 @@ final class Coordinator implements AutoCloseable {
               deadline,
               live.async == null ? tasks : Map.of(),
               live.async == null
-                  ? strategy.beginRound(round.round(), global.clone())
+                  ? strategy.beginRound(round.round(), global)
                   : new Buffered(java.util.Objects.requireNonNull(live.buff)));
       if (live.async != null) {
         rounds.tasks(federation.id(), round.round(), null).stream()

@@ -107,6 +107,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> handleUnexpected(Exception e, HttpServletRequest request) {
+    if (clientWentAway(e)) {
+      // The client closed the connection while sending its body (a broken upload it will
+      // resume): not a server error, and nobody is left to read an answer.
+      REJECTS.info(
+          "client closed the connection during {} {}",
+          request.getMethod(),
+          request.getRequestURI());
+      return ResponseEntity.badRequest()
+          .body(
+              Problems.of(
+                  ProblemTypes.MALFORMED_REQUEST,
+                  "The request body ended before it was complete",
+                  request.getRequestURI()));
+    }
     ProblemDetail problem =
         Problems.of(
             ProblemTypes.INTERNAL_ERROR,
@@ -120,6 +134,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         request.getRequestURI(),
         e);
     return ResponseEntity.internalServerError().body(problem);
+  }
+
+  /** Whether {@code e} is the servlet container telling that the client disconnected. */
+  static boolean clientWentAway(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getName().equals("org.apache.catalina.connector.ClientAbortException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -28,6 +28,13 @@ class ProblemErrorControllerTest {
   }
 
   @Test
+  void aClientThatHungUpMidBodyIsRecognised() {
+    var abort = new org.apache.catalina.connector.ClientAbortException(new java.io.EOFException());
+    assertThat(ProblemDetailsAdvice.clientWentAway(new RuntimeException(abort))).isTrue();
+    assertThat(ProblemDetailsAdvice.clientWentAway(new java.io.IOException("disk"))).isFalse();
+  }
+
+  @Test
   void anyOtherExceptionStaysAnOpaque500() {
     MockHttpServletRequest request = new MockHttpServletRequest();
     request.setAttribute(RequestDispatcher.ERROR_STATUS_CODE, 500);
