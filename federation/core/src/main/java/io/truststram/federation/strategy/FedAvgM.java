@@ -45,10 +45,15 @@ public final class FedAvgM extends FedAvg {
       velocity = new double[global.length];
     }
     float[] next = new float[global.length];
-    for (int i = 0; i < global.length; i++) {
-      velocity[i] = momentum * velocity[i] + ((double) global[i] - average[i]);
-      next[i] = (float) (global[i] - serverLearningRate * velocity[i]);
-    }
+    double[] v = velocity;
+    io.truststram.ml.tensor.Shards.forEach(
+        global.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            v[i] = momentum * v[i] + ((double) global[i] - average[i]);
+            next[i] = (float) (global[i] - serverLearningRate * v[i]);
+          }
+        });
     return next;
   }
 }

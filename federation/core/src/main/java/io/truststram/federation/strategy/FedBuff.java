@@ -104,17 +104,26 @@ public final class FedBuff {
     }
     double weight = 1 / Math.sqrt(1 + staleness);
     float[] x = update.parameters();
-    for (int i = 0; i < buffer.length; i++) {
-      buffer[i] += weight * ((double) x[i] - base[i]);
-    }
+    io.truststram.ml.tensor.Shards.forEach(
+        buffer.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            buffer[i] += weight * ((double) x[i] - base[i]);
+          }
+        });
     buffered++;
     if (buffered < bufferSize) {
       return OptionalLong.empty();
     }
     float[] next = new float[model.length];
-    for (int i = 0; i < next.length; i++) {
-      next[i] = (float) (model[i] + serverLearningRate * buffer[i] / bufferSize);
-    }
+    float[] current = model;
+    io.truststram.ml.tensor.Shards.forEach(
+        next.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            next[i] = (float) (current[i] + serverLearningRate * buffer[i] / bufferSize);
+          }
+        });
     java.util.Arrays.fill(buffer, 0);
     buffered = 0;
     model = next;

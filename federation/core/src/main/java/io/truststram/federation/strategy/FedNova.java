@@ -48,9 +48,13 @@ public final class FedNova extends FedAvg {
         double a = training().normalisingFactor(update.localSteps());
         double scale = update.examples() / a;
         float[] x = update.parameters();
-        for (int i = 0; i < normalised.length; i++) {
-          normalised[i] += scale * ((double) global[i] - x[i]);
-        }
+        io.truststram.ml.tensor.Shards.forEach(
+            normalised.length,
+            (from, to) -> {
+              for (int i = from; i < to; i++) {
+                normalised[i] += scale * ((double) global[i] - x[i]);
+              }
+            });
         weightedFactors += update.examples() * a;
         examples += update.examples();
         accepted++;
@@ -72,9 +76,14 @@ public final class FedNova extends FedAvg {
         }
         double tauEff = weightedFactors / examples;
         float[] next = new float[global.length];
-        for (int i = 0; i < next.length; i++) {
-          next[i] = (float) (global[i] - tauEff * normalised[i] / examples);
-        }
+        long total = examples;
+        io.truststram.ml.tensor.Shards.forEach(
+            next.length,
+            (from, to) -> {
+              for (int i = from; i < to; i++) {
+                next[i] = (float) (global[i] - tauEff * normalised[i] / total);
+              }
+            });
         return next;
       }
     };

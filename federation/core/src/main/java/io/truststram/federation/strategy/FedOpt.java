@@ -74,13 +74,21 @@ public abstract sealed class FedOpt extends FedAvg
       java.util.Arrays.fill(v, server.tau() * server.tau());
     }
     float[] next = new float[global.length];
-    for (int i = 0; i < next.length; i++) {
-      double delta = (double) average[i] - global[i];
-      m[i] = server.beta1() * m[i] + (1 - server.beta1()) * delta;
-      v[i] = secondMoment(v[i], delta, server.beta2());
-      next[i] =
-          (float) (global[i] + server.learningRate() * m[i] / (Math.sqrt(v[i]) + server.tau()));
-    }
+    double[] first = m;
+    double[] second = v;
+    io.truststram.ml.tensor.Shards.forEach(
+        next.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            double delta = (double) average[i] - global[i];
+            first[i] = server.beta1() * first[i] + (1 - server.beta1()) * delta;
+            second[i] = secondMoment(second[i], delta, server.beta2());
+            next[i] =
+                (float)
+                    (global[i]
+                        + server.learningRate() * first[i] / (Math.sqrt(second[i]) + server.tau()));
+          }
+        });
     return next;
   }
 

@@ -1,6 +1,7 @@
 package io.truststram.federation.strategy;
 
 import io.truststram.ml.tensor.Kernels;
+import io.truststram.ml.tensor.Shards;
 
 /**
  * The streaming core most strategies share: the example-weighted average of client models,
@@ -18,7 +19,9 @@ final class WeightedAverage {
 
   void add(ClientUpdate update) {
     check(update, sum.length);
-    Kernels.accumulate(update.examples(), update.parameters(), sum);
+    double weight = update.examples();
+    float[] x = update.parameters();
+    Shards.forEach(sum.length, (from, to) -> Kernels.accumulate(weight, x, sum, from, to));
     examples += update.examples();
     accepted++;
   }
@@ -33,7 +36,8 @@ final class WeightedAverage {
       return null;
     }
     float[] out = new float[sum.length];
-    Kernels.scaleInto(1.0 / examples, sum, out);
+    double scale = 1.0 / examples;
+    Shards.forEach(sum.length, (from, to) -> Kernels.scaleInto(scale, sum, out, from, to));
     return out;
   }
 
@@ -54,7 +58,8 @@ final class WeightedAverage {
           RejectedUpdateException.Reason.NO_EXAMPLES,
           "update of " + update.clientId() + " reports no training examples");
     }
-    if (!Kernels.allFinite(update.parameters())) {
+    float[] x = update.parameters();
+    if (!Shards.all(x.length, (from, to) -> Kernels.allFinite(x, from, to))) {
       throw new RejectedUpdateException(
           RejectedUpdateException.Reason.NOT_FINITE,
           "update of " + update.clientId() + " holds NaN or infinite values");

@@ -163,6 +163,43 @@ class StrategiesTest {
   }
 
   @Test
+  void aggregationShardedAcrossThreadsByParameterRangeEqualsTheSerialOneExactly() {
+    int length = 3 * io.truststram.ml.tensor.Shards.MIN_PER_SHARD + 17;
+    Random random = new Random(5);
+    float[] global = new float[length];
+    for (int i = 0; i < length; i++) {
+      global[i] = (float) random.nextGaussian();
+    }
+    List<ClientUpdate> updates = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      float[] w = new float[length];
+      for (int i = 0; i < length; i++) {
+        w[i] = global[i] + (float) random.nextGaussian() * 0.1f;
+      }
+      updates.add(ClientUpdate.of("c" + k, w, 10 + k, 2 + k));
+    }
+    try {
+      for (String name : roundBased()) {
+        io.truststram.ml.tensor.Shards.setMaxShards(1);
+        Strategy serial = REGISTRY.create(name, Map.of());
+        float[] one = serial.aggregate(1, global, updates);
+        float[] two = serial.aggregate(2, one, updates);
+        io.truststram.ml.tensor.Shards.setMaxShards(4);
+        assertThat(io.truststram.ml.tensor.Shards.count(length)).isEqualTo(3);
+        Strategy sharded = REGISTRY.create(name, Map.of());
+        float[] shardedOne = sharded.aggregate(1, global, updates);
+        // Arrays.mismatch, not containsExactly: AssertJ's diff of a million floats never ends.
+        assertThat(java.util.Arrays.mismatch(shardedOne, one)).as(name).isEqualTo(-1);
+        assertThat(java.util.Arrays.mismatch(sharded.aggregate(2, shardedOne, updates), two))
+            .as(name)
+            .isEqualTo(-1);
+      }
+    } finally {
+      io.truststram.ml.tensor.Shards.setMaxShards(Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  @Test
   void aStrategyRestoredFromItsServerStateContinuesExactlyAsTheOriginal() {
     float[] global = {1, -1, 0.5f};
     List<ClientUpdate> first = List.of(ClientUpdate.of("a", new float[] {0, 2, 1}, 3, 1));

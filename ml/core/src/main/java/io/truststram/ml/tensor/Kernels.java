@@ -32,7 +32,12 @@ public final class Kernels {
     if (x.length != acc.length) {
       throw new IllegalArgumentException("lengths differ: " + x.length + " and " + acc.length);
     }
-    for (int i = 0; i < x.length; i++) {
+    accumulate(a, x, acc, 0, x.length);
+  }
+
+  /** {@code acc[i] += a * x[i]} for {@code from <= i < to}: one shard of {@link #accumulate}. */
+  public static void accumulate(double a, float[] x, double[] acc, int from, int to) {
+    for (int i = from; i < to; i++) {
       acc[i] += a * x[i];
     }
   }
@@ -73,7 +78,12 @@ public final class Kernels {
     if (acc.length != out.length) {
       throw new IllegalArgumentException("lengths differ: " + acc.length + " and " + out.length);
     }
-    for (int i = 0; i < acc.length; i++) {
+    scaleInto(scale, acc, out, 0, acc.length);
+  }
+
+  /** {@link #scaleInto} for {@code from <= i < to}. */
+  public static void scaleInto(double scale, double[] acc, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
       out[i] = (float) (scale * acc[i]);
     }
   }
@@ -192,10 +202,15 @@ public final class Kernels {
 
   /** Whether every element is finite (neither NaN nor infinite). */
   public static boolean allFinite(float[] x) {
+    return allFinite(x, 0, x.length);
+  }
+
+  /** {@link #allFinite} over {@code from <= i < to}. */
+  public static boolean allFinite(float[] x, int from, int to) {
     // x - x is 0 for finite x and NaN for NaN and the infinities; one NaN makes the sum NaN.
     float probe = 0;
-    for (float v : x) {
-      probe += v - v;
+    for (int i = from; i < to; i++) {
+      probe += x[i] - x[i];
     }
     return probe == 0;
   }
