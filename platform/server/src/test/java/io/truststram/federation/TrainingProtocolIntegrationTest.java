@@ -232,6 +232,29 @@ class TrainingProtocolIntegrationTest extends ServerIntegrationTest {
         .contains("reason=\"malformed\"");
   }
 
+  @Test
+  void aNodesCredentialsActForItsNodeInItsFederationOnly() {
+    var other =
+        owner.postJson(
+            "/api/v1/federations",
+            """
+            {"name":"other-%d","model":{"kind":"softmax","inputs":3,"classes":2},
+             "strategy":{"name":"fedavg"},"rounds":1,"clientsPerRound":1,"minClients":1}
+            """
+                .formatted(NAMES.incrementAndGet()));
+    String otherId = other.json().path("id").asString();
+    // The owner's user sees both; the node sees its own federation and nothing else.
+    assertThat(owner.get("/api/v1/federations/" + otherId).status()).isEqualTo(200);
+    expectProblem(asA.get("/api/v1/federations/" + otherId), 404, "federation-not-found");
+    assertThat(asA.get("/api/v1/federations/" + federation).status()).isEqualTo(200);
+    JsonNode listed = asA.get("/api/v1/federations").json().path("items");
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0).path("id").asString()).isEqualTo(federation);
+    expectProblem(asA.postJson("/api/v1/federations/" + otherId + "/join", ""), 403, "forbidden");
+    expectProblem(
+        asA.postJson("/api/v1/federations/" + federation + "/leave", ""), 403, "forbidden");
+  }
+
   /**
    * Random corruptions of a valid file (truncated, extended, a mangled length, bytes of its JSON
    * header broken): each a 4xx, never a 5xx, never counted.

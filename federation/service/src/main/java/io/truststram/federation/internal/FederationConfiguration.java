@@ -96,9 +96,10 @@ class FederationConfiguration {
   FederationService federationService(
       FederationStore store,
       Participants participants,
+      Nodes nodes,
       Tenants tenants,
       ApplicationEventPublisher events,
       Clock clock) {
-    return new FederationService(store, participants, tenants, events, clock);
+    return new FederationService(store, participants, nodes, tenants, events, clock);
   }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ class FederationService {
 
   private final FederationStore store;
   private final Participants participants;
+  private final Nodes nodes;
   private final Tenants tenants;
   private final ApplicationEventPublisher events;
   private final Clock clock;
@@ -43,11 +45,13 @@ class FederationService {
   FederationService(
       FederationStore store,
       Participants participants,
+      Nodes nodes,
       Tenants tenants,
       ApplicationEventPublisher events,
       Clock clock) {
     this.store = store;
     this.participants = participants;
+    this.nodes = nodes;
     this.tenants = tenants;
     this.events = events;
     this.clock = clock;
@@ -121,10 +125,28 @@ class FederationService {
    * active): the one grant across tenants.
    */
   FederationRecord find(Caller caller, UUID id) {
+    Optional<Nodes.Node> node = nodeOf(caller);
     return store
         .find(id)
+        .filter(f -> node.isEmpty() || node.get().federationId().equals(id))
         .filter(f -> owns(caller, f) || participants.canSee(id, caller.tenant()))
         .orElseThrow(() -> notFound(id.toString()));
+  }
+
+  /**
+   * The client node the caller is, when it authenticates with a node's own credentials: those act
+   * for that node in its federation only, never for the rest of its tenant.
+   */
+  Optional<Nodes.Node> nodeOf(Caller caller) {
+    return nodes.byClientId(caller.clientId()).filter(n -> n.tenant().equals(caller.tenant()));
+  }
+
+  private void refuseNodes(Caller caller, String what) {
+    if (nodeOf(caller).isPresent()) {
+      throw new ProblemException(
+          io.truststram.common.problem.ProblemTypes.FORBIDDEN,
+          "a client node's credentials act for the node only; they cannot " + what);
+    }
   }
 
   /**
@@ -134,6 +156,16 @@ class FederationService {
   Page<FederationRecord> list(Caller caller, @Nullable TenantId tenant, PageRequest request) {
     if (caller.isPlatformAdmin()) {
       return store.list(tenant, request);
+    }
+    Optional<Nodes.Node> node = nodeOf(caller);
+    if (node.isPresent()) {
+      return new Page<>(
+          store
+              .find(node.get().federationId())
+              .filter(f -> owns(caller, f) || participants.canSee(f.id(), caller.tenant()))
+              .map(List::of)
+              .orElse(List.of()),
+          null);
     }
     if (tenant != null && !caller.canSee(tenant)) {
       return new Page<>(List.of(), null);
@@ -163,6 +195,7 @@ class FederationService {
 
   /** The caller's tenant accepts its invitation. */
   Participants.Participant join(Caller caller, UUID id) {
+    refuseNodes(caller, "join federations");
     FederationRecord federation = find(caller, id);
     if (federation.state() != FederationRecord.State.CREATED
         && federation.state() != FederationRecord.State.RUNNING) {
@@ -183,6 +216,7 @@ class FederationService {
 
   /** The caller's tenant leaves (or declines); it sees the federation no more. */
   void leave(Caller caller, UUID id) {
+    refuseNodes(caller, "leave federations");
     find(caller, id);
     Instant now = clock.instant();
     boolean left =

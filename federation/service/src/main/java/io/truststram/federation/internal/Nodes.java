@@ -59,6 +59,17 @@ final class Nodes {
         .update();
   }
 
+  /** The node whose own API client is {@code clientId}, if it was not removed. */
+  Optional<Node> byClientId(String clientId) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM federation_node WHERE client_id = ? AND removed_at IS NULL")
+        .param(clientId)
+        .query(Nodes::map)
+        .optional();
+  }
+
   Optional<Node> find(UUID federation, UUID id) {
     return jdbc.sql(
             "SELECT " + COLUMNS + " FROM federation_node WHERE federation_id = ? AND id = ?")
