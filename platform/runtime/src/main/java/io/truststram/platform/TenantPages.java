@@ -43,7 +43,7 @@ public final class TenantPages {
 
   /**
    * One page of {@code SELECT <columns> FROM <table> WHERE (<filter>)}, {@code filterParameters}
-   * bound to the filter's placeholders.
+   * bound to the filter's {@code ?} parameters in order.
    *
    * @throws io.truststram.common.problem.ProblemException for a cursor that is not one of ours
    */
