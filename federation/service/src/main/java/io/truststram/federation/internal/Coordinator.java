@@ -1372,9 +1372,17 @@ final class Coordinator implements AutoCloseable {
     }
     versions.put((long) live.version, live.global);
     live.buff = async.buffer(live.version, versions);
+    // Tasks out keep at least GRACE_AFTER_RESTART before they time out, so that their nodes can
+    // reconnect and report.
+    Instant notBefore =
+        clock
+            .instant()
+            .plus(GRACE_AFTER_RESTART)
+            .minusSeconds(live.federation.roundTimeoutSeconds());
     for (Rounds.Task task : rounds.waiting(federation, live.version + 1 - async.maxStaleness())) {
+      Instant assigned = task.assignedAt().isBefore(notBefore) ? notBefore : task.assignedAt();
       live.outstanding.put(
-          task.nodeId(), new AsyncTask(task.round(), training(task.training()), task.assignedAt()));
+          task.nodeId(), new AsyncTask(task.round(), training(task.training()), assigned));
     }
   }
 
