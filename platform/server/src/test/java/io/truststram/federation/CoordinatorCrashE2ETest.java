@@ -41,7 +41,36 @@ class CoordinatorCrashE2ETest {
   @Test
   void aKilledCoordinatorResumesTheOpenRoundWithoutLosingOrDoubleCountingUpdates()
       throws Exception {
-    ServerProcess server = ServerProcess.start(work, "first", Map.of());
+    // FedAvg: round 2's model is the example-weighted average of its four updates.
+    killMidRound(
+        "fedavg", Map.of("epochs", "2", "batch-size", "10", "learning-rate", "0.05"), 3, 2, true);
+  }
+
+  @Test
+  void aKilledCoordinatorResumesAFedBuffBufferWithoutLosingOrDoubleCountingReports()
+      throws Exception {
+    // FedBuff, four reports a version, none stale: version 1 is the plain mean of the four.
+    killMidRound(
+        "fedbuff",
+        Map.of("buffer-size", "4", "max-staleness", "2", "epochs", "2", "learning-rate", "0.05"),
+        2,
+        1,
+        false);
+  }
+
+  /**
+   * Kills the server when two of round {@code crashRound}'s four reports are acknowledged and the
+   * two slow nodes are still training, restarts it, and checks the federation completes with that
+   * round's model made of exactly the four reports sent.
+   */
+  private void killMidRound(
+      String strategy,
+      Map<String, String> parameters,
+      int rounds,
+      int crashRound,
+      boolean weightedByExamples)
+      throws Exception {
+    ServerProcess server = ServerProcess.start(work, "first-" + strategy, Map.of());
     int port = server.port();
     URI uri = URI.create("http://localhost:" + port);
     String adminToken = java.util.Objects.requireNonNull(server.http().token());
@@ -49,14 +78,14 @@ class CoordinatorCrashE2ETest {
     var federation =
         api.createFederation(
             new TrustStramApi.FederationSpec(
-                "crash-test",
+                "crash-" + strategy,
                 "softmax",
                 Synthetic.DIMENSION,
                 Synthetic.CLASSES,
                 List.of(),
-                "fedavg",
-                Map.of("epochs", "2", "batch-size", "10", "learning-rate", "0.05"),
-                3,
+                strategy,
+                parameters,
+                rounds,
                 NODES,
                 NODES,
                 600,
@@ -75,7 +104,13 @@ class CoordinatorCrashE2ETest {
       FederatedClient local = new LocalClient("node-" + k, model, device.train(), device.test());
       FederatedClient recording =
           new Recording(
-              local, credentials.nodeId(), slow, slowNodesMayReport, round2Updates, round2Examples);
+              local,
+              credentials.nodeId(),
+              crashRound,
+              slow,
+              slowNodesMayReport,
+              round2Updates,
+              round2Examples);
       nodes.add(
           FederationNode.builder(uri, federation.id(), credentials.nodeId())
               .tokens(
@@ -94,14 +129,14 @@ class CoordinatorCrashE2ETest {
       }
       api.start(federation.id());
 
-      // Round 2: the two fast nodes' updates are acknowledged, the slow ones are still training.
+      // The two fast nodes' reports are acknowledged, the slow ones are still training.
       await()
           .atMost(Duration.ofMinutes(2))
-          .until(() -> submittedIn(server, federation.id(), 2) == 2);
+          .until(() -> submittedIn(server, federation.id(), crashRound) == 2);
       server.kill();
       slowNodesMayReport.countDown();
 
-      try (ServerProcess again = ServerProcess.start(work, "second", Map.of(), port)) {
+      try (ServerProcess again = ServerProcess.start(work, "second-" + strategy, Map.of(), port)) {
         TrustStramApi after =
             TrustStramApi.connect(
                 uri, TokenSource.bearer(java.util.Objects.requireNonNull(again.http().token())));
@@ -111,25 +146,29 @@ class CoordinatorCrashE2ETest {
         for (Future<FederationNode.Summary> run : runs) {
           FederationNode.Summary summary = run.get();
           assertThat(summary.federationState()).isEqualTo("completed");
-          assertThat(summary.roundsTrained()).isEqualTo(3);
+          assertThat(summary.roundsTrained()).isEqualTo(rounds);
         }
-        assertThat(again.log()).contains("resumed at round 2 with 2 acknowledged updates");
+        assertThat(again.log())
+            .contains("resumed at round " + crashRound + " with 2 acknowledged updates");
 
-        List<TrustStramApi.Round> rounds = after.rounds(federation.id());
-        assertThat(rounds).hasSize(3);
+        List<TrustStramApi.Round> done = after.rounds(federation.id());
+        assertThat(done).hasSize(rounds);
         long allExamples = devices.stream().mapToLong(d -> d.train().rows()).sum();
-        for (TrustStramApi.Round round : rounds) {
+        for (TrustStramApi.Round round : done) {
           assertThat(round.updates()).as("round %d", round.round()).isEqualTo(NODES);
           assertThat(round.examples()).as("round %d", round.round()).isEqualTo(allExamples);
         }
-        // Round 2's model is exactly the example-weighted average of the four updates sent.
-        float[] result = after.model(federation.id(), "2");
+        // The crashed round's model is made of exactly the four reports sent.
+        float[] result = after.model(federation.id(), Integer.toString(crashRound));
+        assertThat(round2Updates).hasSize(NODES);
         for (int i = 0; i < result.length; i += 37) {
           double sum = 0;
           for (var entry : round2Updates.entrySet()) {
-            sum += round2Examples.get(entry.getKey()) * (double) entry.getValue()[i];
+            double weight = weightedByExamples ? round2Examples.get(entry.getKey()) : 1;
+            sum += weight * entry.getValue()[i];
           }
-          assertThat(result[i]).isCloseTo((float) (sum / allExamples), within(1e-6f));
+          double expected = sum / (weightedByExamples ? allExamples : NODES);
+          assertThat(result[i]).isCloseTo((float) expected, within(1e-5f));
         }
         assertThat(after.provenance(federation.id())).containsEntry("participantDataHashes", "4");
         again.stopGracefully();
@@ -154,11 +193,12 @@ class CoordinatorCrashE2ETest {
   }
 
   /**
-   * A client that records what it sends in round 2 (its second task) and, when slow, holds that
-   * update back until the coordinator was killed.
+   * A client that records what it sends in its {@code recordedFit}-th task and, when slow, holds
+   * that report back until the coordinator was killed.
    */
   private static final class Recording extends ForwardingClient {
     private final String nodeId;
+    private final int recordedFit;
     private final boolean slow;
     private final CountDownLatch release;
     private final Map<String, float[]> updates;
@@ -169,12 +209,14 @@ class CoordinatorCrashE2ETest {
     Recording(
         FederatedClient delegate,
         String nodeId,
+        int recordedFit,
         boolean slow,
         CountDownLatch release,
         Map<String, float[]> updates,
         Map<String, Long> examples) {
       super(delegate);
       this.nodeId = nodeId;
+      this.recordedFit = recordedFit;
       this.slow = slow;
       this.release = release;
       this.updates = updates;
@@ -184,7 +226,7 @@ class CoordinatorCrashE2ETest {
     @Override
     public Fit fit(float[] parameters, LocalTraining training, int maxSteps, long seed) {
       Fit fit = super.fit(parameters, training, maxSteps, seed);
-      if (fits.incrementAndGet() == 2) {
+      if (fits.incrementAndGet() == recordedFit) {
         updates.put(nodeId, fit.parameters().clone());
         examples.put(nodeId, fit.examples());
         if (slow) {
