@@ -10,7 +10,7 @@ cd "$ROOT"
 ./mvnw -B -q -pl bench/jmh -am install -DskipTests
 ./mvnw -B -q -pl bench/jmh dependency:build-classpath -Dmdep.outputFile=/tmp/truststram-jmh.classpath
 CP="$ROOT/bench/jmh/target/classes:$(cat /tmp/truststram-jmh.classpath)"
-"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main AggregationBandwidth \
+"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "AggregationBandwidth" \
   -rf json -rff "$ROOT/bench/results/kernels.json"
 /usr/bin/python3 - "$ROOT/bench/results/kernels.json" <<'PY'
 import json, sys
@@ -29,4 +29,20 @@ for name in ("foldInDouble", "foldInDoubleVectorApi", "foldWaitingInDouble", "fo
     print(f"{name}: {fold:.2f} ± {fold_err:.2f} GB/s of updates folded; "
           f"{fold / copy:.2f} of copy ({copy:.2f} ± {copy_err:.2f} GB/s), "
           f"{fold / triad:.2f} of triad ({triad:.2f} ± {triad_err:.2f} GB/s)")
+PY
+/usr/bin/python3 - "$ROOT/bench/results/kernels.json" <<'PY'
+import json, sys
+results = {r["benchmark"].rsplit(".", 1)[1]: r for r in json.load(open(sys.argv[1]))}
+def rate(name, bytes_per_element):
+    r = results[name]
+    p = r["params"]
+    n = int(p["parameters"]) * int(p["updates"])
+    return (r["primaryMetric"]["score"] * bytes_per_element * n / 1e9,
+            r["primaryMetric"]["scoreError"] * bytes_per_element * n / 1e9)
+for fold_name, copy_name in (("shardedFoldInDouble", "shardedStreamCopy"),
+                             ("serialFoldInDoubleLarge", "streamCopyLarge")):
+    fold, fold_err = rate(fold_name, 4)
+    copy, copy_err = rate(copy_name, 8)
+    print(f"{fold_name}: {fold:.2f} ± {fold_err:.2f} GB/s of updates folded; "
+          f"{fold / copy:.2f} of {copy_name} ({copy:.2f} ± {copy_err:.2f} GB/s)")
 PY
