@@ -216,8 +216,9 @@ final class FlCommand implements Runnable {
       return metadata;
     }
 
-    private static String number(double value) {
-      return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
+    /** A metric as the progress lines show it: four decimals, or a dash when there is none. */
+    static String number(@org.jspecify.annotations.Nullable Double value) {
+      return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.4f", value);
     }
 
     static SimulationSetup read(Path file) throws IOException {

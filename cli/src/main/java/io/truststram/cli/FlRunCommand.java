@@ -245,9 +245,9 @@ final class FlRunCommand implements Callable<Integer> {
             round.round(),
             total,
             round.updates(),
-            number(round.metrics().get("train.loss")),
-            number(round.metrics().get("evaluate.loss")),
-            number(round.metrics().get("evaluate.accuracy")));
+            FlCommand.Simulate.number(round.metrics().get("train.loss")),
+            FlCommand.Simulate.number(round.metrics().get("evaluate.loss")),
+            FlCommand.Simulate.number(round.metrics().get("evaluate.accuracy")));
       }
       last = Math.max(last, round.round());
     }
@@ -281,9 +281,5 @@ final class FlRunCommand implements Callable<Integer> {
     env.put(FlNodeCommand.CLIENT_SECRET, node.clientSecret());
     builder.environment().putAll(env);
     return builder.start();
-  }
-
-  private static String number(Double value) {
-    return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.4f", value);
   }
 }

@@ -537,11 +537,7 @@ final class Coordinator implements AutoCloseable {
       open.submitted.add(nodeId);
       live.outstanding.remove(nodeId);
       metrics.accepted.increment();
-      boolean complete =
-          open.aggregation instanceof Buffered buffered
-              ? buffered.full()
-              : open.submitted.size() == open.tasks.size();
-      if (complete) {
+      if (complete(open)) {
         try {
           closeRound(live);
         } catch (RuntimeException e) {
@@ -668,12 +664,12 @@ final class Coordinator implements AutoCloseable {
     return new Parsed(update, reported, dataSha256);
   }
 
-  private static long integer(
+  private long integer(
       Map<String, String> metadata, String name, long min, long max, boolean required) {
     String value = metadata.get(name);
     if (value == null) {
       if (required) {
-        throw invalidStatic("metadata", "metadata '" + name + "' is required");
+        throw invalid("metadata", "metadata '" + name + "' is required");
       }
       return 0;
     }
@@ -684,7 +680,7 @@ final class Coordinator implements AutoCloseable {
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw invalidStatic(
+      throw invalid(
           "metadata", "metadata '" + name + "' must be an integer from " + min + " to " + max);
     }
   }
@@ -702,12 +698,7 @@ final class Coordinator implements AutoCloseable {
   }
 
   private ProblemException invalid(String reason, String detail) {
-    metrics.rejected(reason);
-    return new ProblemException(FederationProblems.INVALID_UPDATE, detail);
-  }
-
-  private static ProblemException invalidStatic(String reason, String detail) {
-    return new ProblemException(FederationProblems.INVALID_UPDATE, detail);
+    return reject(reason, FederationProblems.INVALID_UPDATE, detail);
   }
 
   private ProblemException reject(
@@ -720,10 +711,7 @@ final class Coordinator implements AutoCloseable {
   private Nodes.Node authorisedNode(Caller caller, UUID federationId, UUID nodeId) {
     Nodes.Node node =
         nodes
-            .find(federationId, nodeId)
-            .filter(n -> n.removedAt() == null)
-            .filter(
-                n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()))
+            .actingAs(caller, federationId, nodeId)
             .orElseThrow(() -> NodeService.notFound(nodeId));
     if (!taking(federationId, node.tenant())) {
       throw new ProblemException(
@@ -847,8 +835,8 @@ final class Coordinator implements AutoCloseable {
       Instant now = clock.instant();
       if (open == null) {
         maybeOpen(live, now);
-      } else if (live.async != null && ((Buffered) open.aggregation).full()) {
-        // Full after a restart re-folded it: the crash came between acknowledging and closing.
+      } else if (complete(open)) {
+        // Complete but not closed: its close failed, or a restart re-folded it complete.
         closeRound(live);
       } else if (live.async != null) {
         // No deadline closes a buffer; tasks out too long make room for others.
@@ -868,6 +856,13 @@ final class Coordinator implements AutoCloseable {
     } finally {
       live.lock.unlock();
     }
+  }
+
+  /** Whether the round has all it waits for: every chosen node's update, or a full buffer. */
+  private static boolean complete(OpenRound open) {
+    return open.aggregation instanceof Buffered buffered
+        ? buffered.full()
+        : open.submitted.size() == open.tasks.size() && !open.tasks.isEmpty();
   }
 
   private void maybeOpen(Live live, Instant now) {

@@ -120,12 +120,7 @@ final class NodeService {
    */
   Duration heartbeat(Caller caller, UUID federationId, UUID nodeId, long examples) {
     Nodes.Node node =
-        nodes
-            .find(federationId, nodeId)
-            .filter(n -> n.removedAt() == null)
-            .filter(
-                n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()))
-            .orElseThrow(() -> notFound(nodeId));
+        nodes.actingAs(caller, federationId, nodeId).orElseThrow(() -> notFound(nodeId));
     Instant now = clock.instant();
     coordinator.seen(node.id());
     boolean stale =

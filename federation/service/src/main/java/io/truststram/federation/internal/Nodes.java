@@ -59,6 +59,16 @@ final class Nodes {
         .update();
   }
 
+  /**
+   * Node {@code id} of the federation when {@code caller} is that node itself (its own API client,
+   * in its tenant) and it was not removed: the only caller that may act as the node.
+   */
+  Optional<Node> actingAs(io.truststram.platform.security.Caller caller, UUID federation, UUID id) {
+    return find(federation, id)
+        .filter(n -> n.removedAt() == null)
+        .filter(n -> n.clientId().equals(caller.clientId()) && n.tenant().equals(caller.tenant()));
+  }
+
   /** The node whose own API client is {@code clientId}, if it was not removed. */
   Optional<Node> byClientId(String clientId) {
     return jdbc.sql(
