@@ -50,6 +50,12 @@ public class FedAvg implements Strategy {
         .toList();
   }
 
+  /** Element-wise: FedAvg and its subclasses (FedProx, FedNova, FedAvgM, FedOpt) shard by range. */
+  @Override
+  public boolean separable() {
+    return true;
+  }
+
   @Override
   public RoundAggregation beginRound(int round, float[] global) {
     WeightedAverage average = new WeightedAverage(global.length);

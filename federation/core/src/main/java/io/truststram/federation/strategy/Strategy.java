@@ -51,6 +51,19 @@ public interface Strategy {
   }
 
   /**
+   * Whether this strategy can be aggregated by parameter range on separate shards: every parameter
+   * of the next model, and of every server-state array, follows from that parameter's values in the
+   * global model, the state and the updates, plus the updates' scalars (examples, steps, base
+   * version), so that the strategy built over a range and given the updates' ranges computes
+   * exactly that range of the whole result; and every server-state array has one value per
+   * parameter. Wrappers that need a whole update at once (its norm for clipping, distances between
+   * updates) are not separable. False unless a strategy says otherwise.
+   */
+  default boolean separable() {
+    return false;
+  }
+
+  /**
    * The server-side optimiser state (momentum, moments) by name, checkpointed with each round's
    * global model so that a restarted coordinator continues where it stopped; empty for strategies
    * without state. The arrays are copies.
