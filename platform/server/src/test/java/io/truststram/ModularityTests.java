@@ -11,8 +11,10 @@ import org.springframework.modulith.docs.Documenter;
  *
  * <p>{@code io.truststram.common} (the shared kernel) and {@code io.truststram.ml} (the ML core:
  * vectors, data sets, models, safetensors) are plain libraries every module may use, so they are
- * not application modules and are left out of the model; so are {@code io.truststram.cli} and
- * {@code io.truststram.sdk}, clients of the server that its tests put on the classpath.
+ * not application modules and are left out of the model; so are the federation engine's plain-Java
+ * strategies and sharding packages ({@code federation/core}), which the aggregation shards use as a
+ * library too; and {@code io.truststram.cli} and {@code io.truststram.sdk}, clients of the server
+ * that its tests put on the classpath.
  */
 class ModularityTests {
 
@@ -22,6 +24,8 @@ class ModularityTests {
           JavaClass.Predicates.resideInAnyPackage(
               "io.truststram.common..",
               "io.truststram.ml..",
+              "io.truststram.federation.strategy..",
+              "io.truststram.federation.sharding..",
               "io.truststram.cli..",
               "io.truststram.sdk.."));
 

@@ -180,7 +180,7 @@ class CoordinatorCrashE2ETest {
   }
 
   /** Acknowledged updates of a round so far, as the owner sees them. */
-  private static int submittedIn(ServerProcess server, String federation, int round) {
+  static int submittedIn(ServerProcess server, String federation, int round) {
     var response = server.http().get("/api/v1/federations/" + federation + "/rounds/" + round);
     if (response.status() != 200) {
       return 0;

@@ -8,6 +8,8 @@ import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationProblems;
 import io.truststram.federation.RoundCompleted;
+import io.truststram.federation.sharding.ShardTransport;
+import io.truststram.federation.sharding.ShardedStrategy;
 import io.truststram.federation.strategy.ClientProfile;
 import io.truststram.federation.strategy.ClientUpdate;
 import io.truststram.federation.strategy.FedBuff;
@@ -113,6 +115,10 @@ final class Coordinator implements AutoCloseable {
   private final Clock clock;
   private final Duration quorumWait;
   private final Strategies strategies = Strategies.standard();
+
+  /** The aggregation shards separable strategies fold on; null to fold in this process. */
+  private final @Nullable ShardTransport shards;
+
   private final Map<UUID, Live> running = new ConcurrentHashMap<>();
   private final Map<UUID, Instant> lastSeen = new ConcurrentHashMap<>();
 
@@ -142,8 +148,10 @@ final class Coordinator implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       Duration tick,
-      Duration quorumWait) {
+      Duration quorumWait,
+      @Nullable ShardTransport shards) {
     this.store = store;
+    this.shards = shards;
     this.rounds = rounds;
     this.nodes = nodes;
     this.participants = participants;
@@ -165,6 +173,9 @@ final class Coordinator implements AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     running.values().forEach(Live::signal);
+    if (shards instanceof HttpShardTransport http) {
+      http.close();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1005,7 +1016,13 @@ final class Coordinator implements AutoCloseable {
         submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
     Map<String, double[]> stateBefore = live.strategy.serverState();
     long start = System.nanoTime();
-    float[] next = open.aggregation.finish();
+    float[] next;
+    try {
+      next = open.aggregation.finish();
+    } catch (RuntimeException e) {
+      // Sharded aggregation lost a shard: the round is folded again from its stored updates.
+      throw closeFailed(live, open, stateBefore, e);
+    }
     long aggregationNanos = open.foldNanos + System.nanoTime() - start;
     Instant now = clock.instant();
     boolean last = open.number >= federation.rounds();
@@ -1265,6 +1282,20 @@ final class Coordinator implements AutoCloseable {
             federation.modelClasses(),
             federation.modelHidden());
     Strategy strategy = strategies.create(federation.strategy(), federation.strategyParameters());
+    if (shards != null && strategy.separable()) {
+      strategy =
+          new ShardedStrategy(
+              strategy, federation.strategyParameters(), federation.id().toString(), shards);
+      log.info(
+          "Federation {} aggregates on {} shards by parameter range",
+          federation.id(),
+          shards.shards());
+    } else if (shards != null) {
+      log.info(
+          "Federation {} aggregates in this process: {} is not separable by parameter range",
+          federation.id(),
+          federation.strategy());
+    }
     int version = rounds.completed(federation.id());
     float[] global;
     try {

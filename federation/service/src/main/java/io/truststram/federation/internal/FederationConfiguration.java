@@ -6,8 +6,10 @@ import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
 import io.truststram.platform.blob.BlobStore;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -76,7 +78,12 @@ class FederationConfiguration {
       MeterRegistry registry,
       Clock clock,
       @Value("${truststram.federation.tick:1s}") Duration tick,
-      @Value("${truststram.federation.quorum-wait:10s}") Duration quorumWait) {
+      @Value("${truststram.federation.quorum-wait:10s}") Duration quorumWait,
+      @Value("${truststram.federation.aggregation.shards:}") List<URI> shards,
+      @Value("${truststram.federation.aggregation.secret:}") String secret,
+      @Value("${truststram.federation.aggregation.timeout:60s}") Duration shardTimeout) {
+    // Separable strategies fold on these aggregation shards (processes running the aggregation
+    // service) when any are configured, in this process otherwise.
     return new Coordinator(
         store,
         rounds,
@@ -89,7 +96,8 @@ class FederationConfiguration {
         registry,
         clock,
         tick,
-        quorumWait);
+        quorumWait,
+        shards.isEmpty() ? null : new HttpShardTransport(shards, secret, shardTimeout));
   }
 
   @Bean

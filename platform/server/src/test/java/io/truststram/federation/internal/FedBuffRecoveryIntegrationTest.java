@@ -135,7 +135,8 @@ class FedBuffRecoveryIntegrationTest extends ServerIntegrationTest {
         new SimpleMeterRegistry(),
         Clock.systemUTC(),
         Duration.ofHours(1),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        null);
   }
 
   private static float[] filled(float value) {

@@ -67,6 +67,23 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the jar on {@code port} (the port of a process that was killed, say). */
   public static ServerProcess start(Path work, String name, Map<String, String> env, int port)
       throws IOException {
+    ServerProcess server = launch(work, name, env, port, work.resolve("data"));
+    server.signInAsAdmin();
+    return server;
+  }
+
+  /**
+   * Starts the jar on {@code port} in a role without the identity service (chosen through {@code
+   * TRUSTSTRAM_SERVICES} in {@code env}), with a data directory of its own, {@code work/<name>}; no
+   * one signs in.
+   */
+  public static ServerProcess startRole(Path work, String name, Map<String, String> env, int port)
+      throws IOException {
+    return launch(work, name, env, port, work.resolve(name));
+  }
+
+  private static ServerProcess launch(
+      Path work, String name, Map<String, String> env, int port, Path dataDir) throws IOException {
     assertThat(JAR).as("the packaged jar (run mvn package first)").exists();
     Path logFile = work.resolve(name + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -76,7 +93,7 @@ public final class ServerProcess implements AutoCloseable {
                 "-jar",
                 JAR.toAbsolutePath().toString(),
                 "--server.port=" + port,
-                "--truststram.data-dir=" + work.resolve("data"))
+                "--truststram.data-dir=" + dataDir)
             .directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
@@ -85,7 +102,6 @@ public final class ServerProcess implements AutoCloseable {
     builder.environment().putAll(env);
     ServerProcess server = new ServerProcess(builder.start(), logFile, port);
     server.awaitReady();
-    server.signInAsAdmin();
     return server;
   }
 
@@ -151,7 +167,8 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A port free right now. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
