@@ -5,13 +5,7 @@
 # Usage: bench/kernels/measure.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-cd "$ROOT"
-./mvnw -B -q -pl bench/jmh -am install -DskipTests
-./mvnw -B -q -pl bench/jmh dependency:build-classpath -Dmdep.outputFile=/tmp/truststram-jmh.classpath
-CP="$ROOT/bench/jmh/target/classes:$(cat /tmp/truststram-jmh.classpath)"
-"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "AggregationBandwidth" \
-  -rf json -rff "$ROOT/bench/results/kernels.json"
+"$ROOT/bench/jmh/run.sh" "AggregationBandwidth" -rf json -rff "$ROOT/bench/results/kernels.json"
 /usr/bin/python3 - "$ROOT/bench/results/kernels.json" <<'PY'
 import json, sys
 results = {r["benchmark"].rsplit(".", 1)[1]: r for r in json.load(open(sys.argv[1]))}

@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TrustStramCli.Version.class,
     description = "TrustStram: trustworthy federated learning.",
-    subcommands = {LoginCommand.class, WhoamiCommand.class, FlCommand.class, DatasetsCommand.class})
+    subcommands = {
+      LoginCommand.class,
+      WhoamiCommand.class,
+      FlCommand.class,
+      DatasetsCommand.class,
+      CryptoCommand.class
+    })
 public final class TrustStramCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
