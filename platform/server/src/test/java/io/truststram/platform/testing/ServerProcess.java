@@ -118,21 +118,17 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public void awaitReady() {
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              if (!process.isAlive()) {
-                fail(
-                    "server exited with "
-                        + process.exitValue()
-                        + " before it was ready:\n"
-                        + log());
-              }
-              return http.get("/actuator/health/readiness").status() == 200;
-            });
+    try {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
+          // A process that died is not waited for (ignoreExceptions would swallow a failure).
+          .failFast("server exited", () -> !process.isAlive())
+          .until(() -> http.get("/actuator/health/readiness").status() == 200);
+    } catch (org.awaitility.core.TerminalFailureException e) {
+      fail("server exited with " + process.exitValue() + " before it was ready:\n" + log());
+    }
   }
 
   /** Sends SIGTERM and checks for a clean, graceful exit. */

@@ -1,0 +1,639 @@
+package io.truststram.crypto.internal;
+
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.problem.ProblemTypes;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.crypto.CryptoProblems;
+import io.truststram.crypto.KeyCreated;
+import io.truststram.crypto.KeyDestroyed;
+import io.truststram.crypto.KeyRotated;
+import io.truststram.crypto.primitive.Aes256Gcm;
+import io.truststram.crypto.primitive.DecryptionFailedException;
+import io.truststram.crypto.primitive.Encapsulation;
+import io.truststram.crypto.primitive.Hmac;
+import io.truststram.crypto.primitive.InvalidKeyException;
+import io.truststram.crypto.primitive.KeyPair;
+import io.truststram.crypto.primitive.Primitives;
+import io.truststram.crypto.primitive.SignOptions;
+import io.truststram.crypto.primitive.UnsupportedOptionException;
+import io.truststram.crypto.seal.SealedBox;
+import io.truststram.platform.security.Caller;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Named keys and what can be done with them. Key material is generated here, wrapped by the KEK
+ * before it is stored, and unwrapped only for the operation at hand.
+ */
+final class KeyManager {
+
+  private static final Logger log = LoggerFactory.getLogger(KeyManager.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  static final Duration MIN_ROTATION_PERIOD = Duration.ofHours(1);
+
+  private final KeyRecords records;
+  private final KeyEncryptionKey kek;
+  private final SecureRandom random;
+  private final TransactionTemplate transactions;
+  private final ApplicationEventPublisher events;
+  private final Clock clock;
+
+  KeyManager(
+      KeyRecords records,
+      KeyEncryptionKey kek,
+      SecureRandom random,
+      TransactionTemplate transactions,
+      ApplicationEventPublisher events,
+      Clock clock) {
+    this.records = records;
+    this.kek = kek;
+    this.random = random;
+    this.transactions = transactions;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** The settings of a new key. */
+  record Spec(
+      String name, String type, boolean exportable, boolean deletionAllowed, Duration autoRotate) {}
+
+  KeyRecords.Key create(Caller caller, Spec spec) {
+    if (!NAME.matcher(spec.name()).matches()) {
+      throw new ProblemException(
+          ProblemTypes.VALIDATION_FAILED,
+          "a key name is 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit");
+    }
+    KeyType type = KeyType.of(spec.type());
+    CryptoPolicy policy = policy(caller.tenant());
+    if (!policy.allows(type)) {
+      throw new ProblemException(
+          CryptoProblems.POLICY_VIOLATION,
+          "the tenant's crypto policy '"
+              + policy.value()
+              + "' does not allow "
+              + type.name()
+              + " keys");
+    }
+    long rotate = rotationSeconds(spec.autoRotate());
+    Instant now = clock.instant();
+    UUID id = UUID.randomUUID();
+    KeyRecords.Key key =
+        new KeyRecords.Key(
+            id,
+            caller.tenant(),
+            spec.name(),
+            type.name(),
+            1,
+            1,
+            0,
+            1,
+            spec.exportable(),
+            spec.deletionAllowed(),
+            rotate,
+            caller.subject(),
+            now,
+            now);
+    KeyRecords.Version first = newVersion(key, type, 1, now);
+    boolean inserted =
+        Boolean.TRUE.equals(
+            transactions.execute(
+                status -> {
+                  if (!records.insert(key, first)) {
+                    return false;
+                  }
+                  events.publishEvent(
+                      new KeyCreated(
+                          caller.tenant(), key.name(), type.name(), caller.subject(), now));
+                  return true;
+                }));
+    if (!inserted) {
+      throw new ProblemException(
+          CryptoProblems.KEY_EXISTS, "the tenant already has a key named " + spec.name());
+    }
+    return key;
+  }
+
+  KeyRecords.Key find(TenantId tenant, String name) {
+    return records
+        .find(tenant, name)
+        .orElseThrow(
+            () -> new ProblemException(CryptoProblems.KEY_NOT_FOUND, "no key named " + name));
+  }
+
+  List<KeyRecords.Version> versions(KeyRecords.Key key) {
+    return records.versions(key.id(), key.minAvailableVersion());
+  }
+
+  List<KeyRecords.Key> list(TenantId tenant, @Nullable String after, int limit) {
+    return records.list(tenant, after, limit);
+  }
+
+  KeyRecords.Key rotate(TenantId tenant, String name, boolean automatic) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      KeyRecords.Key key = find(tenant, name);
+      Instant now = clock.instant();
+      KeyRecords.Version next =
+          newVersion(key, KeyType.of(key.type()), key.latestVersion() + 1, now);
+      boolean added =
+          Boolean.TRUE.equals(
+              transactions.execute(
+                  status -> {
+                    if (!records.addVersion(next, now)) {
+                      return false;
+                    }
+                    events.publishEvent(
+                        new KeyRotated(tenant, name, next.version(), automatic, now));
+                    return true;
+                  }));
+      if (added) {
+        return find(tenant, name);
+      }
+    }
+    throw new IllegalStateException("key " + name + " is being rotated by others; try again");
+  }
+
+  /** Changes to a key's settings; null leaves one as it is. */
+  record Changes(
+      @Nullable Integer minDecryptionVersion,
+      @Nullable Integer minEncryptionVersion,
+      @Nullable Boolean exportable,
+      @Nullable Boolean deletionAllowed,
+      @Nullable Duration autoRotate) {}
+
+  KeyRecords.Key configure(TenantId tenant, String name, Changes changes) {
+    KeyRecords.Key key = find(tenant, name);
+    int minDecryption =
+        changes.minDecryptionVersion() == null
+            ? key.minDecryptionVersion()
+            : changes.minDecryptionVersion();
+    int minEncryption =
+        changes.minEncryptionVersion() == null
+            ? key.minEncryptionVersion()
+            : changes.minEncryptionVersion();
+    if (minDecryption < key.minAvailableVersion() || minDecryption > key.latestVersion()) {
+      throw conflict(
+          "minDecryptionVersion must be between "
+              + key.minAvailableVersion()
+              + " (the oldest version kept) and "
+              + key.latestVersion()
+              + " (the latest)");
+    }
+    if (minEncryption != 0
+        && (minEncryption < minDecryption || minEncryption > key.latestVersion())) {
+      throw conflict(
+          "minEncryptionVersion must be 0 (any version that may decrypt) or between"
+              + " minDecryptionVersion ("
+              + minDecryption
+              + ") and the latest version ("
+              + key.latestVersion()
+              + ")");
+    }
+    boolean exportable = key.exportable();
+    if (changes.exportable() != null) {
+      if (key.exportable() && !changes.exportable()) {
+        throw conflict("an exportable key cannot be made unexportable: it may have left already");
+      }
+      exportable = changes.exportable();
+    }
+    KeyRecords.Key updated =
+        new KeyRecords.Key(
+            key.id(),
+            key.tenant(),
+            key.name(),
+            key.type(),
+            key.latestVersion(),
+            minDecryption,
+            minEncryption,
+            key.minAvailableVersion(),
+            exportable,
+            changes.deletionAllowed() == null ? key.deletionAllowed() : changes.deletionAllowed(),
+            changes.autoRotate() == null
+                ? key.autoRotateSeconds()
+                : rotationSeconds(changes.autoRotate()),
+            key.createdBy(),
+            key.createdAt(),
+            clock.instant());
+    records.updateConfig(updated, clock.instant());
+    return updated;
+  }
+
+  /** Destroys the versions below {@code minAvailable}, which no minimum may still need. */
+  KeyRecords.Key trim(Caller caller, String name, int minAvailable) {
+    KeyRecords.Key key = find(caller.tenant(), name);
+    if (minAvailable < key.minAvailableVersion()
+        || minAvailable > key.minDecryptionVersion()
+        || (key.minEncryptionVersion() != 0 && minAvailable > key.minEncryptionVersion())) {
+      throw conflict(
+          "minAvailableVersion must be between "
+              + key.minAvailableVersion()
+              + " and minDecryptionVersion ("
+              + key.minDecryptionVersion()
+              + "): raise minDecryptionVersion first");
+    }
+    Instant now = clock.instant();
+    transactions.executeWithoutResult(
+        status -> {
+          records.trim(key.id(), minAvailable, now);
+          events.publishEvent(
+              new KeyDestroyed(caller.tenant(), name, minAvailable, caller.subject(), now));
+        });
+    return find(caller.tenant(), name);
+  }
+
+  void delete(Caller caller, String name) {
+    KeyRecords.Key key = find(caller.tenant(), name);
+    if (!key.deletionAllowed()) {
+      throw conflict("key " + name + " does not allow deletion; set deletionAllowed first");
+    }
+    Instant now = clock.instant();
+    transactions.executeWithoutResult(
+        status -> {
+          records.delete(key.id());
+          events.publishEvent(new KeyDestroyed(caller.tenant(), name, 0, caller.subject(), now));
+        });
+  }
+
+  CryptoPolicy policy(TenantId tenant) {
+    return records.policy(tenant).orElse(CryptoPolicy.HYBRID);
+  }
+
+  void setPolicy(TenantId tenant, CryptoPolicy policy) {
+    records.setPolicy(tenant, policy, clock.instant());
+  }
+
+  /** Rotates every key whose rotation period has passed; failures are logged, not thrown. */
+  int rotateDue() {
+    int rotated = 0;
+    for (KeyRecords.Key key : records.dueForRotation(clock.instant())) {
+      try {
+        rotate(key.tenant(), key.name(), true);
+        rotated++;
+      } catch (RuntimeException e) {
+        log.warn("Could not rotate key {} of tenant {}", key.name(), key.tenant(), e);
+      }
+    }
+    return rotated;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operations
+
+  /** A key loaded for operations: its row and versions, secrets unwrapped on demand. */
+  final class Loaded {
+    final KeyRecords.Key key;
+    final KeyType type;
+    private final Map<Integer, KeyRecords.Version> versions = new HashMap<>();
+
+    Loaded(KeyRecords.Key key) {
+      this.key = key;
+      this.type = KeyType.of(key.type());
+      for (KeyRecords.Version version : KeyManager.this.versions(key)) {
+        versions.put(version.version(), version);
+      }
+    }
+
+    int latest() {
+      return key.latestVersion();
+    }
+
+    /** A version that may decrypt or verify: kept and at least the minimum. */
+    KeyRecords.Version forDecryption(int version) {
+      if (version < key.minDecryptionVersion()) {
+        throw new ProblemException(
+            CryptoProblems.VERSION_NOT_ALLOWED,
+            "version "
+                + version
+                + " is below the key's minimum decryption version ("
+                + key.minDecryptionVersion()
+                + ")");
+      }
+      KeyRecords.Version found = versions.get(version);
+      if (found == null) {
+        throw new ProblemException(
+            CryptoProblems.VERSION_NOT_ALLOWED, "the key has no version " + version);
+      }
+      return found;
+    }
+
+    /**
+     * The version to encrypt or sign with: the latest, or {@code requested} when it is at least the
+     * key's minimum encryption version (or, when that is 0, its minimum decryption version).
+     */
+    KeyRecords.Version forEncryption(@Nullable Integer requested) {
+      if (requested == null) {
+        return forDecryption(key.latestVersion());
+      }
+      int minimum = Math.max(key.minEncryptionVersion(), key.minDecryptionVersion());
+      if (requested < minimum) {
+        throw new ProblemException(
+            CryptoProblems.VERSION_NOT_ALLOWED,
+            "version "
+                + requested
+                + " is below the key's minimum encryption version ("
+                + minimum
+                + ")");
+      }
+      return forDecryption(requested);
+    }
+
+    byte[] secret(KeyRecords.Version version) {
+      return unwrap(key, version.version(), version.wrappedSecret(), "secret", version.kekId());
+    }
+
+    byte[] hmacKey(KeyRecords.Version version) {
+      return unwrap(key, version.version(), version.wrappedHmac(), "hmac", version.kekId());
+    }
+
+    void require(boolean supported, String operation) {
+      if (!supported) {
+        throw new ProblemException(
+            CryptoProblems.WRONG_KEY_TYPE, "a " + type.name() + " key does not " + operation);
+      }
+    }
+  }
+
+  Loaded load(TenantId tenant, String name) {
+    return new Loaded(find(tenant, name));
+  }
+
+  String encrypt(Loaded key, @Nullable Integer keyVersion, byte[] plaintext, byte[] aad) {
+    key.require(key.type.encrypts(), "encrypt");
+    KeyRecords.Version version = key.forEncryption(keyVersion);
+    byte[] secret = key.secret(version);
+    try {
+      return Ciphertexts.format(
+          version.version(), Aes256Gcm.encrypt(secret, plaintext, aad, random));
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  byte[] decrypt(Loaded key, String ciphertext, byte[] aad) {
+    key.require(key.type.encrypts(), "decrypt");
+    Ciphertexts.Versioned parsed = Ciphertexts.parse("ciphertext", ciphertext);
+    byte[] secret = key.secret(key.forDecryption(parsed.version()));
+    try {
+      return Aes256Gcm.decrypt(secret, parsed.bytes(), aad);
+    } catch (DecryptionFailedException e) {
+      throw decryptionFailed();
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  String rewrap(Loaded key, String ciphertext, byte[] aad) {
+    byte[] plaintext = decrypt(key, ciphertext, aad);
+    try {
+      return encrypt(key, null, plaintext, aad);
+    } finally {
+      Arrays.fill(plaintext, (byte) 0);
+    }
+  }
+
+  /** A fresh 256-bit data key, and the same wrapped by {@code key}. */
+  record DataKey(byte[] plaintext, String ciphertext) {}
+
+  DataKey dataKey(Loaded key, @Nullable Integer keyVersion, byte[] aad) {
+    byte[] plaintext = new byte[32];
+    random.nextBytes(plaintext);
+    return new DataKey(plaintext, encrypt(key, keyVersion, plaintext, aad));
+  }
+
+  String sign(Loaded key, @Nullable Integer keyVersion, byte[] input, SignOptions options) {
+    key.require(key.type.signs(), "sign");
+    KeyRecords.Version version = key.forEncryption(keyVersion);
+    byte[] secret = key.secret(version);
+    try {
+      return Ciphertexts.format(
+          version.version(),
+          Primitives.signer(java.util.Objects.requireNonNull(key.type.algorithm()), options)
+              .sign(secret, input, options, random));
+    } catch (UnsupportedOptionException e) {
+      throw new ProblemException(CryptoProblems.INVALID_INPUT, e.getMessage());
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  boolean verify(Loaded key, byte[] input, String signature, SignOptions options) {
+    key.require(key.type.signs(), "verify signatures");
+    Ciphertexts.Versioned parsed = Ciphertexts.parse("signature", signature);
+    KeyRecords.Version version = key.forDecryption(parsed.version());
+    try {
+      return Primitives.signer(java.util.Objects.requireNonNull(key.type.algorithm()), options)
+          .verify(
+              java.util.Objects.requireNonNull(version.publicKey()),
+              input,
+              parsed.bytes(),
+              options);
+    } catch (UnsupportedOptionException e) {
+      throw new ProblemException(CryptoProblems.INVALID_INPUT, e.getMessage());
+    }
+  }
+
+  /** An encapsulation to the key's latest public key. */
+  record Encapsulated(String ciphertext, byte[] sharedSecret) {}
+
+  Encapsulated encapsulate(Loaded key, @Nullable Integer keyVersion) {
+    key.require(key.type.encapsulates(), "encapsulate");
+    KeyRecords.Version version = key.forEncryption(keyVersion);
+    Encapsulation encapsulation =
+        Primitives.kem(java.util.Objects.requireNonNull(key.type.algorithm()))
+            .encapsulate(java.util.Objects.requireNonNull(version.publicKey()), random);
+    return new Encapsulated(
+        Ciphertexts.format(version.version(), encapsulation.ciphertext()),
+        encapsulation.sharedSecret());
+  }
+
+  byte[] decapsulate(Loaded key, String ciphertext) {
+    key.require(key.type.encapsulates(), "decapsulate");
+    Ciphertexts.Versioned parsed = Ciphertexts.parse("ciphertext", ciphertext);
+    KeyRecords.Version version = key.forDecryption(parsed.version());
+    byte[] secret = key.secret(version);
+    try {
+      return Primitives.kem(java.util.Objects.requireNonNull(key.type.algorithm()))
+          .decapsulate(secret, parsed.bytes());
+    } catch (InvalidKeyException e) {
+      throw new ProblemException(CryptoProblems.INVALID_INPUT, e.getMessage());
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  String seal(Loaded key, @Nullable Integer keyVersion, byte[] plaintext, byte[] aad) {
+    key.require(key.type.encapsulates(), "seal");
+    KeyRecords.Version version = key.forEncryption(keyVersion);
+    return Ciphertexts.format(
+        version.version(),
+        SealedBox.seal(
+            java.util.Objects.requireNonNull(key.type.algorithm()),
+            java.util.Objects.requireNonNull(version.publicKey()),
+            plaintext,
+            aad,
+            random));
+  }
+
+  byte[] open(Loaded key, String ciphertext, byte[] aad) {
+    key.require(key.type.encapsulates(), "open sealed boxes");
+    Ciphertexts.Versioned parsed = Ciphertexts.parse("ciphertext", ciphertext);
+    KeyRecords.Version version = key.forDecryption(parsed.version());
+    byte[] secret = key.secret(version);
+    try {
+      return SealedBox.open(
+          java.util.Objects.requireNonNull(key.type.algorithm()),
+          secret,
+          java.util.Objects.requireNonNull(version.publicKey()),
+          parsed.bytes(),
+          aad);
+    } catch (DecryptionFailedException e) {
+      throw decryptionFailed();
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  String hmac(Loaded key, @Nullable Integer keyVersion, Hmac algorithm, byte[] input) {
+    KeyRecords.Version version = key.forEncryption(keyVersion);
+    byte[] secret = key.hmacKey(version);
+    try {
+      return Ciphertexts.format(version.version(), algorithm.mac(secret, input));
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  boolean verifyHmac(Loaded key, Hmac algorithm, byte[] input, String hmac) {
+    Ciphertexts.Versioned parsed = Ciphertexts.parse("hmac", hmac);
+    byte[] secret = key.hmacKey(key.forDecryption(parsed.version()));
+    try {
+      return algorithm.verify(secret, input, parsed.bytes());
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  byte[] random(int bytes) {
+    byte[] out = new byte[bytes];
+    random.nextBytes(out);
+    return out;
+  }
+
+  /** A version's key material, raw, for an exportable key. */
+  record Exported(int version, byte @Nullable [] publicKey, byte[] secretKey) {}
+
+  List<Exported> export(TenantId tenant, String name) {
+    Loaded key = load(tenant, name);
+    if (!key.key.exportable()) {
+      throw new ProblemException(
+          CryptoProblems.NOT_EXPORTABLE, "key " + name + " is not exportable");
+    }
+    return key.versions.values().stream()
+        .sorted(java.util.Comparator.comparingInt(KeyRecords.Version::version))
+        .map(v -> new Exported(v.version(), v.publicKey(), key.secret(v)))
+        .toList();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private KeyRecords.Version newVersion(
+      KeyRecords.Key key, KeyType type, int version, Instant now) {
+    byte[] publicKey = null;
+    byte[] secret;
+    if (type.algorithm() == null) {
+      secret = new byte[32];
+      random.nextBytes(secret);
+    } else {
+      KeyPair pair =
+          type.encapsulates()
+              ? Primitives.kem(type.algorithm()).generateKeyPair(random)
+              : Primitives.signers(type.algorithm()).getFirst().generateKeyPair(random);
+      publicKey = pair.publicKey();
+      secret = pair.secretKey();
+    }
+    byte[] hmac = new byte[32];
+    random.nextBytes(hmac);
+    try {
+      return new KeyRecords.Version(
+          key.id(),
+          version,
+          publicKey,
+          kek.wrap(secret, aad(key, version, "secret")),
+          kek.wrap(hmac, aad(key, version, "hmac")),
+          kek.id(),
+          now);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+      Arrays.fill(hmac, (byte) 0);
+    }
+  }
+
+  private byte[] unwrap(
+      KeyRecords.Key key, int version, byte[] wrapped, String part, String kekId) {
+    if (!kekId.equals(kek.id())) {
+      throw new IllegalStateException(
+          "key "
+              + key.name()
+              + " version "
+              + version
+              + " was wrapped by key-encryption key "
+              + kekId
+              + ", but this process has "
+              + kek.id());
+    }
+    try {
+      return kek.unwrap(wrapped, aad(key, version, part));
+    } catch (DecryptionFailedException e) {
+      throw new IllegalStateException(
+          "the stored material of key " + key.name() + " version " + version + " does not unwrap");
+    }
+  }
+
+  private static byte[] aad(KeyRecords.Key key, int version, String part) {
+    return ("truststram key v1|"
+            + key.tenant().value()
+            + "|"
+            + key.id()
+            + "|"
+            + version
+            + "|"
+            + part)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long rotationSeconds(@Nullable Duration period) {
+    if (period == null || period.isZero()) {
+      return 0;
+    }
+    if (period.isNegative() || period.compareTo(MIN_ROTATION_PERIOD) < 0) {
+      throw new ProblemException(
+          ProblemTypes.VALIDATION_FAILED, "autoRotatePeriod must be 0 (off) or at least 1h");
+    }
+    return period.toSeconds();
+  }
+
+  private static ProblemException conflict(String detail) {
+    return new ProblemException(CryptoProblems.CONFIG_CONFLICT, detail);
+  }
+
+  private static ProblemException decryptionFailed() {
+    return new ProblemException(CryptoProblems.DECRYPTION_FAILED, "decryption failed");
+  }
+}

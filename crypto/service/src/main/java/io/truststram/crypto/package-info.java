@@ -1,0 +1,17 @@
+/**
+ * Crypto: the key manager. Named keys per tenant, post-quantum first, with versions, rotation and a
+ * crypto policy; key material at rest is always wrapped by a key-encryption key; data operations
+ * (encrypt, decrypt, rewrap, datakey, sign, verify, encapsulate, decapsulate, seal, open, hmac,
+ * random) in the manner of HashiCorp Vault's transit engine. The primitives are {@code
+ * crypto/core}'s.
+ *
+ * <p>API: {@link io.truststram.crypto.KeyCreated}, {@link io.truststram.crypto.KeyRotated}, {@link
+ * io.truststram.crypto.KeyDestroyed} (events), {@link io.truststram.crypto.CryptoProblems}. REST:
+ * {@code /api/v1/crypto}.
+ */
+@NullMarked
+@ApplicationModule(displayName = "Crypto")
+package io.truststram.crypto;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;
