@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
       CryptoCommand.Verify.class,
       CryptoCommand.Seal.class,
       CryptoCommand.Open.class,
-      CryptoCommand.Algorithms.class
+      CryptoCommand.Algorithms.class,
+      CryptoKeyCommand.class
     })
 final class CryptoCommand implements Runnable {
 

@@ -407,6 +407,48 @@ class KeyManagerIntegrationTest extends ServerIntegrationTest {
         .isFalse();
   }
 
+  @Test
+  void theJavaSdkDrivesTheKeyManagerAndSealsWithoutTheServer() throws Exception {
+    String token = admin.token();
+    var keys =
+        io.truststram.sdk.KeyManagerApi.connect(
+            java.net.URI.create("http://localhost:" + port),
+            io.truststram.sdk.TokenSource.bearer(java.util.Objects.requireNonNull(token)));
+    keys.createKey("sdk-aes", "AES-256-GCM", false, false, java.time.Duration.ofHours(24));
+    java.util.List<String> ciphertexts =
+        keys.encryptBatch("sdk-aes", java.util.List.of("a".getBytes(), "b".getBytes()));
+    assertThat(ciphertexts).hasSize(2).allSatisfy(c -> assertThat(c).startsWith("ts:v1:"));
+    assertThat(keys.decrypt("sdk-aes", ciphertexts.get(1), null)).isEqualTo("b".getBytes());
+    assertThat(keys.rotate("sdk-aes").latestVersion()).isEqualTo(2);
+    assertThat(keys.rewrap("sdk-aes", ciphertexts.get(0))).startsWith("ts:v2:");
+
+    keys.createKey("sdk-kem", "X-Wing", false, false, null);
+    byte[] publicKey = keys.key("sdk-kem").publicKeys().get(1);
+    byte[] box =
+        io.truststram.crypto.seal.SealedBox.seal(
+            Algorithm.X_WING,
+            publicKey,
+            "seed".getBytes(),
+            new byte[0],
+            new java.security.SecureRandom());
+    assertThat(keys.open("sdk-kem", "ts:v1:" + Base64.getEncoder().encodeToString(box), null))
+        .isEqualTo("seed".getBytes());
+    var encapsulation = keys.encapsulate("sdk-kem");
+    assertThat(keys.decapsulate("sdk-kem", encapsulation.ciphertext()))
+        .isEqualTo(encapsulation.sharedSecret());
+
+    keys.createKey("sdk-sign", "SLH-DSA-SHA2-128f", false, false, null);
+    String signature = keys.sign("sdk-sign", "model".getBytes(), "registry", false);
+    assertThat(keys.verify("sdk-sign", "model".getBytes(), signature, "registry", false)).isTrue();
+    assertThat(keys.verify("sdk-sign", "model".getBytes(), signature, "audit", false)).isFalse();
+    assertThat(keys.random(16)).hasSize(16);
+
+    var missing =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.truststram.sdk.TrustStramException.class, () -> keys.key("nope"));
+    assertThat(missing.type()).isEqualTo("crypto-key-not-found");
+  }
+
   private HttpTestClient.Response sendJson(
       HttpTestClient client, String method, String path, String json) {
     return client.send(

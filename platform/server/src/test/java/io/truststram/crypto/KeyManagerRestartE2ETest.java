@@ -97,4 +97,73 @@ class KeyManagerRestartE2ETest {
       }
     }
   }
+
+  @Test
+  void keysWrappedByASoftHsmTokenSurviveARestart() throws Exception {
+    Path library = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    if (!Files.exists(library)) {
+      if ("required".equals(System.getenv("TRUSTSTRAM_HSM_TESTS"))) {
+        throw new AssertionError("SoftHSM2 is required here (apt-get install softhsm2)");
+      }
+      org.junit.jupiter.api.Assumptions.abort("SoftHSM2 is not installed");
+    }
+    Path tokens = Files.createDirectories(work.resolve("tokens"));
+    Path conf = work.resolve("softhsm2.conf");
+    Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
+    ProcessBuilder init =
+        new ProcessBuilder(
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                "e2e",
+                "--pin",
+                "e2e-pin-1",
+                "--so-pin",
+                "e2e-so-pin-1")
+            .redirectErrorStream(true);
+    init.environment().put("SOFTHSM2_CONF", conf.toString());
+    Process process = init.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(output).isZero();
+    Map<String, String> env =
+        Map.of(
+            "SOFTHSM2_CONF", conf.toString(),
+            "TRUSTSTRAM_CRYPTO_KEK_TYPE", "pkcs11",
+            "TRUSTSTRAM_CRYPTO_KEK_PKCS11_PIN", "e2e-pin-1");
+
+    String ciphertext;
+    int port;
+    try (ServerProcess first = ServerProcess.start(work, "hsm-first", env)) {
+      port = first.port();
+      assertThat(
+              first
+                  .http()
+                  .postJson("/api/v1/crypto/keys", "{\"name\":\"vault\",\"type\":\"ML-KEM-1024\"}")
+                  .status())
+          .isEqualTo(201);
+      ciphertext =
+          first
+              .http()
+              .postJson("/api/v1/crypto/keys/vault/seal", "{\"plaintext\":\"c2VhbGVk\"}")
+              .json()
+              .path("ciphertext")
+              .asString();
+      first.stopGracefully();
+    }
+    // No key file: the KEK lives in the token.
+    assertThat(work.resolve("data/crypto/kek")).doesNotExist();
+    try (ServerProcess second = ServerProcess.start(work, "hsm-second", env, port)) {
+      assertThat(
+              second
+                  .http()
+                  .postJson(
+                      "/api/v1/crypto/keys/vault/open", "{\"ciphertext\":\"" + ciphertext + "\"}")
+                  .json()
+                  .path("plaintext")
+                  .asString())
+          .isEqualTo("c2VhbGVk");
+      second.stopGracefully();
+    }
+  }
 }

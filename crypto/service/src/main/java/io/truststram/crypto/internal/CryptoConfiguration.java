@@ -9,9 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -43,12 +40,35 @@ class CryptoConfiguration {
             "truststram key manager".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
+  /**
+   * The key-encryption key: a local file ({@code truststram.crypto.kek.type=local}, the default) or
+   * an AES key in a PKCS#11 token ({@code pkcs11}).
+   */
   @Bean
   KeyEncryptionKey keyEncryptionKey(
+      @Value("${truststram.crypto.kek.type:local}") String type,
       @Value("${truststram.crypto.kek.file:${truststram.data-dir:./data}/crypto/kek}") String file,
+      @Value("${truststram.crypto.kek.pkcs11.library:/usr/lib/softhsm/libsofthsm2.so}")
+          String library,
+      @Value("${truststram.crypto.kek.pkcs11.slot-list-index:0}") int slotListIndex,
+      @Value("${truststram.crypto.kek.pkcs11.pin:}") String pin,
+      @Value("${truststram.crypto.kek.pkcs11.key-label:truststram-kek}") String keyLabel,
       SecureRandom cryptoRandom)
       throws IOException {
-    return LocalKeyEncryptionKey.open(Path.of(file), cryptoRandom);
+    return switch (type.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "local" -> LocalKeyEncryptionKey.open(Path.of(file), cryptoRandom);
+      case "pkcs11" -> {
+        if (pin.isEmpty()) {
+          throw new IllegalStateException(
+              "truststram.crypto.kek.pkcs11.pin must be set to log in to the PKCS#11 token");
+        }
+        yield Pkcs11KeyEncryptionKey.open(
+            library, slotListIndex, pin.toCharArray(), keyLabel, cryptoRandom);
+      }
+      default ->
+          throw new IllegalStateException(
+              "truststram.crypto.kek.type must be local or pkcs11, not '" + type + "'");
+    };
   }
 
   @Bean
@@ -76,24 +96,9 @@ class CryptoConfiguration {
   /**
    * Rotates keys whose rotation period has passed, every {@code truststram.crypto.rotation-check}.
    */
-  @Bean(destroyMethod = "shutdownNow")
-  ScheduledExecutorService keyRotation(
+  @Bean(destroyMethod = "close")
+  KeyRotation keyRotation(
       KeyManager keys, @Value("${truststram.crypto.rotation-check:1m}") Duration every) {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("crypto-key-rotation").daemon().factory());
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            keys.rotateDue();
-          } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(CryptoConfiguration.class)
-                .warn("Automatic key rotation failed", e);
-          }
-        },
-        every.toMillis(),
-        every.toMillis(),
-        TimeUnit.MILLISECONDS);
-    return scheduler;
+    return new KeyRotation(keys, every);
   }
 }

@@ -1,0 +1,219 @@
+package io.truststram.cli;
+
+import io.truststram.sdk.KeyManagerApi;
+import io.truststram.sdk.TokenSource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code truststram crypto key}: named keys of the signed-in server's key manager. Key material
+ * stays on the server; only public keys and the versioned outputs come back.
+ */
+@Command(
+    name = "key",
+    mixinStandardHelpOptions = true,
+    description = "Named keys on the server you signed in to (truststram login).",
+    subcommands = {
+      CryptoKeyCommand.Create.class,
+      CryptoKeyCommand.Show.class,
+      CryptoKeyCommand.Rotate.class,
+      CryptoKeyCommand.Encrypt.class,
+      CryptoKeyCommand.Decrypt.class,
+      CryptoKeyCommand.Sign.class,
+      CryptoKeyCommand.Verify.class
+    })
+final class CryptoKeyCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The key manager of the server in the kept credentials. */
+  abstract static class OnServer extends CryptoCommand.Base {
+
+    @Option(names = "--config-dir", hidden = true)
+    Path configDir;
+
+    KeyManagerApi keys() throws IOException {
+      LoginCommand.Credentials credentials =
+          LoginCommand.Credentials.load(LoginCommand.Credentials.directory(configDir));
+      return KeyManagerApi.connect(
+          URI.create(credentials.server()), TokenSource.bearer(credentials.accessToken()));
+    }
+
+    int printKey(KeyManagerApi.Key key) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("name", key.name());
+      result.put("type", key.type());
+      result.put("latestVersion", key.latestVersion());
+      result.put("minDecryptionVersion", key.minDecryptionVersion());
+      byte[] publicKey = key.publicKeys().get(key.latestVersion());
+      if (publicKey != null) {
+        result.put("publicKey", b64(publicKey));
+      }
+      return print(result);
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key.")
+  static final class Create extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(
+        names = "--type",
+        required = true,
+        description = "AES-256-GCM, HMAC, or an algorithm (ML-KEM-768, ML-DSA-65, X-Wing ...).")
+    String type;
+
+    @Option(names = "--exportable", description = "Allow exporting its material (for good).")
+    boolean exportable;
+
+    @Option(names = "--deletion-allowed", description = "Allow deleting it.")
+    boolean deletionAllowed;
+
+    @Option(names = "--auto-rotate", description = "Rotation period, ISO-8601 (PT720H).")
+    Duration autoRotate;
+
+    @Override
+    public Integer call() throws IOException {
+      return printKey(keys().createKey(name, type, exportable, deletionAllowed, autoRotate));
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a key.")
+  static final class Show extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+      return printKey(keys().key(name));
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Add a version.")
+  static final class Rotate extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException {
+      return printKey(keys().rotate(name));
+    }
+  }
+
+  @Command(
+      name = "encrypt",
+      mixinStandardHelpOptions = true,
+      description = "Encrypt a file with an AES-256-GCM key; prints the ciphertext.")
+  static final class Encrypt extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(names = "--in", required = true, description = "The plaintext, a file.")
+    Path in;
+
+    @Option(names = "--context", description = "Associated data (UTF-8), needed to decrypt.")
+    String context;
+
+    @Override
+    public Integer call() throws IOException {
+      String ciphertext = keys().encrypt(name, readFile("--in", in), bytes(context));
+      return print(Map.of("ciphertext", ciphertext));
+    }
+  }
+
+  @Command(
+      name = "decrypt",
+      mixinStandardHelpOptions = true,
+      description = "Decrypt a ciphertext (ts:v<n>:...) into a file.")
+  static final class Decrypt extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(names = "--ciphertext", required = true, description = "The ciphertext.")
+    String ciphertext;
+
+    @Option(names = "--out", required = true, description = "Where to write the plaintext.")
+    Path out;
+
+    @Option(names = "--context", description = "The associated data it was encrypted with.")
+    String context;
+
+    @Override
+    public Integer call() throws IOException {
+      byte[] plaintext = keys().decrypt(name, ciphertext, bytes(context));
+      Files.write(out, plaintext);
+      return print(Map.of("written", out.toString(), "bytes", plaintext.length));
+    }
+  }
+
+  @Command(name = "sign", mixinStandardHelpOptions = true, description = "Sign a file.")
+  static final class Sign extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(names = "--message-file", required = true, description = "The message, a file.")
+    Path messageFile;
+
+    @Option(names = "--context", description = "Context string.")
+    String context;
+
+    @Option(names = "--pre-hash", description = "HashML-DSA / HashSLH-DSA.")
+    boolean preHash;
+
+    @Override
+    public Integer call() throws IOException {
+      String signature =
+          keys().sign(name, readFile("--message-file", messageFile), context, preHash);
+      return print(Map.of("signature", signature));
+    }
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = "Verify a signature (ts:v<n>:...) of a file; exit 0 when valid, 1 when not.")
+  static final class Verify extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(names = "--message-file", required = true, description = "The message, a file.")
+    Path messageFile;
+
+    @Option(names = "--signature", required = true, description = "The signature.")
+    String signature;
+
+    @Option(names = "--context", description = "Context string it was signed with.")
+    String context;
+
+    @Option(names = "--pre-hash", description = "It was pre-hashed.")
+    boolean preHash;
+
+    @Override
+    public Integer call() throws IOException {
+      boolean valid =
+          keys().verify(name, readFile("--message-file", messageFile), signature, context, preHash);
+      print(Map.of("valid", valid));
+      return valid ? 0 : 1;
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+  }
+}
