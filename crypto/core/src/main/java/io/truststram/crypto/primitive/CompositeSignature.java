@@ -20,8 +20,10 @@ import org.bouncycastle.crypto.signers.MLDSASigner;
 /**
  * A composite of ML-DSA and a classical signature, after the IETF LAMPS composite signatures draft:
  * both sign the same representative M' = prefix || label || len(ctx) || ctx || SHA-512(M), ML-DSA
- * with the label as its context; the signature verifies only when both do. Keys and signatures are
- * the concatenations of the parts' raw encodings (ML-DSA secret key as its 32-byte seed).
+ * with the label as its context; the signature verifies only when both do. Public keys and
+ * signatures are the concatenations of the parts' encodings as the draft has them (the ECDSA part
+ * of a signature DER-encoded), so Bouncy Castle's composites verify ours and ours theirs (tested);
+ * the secret key is the ML-DSA seed followed by the classical raw secret key.
  */
 final class CompositeSignature extends Implemented implements SignatureScheme {
 
@@ -91,7 +93,7 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
             representative,
             SignOptions.NONE,
             random);
-    return JdkKeys.concat(mlSignature, tradSignature);
+    return JdkKeys.concat(mlSignature, ecdsa() ? EcdsaDer.encode(tradSignature) : tradSignature);
   }
 
   @Override
@@ -100,8 +102,16 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
     InvalidKeyException.requireLength(
         algorithm, "public key", publicKey, algorithm.publicKeyLength());
     int mlLength = mlDsa.outputLength();
-    if (signature.length != mlLength + classical.algorithm().outputLength()) {
+    if (signature.length <= mlLength || signature.length > algorithm.outputLength()) {
       return false;
+    }
+    byte[] tradSignature = Arrays.copyOfRange(signature, mlLength, signature.length);
+    if (ecdsa()) {
+      // The draft (and Bouncy Castle) carry the ECDSA part DER-encoded.
+      tradSignature = EcdsaDer.decode(tradSignature, classical.algorithm().outputLength() / 2);
+      if (tradSignature == null) {
+        return false;
+      }
     }
     byte[] representative = representative(message, options.context());
     var key =
@@ -114,9 +124,13 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
         classical.verify(
             Arrays.copyOfRange(publicKey, mlDsa.publicKeyLength(), publicKey.length),
             representative,
-            Arrays.copyOfRange(signature, mlLength, signature.length),
+            tradSignature,
             SignOptions.NONE);
     return mlValid & tradValid;
+  }
+
+  private boolean ecdsa() {
+    return classical.algorithm() == Algorithm.ECDSA_P384;
   }
 
   private byte[] representative(byte[] message, byte[] context) {
