@@ -27,8 +27,10 @@ class CryptoConfiguration {
   }
 
   /**
-   * The key manager's random source: a NIST SP 800-90A DRBG (the JDK's Hash_DRBG, 256-bit strength,
-   * prediction resistance), seeded and reseeded from the operating system's entropy.
+   * The key manager's random source: a NIST SP 800-90A DRBG (the JDK's Hash_DRBG, 256-bit
+   * strength), seeded from the operating system's entropy and reseeded from it every minute by
+   * {@link KeyRotation}. Not prediction-resistant on every call: that reseeds from the entropy
+   * source for each nonce and cost the key manager most of its throughput (measured).
    */
   @Bean
   SecureRandom cryptoRandom() throws NoSuchAlgorithmException {
@@ -36,7 +38,7 @@ class CryptoConfiguration {
         "DRBG",
         DrbgParameters.instantiation(
             256,
-            DrbgParameters.Capability.PR_AND_RESEED,
+            DrbgParameters.Capability.RESEED_ONLY,
             "truststram key manager".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
@@ -98,7 +100,9 @@ class CryptoConfiguration {
    */
   @Bean(destroyMethod = "close")
   KeyRotation keyRotation(
-      KeyManager keys, @Value("${truststram.crypto.rotation-check:1m}") Duration every) {
-    return new KeyRotation(keys, every);
+      KeyManager keys,
+      SecureRandom cryptoRandom,
+      @Value("${truststram.crypto.rotation-check:1m}") Duration every) {
+    return new KeyRotation(keys, cryptoRandom, every);
   }
 }

@@ -16,6 +16,9 @@ final class CryptoMetrics {
     this.registry = registry;
   }
 
+  private final java.util.Map<String, Timer> timers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   <T> T time(String algorithm, String operation, Supplier<T> action) {
     long start = System.nanoTime();
     String outcome = "error";
@@ -24,14 +27,21 @@ final class CryptoMetrics {
       outcome = "success";
       return result;
     } finally {
-      Timer.builder("truststram.crypto.operation")
-          .description("Key manager operations by algorithm, operation and outcome")
-          .tag("algorithm", algorithm)
-          .tag("operation", operation)
-          .tag("outcome", outcome)
-          .publishPercentileHistogram()
-          .register(registry)
+      timer(algorithm, operation, outcome)
           .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
+  }
+
+  private Timer timer(String algorithm, String operation, String outcome) {
+    return timers.computeIfAbsent(
+        algorithm + '|' + operation + '|' + outcome,
+        k ->
+            Timer.builder("truststram.crypto.operation")
+                .description("Key manager operations by algorithm, operation and outcome")
+                .tag("algorithm", algorithm)
+                .tag("operation", operation)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry));
   }
 }

@@ -297,10 +297,11 @@ final class KeyManager {
   // Operations
 
   /** A key loaded for operations: its row and versions, secrets unwrapped on demand. */
-  final class Loaded {
+  final class Loaded implements AutoCloseable {
     final KeyRecords.Key key;
     final KeyType type;
     private final Map<Integer, KeyRecords.Version> versions = new HashMap<>();
+    private final Map<String, byte[]> unwrapped = new java.util.concurrent.ConcurrentHashMap<>();
 
     Loaded(KeyRecords.Key key) {
       this.key = key;
@@ -354,12 +355,30 @@ final class KeyManager {
       return forDecryption(requested);
     }
 
+    /** A copy of the version's secret key, unwrapped once per loaded key (a batch unwraps once). */
     byte[] secret(KeyRecords.Version version) {
-      return unwrap(key, version.version(), version.wrappedSecret(), "secret", version.kekId());
+      return unwrapped
+          .computeIfAbsent(
+              "secret:" + version.version(),
+              k ->
+                  unwrap(
+                      key, version.version(), version.wrappedSecret(), "secret", version.kekId()))
+          .clone();
     }
 
     byte[] hmacKey(KeyRecords.Version version) {
-      return unwrap(key, version.version(), version.wrappedHmac(), "hmac", version.kekId());
+      return unwrapped
+          .computeIfAbsent(
+              "hmac:" + version.version(),
+              k -> unwrap(key, version.version(), version.wrappedHmac(), "hmac", version.kekId()))
+          .clone();
+    }
+
+    /** Wipes the unwrapped material this loaded key holds. */
+    @Override
+    public void close() {
+      unwrapped.values().forEach(bytes -> Arrays.fill(bytes, (byte) 0));
+      unwrapped.clear();
     }
 
     void require(boolean supported, String operation) {
@@ -540,7 +559,12 @@ final class KeyManager {
   record Exported(int version, byte @Nullable [] publicKey, byte[] secretKey) {}
 
   List<Exported> export(TenantId tenant, String name) {
-    Loaded key = load(tenant, name);
+    try (Loaded key = load(tenant, name)) {
+      return export(key, name);
+    }
+  }
+
+  private List<Exported> export(Loaded key, String name) {
     if (!key.key.exportable()) {
       throw new ProblemException(
           CryptoProblems.NOT_EXPORTABLE, "key " + name + " is not exportable");

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotates the keys whose {@code autoRotatePeriod} has passed, on a thread of its own (kept out of
- * the application context, which has executors of its own).
+ * The key manager's periodic work, on a thread of its own (kept out of the application context,
+ * which has executors of its own): rotates the keys whose {@code autoRotatePeriod} has passed and
+ * reseeds the DRBG from the operating system's entropy.
  */
 final class KeyRotation implements AutoCloseable {
 
@@ -19,10 +20,11 @@ final class KeyRotation implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("crypto-key-rotation").daemon().factory());
 
-  KeyRotation(KeyManager keys, Duration every) {
+  KeyRotation(KeyManager keys, java.security.SecureRandom random, Duration every) {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
+            random.reseed();
             int rotated = keys.rotateDue();
             if (rotated > 0) {
               log.info("Rotated {} keys whose rotation period had passed", rotated);

@@ -311,7 +311,16 @@ class OperationController {
       String operation,
       OperationRequest body,
       BiFunction<KeyManager.Loaded, Item, Map<String, Object>> action) {
-    KeyManager.Loaded key = keys.load(tenant(), name);
+    try (KeyManager.Loaded key = keys.load(tenant(), name)) {
+      return run(key, operation, body, action);
+    }
+  }
+
+  private Map<String, Object> run(
+      KeyManager.Loaded key,
+      String operation,
+      OperationRequest body,
+      BiFunction<KeyManager.Loaded, Item, Map<String, Object>> action) {
     String algorithm = key.type.name();
     if (body.batch() == null) {
       return metrics.time(algorithm, operation, () -> action.apply(key, body.single()));
