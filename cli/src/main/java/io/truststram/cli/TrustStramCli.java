@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       WhoamiCommand.class,
       FlCommand.class,
       DatasetsCommand.class,
-      CryptoCommand.class
+      CryptoCommand.class,
+      AuditCommand.class
     })
 public final class TrustStramCli implements Runnable {
 
