@@ -449,6 +449,100 @@ class KeyManagerIntegrationTest extends ServerIntegrationTest {
     assertThat(missing.type()).isEqualTo("crypto-key-not-found");
   }
 
+  @Test
+  void keysImportedSealedToTheWrappingKeyWorkAndBadImportsAreRefused() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    JsonNode wrapping = admin.get("/api/v1/crypto/wrapping-key").json();
+    assertThat(wrapping.path("algorithm").asString()).isEqualTo("X-Wing");
+    byte[] wrappingKey = Base64.getDecoder().decode(wrapping.path("publicKey").asString());
+    assertThat(admin.get("/api/v1/crypto/wrapping-key").json().path("publicKey").asString())
+        .isEqualTo(wrapping.path("publicKey").asString());
+
+    // An ML-DSA-65 key made here, brought in: the server signs, the local public key verifies.
+    var mine = Primitives.signers(Algorithm.ML_DSA_65).getFirst().generateKeyPair(random);
+    byte[] box =
+        io.truststram.crypto.seal.SealedBox.seal(
+            Algorithm.X_WING, wrappingKey, mine.secretKey(), importContext("byok-dsa"), random);
+    var imported =
+        admin.postJson(
+            KEYS + "/byok-dsa/import",
+            "{\"type\":\"ML-DSA-65\",\"ciphertext\":\""
+                + Base64.getEncoder().encodeToString(box)
+                + "\",\"publicKey\":\""
+                + Base64.getEncoder().encodeToString(mine.publicKey())
+                + "\"}");
+    assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+    String signature =
+        ok(user, KEYS + "/byok-dsa/sign", "{\"input\":\"" + b64("m") + "\"}")
+            .path("signature")
+            .asString();
+    byte[] raw = Base64.getDecoder().decode(signature.substring(signature.lastIndexOf(':') + 1));
+    assertThat(
+            Primitives.signer(Algorithm.ML_DSA_65, SignOptions.NONE)
+                .verify(mine.publicKey(), "m".getBytes(), raw, SignOptions.NONE))
+        .isTrue();
+
+    // An AES key brought in: what the server encrypts, the owner of the key decrypts locally.
+    byte[] aes = new byte[32];
+    random.nextBytes(aes);
+    byte[] aesBox =
+        io.truststram.crypto.seal.SealedBox.seal(
+            Algorithm.X_WING, wrappingKey, aes, importContext("byok-aes"), random);
+    assertThat(
+            admin
+                .postJson(
+                    KEYS + "/byok-aes/import",
+                    "{\"type\":\"AES-256-GCM\",\"ciphertext\":\""
+                        + Base64.getEncoder().encodeToString(aesBox)
+                        + "\"}")
+                .status())
+        .isEqualTo(201);
+    String ciphertext =
+        ok(user, KEYS + "/byok-aes/encrypt", "{\"plaintext\":\"" + b64("own key") + "\"}")
+            .path("ciphertext")
+            .asString();
+    byte[] sealed =
+        Base64.getDecoder().decode(ciphertext.substring(ciphertext.lastIndexOf(':') + 1));
+    assertThat(io.truststram.crypto.primitive.Aes256Gcm.decrypt(aes, sealed, new byte[0]))
+        .isEqualTo("own key".getBytes());
+
+    // Sealed for another key name: refused as one generic decryption failure.
+    assertThat(
+            problem(
+                admin.postJson(
+                    KEYS + "/byok-other/import",
+                    "{\"type\":\"AES-256-GCM\",\"ciphertext\":\""
+                        + Base64.getEncoder().encodeToString(aesBox)
+                        + "\"}"),
+                400))
+        .isEqualTo("crypto-decryption-failed");
+    // A public key that is not the secret key's: refused.
+    var stranger = Primitives.signers(Algorithm.ML_DSA_65).getFirst().generateKeyPair(random);
+    byte[] box2 =
+        io.truststram.crypto.seal.SealedBox.seal(
+            Algorithm.X_WING,
+            wrappingKey,
+            mine.secretKey(),
+            importContext("byok-mismatch"),
+            random);
+    assertThat(
+            problem(
+                admin.postJson(
+                    KEYS + "/byok-mismatch/import",
+                    "{\"type\":\"ML-DSA-65\",\"ciphertext\":\""
+                        + Base64.getEncoder().encodeToString(box2)
+                        + "\",\"publicKey\":\""
+                        + Base64.getEncoder().encodeToString(stranger.publicKey())
+                        + "\"}"),
+                400))
+        .isEqualTo("crypto-invalid-input");
+    assertThat(problem(user.get("/api/v1/crypto/wrapping-key"), 403)).isEqualTo("forbidden");
+  }
+
+  private byte[] importContext(String name) {
+    return ("truststram key import v1|" + tenant + "|" + name).getBytes(StandardCharsets.UTF_8);
+  }
+
   private HttpTestClient.Response sendJson(
       HttpTestClient client, String method, String path, String json) {
     return client.send(

@@ -234,6 +234,60 @@ class KeyController {
     return new ExportView(key.name(), key.type(), versions);
   }
 
+  record WrappingKeyView(String algorithm, String publicKey, String importContext) {}
+
+  @GetMapping("/wrapping-key")
+  @PreAuthorize("hasAuthority('key:manage')")
+  @Operation(
+      summary = "The public key to seal key material to for import (BYOK)",
+      description =
+          "An X-Wing public key. Seal the raw secret key (a sealed box, as crypto/core and the"
+              + " CLI's 'crypto seal' make) with the associated data given in importContext,"
+              + " where NAME is the key's name, then POST it to /keys/{name}/import.")
+  WrappingKeyView wrappingKey() {
+    return new WrappingKeyView(
+        "X-Wing",
+        Base64.getEncoder().encodeToString(keys.wrappingPublicKey()),
+        "truststram key import v1|" + CurrentPrincipal.require().tenant() + "|NAME");
+  }
+
+  record ImportKeyRequest(
+      @NotBlank String type,
+      @NotBlank String ciphertext,
+      @Nullable String publicKey,
+      @Nullable Boolean exportable,
+      @Nullable Boolean deletionAllowed,
+      @Nullable String autoRotatePeriod) {}
+
+  @PostMapping(path = "/keys/{name}/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('key:manage')")
+  @Operation(
+      summary = "Create a key from your own material (BYOK)",
+      description =
+          "ciphertext: base64 of a sealed box of the raw secret key to the wrapping key;"
+              + " publicKey: base64 raw public key for asymmetric types (checked against the"
+              + " secret key). The material becomes version 1.")
+  ResponseEntity<KeyView> importKey(
+      @PathVariable String name,
+      @Valid @RequestBody ImportKeyRequest body,
+      UriComponentsBuilder uri) {
+    Caller caller = CurrentPrincipal.require();
+    KeyRecords.Key key =
+        keys.importKey(
+            caller,
+            new KeyManager.Spec(
+                name,
+                body.type(),
+                Boolean.TRUE.equals(body.exportable()),
+                Boolean.TRUE.equals(body.deletionAllowed()),
+                duration(body.autoRotatePeriod())),
+            Ciphertexts.base64("ciphertext", body.ciphertext()),
+            body.publicKey() == null ? null : Ciphertexts.base64("publicKey", body.publicKey()));
+    return ResponseEntity.created(
+            uri.path("/api/v1/crypto/keys/{name}").buildAndExpand(key.name()).toUri())
+        .body(KeyView.of(key, keys.versions(key)));
+  }
+
   record PolicyView(String policy) {}
 
   @GetMapping("/policy")

@@ -8,6 +8,7 @@ import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
 import io.truststram.crypto.KeyRotated;
 import io.truststram.crypto.primitive.Aes256Gcm;
+import io.truststram.crypto.primitive.Algorithm;
 import io.truststram.crypto.primitive.DecryptionFailedException;
 import io.truststram.crypto.primitive.Encapsulation;
 import io.truststram.crypto.primitive.Hmac;
@@ -15,6 +16,7 @@ import io.truststram.crypto.primitive.InvalidKeyException;
 import io.truststram.crypto.primitive.KeyPair;
 import io.truststram.crypto.primitive.Primitives;
 import io.truststram.crypto.primitive.SignOptions;
+import io.truststram.crypto.primitive.SignatureScheme;
 import io.truststram.crypto.primitive.UnsupportedOptionException;
 import io.truststram.crypto.seal.SealedBox;
 import io.truststram.platform.security.Caller;
@@ -75,6 +77,15 @@ final class KeyManager {
       String name, String type, boolean exportable, boolean deletionAllowed, Duration autoRotate) {}
 
   KeyRecords.Key create(Caller caller, Spec spec) {
+    return create(caller, spec, null);
+  }
+
+  /**
+   * Key material brought by the caller (BYOK): the raw secret key and, if asymmetric, public key.
+   */
+  record Material(byte[] secretKey, byte @Nullable [] publicKey) {}
+
+  private KeyRecords.Key create(Caller caller, Spec spec, @Nullable Material imported) {
     if (!NAME.matcher(spec.name()).matches()) {
       throw new ProblemException(
           ProblemTypes.VALIDATION_FAILED,
@@ -111,7 +122,10 @@ final class KeyManager {
             caller.subject(),
             now,
             now);
-    KeyRecords.Version first = newVersion(key, type, 1, now);
+    KeyRecords.Version first =
+        imported == null
+            ? newVersion(key, type, 1, now)
+            : importedVersion(key, type, imported, now);
     boolean inserted =
         Boolean.TRUE.equals(
             transactions.execute(
@@ -576,6 +590,127 @@ final class KeyManager {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  // ---------------------------------------------------------------------------------------------
+  // Bring your own key
+
+  /** The label bound into a BYOK sealed box, naming the tenant and key it is for. */
+  static byte[] importContext(TenantId tenant, String name) {
+    return ("truststram key import v1|" + tenant.value() + "|" + name)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The installation's wrapping public key (X-Wing), made on first use. */
+  byte[] wrappingPublicKey() {
+    return wrappingKey().publicKey();
+  }
+
+  private KeyRecords.WrappingKey wrappingKey() {
+    return records
+        .wrappingKey()
+        .orElseGet(
+            () -> {
+              KeyPair pair = Primitives.kem(Algorithm.X_WING).generateKeyPair(random);
+              KeyRecords.WrappingKey made =
+                  new KeyRecords.WrappingKey(
+                      Algorithm.X_WING.fipsName(),
+                      pair.publicKey(),
+                      kek.wrap(pair.secretKey(), WRAPPING_AAD),
+                      kek.id());
+              Arrays.fill(pair.secretKey(), (byte) 0);
+              records.insertWrappingKey(made, clock.instant());
+              return records.wrappingKey().orElseThrow();
+            });
+  }
+
+  private static final byte[] WRAPPING_AAD =
+      "truststram wrapping key v1".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * Creates a key from material the caller sealed (a sealed box) to the wrapping public key, with
+   * {@link #importContext} as associated data; asymmetric keys also give their public key, which
+   * must belong to the secret key (checked by using the pair).
+   */
+  KeyRecords.Key importKey(Caller caller, Spec spec, byte[] sealed, byte @Nullable [] publicKey) {
+    KeyRecords.WrappingKey wrapping = wrappingKey();
+    byte[] wrappingSecret = kek.unwrap(wrapping.wrappedSecret(), WRAPPING_AAD);
+    byte[] secret;
+    try {
+      secret =
+          SealedBox.open(
+              Algorithm.X_WING,
+              wrappingSecret,
+              wrapping.publicKey(),
+              sealed,
+              importContext(caller.tenant(), spec.name()));
+    } catch (DecryptionFailedException e) {
+      throw decryptionFailed();
+    } finally {
+      Arrays.fill(wrappingSecret, (byte) 0);
+    }
+    try {
+      checkPair(KeyType.of(spec.type()), secret, publicKey);
+      return create(caller, spec, new Material(secret, publicKey));
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  /** Refuses imported material that is not a working key of its type. */
+  private void checkPair(KeyType type, byte[] secret, byte @Nullable [] publicKey) {
+    Algorithm algorithm = type.algorithm();
+    try {
+      if (algorithm == null) {
+        if (secret.length != 32) {
+          throw new InvalidKeyException(type.name() + " keys are 32 bytes, not " + secret.length);
+        }
+        return;
+      }
+      if (publicKey == null) {
+        throw new InvalidKeyException("an imported " + algorithm + " key needs its public key");
+      }
+      boolean works;
+      if (type.encapsulates()) {
+        Encapsulation test = Primitives.kem(algorithm).encapsulate(publicKey, random);
+        works =
+            java.security.MessageDigest.isEqual(
+                Primitives.kem(algorithm).decapsulate(secret, test.ciphertext()),
+                test.sharedSecret());
+      } else {
+        SignatureScheme scheme = Primitives.signers(algorithm).getFirst();
+        byte[] probe = "truststram import check".getBytes(StandardCharsets.UTF_8);
+        works =
+            scheme.verify(
+                publicKey,
+                probe,
+                scheme.sign(secret, probe, SignOptions.NONE, random),
+                SignOptions.NONE);
+      }
+      if (!works) {
+        throw new InvalidKeyException("the imported secret key does not match its public key");
+      }
+    } catch (InvalidKeyException e) {
+      throw new ProblemException(CryptoProblems.INVALID_INPUT, e.getMessage());
+    }
+  }
+
+  private KeyRecords.Version importedVersion(
+      KeyRecords.Key key, KeyType type, Material material, Instant now) {
+    byte[] hmac = new byte[32];
+    random.nextBytes(hmac);
+    try {
+      return new KeyRecords.Version(
+          key.id(),
+          1,
+          type.algorithm() == null ? null : material.publicKey(),
+          kek.wrap(material.secretKey(), aad(key, 1, "secret")),
+          kek.wrap(hmac, aad(key, 1, "hmac")),
+          kek.id(),
+          now);
+    } finally {
+      Arrays.fill(hmac, (byte) 0);
+    }
+  }
 
   private KeyRecords.Version newVersion(
       KeyRecords.Key key, KeyType type, int version, Instant now) {

@@ -212,6 +212,38 @@ final class KeyRecords {
         .toList();
   }
 
+  /** The installation's wrapping key pair (secret wrapped), when one was made. */
+  record WrappingKey(String algorithm, byte[] publicKey, byte[] wrappedSecret, String kekId) {}
+
+  Optional<WrappingKey> wrappingKey() {
+    return jdbc.sql(
+            "SELECT algorithm, public_key, wrapped_secret, kek_id FROM crypto_wrapping_key"
+                + " WHERE id = 'default'")
+        .query(
+            (rs, n) ->
+                new WrappingKey(rs.getString(1), rs.getBytes(2), rs.getBytes(3), rs.getString(4)))
+        .optional();
+  }
+
+  /** Stores the wrapping key unless one exists; false when another process stored one first. */
+  boolean insertWrappingKey(WrappingKey key, Instant now) {
+    try {
+      jdbc.sql(
+              "INSERT INTO crypto_wrapping_key (id, algorithm, public_key, wrapped_secret, kek_id,"
+                  + " created_at) VALUES ('default', ?, ?, ?, ?, ?)")
+          .params(
+              key.algorithm(),
+              key.publicKey(),
+              key.wrappedSecret(),
+              key.kekId(),
+              Timestamp.from(now))
+          .update();
+      return true;
+    } catch (org.springframework.dao.DuplicateKeyException taken) {
+      return false;
+    }
+  }
+
   Optional<CryptoPolicy> policy(TenantId tenant) {
     return jdbc.sql("SELECT policy FROM crypto_policy WHERE tenant_id = ?")
         .param(tenant.value())
