@@ -539,6 +539,57 @@ class KeyManagerIntegrationTest extends ServerIntegrationTest {
     assertThat(problem(user.get("/api/v1/crypto/wrapping-key"), 403)).isEqualTo("forbidden");
   }
 
+  @Test
+  void aBackupRestoresEveryVersionIntoTheSameTenantOnly() {
+    create("archive", "AES-256-GCM", "");
+    String v1 =
+        ok(user, KEYS + "/archive/encrypt", "{\"plaintext\":\"" + b64("one") + "\"}")
+            .path("ciphertext")
+            .asString();
+    ok(admin, KEYS + "/archive/rotate", "{}");
+    String v2 =
+        ok(user, KEYS + "/archive/encrypt", "{\"plaintext\":\"" + b64("two") + "\"}")
+            .path("ciphertext")
+            .asString();
+    String backup = admin.get(KEYS + "/archive/backup").json().path("backup").asString();
+    assertThat(backup).doesNotContain("AES");
+
+    var restored =
+        admin.postJson(KEYS + "/archive-copy/restore", "{\"backup\":\"" + backup + "\"}");
+    assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+    assertThat(restored.json().path("latestVersion").asInt()).isEqualTo(2);
+    assertThat(
+            ok(user, KEYS + "/archive-copy/decrypt", "{\"ciphertext\":\"" + v1 + "\"}")
+                .path("plaintext")
+                .asString())
+        .isEqualTo(b64("one"));
+    assertThat(
+            ok(user, KEYS + "/archive-copy/decrypt", "{\"ciphertext\":\"" + v2 + "\"}")
+                .path("plaintext")
+                .asString())
+        .isEqualTo(b64("two"));
+    assertThat(
+            problem(
+                admin.postJson(KEYS + "/archive-copy/restore", "{\"backup\":\"" + backup + "\"}"),
+                409))
+        .isEqualTo("crypto-key-exists");
+
+    // Another tenant's administrator cannot restore it.
+    var otherTenant =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("crypto-other-" + NAMES.incrementAndGet(), "Other"))
+            .id();
+    HttpTestClient otherAdmin =
+        http.withToken(
+            TestTokens.token(port, TestTokens.client(context, otherTenant, Role.TENANT_ADMIN)));
+    assertThat(
+            problem(
+                otherAdmin.postJson(KEYS + "/stolen/restore", "{\"backup\":\"" + backup + "\"}"),
+                400))
+        .isEqualTo("crypto-decryption-failed");
+  }
+
   private byte[] importContext(String name) {
     return ("truststram key import v1|" + tenant + "|" + name).getBytes(StandardCharsets.UTF_8);
   }

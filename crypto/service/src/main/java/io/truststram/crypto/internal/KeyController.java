@@ -234,6 +234,36 @@ class KeyController {
     return new ExportView(key.name(), key.type(), versions);
   }
 
+  record BackupView(String name, String backup) {}
+
+  @GetMapping("/keys/{name}/backup")
+  @PreAuthorize("hasAuthority('key:manage')")
+  @Operation(
+      summary = "A backup of the key: settings and every kept version, encrypted under the KEK",
+      description =
+          "Restorable (POST /keys/{name}/restore) into the same tenant of an installation with"
+              + " the same key-encryption key; readable by no one else.")
+  BackupView backup(@PathVariable String name) {
+    return new BackupView(
+        name,
+        Base64.getEncoder().encodeToString(keys.backup(CurrentPrincipal.require().tenant(), name)));
+  }
+
+  @PostMapping(path = "/keys/{name}/restore", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('key:manage')")
+  @Operation(summary = "Create key {name} from a backup of a key of your tenant")
+  ResponseEntity<KeyView> restore(
+      @PathVariable String name, @RequestBody BackupView body, UriComponentsBuilder uri) {
+    if (body.backup() == null) {
+      throw new ProblemException(ProblemTypes.VALIDATION_FAILED, "backup is required");
+    }
+    KeyRecords.Key key =
+        keys.restore(CurrentPrincipal.require(), name, Ciphertexts.base64("backup", body.backup()));
+    return ResponseEntity.created(
+            uri.path("/api/v1/crypto/keys/{name}").buildAndExpand(key.name()).toUri())
+        .body(KeyView.of(key, keys.versions(key)));
+  }
+
   record WrappingKeyView(String algorithm, String publicKey, String importContext) {}
 
   @GetMapping("/wrapping-key")

@@ -86,23 +86,9 @@ final class KeyManager {
   record Material(byte[] secretKey, byte @Nullable [] publicKey) {}
 
   private KeyRecords.Key create(Caller caller, Spec spec, @Nullable Material imported) {
-    if (!NAME.matcher(spec.name()).matches()) {
-      throw new ProblemException(
-          ProblemTypes.VALIDATION_FAILED,
-          "a key name is 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or"
-              + " digit");
-    }
+    requireName(spec.name());
     KeyType type = KeyType.of(spec.type());
-    CryptoPolicy policy = policy(caller.tenant());
-    if (!policy.allows(type)) {
-      throw new ProblemException(
-          CryptoProblems.POLICY_VIOLATION,
-          "the tenant's crypto policy '"
-              + policy.value()
-              + "' does not allow "
-              + type.name()
-              + " keys");
-    }
+    requireAllowed(caller.tenant(), type);
     long rotate = rotationSeconds(spec.autoRotate());
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
@@ -143,6 +129,28 @@ final class KeyManager {
           CryptoProblems.KEY_EXISTS, "the tenant already has a key named " + spec.name());
     }
     return key;
+  }
+
+  private static void requireName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw new ProblemException(
+          ProblemTypes.VALIDATION_FAILED,
+          "a key name is 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit");
+    }
+  }
+
+  private void requireAllowed(TenantId tenant, KeyType type) {
+    CryptoPolicy policy = policy(tenant);
+    if (!policy.allows(type)) {
+      throw new ProblemException(
+          CryptoProblems.POLICY_VIOLATION,
+          "the tenant's crypto policy '"
+              + policy.value()
+              + "' does not allow "
+              + type.name()
+              + " keys");
+    }
   }
 
   KeyRecords.Key find(TenantId tenant, String name) {
@@ -590,6 +598,127 @@ final class KeyManager {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  // ---------------------------------------------------------------------------------------------
+  // Backup and restore
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
+  private static byte[] backupContext(TenantId tenant) {
+    return ("truststram key backup v1|" + tenant.value()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The whole key (settings and every kept version's material) encrypted under the KEK: restorable
+   * into the same tenant of an installation with the same KEK, and readable by no one else.
+   */
+  byte[] backup(TenantId tenant, String name) {
+    try (Loaded key = load(tenant, name)) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("type", key.key.type());
+      out.put("latestVersion", key.key.latestVersion());
+      out.put("minDecryptionVersion", key.key.minDecryptionVersion());
+      out.put("minEncryptionVersion", key.key.minEncryptionVersion());
+      out.put("minAvailableVersion", key.key.minAvailableVersion());
+      out.put("exportable", key.key.exportable());
+      out.put("deletionAllowed", key.key.deletionAllowed());
+      out.put("autoRotateSeconds", key.key.autoRotateSeconds());
+      List<Map<String, Object>> versions = new java.util.ArrayList<>();
+      java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+      for (KeyRecords.Version v : versions(key.key)) {
+        Map<String, Object> version = new java.util.LinkedHashMap<>();
+        version.put("version", v.version());
+        version.put("createdAt", v.createdAt().toString());
+        if (v.publicKey() != null) {
+          version.put("publicKey", b64.encodeToString(v.publicKey()));
+        }
+        version.put("secret", b64.encodeToString(key.secret(v)));
+        version.put("hmac", b64.encodeToString(key.hmacKey(v)));
+        versions.add(version);
+      }
+      out.put("versions", versions);
+      byte[] plain = JSON.writeValueAsBytes(out);
+      try {
+        return kek.wrap(plain, backupContext(tenant));
+      } finally {
+        Arrays.fill(plain, (byte) 0);
+      }
+    }
+  }
+
+  /** Creates key {@code name} from a backup of a key of the same tenant. */
+  KeyRecords.Key restore(Caller caller, String name, byte[] backup) {
+    byte[] plain;
+    try {
+      plain = kek.unwrap(backup, backupContext(caller.tenant()));
+    } catch (DecryptionFailedException e) {
+      throw decryptionFailed();
+    }
+    try {
+      tools.jackson.databind.JsonNode node = JSON.readTree(plain);
+      requireName(name);
+      KeyType type = KeyType.of(node.path("type").asString(""));
+      requireAllowed(caller.tenant(), type);
+      Instant now = clock.instant();
+      KeyRecords.Key key =
+          new KeyRecords.Key(
+              UUID.randomUUID(),
+              caller.tenant(),
+              name,
+              type.name(),
+              node.path("latestVersion").asInt(),
+              node.path("minDecryptionVersion").asInt(),
+              node.path("minEncryptionVersion").asInt(),
+              node.path("minAvailableVersion").asInt(),
+              node.path("exportable").asBoolean(),
+              node.path("deletionAllowed").asBoolean(),
+              node.path("autoRotateSeconds").asLong(),
+              caller.subject(),
+              now,
+              now);
+      java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+      List<KeyRecords.Version> versions = new java.util.ArrayList<>();
+      for (tools.jackson.databind.JsonNode v : node.path("versions")) {
+        int number = v.path("version").asInt();
+        byte[] secret = b64.decode(v.path("secret").asString(""));
+        byte[] hmac = b64.decode(v.path("hmac").asString(""));
+        versions.add(
+            new KeyRecords.Version(
+                key.id(),
+                number,
+                v.hasNonNull("publicKey") ? b64.decode(v.path("publicKey").asString()) : null,
+                kek.wrap(secret, aad(key, number, "secret")),
+                kek.wrap(hmac, aad(key, number, "hmac")),
+                kek.id(),
+                Instant.parse(v.path("createdAt").asString())));
+        Arrays.fill(secret, (byte) 0);
+        Arrays.fill(hmac, (byte) 0);
+      }
+      if (versions.isEmpty()) {
+        throw new ProblemException(CryptoProblems.INVALID_INPUT, "the backup holds no versions");
+      }
+      boolean inserted =
+          Boolean.TRUE.equals(
+              transactions.execute(
+                  status -> {
+                    if (!records.insert(key, versions.getFirst())) {
+                      return false;
+                    }
+                    versions.subList(1, versions.size()).forEach(records::insertVersion);
+                    events.publishEvent(
+                        new KeyCreated(caller.tenant(), name, type.name(), caller.subject(), now));
+                    return true;
+                  }));
+      if (!inserted) {
+        throw new ProblemException(
+            CryptoProblems.KEY_EXISTS, "the tenant already has a key named " + name);
+      }
+      return key;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Bring your own key

@@ -87,7 +87,7 @@ final class KeyRecords {
     return true;
   }
 
-  private void insertVersion(Version v) {
+  void insertVersion(Version v) {
     jdbc.sql(
             "INSERT INTO crypto_key_version (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
         .params(
