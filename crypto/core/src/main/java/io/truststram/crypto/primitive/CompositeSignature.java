@@ -1,8 +1,6 @@
 package io.truststram.crypto.primitive;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -67,8 +65,8 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
     KeyPair trad = classical.generateKeyPair(random);
     return new KeyPair(
         algorithm,
-        JdkKeys.concat(mlPublic, trad.publicKey()),
-        JdkKeys.concat(seed, trad.secretKey()));
+        Digests.concat(mlPublic, trad.publicKey()),
+        Digests.concat(seed, trad.secretKey()));
   }
 
   @Override
@@ -93,7 +91,7 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
             representative,
             SignOptions.NONE,
             random);
-    return JdkKeys.concat(mlSignature, ecdsa() ? EcdsaDer.encode(tradSignature) : tradSignature);
+    return Digests.concat(mlSignature, ecdsa() ? EcdsaDer.encode(tradSignature) : tradSignature);
   }
 
   @Override
@@ -134,12 +132,7 @@ final class CompositeSignature extends Implemented implements SignatureScheme {
   }
 
   private byte[] representative(byte[] message, byte[] context) {
-    byte[] digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-512").digest(message);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] digest = Digests.sha512(message);
     byte[] out = new byte[PREFIX.length + label.length + 1 + context.length + digest.length];
     int at = 0;
     System.arraycopy(PREFIX, 0, out, at, PREFIX.length);

@@ -108,7 +108,7 @@ final class JdkKeys {
     InvalidKeyException.requireLength(algorithm, "public key", raw, algorithm.publicKeyLength());
     try {
       return KeyFactory.getInstance(algorithm.fipsName())
-          .generatePublic(new X509EncodedKeySpec(concat(spkiPrefix, raw)));
+          .generatePublic(new X509EncodedKeySpec(Digests.concat(spkiPrefix, raw)));
     } catch (GeneralSecurityException e) {
       throw new InvalidKeyException(algorithm + " public key is not a valid encoding");
     }
@@ -116,7 +116,7 @@ final class JdkKeys {
 
   PrivateKey privateKey(byte[] raw) {
     InvalidKeyException.requireLength(algorithm, "secret key", raw, algorithm.secretKeyLength());
-    byte[] pkcs8 = concat(pkcs8Prefix, raw);
+    byte[] pkcs8 = Digests.concat(pkcs8Prefix, raw);
     try {
       return KeyFactory.getInstance(algorithm.fipsName())
           .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
@@ -130,11 +130,5 @@ final class JdkKeys {
   private static boolean startsWith(byte[] bytes, byte[] prefix) {
     return bytes.length >= prefix.length
         && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

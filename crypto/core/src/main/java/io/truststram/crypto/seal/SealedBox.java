@@ -3,6 +3,7 @@ package io.truststram.crypto.seal;
 import io.truststram.crypto.primitive.Aes256Gcm;
 import io.truststram.crypto.primitive.Algorithm;
 import io.truststram.crypto.primitive.DecryptionFailedException;
+import io.truststram.crypto.primitive.Digests;
 import io.truststram.crypto.primitive.Encapsulation;
 import io.truststram.crypto.primitive.Hkdf;
 import io.truststram.crypto.primitive.InvalidKeyException;
@@ -10,8 +11,6 @@ import io.truststram.crypto.primitive.Kem;
 import io.truststram.crypto.primitive.Primitives;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -52,7 +51,7 @@ public final class SealedBox {
     byte[] header = header(algorithm);
     byte[] key = key(algorithm, recipientPublicKey, encapsulation.ciphertext(), encapsulation);
     try {
-      byte[] sealed = Aes256Gcm.encrypt(key, plaintext, concat(header, aad), random);
+      byte[] sealed = Aes256Gcm.encrypt(key, plaintext, Digests.concat(header, aad), random);
       ByteArrayOutputStream out =
           new ByteArrayOutputStream(
               header.length + encapsulation.ciphertext().length + sealed.length);
@@ -92,7 +91,9 @@ public final class SealedBox {
     byte[] key = key(algorithm, publicKey, ciphertext, new Encapsulation(ciphertext, shared));
     try {
       return Aes256Gcm.decrypt(
-          key, Arrays.copyOfRange(box, HEADER + kemLength, box.length), concat(header, aad));
+          key,
+          Arrays.copyOfRange(box, HEADER + kemLength, box.length),
+          Digests.concat(header, aad));
     } finally {
       Arrays.fill(key, (byte) 0);
       Arrays.fill(shared, (byte) 0);
@@ -132,25 +133,11 @@ public final class SealedBox {
   private static byte[] key(
       Algorithm algorithm, byte[] publicKey, byte[] ciphertext, Encapsulation encapsulation) {
     byte[] info =
-        concat(
-            concat(
+        Digests.concat(
+            Digests.concat(
                 (LABEL + "\0" + algorithm.fipsName() + "\0").getBytes(StandardCharsets.UTF_8),
-                sha256(publicKey)),
-            sha256(ciphertext));
+                Digests.sha256(publicKey)),
+            Digests.sha256(ciphertext));
     return Hkdf.sha256(encapsulation.sharedSecret(), new byte[0], info, Aes256Gcm.KEY_LENGTH);
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

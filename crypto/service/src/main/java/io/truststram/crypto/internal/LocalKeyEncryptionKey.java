@@ -1,6 +1,7 @@
 package io.truststram.crypto.internal;
 
 import io.truststram.crypto.primitive.Aes256Gcm;
+import io.truststram.crypto.primitive.Digests;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -33,7 +32,7 @@ final class LocalKeyEncryptionKey implements KeyEncryptionKey {
   private LocalKeyEncryptionKey(byte[] key, SecureRandom random) {
     this.key = key;
     this.random = random;
-    this.id = "local:" + HexFormat.of().formatHex(sha256(key), 0, 8);
+    this.id = "local:" + HexFormat.of().formatHex(Digests.sha256(key), 0, 8);
   }
 
   /**
@@ -112,13 +111,5 @@ final class LocalKeyEncryptionKey implements KeyEncryptionKey {
   @Override
   public byte[] unwrap(byte[] wrapped, byte[] aad) {
     return Aes256Gcm.decrypt(key, wrapped, aad);
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

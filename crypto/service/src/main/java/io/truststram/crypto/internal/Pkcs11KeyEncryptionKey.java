@@ -2,11 +2,11 @@ package io.truststram.crypto.internal;
 
 import io.truststram.crypto.primitive.Aes256Gcm;
 import io.truststram.crypto.primitive.DecryptionFailedException;
+import io.truststram.crypto.primitive.Digests;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
@@ -152,6 +152,6 @@ final class Pkcs11KeyEncryptionKey implements KeyEncryptionKey {
     cipher.updateAAD(
         "truststram kek check value".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     byte[] value = cipher.doFinal(new byte[16]);
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value), 0, 8);
+    return HexFormat.of().formatHex(Digests.sha256(value), 0, 8);
   }
 }
