@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -43,16 +44,22 @@ public final class AuditExport {
 
   private AuditExport() {}
 
-  /** Writes one entry line. */
+  /** Writes one entry line, its leaf hash computed from {@code data}. */
   public static void writeEntry(Writer out, long index, String data) throws IOException {
+    writeEntry(out, index, data, MerkleHashes.leaf(data.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Writes one entry line with the leaf hash recorded when it was appended: a store exports what it
+   * holds, so that content changed after the fact shows as a mismatch at that very entry.
+   */
+  public static void writeEntry(Writer out, long index, String data, byte[] leafHash)
+      throws IOException {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("type", "entry");
     line.put("index", index);
     line.put("data", data);
-    line.put(
-        "leafHash",
-        Base64.getEncoder()
-            .encodeToString(MerkleHashes.leaf(data.getBytes(StandardCharsets.UTF_8))));
+    line.put("leafHash", Base64.getEncoder().encodeToString(leafHash));
     out.write(JSON.writeValueAsString(line));
     out.write('\n');
   }
@@ -98,6 +105,19 @@ public final class AuditExport {
 
   /** Verifies an export against the log's public key. */
   public static Report verify(BufferedReader in, byte[] publicKey) throws IOException {
+    return verify(in, List.of(publicKey));
+  }
+
+  /**
+   * Verifies an export against the log's public keys: one per version of a rotated signing key.
+   * Each checkpoint must be signed by one of them, and all must name the same log (origin).
+   *
+   * @throws IllegalArgumentException when no key is of a checkpoint's algorithm
+   */
+  public static Report verify(BufferedReader in, List<byte[]> publicKeys) throws IOException {
+    if (publicKeys.isEmpty()) {
+      throw new IllegalArgumentException("at least one public key is needed");
+    }
     MerkleTree tree = new MerkleTree();
     long lineNumber = 0;
     int good = 0;
@@ -152,14 +172,20 @@ public final class AuditExport {
               tree, good, latest, lineNumber, -1, "malformed checkpoint: " + e.getMessage());
         }
         long size = signed.checkpoint().size();
-        boolean signatureValid;
-        try {
-          signatureValid = signed.verify(publicKey);
-        } catch (InvalidKeyException e) {
-          throw new IllegalArgumentException(
-              "the public key is not a " + signed.algorithm() + " key");
+        if (latest != null && !latest.checkpoint().origin().equals(signed.checkpoint().origin())) {
+          return failed(
+              tree,
+              good,
+              latest,
+              lineNumber,
+              -1,
+              "the checkpoint of size "
+                  + size
+                  + " is of another log ("
+                  + signed.checkpoint().origin()
+                  + ")");
         }
-        if (!signatureValid) {
+        if (!signedByAny(signed, publicKeys)) {
           return failed(
               tree,
               good,
@@ -214,6 +240,25 @@ public final class AuditExport {
               + ") are not signed");
     }
     return new Report(tree.size(), good, latest, null);
+  }
+
+  private static boolean signedByAny(Checkpoint.Signed signed, List<byte[]> publicKeys) {
+    boolean anyOfItsType = false;
+    for (byte[] key : publicKeys) {
+      try {
+        if (signed.verify(key)) {
+          return true;
+        }
+        anyOfItsType = true;
+      } catch (InvalidKeyException e) {
+        // A key of another algorithm or length: try the next.
+      }
+    }
+    if (!anyOfItsType) {
+      throw new IllegalArgumentException(
+          "no public key given is a " + signed.algorithm().fipsName() + " key");
+    }
+    return false;
   }
 
   private static Report failed(

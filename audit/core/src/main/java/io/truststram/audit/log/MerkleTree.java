@@ -56,14 +56,14 @@ public final class MerkleTree {
 
   /** The hash of leaf {@code index}. */
   public byte[] leafHash(long index) {
-    check(index, size, "leaf index");
+    MerkleProofs.check(index, size, "leaf index");
     return levels.getFirst().get(index);
   }
 
   /** The root of the tree of its first {@code treeSize} leaves (MTH, RFC 9162 §2.1.1). */
   public byte[] root(long treeSize) {
     checkSize(treeSize);
-    return treeSize == 0 ? MerkleHashes.emptyRoot() : hash(0, treeSize);
+    return MerkleProofs.root(this::subtree, treeSize);
   }
 
   /**
@@ -72,10 +72,7 @@ public final class MerkleTree {
    */
   public List<byte[]> inclusionProof(long index, long treeSize) {
     checkSize(treeSize);
-    check(index, treeSize, "leaf index");
-    List<byte[]> path = new ArrayList<>();
-    path(index, 0, treeSize, path);
-    return path;
+    return MerkleProofs.inclusionProof(this::subtree, index, treeSize);
   }
 
   /**
@@ -84,80 +81,17 @@ public final class MerkleTree {
    */
   public List<byte[]> consistencyProof(long firstSize, long secondSize) {
     checkSize(secondSize);
-    if (firstSize < 0 || firstSize > secondSize) {
-      throw new IllegalArgumentException(
-          "consistency needs 0 <= first size <= second size, not " + firstSize + ", " + secondSize);
-    }
-    List<byte[]> proof = new ArrayList<>();
-    if (firstSize > 0 && firstSize < secondSize) {
-      subproof(firstSize, 0, secondSize, true, proof);
-    }
-    return proof;
+    return MerkleProofs.consistencyProof(this::subtree, firstSize, secondSize);
   }
 
-  // PATH(m, D[lo:hi]): the sibling hashes on the way from leaf m to the root of D[lo:hi].
-  private void path(long m, long lo, long hi, List<byte[]> out) {
-    long n = hi - lo;
-    if (n == 1) {
-      return;
-    }
-    long k = largestPowerOfTwoBelow(n);
-    if (m - lo < k) {
-      path(m, lo, lo + k, out);
-      out.add(hash(lo + k, hi));
-    } else {
-      path(m, lo + k, hi, out);
-      out.add(hash(lo, lo + k));
-    }
-  }
-
-  // SUBPROOF(m, D[lo:hi], b).
-  private void subproof(long m, long lo, long hi, boolean complete, List<byte[]> out) {
-    long n = hi - lo;
-    if (m == n) {
-      if (!complete) {
-        out.add(hash(lo, hi));
-      }
-      return;
-    }
-    long k = largestPowerOfTwoBelow(n);
-    if (m <= k) {
-      subproof(m, lo, lo + k, complete, out);
-      out.add(hash(lo + k, hi));
-    } else {
-      subproof(m - k, lo + k, hi, false, out);
-      out.add(hash(lo, lo + k));
-    }
-  }
-
-  /** MTH of leaves [lo, hi), from the stored complete subtrees. */
-  private byte[] hash(long lo, long hi) {
-    long n = hi - lo;
-    if (Long.bitCount(n) == 1) {
-      int level = Long.numberOfTrailingZeros(n);
-      if ((lo & (n - 1)) == 0) {
-        return levels.get(level).get(lo >> level);
-      }
-    }
-    long k = largestPowerOfTwoBelow(n);
-    return MerkleHashes.node(hash(lo, lo + k), hash(lo + k, hi));
-  }
-
-  /** The largest power of two smaller than {@code n} (n > 1). */
-  static long largestPowerOfTwoBelow(long n) {
-    return Long.highestOneBit(n - 1);
+  private byte[] subtree(int level, long index) {
+    return levels.get(level).get(index);
   }
 
   private void checkSize(long treeSize) {
     if (treeSize < 0 || treeSize > size) {
       throw new IllegalArgumentException(
           "tree size " + treeSize + " is not one this log has had (0 to " + size + ")");
-    }
-  }
-
-  private static void check(long index, long bound, String what) {
-    if (index < 0 || index >= bound) {
-      throw new IllegalArgumentException(what + " " + index + " is not below " + bound);
     }
   }
 

@@ -124,7 +124,7 @@ class MerkleTreeTest {
     if (leaves.size() == 1) {
       return leaves.getFirst();
     }
-    int k = (int) MerkleTree.largestPowerOfTwoBelow(leaves.size());
+    int k = (int) MerkleProofs.largestPowerOfTwoBelow(leaves.size());
     return MerkleHashes.node(
         naiveRoot(leaves.subList(0, k)), naiveRoot(leaves.subList(k, leaves.size())));
   }
