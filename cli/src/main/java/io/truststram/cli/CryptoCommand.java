@@ -7,8 +7,10 @@ import io.truststram.crypto.primitive.KeyPair;
 import io.truststram.crypto.primitive.Primitives;
 import io.truststram.crypto.primitive.SignOptions;
 import io.truststram.crypto.seal.SealedBox;
+import io.truststram.sdk.TokenSource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,23 @@ final class CryptoCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A subcommand that talks to the server in the credentials kept by {@code truststram login}. */
+  abstract static class OnServer extends Base {
+
+    @Option(names = "--config-dir", hidden = true)
+    Path configDir;
+
+    /** The signed-in server and its token. */
+    record Connection(URI server, TokenSource tokens) {}
+
+    Connection connection() throws IOException {
+      LoginCommand.Credentials credentials =
+          LoginCommand.Credentials.load(LoginCommand.Credentials.directory(configDir));
+      return new Connection(
+          URI.create(credentials.server()), TokenSource.bearer(credentials.accessToken()));
+    }
   }
 
   /** What every subcommand shares: the algorithm, --json, and printing the result. */

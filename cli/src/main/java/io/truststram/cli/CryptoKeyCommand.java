@@ -1,9 +1,7 @@
 package io.truststram.cli;
 
 import io.truststram.sdk.KeyManagerApi;
-import io.truststram.sdk.TokenSource;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +40,11 @@ final class CryptoKeyCommand implements Runnable {
   }
 
   /** The key manager of the server in the kept credentials. */
-  abstract static class OnServer extends CryptoCommand.Base {
-
-    @Option(names = "--config-dir", hidden = true)
-    Path configDir;
+  abstract static class OnServer extends CryptoCommand.OnServer {
 
     KeyManagerApi keys() throws IOException {
-      LoginCommand.Credentials credentials =
-          LoginCommand.Credentials.load(LoginCommand.Credentials.directory(configDir));
-      return KeyManagerApi.connect(
-          URI.create(credentials.server()), TokenSource.bearer(credentials.accessToken()));
+      Connection connection = connection();
+      return KeyManagerApi.connect(connection.server(), connection.tokens());
     }
 
     int printKey(KeyManagerApi.Key key) {

@@ -8,10 +8,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The key manager's service overhead: AES-256-GCM encryption of 1 KiB messages as the raw library
@@ -43,25 +39,27 @@ public final class KeyManagerOverhead {
 
     // Warm up all three paths.
     rawRate(message, Duration.ofSeconds(3));
-    rate(
+    Rates.perSecond(
         concurrency,
         Duration.ofSeconds(3),
         () -> {
           keys.encrypt(key, message, null);
           return 1;
         });
-    rate(concurrency, Duration.ofSeconds(3), () -> keys.encryptBatch(key, messages).size());
+    Rates.perSecond(
+        concurrency, Duration.ofSeconds(3), () -> keys.encryptBatch(key, messages).size());
 
     double raw = rawRate(message, each);
     double single =
-        rate(
+        Rates.perSecond(
             concurrency,
             each,
             () -> {
               keys.encrypt(key, message, null);
               return 1;
             });
-    double batched = rate(concurrency, each, () -> keys.encryptBatch(key, messages).size());
+    double batched =
+        Rates.perSecond(concurrency, each, () -> keys.encryptBatch(key, messages).size());
     System.out.printf(
         "{\"messageBytes\":1024,\"seconds\":%d,\"concurrency\":%d,\"batch\":%d,"
             + "\"rawOpsPerSecond\":%.0f,\"restSingleOpsPerSecond\":%.0f,"
@@ -82,33 +80,5 @@ public final class KeyManagerOverhead {
       count++;
     }
     return count / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private interface Call {
-    int run() throws Exception;
-  }
-
-  /** Messages encrypted per second by {@code concurrency} callers repeating {@code call}. */
-  private static double rate(int concurrency, Duration duration, Call call) throws Exception {
-    LongAdder done = new LongAdder();
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<?>> callers = new ArrayList<>();
-      for (int i = 0; i < concurrency; i++) {
-        callers.add(
-            pool.submit(
-                () -> {
-                  while (System.nanoTime() < end) {
-                    done.add(call.run());
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> caller : callers) {
-        caller.get();
-      }
-    }
-    return done.sum() / ((System.nanoTime() - start) / 1e9);
   }
 }

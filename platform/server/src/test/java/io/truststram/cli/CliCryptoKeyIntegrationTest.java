@@ -37,19 +37,7 @@ class CliCryptoKeyIntegrationTest extends ServerIntegrationTest {
             .id();
     var administrator = TestTokens.client(context, tenant, Role.TENANT_ADMIN);
     String config = work.resolve("config").toString();
-    assertThat(
-            CliRun.of(
-                    "login",
-                    "--server",
-                    "http://localhost:" + port,
-                    "--client-id",
-                    administrator.clientId(),
-                    "--client-secret",
-                    administrator.secret(),
-                    "--config-dir",
-                    config)
-                .exit())
-        .isZero();
+    CliRun.login(port, administrator, config);
 
     JsonNode created =
         json(

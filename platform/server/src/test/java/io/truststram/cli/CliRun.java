@@ -1,5 +1,6 @@
 package io.truststram.cli;
 
+import io.truststram.platform.testing.TestTokens;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -21,5 +22,23 @@ record CliRun(int exit, String out, String err) {
     line.setErr(new PrintWriter(err, true));
     int exit = line.execute(args);
     return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  /** Signs in as an API client, keeping the credentials in {@code configDir}; asserts success. */
+  static void login(int port, TestTokens.TestClient client, String configDir) {
+    CliRun run =
+        of(
+            "login",
+            "--server",
+            "http://localhost:" + port,
+            "--client-id",
+            client.clientId(),
+            "--client-secret",
+            client.secret(),
+            "--config-dir",
+            configDir);
+    if (run.exit() != 0) {
+      throw new AssertionError("login failed: " + run.err());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.truststram.crypto.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.truststram.crypto.PlatformKeys;
 import io.truststram.platform.ModuleSchema;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +89,12 @@ class CryptoConfiguration {
       Clock clock) {
     return new KeyManager(
         records, kek, cryptoRandom, new TransactionTemplate(transactionManager), events, clock);
+  }
+
+  /** The platform's own keys in each tenant, for the other services. */
+  @Bean
+  PlatformKeys platformKeys(KeyManager keyManager, SecureRandom cryptoRandom) {
+    return new PlatformKeyService(keyManager, cryptoRandom);
   }
 
   @Bean

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.truststram.common.page.PageRequest;
 import io.truststram.common.problem.ProblemException;
 import io.truststram.common.problem.ProblemTypes;
+import io.truststram.platform.audit.Audited;
 import io.truststram.platform.security.Caller;
 import io.truststram.platform.security.CurrentPrincipal;
 import jakarta.validation.Valid;
@@ -213,6 +214,7 @@ class KeyController {
   record ExportView(String name, String type, List<ExportedVersion> versions) {}
 
   @GetMapping("/keys/{name}/export")
+  @Audited
   @PreAuthorize("hasAuthority('key:manage')")
   @Operation(
       summary = "Export an exportable key's material (raw FIPS encodings, base64)",
@@ -237,6 +239,7 @@ class KeyController {
   record BackupView(String name, String backup) {}
 
   @GetMapping("/keys/{name}/backup")
+  @Audited
   @PreAuthorize("hasAuthority('key:manage')")
   @Operation(
       summary = "A backup of the key: settings and every kept version, encrypted under the KEK",

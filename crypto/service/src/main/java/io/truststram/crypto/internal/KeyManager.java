@@ -7,6 +7,7 @@ import io.truststram.crypto.CryptoProblems;
 import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
 import io.truststram.crypto.KeyRotated;
+import io.truststram.crypto.PlatformKeys;
 import io.truststram.crypto.primitive.Aes256Gcm;
 import io.truststram.crypto.primitive.Algorithm;
 import io.truststram.crypto.primitive.DecryptionFailedException;
@@ -29,6 +30,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +79,32 @@ final class KeyManager {
       String name, String type, boolean exportable, boolean deletionAllowed, Duration autoRotate) {}
 
   KeyRecords.Key create(Caller caller, Spec spec) {
+    requireTenantName(spec.name());
     return create(caller, spec, null);
+  }
+
+  /**
+   * Creates one of the platform's own keys ({@link PlatformKeys}): unexportable, undeletable, made
+   * by the platform rather than a user.
+   */
+  KeyRecords.Key createPlatformKey(TenantId tenant, String name, String type) {
+    Caller platform = new Caller("truststram", "truststram", tenant, Set.of(), Set.of(), List.of());
+    return create(platform, new Spec(name, type, false, false, Duration.ZERO), null);
+  }
+
+  /** Names under {@link PlatformKeys#NAME_PREFIX} belong to the platform's own keys. */
+  private static void requireTenantName(String name) {
+    if (isPlatformKey(name)) {
+      throw new ProblemException(
+          ProblemTypes.VALIDATION_FAILED,
+          "key names starting with '"
+              + PlatformKeys.NAME_PREFIX
+              + "' are reserved for the platform's own keys");
+    }
+  }
+
+  static boolean isPlatformKey(String name) {
+    return name.startsWith(PlatformKeys.NAME_PREFIX);
   }
 
   /**
@@ -202,6 +229,11 @@ final class KeyManager {
 
   KeyRecords.Key configure(TenantId tenant, String name, Changes changes) {
     KeyRecords.Key key = find(tenant, name);
+    if (isPlatformKey(name)
+        && (Boolean.TRUE.equals(changes.exportable())
+            || Boolean.TRUE.equals(changes.deletionAllowed()))) {
+      throw conflict("a platform key is never exportable nor deletable");
+    }
     int minDecryption =
         changes.minDecryptionVersion() == null
             ? key.minDecryptionVersion()
@@ -614,6 +646,11 @@ final class KeyManager {
    * into the same tenant of an installation with the same KEK, and readable by no one else.
    */
   byte[] backup(TenantId tenant, String name) {
+    if (isPlatformKey(name)) {
+      // A restored copy under another name could be made exportable.
+      throw new ProblemException(
+          CryptoProblems.NOT_EXPORTABLE, "a platform key cannot be backed up");
+    }
     try (Loaded key = load(tenant, name)) {
       Map<String, Object> out = new java.util.LinkedHashMap<>();
       out.put("type", key.key.type());
@@ -658,6 +695,7 @@ final class KeyManager {
     try {
       tools.jackson.databind.JsonNode node = JSON.readTree(plain);
       requireName(name);
+      requireTenantName(name);
       KeyType type = KeyType.of(node.path("type").asString(""));
       requireAllowed(caller.tenant(), type);
       Instant now = clock.instant();
@@ -761,6 +799,7 @@ final class KeyManager {
    * must belong to the secret key (checked by using the pair).
    */
   KeyRecords.Key importKey(Caller caller, Spec spec, byte[] sealed, byte @Nullable [] publicKey) {
+    requireTenantName(spec.name());
     KeyRecords.WrappingKey wrapping = wrappingKey();
     byte[] wrappingSecret = kek.unwrap(wrapping.wrappedSecret(), WRAPPING_AAD);
     byte[] secret;

@@ -8,6 +8,7 @@ import io.truststram.common.problem.ProblemTypes;
 import io.truststram.crypto.CryptoProblems;
 import io.truststram.crypto.primitive.Hmac;
 import io.truststram.crypto.primitive.SignOptions;
+import io.truststram.platform.audit.NotAudited;
 import io.truststram.platform.security.CurrentPrincipal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * the key version that made them ({@code ts:v3:...}).
  */
 @RestController
+@NotAudited
 @RequestMapping(
     path = "/api/v1/crypto",
     produces = MediaType.APPLICATION_JSON_VALUE,

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.truststram.common.problem.ProblemType;
+import io.truststram.platform.audit.RequestIds;
 import io.truststram.platform.web.BufferedBodyRequest;
 import io.truststram.platform.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
@@ -151,10 +152,10 @@ final class RemoteRoutes implements SmartLifecycle {
                         traced,
                         guarded ->
                             after.apply(guarded, forward(before.apply(guarded), body, pool, next)));
-                response.headers().set("X-Request-Id", traceId);
+                // The platform's request filter answers X-Request-Id: the same trace id.
                 return response;
               } catch (ResponseStatusException e) {
-                return problem(route, e, path, traceId);
+                return problem(route, e, path);
               }
             })
         .build();
@@ -249,7 +250,13 @@ final class RemoteRoutes implements SmartLifecycle {
     var matcher = incoming == null ? null : TRACEPARENT.matcher(incoming);
     boolean valid =
         matcher != null && matcher.matches() && !matcher.group(1).equals("0".repeat(32));
-    String traceId = valid ? matcher.group(1) : randomHex(16);
+    // Without a trace to continue, start one with the id the request was given, which is answered
+    // as X-Request-Id, so that the instance's records and the caller's agree.
+    String given = RequestIds.of(request.servletRequest());
+    String traceId =
+        valid
+            ? matcher.group(1)
+            : given != null && given.matches("[0-9a-f]{32}") ? given : randomHex(16);
     String flags = valid ? matcher.group(3) : "01";
     return new String[] {traceId, "00-" + traceId + "-" + randomHex(8) + "-" + flags};
   }
@@ -318,7 +325,7 @@ final class RemoteRoutes implements SmartLifecycle {
   }
 
   private static ServerResponse problem(
-      GatewayProperties.Route route, ResponseStatusException thrown, String path, String traceId) {
+      GatewayProperties.Route route, ResponseStatusException thrown, String path) {
     // The circuit breaker wraps what it does not know in a 500; ours are inside.
     ResponseStatusException error =
         thrown.getCause() instanceof ResponseStatusException inner ? inner : thrown;
@@ -350,9 +357,7 @@ final class RemoteRoutes implements SmartLifecycle {
       log.warn("route {}: {} for {}", route.id(), type.status(), path);
     }
     ServerResponse.BodyBuilder response =
-        ServerResponse.status(type.status())
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .header("X-Request-Id", traceId);
+        ServerResponse.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
     if (type.status() == 503) {
       response.header(
           HttpHeaders.RETRY_AFTER, String.valueOf(route.circuitBreaker().openFor().toSeconds()));

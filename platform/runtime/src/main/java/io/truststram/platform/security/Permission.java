@@ -34,6 +34,8 @@ public enum Permission {
   KEY_USE("key:use"),
   KEY_MANAGE("key:manage"),
   AUDIT_READ("audit:read"),
+  /** Appending an application's own entries to its tenant's audit log. */
+  AUDIT_WRITE("audit:write"),
   METRICS_READ("metrics:read"),
   /** Rotating the platform's token signing keys: platform-admin only. */
   SIGNING_KEY_MANAGE("signing-key:manage");

@@ -1,6 +1,7 @@
 package io.truststram.platform.security;
 
 import static io.truststram.platform.security.Permission.AUDIT_READ;
+import static io.truststram.platform.security.Permission.AUDIT_WRITE;
 import static io.truststram.platform.security.Permission.CLIENT_MANAGE;
 import static io.truststram.platform.security.Permission.CLIENT_READ;
 import static io.truststram.platform.security.Permission.EXPLAIN_READ;
@@ -57,7 +58,8 @@ public enum Role {
           EXPLAIN_RUN,
           KEY_USE,
           KEY_MANAGE,
-          AUDIT_READ)),
+          AUDIT_READ,
+          AUDIT_WRITE)),
   /** Runs federations and trains, explains and deploys models. */
   DATA_SCIENTIST(
       "data-scientist",

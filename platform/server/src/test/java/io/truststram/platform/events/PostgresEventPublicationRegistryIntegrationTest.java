@@ -3,7 +3,6 @@ package io.truststram.platform.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.truststram.platform.testing.PostgresSchema;
-import io.truststram.platform.testing.TestBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,9 +25,7 @@ class PostgresEventPublicationRegistryIntegrationTest extends EventPublicationRe
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) {
-    registry.add("truststram.db.url", SCHEMA::jdbcUrl);
-    registry.add("truststram.db.user", TestBackends::postgresUser);
-    registry.add("truststram.db.password", TestBackends::postgresPassword);
+    SCHEMA.register(registry);
   }
 
   @Test

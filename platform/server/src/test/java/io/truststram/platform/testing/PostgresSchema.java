@@ -37,6 +37,13 @@ public final class PostgresSchema implements AutoCloseable {
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
   }
 
+  /** Points the application's database at this schema. */
+  public void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    registry.add("truststram.db.url", this::jdbcUrl);
+    registry.add("truststram.db.user", TestBackends::postgresUser);
+    registry.add("truststram.db.password", TestBackends::postgresPassword);
+  }
+
   /** A plain data source on this schema. */
   public DataSource dataSource() {
     var dataSource =

@@ -1,0 +1,155 @@
+package io.truststram.audit.internal;
+
+import io.truststram.common.tenant.TenantId;
+import io.truststram.crypto.KeyCreated;
+import io.truststram.crypto.KeyDestroyed;
+import io.truststram.crypto.KeyRotated;
+import io.truststram.federation.FederationCompleted;
+import io.truststram.federation.FederationStarted;
+import io.truststram.federation.RoundCompleted;
+import io.truststram.identity.TenantCreated;
+import io.truststram.platform.audit.AuditRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.modulith.events.ApplicationModuleListener;
+
+/**
+ * Appends what the other services publish: every request record ({@link AuditRecord}) and the
+ * domain events that change state without a request (scheduled rotations, rounds closing).
+ *
+ * <p>Each listener returns only once its entry is durable; until then the event publication
+ * registry holds the event and delivers it again after a failure or a crash. A domain event's entry
+ * id is derived from its content, so a second delivery is recognised and not appended twice.
+ */
+class AuditListeners {
+
+  private final AuditLog log;
+
+  AuditListeners(AuditLog log) {
+    this.log = log;
+  }
+
+  @ApplicationModuleListener
+  void on(AuditRecord record) {
+    log.append(record);
+  }
+
+  @ApplicationModuleListener
+  void on(KeyCreated event) {
+    append(
+        event.tenant(),
+        event.createdBy(),
+        "crypto.key.created",
+        "crypto/keys/" + event.name(),
+        event.at(),
+        Map.of("type", event.type()),
+        "KeyCreated|" + event.name() + "|" + event.at());
+  }
+
+  @ApplicationModuleListener
+  void on(KeyRotated event) {
+    append(
+        event.tenant(),
+        event.automatic() ? "system" : "api",
+        "crypto.key.rotated",
+        "crypto/keys/" + event.name(),
+        event.at(),
+        Map.of(
+            "version", Integer.toString(event.version()),
+            "automatic", Boolean.toString(event.automatic())),
+        "KeyRotated|" + event.name() + "|" + event.version());
+  }
+
+  @ApplicationModuleListener
+  void on(KeyDestroyed event) {
+    append(
+        event.tenant(),
+        event.destroyedBy(),
+        event.belowVersion() == 0 ? "crypto.key.deleted" : "crypto.key.trimmed",
+        "crypto/keys/" + event.name(),
+        event.at(),
+        Map.of("belowVersion", Integer.toString(event.belowVersion())),
+        "KeyDestroyed|" + event.name() + "|" + event.belowVersion() + "|" + event.at());
+  }
+
+  @ApplicationModuleListener
+  void on(TenantCreated event) {
+    append(
+        event.tenantId(),
+        "system",
+        "identity.tenant.created",
+        "tenants/" + event.tenantId().value(),
+        event.createdAt(),
+        Map.of("slug", event.slug()),
+        "TenantCreated|" + event.tenantId().value());
+  }
+
+  @ApplicationModuleListener
+  void on(FederationStarted event) {
+    append(
+        event.tenant(),
+        "system",
+        "federation.started",
+        "federations/" + event.federationId(),
+        event.startedAt(),
+        Map.of("strategy", event.strategy(), "rounds", Integer.toString(event.rounds())),
+        "FederationStarted|" + event.federationId());
+  }
+
+  @ApplicationModuleListener
+  void on(RoundCompleted event) {
+    append(
+        event.tenant(),
+        "system",
+        "federation.round.completed",
+        "federations/" + event.federationId() + "/rounds/" + event.round(),
+        event.completedAt(),
+        Map.of(
+            "updates", Integer.toString(event.updates()),
+            "examples", Long.toString(event.examples()),
+            "modelSha256", event.modelSha256()),
+        "RoundCompleted|" + event.federationId() + "|" + event.round());
+  }
+
+  @ApplicationModuleListener
+  void on(FederationCompleted event) {
+    append(
+        event.tenant(),
+        "system",
+        "federation.completed",
+        "federations/" + event.federationId(),
+        event.endedAt(),
+        Map.of(
+            "state", event.state(),
+            "rounds", Integer.toString(event.rounds()),
+            "modelSha256", event.modelSha256(),
+            "reason", event.reason()),
+        "FederationCompleted|" + event.federationId());
+  }
+
+  private void append(
+      TenantId tenant,
+      String principal,
+      String action,
+      String resource,
+      Instant time,
+      Map<String, String> details,
+      String identity) {
+    UUID id =
+        UUID.nameUUIDFromBytes((tenant.value() + "|" + identity).getBytes(StandardCharsets.UTF_8));
+    log.append(
+        new AuditRecord(
+            id,
+            tenant,
+            principal,
+            null,
+            action,
+            resource,
+            AuditRecord.Outcome.SUCCESS,
+            null,
+            time,
+            details));
+  }
+}
