@@ -15,6 +15,11 @@ PROOF_LOG_SIZE=${4:-10000000}
 PROOFS=${5:-2000}
 start_bench_server 2g
 PROOF_TENANT=$(python3 -c 'import uuid; print(uuid.uuid4())')
+mkdir -p "$ROOT/bench/results/audit"
+psql -q -h 127.0.0.1 -U postgres -d test -c "CHECKPOINT"
+"$JAVA" -cp "$BENCH_CP" io.truststram.bench.AuditAppends appends \
+  "http://127.0.0.1:$PORT" "$CLIENT" "$SECRET" "$SECONDS_EACH" "$CONCURRENCY" "$BATCH" \
+  | tee "$WORK/appends.json"
 
 sql() { psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d test -c "SET search_path TO $SCHEMA; $1"; }
 
@@ -44,9 +49,15 @@ sql "DROP TABLE bench_level;
      VALUES ('$PROOF_TENANT', $PROOF_LOG_SIZE, sha256(''::bytea), now()); ANALYZE"
 echo "built in $(( $(date +%s) - started )) s" >&2
 
-mkdir -p "$ROOT/bench/results/audit"
-"$JAVA" -cp "$BENCH_CP" io.truststram.bench.AuditAppends \
-  "http://127.0.0.1:$PORT" "$CLIENT" "$SECRET" "$SECONDS_EACH" "$CONCURRENCY" "$BATCH" \
-  "$PROOF_TENANT" "$PROOF_LOG_SIZE" "$PROOFS" \
-  | tee "$ROOT/bench/results/audit/service.json"
+"$JAVA" -cp "$BENCH_CP" io.truststram.bench.AuditAppends proofs \
+  "http://127.0.0.1:$PORT" "$CLIENT" "$SECRET" "$PROOF_TENANT" "$PROOF_LOG_SIZE" "$PROOFS" \
+  | tee "$WORK/proofs.json"
+python3 - "$WORK/appends.json" "$WORK/proofs.json" "$ROOT/bench/results/audit/service.json" <<'PY'
+import json, sys
+merged = {}
+for name in sys.argv[1:3]:
+    merged.update(json.loads(open(name).read().strip().splitlines()[-1]))
+open(sys.argv[3], "w").write(json.dumps(merged) + "\n")
+print(json.dumps(merged))
+PY
 server_errors

@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
       CryptoCommand.Seal.class,
       CryptoCommand.Open.class,
       CryptoCommand.Algorithms.class,
+      CryptoBenchCommand.class,
       CryptoKeyCommand.class
     })
 final class CryptoCommand implements Runnable {

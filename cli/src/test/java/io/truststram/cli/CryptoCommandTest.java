@@ -247,4 +247,44 @@ class CryptoCommandTest {
         .isEqualTo(1);
     assertThat(err.toString()).contains("is not a readable file");
   }
+
+  @Test
+  void benchMeasuresEveryImplementationOfTheChosenAlgorithms() {
+    JsonNode bench =
+        json(
+            "crypto",
+            "bench",
+            "--alg",
+            "Kyber768",
+            "--alg",
+            "ML-DSA-44",
+            "--alg",
+            "AES-256-GCM",
+            "--seconds",
+            "0.02",
+            "--json");
+    List<String> rows = new java.util.ArrayList<>();
+    for (JsonNode row : bench.path("results")) {
+      assertThat(row.path("opsPerSecond").asDouble()).as(row.toString()).isPositive();
+      assertThat(row.path("operations").asLong()).isPositive();
+      rows.add(
+          row.path("algorithm").asString()
+              + " "
+              + row.path("implementation").asString()
+              + " "
+              + row.path("operation").asString());
+    }
+    assertThat(rows)
+        .contains(
+            "ML-KEM-768 jdk keygen",
+            "ML-KEM-768 bouncy-castle decaps",
+            "ML-DSA-44 jdk sign",
+            "ML-DSA-44 bouncy-castle verify",
+            "AES-256-GCM jdk encrypt",
+            "HMAC-SHA-256 jdk mac")
+        .noneMatch(row -> row.startsWith("SLH-DSA"));
+    assertThat(run("crypto", "bench", "--alg", "RSA")).isNotZero();
+    assertThat(err.toString()).contains("unknown algorithm 'RSA'");
+    assertThat(run("crypto", "bench", "--seconds", "0")).isNotZero();
+  }
 }

@@ -31,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (tenant {@code proofTenant}), inclusion proofs of random entries through the REST API, each
  * verified against the root the server gives; latency percentiles over {@code proofs} calls.
  *
- * <p>Arguments: server URL, client id, secret, seconds, concurrency, batch, proofTenant,
- * proofLogSize, proofs.
+ * <p>Arguments: {@code appends} server-URL client-id secret seconds concurrency batch; or {@code
+ * proofs} server-URL client-id secret proofTenant proofLogSize proofs. The script runs the appends
+ * before it builds the large log, whose writes would otherwise still be flushing.
  */
 public final class AuditAppends {
 
@@ -41,15 +42,21 @@ public final class AuditAppends {
   private AuditAppends() {}
 
   public static void main(String[] args) throws Exception {
-    URI server = URI.create(args[0]);
-    TokenSource tokens = TokenSource.clientCredentials(server, args[1], args[2]);
-    AuditApi audit = AuditApi.connect(server, tokens);
-    Duration each = Duration.ofSeconds(Long.parseLong(args[3]));
-    int concurrency = Integer.parseInt(args[4]);
-    int batch = Integer.parseInt(args[5]);
-    String proofTenant = args[6];
-    long proofLogSize = Long.parseLong(args[7]);
-    int proofs = Integer.parseInt(args[8]);
+    URI server = URI.create(args[1]);
+    TokenSource tokens = TokenSource.clientCredentials(server, args[2], args[3]);
+    if (args[0].equals("appends")) {
+      appends(
+          AuditApi.connect(server, tokens),
+          Duration.ofSeconds(Long.parseLong(args[4])),
+          Integer.parseInt(args[5]),
+          Integer.parseInt(args[6]));
+    } else {
+      proofs(server, tokens, args[4], Long.parseLong(args[5]), Integer.parseInt(args[6]));
+    }
+  }
+
+  private static void appends(AuditApi audit, Duration each, int concurrency, int batch)
+      throws Exception {
 
     List<AuditApi.NewEntry> entries = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
@@ -65,8 +72,15 @@ public final class AuditAppends {
 
     double batched = Rates.perSecond(concurrency, each, () -> audit.append(entries).size());
     double single = Rates.perSecond(concurrency * 8, each, () -> audit.append(one).size());
+    System.out.printf(
+        "{\"seconds\":%d,\"concurrency\":%d,\"batch\":%d,\"batchedAppendsPerSecond\":%.0f,"
+            + "\"singleCallers\":%d,\"singleAppendsPerSecond\":%.0f}%n",
+        each.toSeconds(), concurrency, batch, batched, concurrency * 8, single);
+  }
 
-    // Proofs in the large log.
+  private static void proofs(
+      URI server, TokenSource tokens, String proofTenant, long proofLogSize, int proofs)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String token = tokens.token();
     SplittableRandom random = new SplittableRandom(42);
@@ -111,16 +125,8 @@ public final class AuditAppends {
     }
     Arrays.sort(nanos);
     System.out.printf(
-        "{\"seconds\":%d,\"concurrency\":%d,\"batch\":%d,\"batchedAppendsPerSecond\":%.0f,"
-            + "\"singleCallers\":%d,\"singleAppendsPerSecond\":%.0f,"
-            + "\"proofLogSize\":%d,\"proofs\":%d,\"proofsVerified\":%d,"
+        "{\"proofLogSize\":%d,\"proofs\":%d,\"proofsVerified\":%d,"
             + "\"proofMillisP50\":%.2f,\"proofMillisP99\":%.2f}%n",
-        each.toSeconds(),
-        concurrency,
-        batch,
-        batched,
-        concurrency * 8,
-        single,
         proofLogSize,
         proofs,
         verified,

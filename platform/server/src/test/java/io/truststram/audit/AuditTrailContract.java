@@ -345,6 +345,33 @@ abstract class AuditTrailContract extends ServerIntegrationTest {
   }
 
   @Test
+  void aBurstOfEventsNeverStarvesTheWriterOfConnections() {
+    // More deliveries at once than the pool has connections: a listener that held one while
+    // waiting for the commit would leave the writer none.
+    TransactionTemplate transactions =
+        new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+    String action = "test.burst." + UUID.randomUUID();
+    for (int i = 0; i < 200; i++) {
+      AuditRecord record =
+          new AuditRecord(
+              UUID.randomUUID(),
+              tenant,
+              "burst",
+              null,
+              action,
+              "things/" + i,
+              AuditRecord.Outcome.SUCCESS,
+              null,
+              Instant.now(),
+              Map.of());
+      transactions.executeWithoutResult(s -> context.publishEvent(record));
+    }
+    await()
+        .atMost(Duration.ofSeconds(25))
+        .untilAsserted(() -> assertThat(entries("&action=" + action)).hasSize(200));
+  }
+
+  @Test
   void badInputIsAProblemNeverAServerError() {
     appendEntries(3);
     ok(admin.postJson(AUDIT + "/checkpoints", ""));

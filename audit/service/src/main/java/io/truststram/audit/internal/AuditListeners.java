@@ -4,6 +4,7 @@ import io.truststram.common.tenant.TenantId;
 import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
 import io.truststram.crypto.KeyRotated;
+import io.truststram.crypto.KeyUsed;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationStarted;
 import io.truststram.federation.RoundCompleted;
@@ -13,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Appends what the other services publish: every request record ({@link AuditRecord}) and the
@@ -22,6 +24,11 @@ import org.springframework.modulith.events.ApplicationModuleListener;
  * <p>Each listener returns only once its entry is durable; until then the event publication
  * registry holds the event and delivers it again after a failure or a crash. A domain event's entry
  * id is derived from its content, so a second delivery is recognised and not appended twice.
+ *
+ * <p>They are asynchronous transactional listeners, but not transactional themselves (unlike
+ * {@code @ApplicationModuleListener}): a listener waits for the writer's commit, and waiting while
+ * holding a connection of its own would let a burst of events take the whole pool and leave the
+ * writer none (seen in a test, before this was so).
  */
 class AuditListeners {
 
@@ -31,12 +38,14 @@ class AuditListeners {
     this.log = log;
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(AuditRecord record) {
     log.append(record);
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(KeyCreated event) {
     append(
         event.tenant(),
@@ -48,7 +57,8 @@ class AuditListeners {
         "KeyCreated|" + event.name() + "|" + event.at());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(KeyRotated event) {
     append(
         event.tenant(),
@@ -62,7 +72,8 @@ class AuditListeners {
         "KeyRotated|" + event.name() + "|" + event.version());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(KeyDestroyed event) {
     append(
         event.tenant(),
@@ -74,7 +85,32 @@ class AuditListeners {
         "KeyDestroyed|" + event.name() + "|" + event.belowVersion() + "|" + event.at());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
+  void on(KeyUsed event) {
+    append(
+        event.tenant(),
+        event.principal(),
+        "crypto.key.used",
+        "crypto/keys/" + event.name(),
+        event.to(),
+        Map.of(
+            "operation", event.operation(),
+            "succeeded", Long.toString(event.succeeded()),
+            "failed", Long.toString(event.failed()),
+            "from", event.from().toString()),
+        "KeyUsed|"
+            + event.name()
+            + "|"
+            + event.operation()
+            + "|"
+            + event.principal()
+            + "|"
+            + event.from());
+  }
+
+  @Async
+  @TransactionalEventListener
   void on(TenantCreated event) {
     append(
         event.tenantId(),
@@ -86,7 +122,8 @@ class AuditListeners {
         "TenantCreated|" + event.tenantId().value());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(FederationStarted event) {
     append(
         event.tenant(),
@@ -98,7 +135,8 @@ class AuditListeners {
         "FederationStarted|" + event.federationId());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(RoundCompleted event) {
     append(
         event.tenant(),
@@ -113,7 +151,8 @@ class AuditListeners {
         "RoundCompleted|" + event.federationId() + "|" + event.round());
   }
 
-  @ApplicationModuleListener
+  @Async
+  @TransactionalEventListener
   void on(FederationCompleted event) {
     append(
         event.tenant(),

@@ -108,8 +108,31 @@ class CryptoConfiguration {
   @Bean(destroyMethod = "close")
   KeyRotation keyRotation(
       KeyManager keys,
-      SecureRandom cryptoRandom,
+      EntropyMixer entropy,
+      KeyUsage usage,
       @Value("${truststram.crypto.rotation-check:1m}") Duration every) {
-    return new KeyRotation(keys, cryptoRandom, every);
+    return new KeyRotation(keys, entropy, usage, every);
+  }
+
+  /** The data operations per key and principal, published as KeyUsed every rotation check. */
+  @Bean
+  KeyUsage keyUsage(Clock clock) {
+    return new KeyUsage(clock.instant());
+  }
+
+  /**
+   * Extra entropy for the DRBG ({@code truststram.crypto.entropy.source}: {@code os}, {@code
+   * file:PATH} or an http(s) URL), mixed in at start and at every reseed.
+   */
+  @Bean
+  EntropyMixer cryptoEntropy(
+      SecureRandom cryptoRandom,
+      @Value("${truststram.crypto.entropy.source:os}") String source,
+      @Value("${truststram.crypto.entropy.required:false}") boolean required,
+      MeterRegistry registry) {
+    EntropyMixer mixer =
+        new EntropyMixer(cryptoRandom, EntropySource.parse(source), required, registry);
+    mixer.start();
+    return mixer;
   }
 }

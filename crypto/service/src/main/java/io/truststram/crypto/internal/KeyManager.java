@@ -325,6 +325,14 @@ final class KeyManager {
         });
   }
 
+  /** Publishes the uses counted since the last call, in one transaction. */
+  void publishUsage(KeyUsage usage) {
+    List<io.truststram.crypto.KeyUsed> used = usage.drain(clock.instant());
+    if (!used.isEmpty()) {
+      transactions.executeWithoutResult(status -> used.forEach(events::publishEvent));
+    }
+  }
+
   CryptoPolicy policy(TenantId tenant) {
     return records.policy(tenant).orElse(CryptoPolicy.HYBRID);
   }

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The key manager's periodic work, on a thread of its own (kept out of the application context,
  * which has executors of its own): rotates the keys whose {@code autoRotatePeriod} has passed and
- * reseeds the DRBG from the operating system's entropy.
+ * reseeds the DRBG from the operating system's entropy and the configured extra source, and
+ * publishes the period's key uses ({@link io.truststram.crypto.KeyUsed}).
  */
 final class KeyRotation implements AutoCloseable {
 
@@ -20,11 +21,17 @@ final class KeyRotation implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("crypto-key-rotation").daemon().factory());
 
-  KeyRotation(KeyManager keys, java.security.SecureRandom random, Duration every) {
+  private final KeyManager keys;
+  private final KeyUsage usage;
+
+  KeyRotation(KeyManager keys, EntropyMixer entropy, KeyUsage usage, Duration every) {
+    this.keys = keys;
+    this.usage = usage;
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            random.reseed();
+            keys.publishUsage(usage);
+            entropy.reseed();
             int rotated = keys.rotateDue();
             if (rotated > 0) {
               log.info("Rotated {} keys whose rotation period had passed", rotated);
@@ -38,8 +45,14 @@ final class KeyRotation implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Stops, publishing the uses counted since the last period. */
   @Override
   public void close() {
     scheduler.shutdownNow();
+    try {
+      keys.publishUsage(usage);
+    } catch (RuntimeException e) {
+      log.warn("Could not publish the last key uses", e);
+    }
   }
 }

@@ -50,10 +50,12 @@ class OperationController {
 
   private final KeyManager keys;
   private final CryptoMetrics metrics;
+  private final KeyUsage usage;
 
-  OperationController(KeyManager keys, CryptoMetrics metrics) {
+  OperationController(KeyManager keys, CryptoMetrics metrics, KeyUsage usage) {
     this.keys = keys;
     this.metrics = metrics;
+    this.usage = usage;
   }
 
   /**
@@ -325,7 +327,15 @@ class OperationController {
       BiFunction<KeyManager.Loaded, Item, Map<String, Object>> action) {
     String algorithm = key.type.name();
     if (body.batch() == null) {
-      return metrics.time(algorithm, operation, () -> action.apply(key, body.single()));
+      boolean done = false;
+      try {
+        Map<String, Object> result =
+            metrics.time(algorithm, operation, () -> action.apply(key, body.single()));
+        done = true;
+        return result;
+      } finally {
+        recordUse(key, operation, done ? 1 : 0, done ? 0 : 1);
+      }
     }
     if (body.batch().size() > MAX_BATCH) {
       throw new ProblemException(
@@ -333,6 +343,7 @@ class OperationController {
           "a batch holds at most " + MAX_BATCH + " items, not " + body.batch().size());
     }
     List<Map<String, Object>> results = new ArrayList<>(body.batch().size());
+    int failed = 0;
     for (Item item : body.batch()) {
       try {
         results.add(metrics.time(algorithm, operation, () -> action.apply(key, item)));
@@ -341,9 +352,16 @@ class OperationController {
         error.put("type", ProblemType.BASE_URI + e.type().slug());
         error.put("detail", e.detail());
         results.add(Map.of("error", error));
+        failed++;
       }
     }
+    recordUse(key, operation, results.size() - failed, failed);
     return Map.of("batchResults", results);
+  }
+
+  private void recordUse(KeyManager.Loaded key, String operation, long succeeded, long failed) {
+    var caller = CurrentPrincipal.require();
+    usage.record(caller.tenant(), key.key.name(), operation, caller.subject(), succeeded, failed);
   }
 
   private static io.truststram.common.tenant.TenantId tenant() {
