@@ -1,6 +1,7 @@
 package io.truststram.cli;
 
 import io.truststram.audit.log.AuditExport;
+import io.truststram.crypto.primitive.PublicKeyEncoding;
 import io.truststram.sdk.AuditApi;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,8 +63,9 @@ final class AuditCommand implements Runnable {
         names = "--public-key",
         required = true,
         description =
-            "The log's public key: base64 of its raw encoding, or a file holding one per line."
-                + " Repeat it for each version of a rotated audit key.")
+            "The log's public key: base64 of its raw encoding, PEM, or a file holding either"
+                + " (one per line, or PEM blocks). Repeat it for each version of a rotated audit"
+                + " key.")
     List<String> publicKeys;
 
     @Override
@@ -72,11 +74,23 @@ final class AuditCommand implements Runnable {
       for (String value : publicKeys) {
         Path keyFile = Path.of(value);
         if (Files.isRegularFile(keyFile)) {
-          for (String line : Files.readAllLines(keyFile, StandardCharsets.UTF_8)) {
+          String text = Files.readString(keyFile, StandardCharsets.UTF_8);
+          if (PublicKeyEncoding.isPem(text)) {
+            // One or more PEM blocks.
+            for (String block : text.split("(?<=-----END PUBLIC KEY-----)")) {
+              if (!block.isBlank()) {
+                keys.add(PublicKeyEncoding.fromPem(block).publicKey());
+              }
+            }
+            continue;
+          }
+          for (String line : text.split("\\R")) {
             if (!line.isBlank()) {
               keys.add(fromBase64("--public-key", line.strip()));
             }
           }
+        } else if (PublicKeyEncoding.isPem(value)) {
+          keys.add(PublicKeyEncoding.fromPem(value).publicKey());
         } else {
           keys.add(fromBase64("--public-key", value));
         }
@@ -281,11 +295,15 @@ final class AuditCommand implements Runnable {
     @Option(names = "--out", description = "Write them to this file, one per line.")
     Path out;
 
+    @Option(names = "--pem", description = "As PEM (SubjectPublicKeyInfo) blocks, not base64.")
+    boolean pem;
+
     @Override
     public Integer call() throws IOException {
       List<String> keys = new ArrayList<>();
-      for (byte[] key : audit().publicKeys()) {
-        keys.add(b64(key));
+      for (AuditApi.PublicKey key : audit().publicKeyVersions()) {
+        keys.add(
+            pem ? PublicKeyEncoding.toPem(key.algorithm(), key.publicKey()) : b64(key.publicKey()));
       }
       if (out != null) {
         Files.write(out, keys, StandardCharsets.UTF_8);

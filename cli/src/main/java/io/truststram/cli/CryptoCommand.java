@@ -5,6 +5,7 @@ import io.truststram.crypto.primitive.DecryptionFailedException;
 import io.truststram.crypto.primitive.Encapsulation;
 import io.truststram.crypto.primitive.KeyPair;
 import io.truststram.crypto.primitive.Primitives;
+import io.truststram.crypto.primitive.PublicKeyEncoding;
 import io.truststram.crypto.primitive.SignOptions;
 import io.truststram.crypto.seal.SealedBox;
 import io.truststram.sdk.TokenSource;
@@ -102,6 +103,36 @@ final class CryptoCommand implements Runnable {
       return Base64.getEncoder().encodeToString(bytes);
     }
 
+    /**
+     * A public key of {@code algorithm}: base64 of its raw encoding, or PEM ({@code BEGIN PUBLIC
+     * KEY}) given as text or as a file holding it.
+     */
+    static byte[] publicKey(String value, Algorithm algorithm) {
+      String text = value;
+      if (!PublicKeyEncoding.isPem(value)) {
+        try {
+          Path file = Path.of(value);
+          if (Files.isRegularFile(file)) {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+          }
+        } catch (java.nio.file.InvalidPathException | IOException notAFile) {
+          // Base64 text, then.
+        }
+      }
+      if (!PublicKeyEncoding.isPem(text)) {
+        return fromBase64("--public-key", text);
+      }
+      PublicKeyEncoding.Decoded decoded = PublicKeyEncoding.fromPem(text);
+      if (decoded.algorithm() != algorithm) {
+        throw new IllegalArgumentException(
+            "--public-key is a "
+                + decoded.algorithm().fipsName()
+                + " key, not "
+                + algorithm.fipsName());
+      }
+      return decoded.publicKey();
+    }
+
     /** Strict base64 (standard alphabet, padding optional, no whitespace inside). */
     static byte[] fromBase64(String option, String value) {
       try {
@@ -143,6 +174,7 @@ final class CryptoCommand implements Runnable {
       result.put("algorithm", algorithm.fipsName());
       result.put("publicKey", b64(keys.publicKey()));
       result.put("secretKey", b64(keys.secretKey()));
+      result.put("publicKeyPem", PublicKeyEncoding.toPem(algorithm, keys.publicKey()));
       return print(result);
     }
   }
@@ -155,13 +187,16 @@ final class CryptoCommand implements Runnable {
     @Option(names = "--alg", required = true, description = "KEM, e.g. ML-KEM-768 or X-Wing.")
     String alg;
 
-    @Option(names = "--public-key", required = true, description = "Base64 raw public key.")
+    @Option(
+        names = "--public-key",
+        required = true,
+        description = "The public key: base64 of the raw key, or PEM (text or file).")
     String publicKey;
 
     @Override
     public Integer call() {
       Encapsulation encapsulation =
-          Primitives.kem(algorithm(alg)).encapsulate(fromBase64("--public-key", publicKey), RANDOM);
+          Primitives.kem(algorithm(alg)).encapsulate(publicKey(publicKey, algorithm(alg)), RANDOM);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("ciphertext", b64(encapsulation.ciphertext()));
       result.put("sharedSecret", b64(encapsulation.sharedSecret()));
@@ -236,7 +271,10 @@ final class CryptoCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Verify a signature of a file; exit code 0 when valid, 1 when not.")
   static final class Verify extends Signing {
-    @Option(names = "--public-key", required = true, description = "Base64 raw public key.")
+    @Option(
+        names = "--public-key",
+        required = true,
+        description = "The public key: base64 of the raw key, or PEM (text or file).")
     String publicKey;
 
     @Option(names = "--signature", required = true, description = "Base64 signature.")
@@ -248,7 +286,7 @@ final class CryptoCommand implements Runnable {
       boolean valid =
           Primitives.signer(algorithm(alg), options)
               .verify(
-                  fromBase64("--public-key", publicKey),
+                  publicKey(publicKey, algorithm(alg)),
                   readFile("--message-file", messageFile),
                   fromBase64("--signature", signature),
                   options);
@@ -265,7 +303,10 @@ final class CryptoCommand implements Runnable {
     @Option(names = "--alg", required = true, description = "ML-KEM-512/768/1024 or X-Wing.")
     String alg;
 
-    @Option(names = "--public-key", required = true, description = "Base64 raw public key.")
+    @Option(
+        names = "--public-key",
+        required = true,
+        description = "The public key: base64 of the raw key, or PEM (text or file).")
     String publicKey;
 
     @Option(names = "--in", required = true, description = "The plaintext, a file.")
@@ -282,7 +323,7 @@ final class CryptoCommand implements Runnable {
       byte[] box =
           SealedBox.seal(
               algorithm(alg),
-              fromBase64("--public-key", publicKey),
+              publicKey(publicKey, algorithm(alg)),
               readFile("--in", in),
               aad.getBytes(StandardCharsets.UTF_8),
               RANDOM);
@@ -305,7 +346,10 @@ final class CryptoCommand implements Runnable {
     @Option(names = "--secret-key", required = true, description = "Base64 raw secret key.")
     String secretKey;
 
-    @Option(names = "--public-key", required = true, description = "Base64 raw public key.")
+    @Option(
+        names = "--public-key",
+        required = true,
+        description = "The public key: base64 of the raw key, or PEM (text or file).")
     String publicKey;
 
     @Option(names = "--in", required = true, description = "The box, a file (raw bytes).")
@@ -325,7 +369,7 @@ final class CryptoCommand implements Runnable {
             SealedBox.open(
                 algorithm(alg),
                 fromBase64("--secret-key", secretKey),
-                fromBase64("--public-key", publicKey),
+                publicKey(publicKey, algorithm(alg)),
                 readFile("--in", in),
                 aad.getBytes(StandardCharsets.UTF_8));
       } catch (DecryptionFailedException e) {

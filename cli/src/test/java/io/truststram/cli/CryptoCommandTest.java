@@ -287,4 +287,61 @@ class CryptoCommandTest {
     assertThat(err.toString()).contains("unknown algorithm 'RSA'");
     assertThat(run("crypto", "bench", "--seconds", "0")).isNotZero();
   }
+
+  @Test
+  void publicKeysAreAcceptedAsPemTextOrFileAndMustBeOfTheAlgorithm(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    JsonNode keys = json("crypto", "keygen", "--alg", "ML-DSA-44", "--json");
+    String pem = keys.path("publicKeyPem").asString();
+    assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
+    java.nio.file.Path message = dir.resolve("m.txt");
+    java.nio.file.Files.writeString(message, "model v3");
+    String signature =
+        json(
+                "crypto",
+                "sign",
+                "--alg",
+                "ML-DSA-44",
+                "--secret-key",
+                keys.path("secretKey").asString(),
+                "--message-file",
+                message.toString(),
+                "--json")
+            .path("signature")
+            .asString();
+    java.nio.file.Path pemFile = dir.resolve("key.pem");
+    java.nio.file.Files.writeString(pemFile, pem);
+    for (String publicKey : List.of(pem, pemFile.toString())) {
+      assertThat(
+              json(
+                      "crypto",
+                      "verify",
+                      "--alg",
+                      "ML-DSA-44",
+                      "--public-key",
+                      publicKey,
+                      "--message-file",
+                      message.toString(),
+                      "--signature",
+                      signature,
+                      "--json")
+                  .path("valid")
+                  .asBoolean())
+          .isTrue();
+    }
+    int exit =
+        run(
+            "crypto",
+            "verify",
+            "--alg",
+            "ML-DSA-65",
+            "--public-key",
+            pemFile.toString(),
+            "--message-file",
+            message.toString(),
+            "--signature",
+            signature);
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).contains("is a ML-DSA-44 key, not ML-DSA-65");
+  }
 }

@@ -111,7 +111,17 @@ abstract class AuditTrailContract extends ServerIntegrationTest {
     List<byte[]> keys = new ArrayList<>();
     ok(admin.get(AUDIT + "/public-keys"))
         .path("keys")
-        .forEach(k -> keys.add(B64.decode(k.path("publicKey").asString())));
+        .forEach(
+            k -> {
+              byte[] raw = B64.decode(k.path("publicKey").asString());
+              // The PEM form is the same key, as an X.509 SubjectPublicKeyInfo.
+              assertThat(
+                      io.truststram.crypto.primitive.PublicKeyEncoding.fromPem(
+                              k.path("pem").asString())
+                          .publicKey())
+                  .isEqualTo(raw);
+              keys.add(raw);
+            });
     return keys;
   }
 

@@ -83,7 +83,15 @@ class CliAuditIntegrationTest extends ServerIntegrationTest {
     Path keys = work.resolve("audit.pub");
     json(
         CliRun.of(
-            "audit", "public-keys", "--out", keys.toString(), "--config-dir", config, "--json"));
+            "audit",
+            "public-keys",
+            "--pem",
+            "--out",
+            keys.toString(),
+            "--config-dir",
+            config,
+            "--json"));
+    assertThat(Files.readString(keys)).startsWith("-----BEGIN PUBLIC KEY-----");
     Path export = work.resolve("audit.jsonl");
     json(
         CliRun.of("audit", "export", "--out", export.toString(), "--config-dir", config, "--json"));

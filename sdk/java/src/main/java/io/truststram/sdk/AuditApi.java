@@ -184,12 +184,26 @@ public final class AuditApi {
     return SignedCheckpoint.of(get("/api/v1/audit/checkpoints/latest"));
   }
 
+  /** One version of the audit key's public key, raw. */
+  public record PublicKey(int version, Algorithm algorithm, byte[] publicKey) {}
+
   /** The audit key's public keys, raw, oldest version first. */
   public List<byte[]> publicKeys() throws IOException {
-    List<byte[]> keys = new ArrayList<>();
+    return publicKeyVersions().stream().map(PublicKey::publicKey).toList();
+  }
+
+  /** The audit key's public keys with their versions and algorithm, oldest first. */
+  public List<PublicKey> publicKeyVersions() throws IOException {
+    List<PublicKey> keys = new ArrayList<>();
     get("/api/v1/audit/public-keys")
         .path("keys")
-        .forEach(k -> keys.add(UNB64.decode(k.path("publicKey").asString())));
+        .forEach(
+            k ->
+                keys.add(
+                    new PublicKey(
+                        k.path("version").asInt(),
+                        Algorithm.of(k.path("algorithm").asString()),
+                        UNB64.decode(k.path("publicKey").asString()))));
     return keys;
   }
 

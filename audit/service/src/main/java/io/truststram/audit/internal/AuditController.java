@@ -11,6 +11,8 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.crypto.PlatformKeys;
+import io.truststram.crypto.primitive.Algorithm;
+import io.truststram.crypto.primitive.PublicKeyEncoding;
 import io.truststram.platform.audit.AuditRecord;
 import io.truststram.platform.audit.NotAudited;
 import io.truststram.platform.audit.RequestIds;
@@ -131,7 +133,7 @@ class AuditController {
               details));
     }
     List<AppendedView> out = new ArrayList<>();
-    for (AuditLog.Appended appended : unavailableAsProblem(() -> log.appendAll(records))) {
+    for (AuditLog.Appended appended : unavailableAsProblem(() -> log.appendAll(records, true))) {
       out.add(new AppendedView(appended.index(), appended.duplicate()));
     }
     return new AppendResponse(out);
@@ -417,7 +419,7 @@ class AuditController {
         .orElseThrow(AuditController::noCheckpoint);
   }
 
-  record PublicKeyView(int version, String algorithm, String publicKey) {}
+  record PublicKeyView(int version, String algorithm, String publicKey, String pem) {}
 
   record PublicKeysView(String origin, List<PublicKeyView> keys) {}
 
@@ -436,7 +438,10 @@ class AuditController {
             .map(
                 k ->
                     new PublicKeyView(
-                        k.version(), k.algorithm(), B64.encodeToString(k.publicKey())))
+                        k.version(),
+                        k.algorithm(),
+                        B64.encodeToString(k.publicKey()),
+                        PublicKeyEncoding.toPem(Algorithm.of(k.algorithm()), k.publicKey())))
             .toList());
   }
 

@@ -50,11 +50,16 @@ final class AuditLog implements AutoCloseable {
   /** Where a record landed. */
   record Appended(TenantId tenant, long index, boolean duplicate) {}
 
+  /**
+   * A record waiting for the writer. {@code fresh} when its id was minted just now, so that it
+   * cannot be in the log already and the writer need not look (the unique key still guards).
+   */
   private record Pending(
       TenantId tenant,
       AuditRecord record,
       String data,
       byte[] leafHash,
+      boolean fresh,
       CompletableFuture<Appended> done) {}
 
   private record Frontier(long size, List<byte[]> hashes) {}
@@ -111,7 +116,7 @@ final class AuditLog implements AutoCloseable {
   }
 
   /** Queues a record; the future completes once it is committed. */
-  CompletableFuture<Appended> submit(AuditRecord record) {
+  CompletableFuture<Appended> submit(AuditRecord record, boolean fresh) {
     String data = canonical(record);
     Pending pending =
         new Pending(
@@ -119,6 +124,7 @@ final class AuditLog implements AutoCloseable {
             record,
             data,
             MerkleHashes.leaf(data.getBytes(StandardCharsets.UTF_8)),
+            fresh,
             new CompletableFuture<>());
     if (closed) {
       pending
@@ -139,16 +145,23 @@ final class AuditLog implements AutoCloseable {
     return pending.done();
   }
 
-  /** Appends and waits until the record is durable. */
+  /**
+   * Appends and waits until the record is durable. A record already in the log (an event delivered
+   * again) is not appended twice.
+   */
   Appended append(AuditRecord record) {
-    return await(submit(record));
+    return await(submit(record, false));
   }
 
-  /** Appends several, in order, and waits until all are durable. */
-  List<Appended> appendAll(List<AuditRecord> records) {
+  /**
+   * Appends several, in order, and waits until all are durable.
+   *
+   * @param fresh whether their ids were minted for this call, so none can be in the log yet
+   */
+  List<Appended> appendAll(List<AuditRecord> records, boolean fresh) {
     List<CompletableFuture<Appended>> futures = new ArrayList<>(records.size());
     for (AuditRecord record : records) {
-      futures.add(submit(record));
+      futures.add(submit(record, fresh));
     }
     List<Appended> out = new ArrayList<>(records.size());
     for (CompletableFuture<Appended> future : futures) {
@@ -235,8 +248,9 @@ final class AuditLog implements AutoCloseable {
         store
             .lockHead(tenant)
             .orElseThrow(() -> new IllegalStateException("the log of " + tenant + " has no head"));
-    Map<UUID, Long> existing =
-        store.existing(tenant, group.stream().map(p -> p.record().id()).toList());
+    List<UUID> mayRepeat =
+        group.stream().filter(p -> !p.fresh()).map(p -> p.record().id()).toList();
+    Map<UUID, Long> existing = mayRepeat.isEmpty() ? Map.of() : store.existing(tenant, mayRepeat);
     Map<UUID, Long> assigned = new java.util.HashMap<>();
     List<AuditStore.Entry> entries = new ArrayList<>();
     List<byte[]> leaves = new ArrayList<>();

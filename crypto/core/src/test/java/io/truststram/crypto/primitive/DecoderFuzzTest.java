@@ -68,4 +68,16 @@ class DecoderFuzzTest {
 
   private static final java.util.Map<Algorithm, KeyPair> KEYS =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Property(tries = 300)
+  void randomBytesAsASubjectPublicKeyInfoAreRefusedCleanly(@ForAll @Size(max = 3000) byte[] der) {
+    try {
+      PublicKeyEncoding.Decoded decoded = PublicKeyEncoding.fromSpki(der);
+      // Only a well-formed key of a known algorithm gets through.
+      org.assertj.core.api.Assertions.assertThat(decoded.publicKey())
+          .hasSize(decoded.algorithm().publicKeyLength());
+    } catch (InvalidKeyException expected) {
+      // The one error a caller sees.
+    }
+  }
 }

@@ -53,7 +53,9 @@ class KeyController {
       @Nullable Boolean deletionAllowed,
       @Nullable String autoRotatePeriod) {}
 
-  record VersionView(int version, Instant createdAt, @Nullable String publicKey) {}
+  /** A version; asymmetric keys give their public key raw (base64) and as PEM (SPKI). */
+  record VersionView(
+      int version, Instant createdAt, @Nullable String publicKey, @Nullable String publicKeyPem) {}
 
   record KeyView(
       String name,
@@ -72,6 +74,7 @@ class KeyController {
 
     static KeyView of(KeyRecords.Key key, @Nullable List<KeyRecords.Version> versions) {
       List<VersionView> views = null;
+      io.truststram.crypto.primitive.Algorithm algorithm = KeyType.of(key.type()).algorithm();
       if (versions != null) {
         views = new ArrayList<>();
         for (KeyRecords.Version v : versions) {
@@ -79,9 +82,11 @@ class KeyController {
               new VersionView(
                   v.version(),
                   v.createdAt(),
-                  v.publicKey() == null
+                  v.publicKey() == null ? null : Base64.getEncoder().encodeToString(v.publicKey()),
+                  v.publicKey() == null || algorithm == null
                       ? null
-                      : Base64.getEncoder().encodeToString(v.publicKey())));
+                      : io.truststram.crypto.primitive.PublicKeyEncoding.toPem(
+                          algorithm, v.publicKey())));
         }
       }
       return new KeyView(
