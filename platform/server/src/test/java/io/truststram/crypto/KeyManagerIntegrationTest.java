@@ -366,6 +366,33 @@ class KeyManagerIntegrationTest extends ServerIntegrationTest {
     byte[] secret =
         Base64.getDecoder().decode(exported.path("versions").get(0).path("secretKey").asString());
     assertThat(secret).hasSize(2400);
+    // The seed form: PKCS#8 whose seed gives this very key pair.
+    JsonNode version = exported.path("versions").get(0);
+    String pem = version.path("privateKeyPkcs8").asString();
+    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+    byte[] der =
+        Base64.getMimeDecoder()
+            .decode(
+                pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                    .replace("-----END PRIVATE KEY-----", "")
+                    .strip());
+    var seed = io.truststram.crypto.primitive.SeedKeys.fromPkcs8(der);
+    assertThat(seed.algorithm()).isEqualTo(Algorithm.ML_KEM_768);
+    var pair = io.truststram.crypto.primitive.SeedKeys.fromSeed(Algorithm.ML_KEM_768, seed.seed());
+    assertThat(pair.secretKey()).isEqualTo(secret);
+    assertThat(Base64.getEncoder().encodeToString(pair.publicKey()))
+        .isEqualTo(version.path("publicKey").asString());
+    // Keys without a seed form export raw material only.
+    create("portable-mac", "HMAC", ",\"exportable\":true");
+    assertThat(
+            admin
+                .get(KEYS + "/portable-mac/export")
+                .json()
+                .path("versions")
+                .get(0)
+                .path("privateKeyPkcs8")
+                .isNull())
+        .isTrue();
     assertThat(admin.method("DELETE", KEYS + "/portable").status()).isEqualTo(204);
     assertThat(admin.get(KEYS + "/portable").status()).isEqualTo(404);
     assertThat(ok(user, "/api/v1/crypto/random", "{\"bytes\":48}").path("random").asString())

@@ -15,6 +15,7 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Public keys as X.509 SubjectPublicKeyInfo (DER) and PEM ({@code -----BEGIN PUBLIC KEY-----}), the
@@ -78,6 +79,16 @@ public final class PublicKeyEncoding {
   }
 
   private PublicKeyEncoding() {}
+
+  /** The algorithm identifier of {@code algorithm}'s keys. */
+  static AlgorithmIdentifier identifier(Algorithm algorithm) {
+    return Objects.requireNonNull(IDENTIFIERS.get(algorithm));
+  }
+
+  /** The algorithm an identifier names, or null. */
+  static @Nullable Algorithm algorithm(AlgorithmIdentifier identifier) {
+    return BY_IDENTIFIER.get(identifier);
+  }
 
   /** A public key read from SPKI or PEM: its algorithm and raw encoding. */
   public record Decoded(Algorithm algorithm, byte[] publicKey) {

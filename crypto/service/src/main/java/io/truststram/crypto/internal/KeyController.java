@@ -214,7 +214,15 @@ class KeyController {
     return ResponseEntity.noContent().build();
   }
 
-  record ExportedVersion(int version, @Nullable String publicKey, String secretKey) {}
+  /**
+   * One version's material: raw FIPS encodings (base64), and for ML-KEM and ML-DSA versions created
+   * with their seed, the private key as PKCS#8 in the seed form (PEM).
+   */
+  record ExportedVersion(
+      int version,
+      @Nullable String publicKey,
+      String secretKey,
+      @Nullable String privateKeyPkcs8) {}
 
   record ExportView(String name, String type, List<ExportedVersion> versions) {}
 
@@ -222,7 +230,9 @@ class KeyController {
   @Audited
   @PreAuthorize("hasAuthority('key:manage')")
   @Operation(
-      summary = "Export an exportable key's material (raw FIPS encodings, base64)",
+      summary =
+          "Export an exportable key's material (raw FIPS encodings, base64; ML-KEM and ML-DSA"
+              + " also as PKCS#8 in the seed form)",
       description = "Refused (403) for keys not created or configured exportable.")
   ExportView export(@PathVariable String name) {
     Caller caller = CurrentPrincipal.require();
@@ -236,7 +246,11 @@ class KeyController {
                         e.publicKey() == null
                             ? null
                             : Base64.getEncoder().encodeToString(e.publicKey()),
-                        Base64.getEncoder().encodeToString(e.secretKey())))
+                        Base64.getEncoder().encodeToString(e.secretKey()),
+                        e.seed() == null
+                            ? null
+                            : io.truststram.crypto.primitive.SeedKeys.toPem(
+                                io.truststram.crypto.primitive.Algorithm.of(key.type()), e.seed())))
             .toList();
     return new ExportView(key.name(), key.type(), versions);
   }

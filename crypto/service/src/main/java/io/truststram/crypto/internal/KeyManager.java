@@ -16,6 +16,7 @@ import io.truststram.crypto.primitive.Hmac;
 import io.truststram.crypto.primitive.InvalidKeyException;
 import io.truststram.crypto.primitive.KeyPair;
 import io.truststram.crypto.primitive.Primitives;
+import io.truststram.crypto.primitive.SeedKeys;
 import io.truststram.crypto.primitive.SignOptions;
 import io.truststram.crypto.primitive.SignatureScheme;
 import io.truststram.crypto.primitive.UnsupportedOptionException;
@@ -428,6 +429,19 @@ final class KeyManager {
           .clone();
     }
 
+    /** A copy of the version's seed, or null when it has none (not ML-KEM/ML-DSA, imported). */
+    byte @Nullable [] seed(KeyRecords.Version version) {
+      byte[] wrapped = version.wrappedSeed();
+      if (wrapped == null) {
+        return null;
+      }
+      return unwrapped
+          .computeIfAbsent(
+              "seed:" + version.version(),
+              k -> unwrap(key, version.version(), wrapped, "seed", version.kekId()))
+          .clone();
+    }
+
     byte[] hmacKey(KeyRecords.Version version) {
       return unwrapped
           .computeIfAbsent(
@@ -618,7 +632,8 @@ final class KeyManager {
   }
 
   /** A version's key material, raw, for an exportable key. */
-  record Exported(int version, byte @Nullable [] publicKey, byte[] secretKey) {}
+  record Exported(
+      int version, byte @Nullable [] publicKey, byte[] secretKey, byte @Nullable [] seed) {}
 
   List<Exported> export(TenantId tenant, String name) {
     try (Loaded key = load(tenant, name)) {
@@ -633,7 +648,7 @@ final class KeyManager {
     }
     return key.versions.values().stream()
         .sorted(java.util.Comparator.comparingInt(KeyRecords.Version::version))
-        .map(v -> new Exported(v.version(), v.publicKey(), key.secret(v)))
+        .map(v -> new Exported(v.version(), v.publicKey(), key.secret(v), key.seed(v)))
         .toList();
   }
 
@@ -680,6 +695,11 @@ final class KeyManager {
         }
         version.put("secret", b64.encodeToString(key.secret(v)));
         version.put("hmac", b64.encodeToString(key.hmacKey(v)));
+        byte[] seed = key.seed(v);
+        if (seed != null) {
+          version.put("seed", b64.encodeToString(seed));
+          Arrays.fill(seed, (byte) 0);
+        }
         versions.add(version);
       }
       out.put("versions", versions);
@@ -729,6 +749,7 @@ final class KeyManager {
         int number = v.path("version").asInt();
         byte[] secret = b64.decode(v.path("secret").asString(""));
         byte[] hmac = b64.decode(v.path("hmac").asString(""));
+        byte[] seed = v.hasNonNull("seed") ? b64.decode(v.path("seed").asString()) : null;
         versions.add(
             new KeyRecords.Version(
                 key.id(),
@@ -736,10 +757,14 @@ final class KeyManager {
                 v.hasNonNull("publicKey") ? b64.decode(v.path("publicKey").asString()) : null,
                 kek.wrap(secret, aad(key, number, "secret")),
                 kek.wrap(hmac, aad(key, number, "hmac")),
+                seed == null ? null : kek.wrap(seed, aad(key, number, "seed")),
                 kek.id(),
                 Instant.parse(v.path("createdAt").asString())));
         Arrays.fill(secret, (byte) 0);
         Arrays.fill(hmac, (byte) 0);
+        if (seed != null) {
+          Arrays.fill(seed, (byte) 0);
+        }
       }
       if (versions.isEmpty()) {
         throw new ProblemException(CryptoProblems.INVALID_INPUT, "the backup holds no versions");
@@ -881,6 +906,7 @@ final class KeyManager {
           type.algorithm() == null ? null : material.publicKey(),
           kek.wrap(material.secretKey(), aad(key, 1, "secret")),
           kek.wrap(hmac, aad(key, 1, "hmac")),
+          null,
           kek.id(),
           now);
     } finally {
@@ -892,9 +918,17 @@ final class KeyManager {
       KeyRecords.Key key, KeyType type, int version, Instant now) {
     byte[] publicKey = null;
     byte[] secret;
+    byte[] seed = null;
     if (type.algorithm() == null) {
       secret = new byte[32];
       random.nextBytes(secret);
+    } else if (SeedKeys.hasSeed(type.algorithm())) {
+      // Keep the seed: the key pair follows from it (FIPS 203/204), and it is the export form.
+      seed = new byte[SeedKeys.seedLength(type.algorithm())];
+      random.nextBytes(seed);
+      KeyPair pair = SeedKeys.fromSeed(type.algorithm(), seed);
+      publicKey = pair.publicKey();
+      secret = pair.secretKey();
     } else {
       KeyPair pair =
           type.encapsulates()
@@ -912,11 +946,15 @@ final class KeyManager {
           publicKey,
           kek.wrap(secret, aad(key, version, "secret")),
           kek.wrap(hmac, aad(key, version, "hmac")),
+          seed == null ? null : kek.wrap(seed, aad(key, version, "seed")),
           kek.id(),
           now);
     } finally {
       Arrays.fill(secret, (byte) 0);
       Arrays.fill(hmac, (byte) 0);
+      if (seed != null) {
+        Arrays.fill(seed, (byte) 0);
+      }
     }
   }
 

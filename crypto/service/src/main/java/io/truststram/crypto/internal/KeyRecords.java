@@ -22,7 +22,8 @@ final class KeyRecords {
           + " min_encryption_version, min_available_version, exportable, deletion_allowed,"
           + " auto_rotate_seconds, created_by, created_at, updated_at";
   private static final String VERSION_COLUMNS =
-      "key_id, version, public_key, wrapped_secret, wrapped_hmac, kek_id, created_at";
+      "key_id, version, public_key, wrapped_secret, wrapped_hmac, wrapped_seed, kek_id,"
+          + " created_at";
 
   /** A named key's row. */
   record Key(
@@ -48,6 +49,7 @@ final class KeyRecords {
       byte @Nullable [] publicKey,
       byte[] wrappedSecret,
       byte[] wrappedHmac,
+      byte @Nullable [] wrappedSeed,
       String kekId,
       Instant createdAt) {}
 
@@ -89,13 +91,16 @@ final class KeyRecords {
 
   void insertVersion(Version v) {
     jdbc.sql(
-            "INSERT INTO crypto_key_version (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO crypto_key_version ("
+                + VERSION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             v.keyId(),
             v.version(),
             v.publicKey(),
             v.wrappedSecret(),
             v.wrappedHmac(),
+            v.wrappedSeed(),
             v.kekId(),
             Timestamp.from(v.createdAt()))
         .update();
@@ -288,6 +293,7 @@ final class KeyRecords {
         rs.getBytes("public_key"),
         rs.getBytes("wrapped_secret"),
         rs.getBytes("wrapped_hmac"),
+        rs.getBytes("wrapped_seed"),
         rs.getString("kek_id"),
         rs.getTimestamp("created_at").toInstant());
   }
