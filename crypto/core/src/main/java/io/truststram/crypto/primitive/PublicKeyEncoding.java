@@ -116,10 +116,14 @@ public final class PublicKeyEncoding {
 
   /** The PEM text ({@code BEGIN PUBLIC KEY}) of a raw public key, lines of 64 characters. */
   public static String toPem(Algorithm algorithm, byte[] publicKey) {
+    return pem("PUBLIC KEY", toSpki(algorithm, publicKey));
+  }
+
+  /** DER as PEM (RFC 7468) with {@code label}, lines of 64 characters. */
+  static String pem(String label, byte[] der) {
     String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(toSpki(algorithm, publicKey));
-    return BEGIN + "\n" + body + "\n" + END + "\n";
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 
   /**

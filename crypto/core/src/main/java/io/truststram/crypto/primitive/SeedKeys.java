@@ -1,8 +1,6 @@
 package io.truststram.crypto.primitive;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1TaggedObject;
@@ -24,9 +22,6 @@ import org.bouncycastle.crypto.params.MLKEMPrivateKeyParameters;
  * generation fed the same seed, and the encoding against Bouncy Castle's.
  */
 public final class SeedKeys {
-
-  private static final String BEGIN = "-----BEGIN PRIVATE KEY-----";
-  private static final String END = "-----END PRIVATE KEY-----";
 
   private SeedKeys() {}
 
@@ -80,10 +75,7 @@ public final class SeedKeys {
 
   /** The same as PEM ({@code BEGIN PRIVATE KEY}). */
   public static String toPem(Algorithm algorithm, byte[] seed) {
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(toPkcs8(algorithm, seed));
-    return BEGIN + "\n" + body + "\n" + END + "\n";
+    return PublicKeyEncoding.pem("PRIVATE KEY", toPkcs8(algorithm, seed));
   }
 
   /** A seed read from PKCS#8, with its algorithm. */
