@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       FlCommand.class,
       DatasetsCommand.class,
       CryptoCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      PrivacyCommand.class
     })
 public final class TrustStramCli implements Runnable {
 

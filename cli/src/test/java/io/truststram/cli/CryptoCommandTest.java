@@ -2,8 +2,6 @@ package io.truststram.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -12,34 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code truststram crypto}, locally: every command's JSON, exit codes and bad input. */
-class CryptoCommandTest {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine line = TrustStramCli.commandLine();
-    line.setOut(new PrintWriter(out, true));
-    line.setErr(new PrintWriter(err, true));
-    return line.execute(args);
-  }
-
-  /** The last line of output as JSON, after a run that must succeed. */
-  private JsonNode json(String... args) {
-    int exit = run(args);
-    assertThat(exit).as(err.toString()).isZero();
-    List<String> lines = out.toString().lines().toList();
-    return JSON.readTree(lines.getLast());
-  }
+class CryptoCommandTest extends CommandLineTestSupport {
 
   @ParameterizedTest
   @ValueSource(strings = {"ML-KEM-512", "Kyber768", "ML-KEM-1024", "X-Wing"})

@@ -27,6 +27,7 @@ class ModularityTests {
               "io.truststram.ml..",
               "io.truststram.federation.strategy..",
               "io.truststram.federation.sharding..",
+              "io.truststram.federation.privacy..",
               "io.truststram.crypto.primitive..",
               "io.truststram.crypto.seal..",
               "io.truststram.audit.log..",

@@ -1,0 +1,121 @@
+package io.truststram.cli;
+
+import io.truststram.federation.privacy.Conversion;
+import io.truststram.federation.privacy.NoiseCalibration;
+import io.truststram.federation.privacy.PrivacySpent;
+import io.truststram.federation.privacy.RdpAccountant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code truststram privacy}: the differential-privacy accountant on the command line, with no
+ * server: ε of the sampled Gaussian mechanism, and the noise multiplier for a target ε.
+ */
+@Command(
+    name = "privacy",
+    mixinStandardHelpOptions = true,
+    description = "Differential-privacy accounting, locally (no server).",
+    subcommands = {PrivacyCommand.Epsilon.class, PrivacyCommand.Calibrate.class})
+final class PrivacyCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options both subcommands take. */
+  abstract static class Accounting extends CryptoCommand.Base {
+
+    @Option(
+        names = "--sample-rate",
+        required = true,
+        description = "Probability q that a record (or client) takes part in a step, in (0, 1].")
+    double sampleRate;
+
+    @Option(names = "--steps", required = true, description = "Steps (or rounds) composed.")
+    long steps;
+
+    @Option(names = "--delta", required = true, description = "δ, in (0, 1).")
+    double delta;
+
+    @Option(
+        names = "--accountant",
+        defaultValue = "rdp",
+        description = "rdp (Rényi DP of the sampled Gaussian mechanism).")
+    String accountant;
+
+    @Option(
+        names = "--conversion",
+        defaultValue = "classic",
+        description = "RDP to (ε, δ): classic, or balle2020 (tighter; what Opacus uses).")
+    String conversion;
+
+    Conversion conversion() {
+      if (!accountant.strip().toLowerCase(Locale.ROOT).equals(RdpAccountant.NAME)) {
+        throw new IllegalArgumentException(
+            "unknown or unavailable accountant '"
+                + accountant
+                + "'; available: rdp (the PRV accountant is not built yet)");
+      }
+      return Conversion.parse(conversion);
+    }
+  }
+
+  @Command(
+      name = "epsilon",
+      mixinStandardHelpOptions = true,
+      description = "ε spent by the sampled Gaussian mechanism after the given steps.")
+  static final class Epsilon extends Accounting {
+
+    @Option(
+        names = "--noise-multiplier",
+        required = true,
+        description = "σ: the noise's standard deviation over the clipping norm.")
+    double noiseMultiplier;
+
+    @Override
+    public Integer call() {
+      PrivacySpent spent =
+          RdpAccountant.epsilon(sampleRate, noiseMultiplier, steps, delta, conversion());
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("epsilon", spent.epsilon());
+      result.put("delta", spent.delta());
+      result.put("order", spent.order());
+      result.put("accountant", spent.accountant());
+      result.put("conversion", spent.conversion().value());
+      return print(result);
+    }
+  }
+
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
+      description = "The smallest noise multiplier σ that keeps ε at or below the target.")
+  static final class Calibrate extends Accounting {
+
+    @Option(names = "--target-epsilon", required = true, description = "The ε not to exceed.")
+    double targetEpsilon;
+
+    @Override
+    public Integer call() {
+      Conversion chosen = conversion();
+      double sigma =
+          NoiseCalibration.noiseMultiplier(targetEpsilon, delta, sampleRate, steps, chosen);
+      PrivacySpent spent = RdpAccountant.epsilon(sampleRate, sigma, steps, delta, chosen);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("noiseMultiplier", sigma);
+      result.put("epsilon", spent.epsilon());
+      result.put("delta", delta);
+      result.put("order", spent.order());
+      result.put("accountant", spent.accountant());
+      result.put("conversion", chosen.value());
+      return print(result);
+    }
+  }
+}
