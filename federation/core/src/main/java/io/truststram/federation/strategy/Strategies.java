@@ -91,8 +91,28 @@ public final class Strategies {
                     p.number("server-learning-rate", 1.0),
                     p.integer("max-staleness", 4))),
         factory(
-            "fedyogi",
-            p -> new FedOpt.FedYogi(p.sampling(), p.training(0), server(p, 0.01, 0.99))));
+            "fedyogi", p -> new FedOpt.FedYogi(p.sampling(), p.training(0), server(p, 0.01, 0.99))),
+        factory("median", p -> new CoordinateMedian(p.sampling(), p.training(0))),
+        factory(
+            "trimmed-mean",
+            p -> new TrimmedMean(p.sampling(), p.training(0), p.number("beta", 0.1))),
+        factory(
+            "krum",
+            p -> {
+              int f = p.integer("f", 1);
+              // Krum needs n > 2f + 2: by default every round waits for that many clients.
+              Sampling sampling =
+                  new Sampling(p.number("fraction", 1.0), p.integer("min-clients", 2 * f + 3));
+              return new Krum(sampling, p.training(0), f, p.integer("m", 1));
+            }),
+        factory(
+            "geometric-median",
+            p ->
+                new GeometricMedian(
+                    p.sampling(),
+                    p.training(0),
+                    p.integer("max-iterations", 100),
+                    p.number("smoothing", 1e-6))));
   }
 
   private static FedOpt.Server server(StrategyParameters p, double learningRate, double beta2) {

@@ -15,9 +15,22 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 class ShardedStrategyTest {
+
+  /** The built-in strategies that shard by parameter range. */
+  static final List<String> SEPARABLE =
+      List.of(
+          "fedavg",
+          "fedprox",
+          "fednova",
+          "fedavgm",
+          "fedadagrad",
+          "fedadam",
+          "fedyogi",
+          "median",
+          "trimmed-mean");
 
   private static final int PARAMETERS = 1_003;
   private static final Strategies STRATEGIES = Strategies.standard();
@@ -34,19 +47,19 @@ class ShardedStrategyTest {
             "fedadagrad",
             "fedadam",
             "fedyogi",
-            "fedbuff")) {
+            "fedbuff",
+            "median",
+            "trimmed-mean",
+            "geometric-median")) {
       if (STRATEGIES.create(name, Map.of()).separable()) {
         separable.add(name);
       }
     }
-    assertThat(separable)
-        .containsExactly(
-            "fedavg", "fedprox", "fednova", "fedavgm", "fedadagrad", "fedadam", "fedyogi");
+    assertThat(separable).containsExactlyElementsOf(SEPARABLE);
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {"fedavg", "fedprox", "fednova", "fedavgm", "fedadagrad", "fedadam", "fedyogi"})
+  @FieldSource("SEPARABLE")
   void shardsComputeExactlyTheWholeModelsRoundsAndServerState(String name) {
     Map<String, String> parameters = Map.of();
     Strategy whole = STRATEGIES.create(name, parameters);

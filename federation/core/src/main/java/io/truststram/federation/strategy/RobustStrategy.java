@@ -1,0 +1,57 @@
+package io.truststram.federation.strategy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Byzantine-robust aggregator: it sees every update of the round at once (a median, a distance
+ * between updates), so it keeps them until the round finishes, about 4 bytes per parameter per
+ * update. Clients are chosen and train as in {@link FedAvg}; updates are weighed equally, since a
+ * malicious client could claim any number of examples.
+ */
+public abstract class RobustStrategy extends FedAvg {
+
+  protected RobustStrategy(Sampling sampling, LocalTraining training) {
+    super(sampling, training);
+  }
+
+  /** One update kept for the round: its parameters and claimed examples. */
+  protected record Kept(String clientId, float[] parameters, long examples) {}
+
+  /** The next global model from the round's updates (at least one). */
+  protected abstract float[] combine(List<Kept> updates, float[] global);
+
+  /** Robust aggregators compare whole updates; coordinate-wise ones say otherwise. */
+  @Override
+  public boolean separable() {
+    return false;
+  }
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    List<Kept> kept = new ArrayList<>();
+    return new RoundAggregation() {
+      private boolean finished;
+
+      @Override
+      public void accept(ClientUpdate update) {
+        WeightedAverage.check(update, global.length);
+        kept.add(new Kept(update.clientId(), update.parameters(), update.examples()));
+      }
+
+      @Override
+      public int accepted() {
+        return kept.size();
+      }
+
+      @Override
+      public float[] finish() {
+        if (finished) {
+          throw new IllegalStateException("round already finished");
+        }
+        finished = true;
+        return kept.isEmpty() ? global.clone() : combine(kept, global);
+      }
+    };
+  }
+}
