@@ -30,27 +30,16 @@ public abstract class RobustStrategy extends FedAvg {
   @Override
   public RoundAggregation beginRound(int round, float[] global) {
     List<Kept> kept = new ArrayList<>();
-    return new RoundAggregation() {
-      private boolean finished;
-
+    return new FoldingAggregation(global) {
       @Override
-      public void accept(ClientUpdate update) {
+      void fold(ClientUpdate update) {
         WeightedAverage.check(update, global.length);
         kept.add(new Kept(update.clientId(), update.parameters(), update.examples()));
       }
 
       @Override
-      public int accepted() {
-        return kept.size();
-      }
-
-      @Override
-      public float[] finish() {
-        if (finished) {
-          throw new IllegalStateException("round already finished");
-        }
-        finished = true;
-        return kept.isEmpty() ? global.clone() : combine(kept, global);
+      float[] result(int accepted) {
+        return combine(kept, global);
       }
     };
   }

@@ -92,6 +92,22 @@ public final class Strategies {
                     p.integer("max-staleness", 4))),
         factory(
             "fedyogi", p -> new FedOpt.FedYogi(p.sampling(), p.training(0), server(p, 0.01, 0.99))),
+        factory(
+            "dp-fedavg",
+            p -> {
+              Sampling sampling = p.sampling();
+              boolean adaptive = p.flag("adaptive-clipping", false);
+              return new DpFedAvg(
+                  sampling,
+                  p.training(0),
+                  new DpFedAvg.Settings(
+                      p.number("clip-norm", adaptive ? 0.1 : 1.0),
+                      p.number("noise-multiplier", 1.0),
+                      adaptive,
+                      p.number("target-quantile", 0.5),
+                      p.number("clip-learning-rate", 0.2),
+                      p.number("clip-count-stddev", Math.max(1, sampling.minClients() / 20.0))));
+            }),
         factory("median", p -> new CoordinateMedian(p.sampling(), p.training(0))),
         factory(
             "trimmed-mean",
