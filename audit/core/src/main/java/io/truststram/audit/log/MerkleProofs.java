@@ -30,7 +30,7 @@ public final class MerkleProofs {
   /** One complete subtree: leaves {@code [index·2^level, (index+1)·2^level)}. */
   public record Subtree(int level, long index) {}
 
-  private static final byte[] PLACEHOLDER = new byte[MerkleHashes.LENGTH];
+  private static final byte[] UNFETCHED = new byte[MerkleHashes.LENGTH];
 
   private MerkleProofs() {}
 
@@ -75,7 +75,7 @@ public final class MerkleProofs {
     computation.apply(
         (level, index) -> {
           wanted.add(new Subtree(level, index));
-          return PLACEHOLDER;
+          return UNFETCHED;
         });
     return wanted;
   }

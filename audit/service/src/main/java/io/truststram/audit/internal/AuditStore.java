@@ -106,7 +106,7 @@ final class AuditStore {
       args.addAll(chunk);
       jdbc.query(
           "SELECT record_id, idx FROM audit_entry WHERE tenant_id = ? AND record_id IN ("
-              + placeholders(chunk.size())
+              + bindMarkers(chunk.size())
               + ")",
           rs -> {
             found.put(rs.getObject(1, UUID.class), rs.getLong(2));
@@ -183,7 +183,7 @@ final class AuditStore {
       args.addAll(chunk);
       jdbc.query(
           "SELECT idx, leaf_hash FROM audit_entry WHERE tenant_id = ? AND idx IN ("
-              + placeholders(chunk.size())
+              + bindMarkers(chunk.size())
               + ")",
           rs -> {
             found.put(new MerkleProofs.Subtree(0, rs.getLong(1)), rs.getBytes(2));
@@ -369,7 +369,7 @@ final class AuditStore {
         limit);
   }
 
-  private static String placeholders(int n) {
+  private static String bindMarkers(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 }
