@@ -73,6 +73,16 @@ class PlatformKeysIntegrationTest extends ServerIntegrationTest {
           .extracting(e -> ((ProblemException) e).type())
           .isEqualTo(CryptoProblems.DECRYPTION_FAILED);
     }
+    // A tenant that never encrypted anything for this purpose: the same failure, no key created.
+    TenantId stranger =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("platform-keys-stranger-" + NAMES.incrementAndGet(), "Stranger"))
+            .id();
+    assertThatThrownBy(() -> keys.decrypt(stranger, "identity", sealed, row))
+        .isInstanceOf(ProblemException.class)
+        .extracting(e -> ((ProblemException) e).type())
+        .isEqualTo(CryptoProblems.DECRYPTION_FAILED);
     // Another tenant cannot read it.
     TenantId other =
         context

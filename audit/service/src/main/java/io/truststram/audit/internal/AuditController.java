@@ -27,6 +27,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -74,12 +75,15 @@ class AuditController {
   private final AuditStore store;
   private final Checkpoints checkpoints;
   private final PlatformKeys keys;
+  private final Clock clock;
 
-  AuditController(AuditLog log, AuditStore store, Checkpoints checkpoints, PlatformKeys keys) {
+  AuditController(
+      AuditLog log, AuditStore store, Checkpoints checkpoints, PlatformKeys keys, Clock clock) {
     this.log = log;
     this.store = store;
     this.checkpoints = checkpoints;
     this.keys = keys;
+    this.clock = clock;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -114,7 +118,7 @@ class AuditController {
     }
     Caller caller = CurrentPrincipal.require();
     String requestId = RequestIds.of(request);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<AuditRecord> records = new ArrayList<>();
     for (NewEntry entry : body.entries()) {
       Map<String, String> details = entry.details() == null ? Map.of() : entry.details();

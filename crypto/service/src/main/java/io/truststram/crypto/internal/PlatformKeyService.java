@@ -93,7 +93,14 @@ final class PlatformKeyService implements PlatformKeys {
     }
     String wrapped = new String(ciphertext, 3, wrappedLength, StandardCharsets.US_ASCII);
     byte[] body = Arrays.copyOfRange(ciphertext, 3 + wrappedLength, ciphertext.length);
-    try (KeyManager.Loaded key = keys.load(tenant, name)) {
+    KeyManager.Loaded loaded;
+    try {
+      loaded = keys.load(tenant, name);
+    } catch (ProblemException e) {
+      // No data key: nothing of this tenant's was encrypted for this purpose.
+      throw failed();
+    }
+    try (KeyManager.Loaded key = loaded) {
       byte[] dataKey;
       try {
         dataKey = keys.decrypt(key, wrapped, aad);
