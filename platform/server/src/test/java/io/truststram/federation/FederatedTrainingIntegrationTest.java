@@ -106,15 +106,7 @@ class FederatedTrainingIntegrationTest extends ServerIntegrationTest {
             registrar.registerNode(federation.id(), "node-" + k, device.train().rows());
         tenantOfNode.put(credentials.nodeId(), k < 2 ? owner : partner);
         nodes.add(
-            FederationNode.builder(server, federation.id(), credentials.nodeId())
-                .tokens(
-                    TokenSource.clientCredentials(
-                        server, credentials.clientId(), credentials.clientSecret()))
-                .client(
-                    new io.truststram.federation.LocalClient(
-                        "node-" + k, model, device.train(), device.test()))
-                .pollWait(Duration.ofSeconds(5))
-                .build());
+            LocalNodes.build(server, federation.id(), credentials, "node-" + k, model, device));
       }
       // Polling before the start is fine: the nodes wait for their first task.
       List<Future<FederationNode.Summary>> runs = new ArrayList<>();

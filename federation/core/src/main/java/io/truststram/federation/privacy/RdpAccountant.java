@@ -1,5 +1,6 @@
 package io.truststram.federation.privacy;
 
+import java.util.Arrays;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
@@ -48,6 +49,9 @@ public final class RdpAccountant {
     if (orders.length == 0) {
       throw new IllegalArgumentException("at least one order is needed");
     }
+    if (steps == 0) {
+      return new PrivacySpent(0, delta, orders[0], NAME, conversion);
+    }
     double best = Double.POSITIVE_INFINITY;
     double bestOrder = orders[0];
     for (double alpha : orders) {
@@ -58,6 +62,34 @@ public final class RdpAccountant {
       if (epsilon < best) {
         best = epsilon;
         bestOrder = alpha;
+      }
+    }
+    return new PrivacySpent(Math.max(0, best), delta, bestOrder, NAME, conversion);
+  }
+
+  /**
+   * The privacy spent by a composition whose total RDP at {@code orders[i]} is {@code rdp[i]}: the
+   * best order's ε.
+   */
+  public static PrivacySpent epsilon(
+      double[] rdp, double[] orders, double delta, Conversion conversion) {
+    if (rdp.length != orders.length) {
+      throw new IllegalArgumentException("one RDP value per order");
+    }
+    if (!(delta > 0 && delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1), not " + delta);
+    }
+    if (Arrays.stream(rdp).allMatch(value -> value == 0)) {
+      // No mechanism ran: nothing is spent (the conversions' log(1/δ) term is a bound, not a cost).
+      return new PrivacySpent(0, delta, orders[0], NAME, conversion);
+    }
+    double best = Double.POSITIVE_INFINITY;
+    double bestOrder = orders[0];
+    for (int i = 0; i < orders.length; i++) {
+      double epsilon = conversion.epsilon(rdp[i], orders[i], delta);
+      if (epsilon < best) {
+        best = epsilon;
+        bestOrder = orders[i];
       }
     }
     return new PrivacySpent(Math.max(0, best), delta, bestOrder, NAME, conversion);

@@ -3,6 +3,7 @@ package io.truststram.federation.strategy;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client-level differentially private FedAvg (DP-FedAvg, McMahan et al. 2018), with the server
@@ -83,20 +84,59 @@ public final class DpFedAvg extends FedAvg {
     }
   }
 
+  /**
+   * A privacy budget: the coordinator stops the federation before a round whose ε, by the RDP
+   * accountant (classic conversion), would exceed {@code epsilon} at {@code delta}.
+   */
+  public record Budget(double epsilon, double delta) {
+    public Budget {
+      if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+        throw new IllegalArgumentException("target-epsilon must be positive, not " + epsilon);
+      }
+      if (!(delta > 0 && delta < 1)) {
+        throw new IllegalArgumentException("target-delta must be in (0, 1), not " + delta);
+      }
+    }
+  }
+
   private final Settings settings;
+  private final @Nullable Budget budget;
   private final Random noise;
   private double clipNorm;
 
   public DpFedAvg(Sampling sampling, LocalTraining training, Settings settings) {
-    this(sampling, training, settings, new SecureRandom());
+    this(sampling, training, settings, null, new SecureRandom());
+  }
+
+  public DpFedAvg(
+      Sampling sampling, LocalTraining training, Settings settings, @Nullable Budget budget) {
+    this(sampling, training, settings, budget, new SecureRandom());
   }
 
   /** With a given noise source: tests only; the service uses a {@link SecureRandom}. */
   public DpFedAvg(Sampling sampling, LocalTraining training, Settings settings, Random noise) {
+    this(sampling, training, settings, null, noise);
+  }
+
+  private DpFedAvg(
+      Sampling sampling,
+      LocalTraining training,
+      Settings settings,
+      @Nullable Budget budget,
+      Random noise) {
     super(sampling, training);
+    if (budget != null && settings.noiseMultiplier() == 0) {
+      throw new IllegalArgumentException("a privacy budget needs a noise multiplier above 0");
+    }
     this.settings = settings;
+    this.budget = budget;
     this.noise = noise;
     this.clipNorm = settings.clipNorm();
+  }
+
+  /** The budget the federation declared, if any. */
+  public @Nullable Budget budget() {
+    return budget;
   }
 
   @Override
@@ -126,6 +166,10 @@ public final class DpFedAvg extends FedAvg {
 
   @Override
   public void restoreServerState(Map<String, double[]> state) {
+    if (state.isEmpty()) {
+      // A federation that has not checkpointed a round yet: the starting clip norm.
+      return;
+    }
     double[] saved = state.get("clip-norm");
     if (state.size() != 1 || saved == null || saved.length != 1 || !(saved[0] > 0)) {
       throw new IllegalArgumentException("dp-fedavg keeps only 'clip-norm': " + state.keySet());

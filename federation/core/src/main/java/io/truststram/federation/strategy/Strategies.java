@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry of strategies by name: the built-in ones and those found on the classpath through
@@ -106,7 +107,8 @@ public final class Strategies {
                       adaptive,
                       p.number("target-quantile", 0.5),
                       p.number("clip-learning-rate", 0.2),
-                      p.number("clip-count-stddev", Math.max(1, sampling.minClients() / 20.0))));
+                      p.number("clip-count-stddev", Math.max(1, sampling.minClients() / 20.0))),
+                  budget(p));
             }),
         factory("median", p -> new CoordinateMedian(p.sampling(), p.training(0))),
         factory(
@@ -129,6 +131,13 @@ public final class Strategies {
                     p.training(0),
                     p.integer("max-iterations", 100),
                     p.number("smoothing", 1e-6))));
+  }
+
+  /** dp-fedavg's budget: {@code target-epsilon} (none when absent) at {@code target-delta}. */
+  private static DpFedAvg.@Nullable Budget budget(StrategyParameters p) {
+    double epsilon = p.number("target-epsilon", 0);
+    double delta = p.number("target-delta", 1e-5);
+    return epsilon == 0 ? null : new DpFedAvg.Budget(epsilon, delta);
   }
 
   private static FedOpt.Server server(StrategyParameters p, double learningRate, double beta2) {

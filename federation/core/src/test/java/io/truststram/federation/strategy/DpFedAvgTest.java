@@ -108,6 +108,9 @@ class DpFedAvgTest {
         new DpFedAvg(ALL, TRAINING, new DpFedAvg.Settings(0.1, 0, true, 0.5, 0.2, 0.5));
     restored.restoreServerState(state);
     assertThat(restored.clipNorm()).isEqualTo(dp.clipNorm());
+    // A coordinator loading a federation with no checkpoint yet restores nothing.
+    restored.restoreServerState(Map.of());
+    assertThat(restored.clipNorm()).isEqualTo(dp.clipNorm());
   }
 
   @Test

@@ -8,10 +8,13 @@ import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationProblems;
 import io.truststram.federation.RoundCompleted;
+import io.truststram.federation.privacy.Conversion;
+import io.truststram.federation.privacy.PrivacyLedger;
 import io.truststram.federation.sharding.ShardTransport;
 import io.truststram.federation.sharding.ShardedStrategy;
 import io.truststram.federation.strategy.ClientProfile;
 import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.DpFedAvg;
 import io.truststram.federation.strategy.FedBuff;
 import io.truststram.federation.strategy.FedBuffStrategy;
 import io.truststram.federation.strategy.LocalTraining;
@@ -909,6 +912,22 @@ final class Coordinator implements AutoCloseable {
     if (assigned.size() < federation.minClients()) {
       return;
     }
+    // A declared privacy budget: the round is priced before it opens, and refused if it would
+    // pass the budget. The probability that a node takes part is how many were chosen of those
+    // available.
+    PrivacyLedger ledger = null;
+    double epsilonAfter = 0;
+    if (live.strategy instanceof DpFedAvg dp && dp.budget() != null) {
+      double q = Math.min(1, assigned.size() / (double) Math.max(1, available.size()));
+      ledger = ledger(live).spend(q, dp.settings().noiseMultiplier());
+      epsilonAfter = ledger.spent(dp.budget().delta(), Conversion.CLASSIC).epsilon();
+      if (epsilonAfter > dp.budget().epsilon()) {
+        exhaustBudget(live, number, epsilonAfter, dp.budget(), now);
+        return;
+      }
+    }
+    PrivacyLedger spending = ledger;
+    double spentAfter = epsilonAfter;
     Instant deadline = now.plusSeconds(federation.roundTimeoutSeconds());
     Rounds.Round round =
         Rounds.Round.opening(
@@ -928,7 +947,14 @@ final class Coordinator implements AutoCloseable {
         status -> {
           rounds.open(round, tasks);
           store.startRound(federation.id(), number, now);
+          if (spending != null) {
+            store.savePrivacy(federation.id(), spending.rounds(), spending.rdp(), spentAfter, now);
+          }
         });
+    if (spending != null) {
+      live.ledger = spending;
+      metrics.epsilon(federation.id(), spentAfter);
+    }
     Map<UUID, LocalTraining> training = new LinkedHashMap<>();
     assigned.forEach((nodeId, task) -> training.put(nodeId, task.training));
     live.round =
@@ -951,6 +977,64 @@ final class Coordinator implements AutoCloseable {
   }
 
   private record TenantTask(Nodes.Node node, LocalTraining training) {}
+
+  /** What the federation has spent so far: cached, or read back after a restart. */
+  private PrivacyLedger ledger(Live live) {
+    if (live.ledger == null) {
+      live.ledger =
+          store
+              .privacy(live.federation.id())
+              .map(spent -> PrivacyLedger.restore(spent.rdp(), spent.rounds()))
+              .orElse(PrivacyLedger.empty());
+    }
+    return live.ledger;
+  }
+
+  /**
+   * Stops a federation whose next round would pass its privacy budget: it completes with the model
+   * of its last round, and says why.
+   */
+  private void exhaustBudget(
+      Live live, int round, double epsilon, DpFedAvg.Budget budget, Instant now) {
+    FederationRecord federation = live.federation;
+    String reason =
+        String.format(
+            java.util.Locale.ROOT,
+            "privacy budget: round %d would bring epsilon to %.4f, above the target %.4f at"
+                + " delta %s",
+            round,
+            epsilon,
+            budget.epsilon(),
+            budget.delta());
+    String modelSha =
+        rounds.find(federation.id(), live.version).map(Rounds.Round::modelSha256).orElse("");
+    Map<String, String> provenance = live.version > 0 ? provenance(live, live.version) : Map.of();
+    transactions.executeWithoutResult(
+        status -> {
+          store.finish(
+              federation.id(),
+              FederationRecord.State.COMPLETED,
+              modelSha.isEmpty() ? null : modelSha,
+              provenance.isEmpty() ? null : JSON.writeValueAsString(provenance),
+              null,
+              now);
+          store.exhaustPrivacy(federation.id(), now);
+          events.publishEvent(
+              new FederationCompleted(
+                  federation.id(),
+                  federation.tenant(),
+                  "COMPLETED",
+                  live.version,
+                  modelSha,
+                  provenance,
+                  reason,
+                  now));
+        });
+    log.info("Federation {} stopped: {}", federation.id(), reason);
+    live.finished = "completed";
+    running.remove(federation.id());
+    live.signal();
+  }
 
   /** Opens the FedBuff buffer towards the next version; tasks are handed out as nodes poll. */
   private void openBuffer(Live live, Instant now) {
@@ -1796,6 +1880,9 @@ final class Coordinator implements AutoCloseable {
     /** Nodes whose update is being received right now (one at a time per node). */
     final Set<UUID> receiving = new HashSet<>();
 
+    /** The privacy spent, when the strategy declares a budget. */
+    @Nullable PrivacyLedger ledger;
+
     Live(FederationRecord federation, Strategy strategy, float[] global, int version, Instant now) {
       this.federation = federation;
       this.strategy = strategy;
@@ -1925,6 +2012,26 @@ final class Coordinator implements AutoCloseable {
               "truststram.federation.nodes.active", Coordinator.this, Coordinator::activeNodes)
           .description("Client nodes seen within three heartbeat intervals")
           .register(registry);
+    }
+
+    /** The ε each federation with a budget has spent, by federation (a gauge). */
+    private final Map<UUID, java.util.concurrent.atomic.AtomicReference<Double>> epsilon =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    void epsilon(UUID federation, double spent) {
+      epsilon
+          .computeIfAbsent(
+              federation,
+              id -> {
+                var value = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+                io.micrometer.core.instrument.Gauge.builder(
+                        "truststram.federation.privacy.epsilon", value, v -> v.get())
+                    .tag("federation", id.toString())
+                    .description("Privacy spent so far (epsilon, RDP accountant, classic)")
+                    .register(registry);
+                return value;
+              })
+          .set(spent);
     }
 
     void rejected(String reason) {

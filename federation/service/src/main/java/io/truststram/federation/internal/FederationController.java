@@ -78,7 +78,7 @@ class FederationController {
                     : body.seed()));
     return ResponseEntity.created(
             uri.path("/api/v1/federations/{id}").buildAndExpand(created.id().toString()).toUri())
-        .body(FederationView.of(created, caller));
+        .body(view(created, caller));
   }
 
   @GetMapping
@@ -94,7 +94,7 @@ class FederationController {
                 CurrentPrincipal.require(),
                 tenantId == null ? null : parseTenant(tenantId),
                 PageRequest.of(limit, cursor))
-            .map(f -> FederationView.of(f, CurrentPrincipal.require()));
+            .map(f -> view(f, CurrentPrincipal.require()));
     return new FederationPage(page.items(), page.nextCursor());
   }
 
@@ -103,7 +103,7 @@ class FederationController {
   @Operation(summary = "Get a federation")
   FederationView get(@PathVariable String id) {
     Caller caller = CurrentPrincipal.require();
-    return FederationView.of(federations.find(caller, parseId(id)), caller);
+    return view(federations.find(caller, parseId(id)), caller);
   }
 
   @PostMapping("/{id}/start")
@@ -114,7 +114,7 @@ class FederationController {
     FederationRecord started = federations.start(caller, parseId(id));
     // Committed: the coordinator picks it up now rather than at its next tick.
     coordinator.wake(started.id());
-    return FederationView.of(started, caller);
+    return view(started, caller);
   }
 
   @PostMapping("/{id}/cancel")
@@ -122,7 +122,7 @@ class FederationController {
   @Operation(summary = "Cancel a created or running federation")
   FederationView cancel(@PathVariable String id) {
     Caller caller = CurrentPrincipal.require();
-    return FederationView.of(federations.cancel(caller, parseId(id)), caller);
+    return view(federations.cancel(caller, parseId(id)), caller);
   }
 
   @PostMapping(path = "/{id}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -261,8 +261,10 @@ class FederationController {
       @Nullable String failure,
       @Nullable String createdBy,
       Instant createdAt,
-      Instant updatedAt) {
-    static FederationView of(FederationRecord f, Caller caller) {
+      Instant updatedAt,
+      FederationService.@Nullable Privacy privacy) {
+    static FederationView of(
+        FederationRecord f, Caller caller, FederationService.@Nullable Privacy privacy) {
       return new FederationView(
           f.id().toString(),
           f.tenant().toString(),
@@ -282,8 +284,14 @@ class FederationController {
           // Who in the owner's tenant created it is the owner's business.
           FederationService.owns(caller, f) ? f.createdBy() : null,
           f.createdAt(),
-          f.updatedAt());
+          f.updatedAt(),
+          privacy);
     }
+  }
+
+  /** The view of {@code federation}, with its privacy budget when it declares one. */
+  private FederationView view(FederationRecord federation, Caller caller) {
+    return FederationView.of(federation, caller, federations.privacy(federation).orElse(null));
   }
 
   /** One page of federations. */

@@ -121,6 +121,37 @@ class FederationService {
   }
 
   /**
+   * A federation's privacy budget and what it has spent, when its strategy declares one.
+   *
+   * @param targetEpsilon the ε not to pass
+   * @param delta the δ it is counted at
+   * @param epsilonSpent the ε of the rounds opened so far (RDP accountant, classic conversion)
+   * @param rounds the rounds counted
+   * @param exhausted whether the federation stopped because the next round would pass it
+   */
+  record Privacy(
+      double targetEpsilon, double delta, double epsilonSpent, int rounds, boolean exhausted) {}
+
+  Optional<Privacy> privacy(FederationRecord federation) {
+    if (!federation.strategyParameters().containsKey("target-epsilon")) {
+      return Optional.empty();
+    }
+    if (!(strategies.create(federation.strategy(), federation.strategyParameters())
+            instanceof io.truststram.federation.strategy.DpFedAvg dp)
+        || dp.budget() == null) {
+      return Optional.empty();
+    }
+    var spent = store.privacy(federation.id());
+    return Optional.of(
+        new Privacy(
+            dp.budget().epsilon(),
+            dp.budget().delta(),
+            spent.map(FederationStore.PrivacySpent::epsilon).orElse(0.0),
+            spent.map(FederationStore.PrivacySpent::rounds).orElse(0),
+            spent.map(p -> p.exhaustedAt() != null).orElse(false)));
+  }
+
+  /**
    * The federation {@code id}, when the caller's tenant owns it or takes part in it (invited or
    * active): the one grant across tenants.
    */

@@ -151,6 +151,57 @@ final class FederationStore {
   }
 
   /** The provenance recorded when the federation completed, as JSON. */
+  /** What a federation has spent of its privacy budget. */
+  record PrivacySpent(
+      int rounds, double[] rdp, double epsilon, @Nullable Instant exhaustedAt, Instant updatedAt) {}
+
+  Optional<PrivacySpent> privacy(UUID id) {
+    return jdbc.sql(
+            "SELECT rounds, rdp, epsilon_spent, exhausted_at, updated_at FROM federation_privacy"
+                + " WHERE federation_id = ?")
+        .param(id)
+        .query(
+            (rs, n) ->
+                new PrivacySpent(
+                    rs.getInt(1),
+                    java.util.Arrays.stream(rs.getString(2).split(","))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray(),
+                    rs.getDouble(3),
+                    rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(),
+                    rs.getTimestamp(5).toInstant()))
+        .optional();
+  }
+
+  /** Marks the budget exhausted: the federation stopped before a round that would pass it. */
+  void exhaustPrivacy(UUID id, Instant now) {
+    jdbc.sql(
+            "UPDATE federation_privacy SET exhausted_at = ?, updated_at = ? WHERE federation_id = ?")
+        .params(Timestamp.from(now), Timestamp.from(now), id)
+        .update();
+  }
+
+  /** Records what the federation has spent, in the caller's transaction. */
+  void savePrivacy(UUID id, int rounds, double[] rdp, double epsilon, Instant now) {
+    String text =
+        java.util.Arrays.stream(rdp)
+            .mapToObj(Double::toString)
+            .collect(java.util.stream.Collectors.joining(","));
+    int updated =
+        jdbc.sql(
+                "UPDATE federation_privacy SET rounds = ?, rdp = ?, epsilon_spent = ?,"
+                    + " updated_at = ? WHERE federation_id = ?")
+            .params(rounds, text, epsilon, Timestamp.from(now), id)
+            .update();
+    if (updated == 0) {
+      jdbc.sql(
+              "INSERT INTO federation_privacy (federation_id, rounds, rdp, epsilon_spent,"
+                  + " updated_at) VALUES (?, ?, ?, ?, ?)")
+          .params(id, rounds, text, epsilon, Timestamp.from(now))
+          .update();
+    }
+  }
+
   Optional<String> provenance(UUID id) {
     return jdbc.sql("SELECT provenance FROM federation_federation WHERE id = ?")
         .param(id)

@@ -1,0 +1,133 @@
+package io.truststram.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.truststram.common.tenant.TenantId;
+import io.truststram.federation.privacy.Conversion;
+import io.truststram.federation.privacy.RdpAccountant;
+import io.truststram.identity.NewTenant;
+import io.truststram.identity.Tenants;
+import io.truststram.ml.data.Synthetic;
+import io.truststram.ml.model.SoftmaxRegression;
+import io.truststram.platform.security.Role;
+import io.truststram.platform.testing.ServerIntegrationTest;
+import io.truststram.platform.testing.TestTokens;
+import io.truststram.sdk.FederationNode;
+import io.truststram.sdk.TokenSource;
+import io.truststram.sdk.TrustStramApi;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The privacy budget ledger: a dp-fedavg federation that declares a target ε is priced round by
+ * round by the RDP accountant and stopped before the round that would pass it.
+ */
+class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
+
+  @Test
+  void aFederationStopsBeforeTheRoundThatWouldPassItsBudget() throws Exception {
+    TenantId tenant =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("dp-budget-" + System.nanoTime(), "DP"))
+            .id();
+    String token = TestTokens.token(port, TestTokens.client(context, tenant, Role.DATA_SCIENTIST));
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    // Every node takes part in every round (q = 1) with sigma = 2: epsilon at delta 1e-5 is 2.52
+    // after one round, 3.64 after two and 4.53 after three, so a target of 4 allows two of five.
+    var federation =
+        api.createFederation(
+            new TrustStramApi.FederationSpec(
+                "private-" + System.nanoTime(),
+                "softmax",
+                Synthetic.DIMENSION,
+                Synthetic.CLASSES,
+                List.of(),
+                "dp-fedavg",
+                Map.of(
+                    "clip-norm", "5",
+                    "noise-multiplier", "2",
+                    "target-epsilon", "4",
+                    "target-delta", "1e-5",
+                    "epochs", "1",
+                    "batch-size", "20"),
+                5,
+                3,
+                3,
+                60,
+                11));
+
+    List<Synthetic.Device> devices = Synthetic.generateIid(3, 2);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      nodes.add(
+          LocalNodes.register(server, api, federation.id(), "node-" + k, model, devices.get(k)));
+    }
+    List<Future<FederationNode.Summary>> runs = new ArrayList<>();
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (FederationNode node : nodes) {
+        runs.add(pool.submit(node::run));
+      }
+      assertThat(api.start(federation.id()).state()).isEqualTo("running");
+      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
+      for (Future<FederationNode.Summary> run : runs) {
+        assertThat(run.get(1, java.util.concurrent.TimeUnit.MINUTES).federationState())
+            .isEqualTo("completed");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    var done = api.federation(federation.id());
+    assertThat(done.state()).isEqualTo("completed");
+    assertThat(done.currentRound()).isEqualTo(2);
+    assertThat(done.modelSha256()).hasSize(64);
+    JsonNode privacy =
+        http.withToken(token).get("/api/v1/federations/" + federation.id()).json().path("privacy");
+    assertThat(privacy.path("targetEpsilon").asDouble()).isEqualTo(4.0);
+    assertThat(privacy.path("rounds").asInt()).isEqualTo(2);
+    assertThat(privacy.path("exhausted").asBoolean()).isTrue();
+    double expected = RdpAccountant.epsilon(1, 2, 2, 1e-5, Conversion.CLASSIC).epsilon();
+    assertThat(privacy.path("epsilonSpent").asDouble()).isCloseTo(expected, within(1e-9));
+    assertThat(privacy.path("epsilonSpent").asDouble()).isLessThanOrEqualTo(4.0);
+  }
+
+  @Test
+  void aBudgetNeedsNoise() {
+    String token =
+        TestTokens.token(
+            port,
+            TestTokens.client(
+                context,
+                context
+                    .getBean(Tenants.class)
+                    .create(new NewTenant("dp-budget-bad-" + System.nanoTime(), "DP"))
+                    .id(),
+                Role.DATA_SCIENTIST));
+    var response =
+        http.withToken(token)
+            .postJson(
+                "/api/v1/federations",
+                """
+                {"name":"no-noise","model":{"kind":"softmax","inputs":4,"classes":2},
+                 "strategy":{"name":"dp-fedavg","parameters":{"noise-multiplier":"0",
+                 "target-epsilon":"1"}},"rounds":3,"clientsPerRound":2,"minClients":2}
+                """);
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().path("detail").asString())
+        .contains("a privacy budget needs a noise multiplier above 0");
+  }
+}
