@@ -118,11 +118,25 @@ public final class Strategies {
             "krum",
             p -> {
               int f = p.integer("f", 1);
-              // Krum needs n > 2f + 2: by default every round waits for that many clients.
-              Sampling sampling =
-                  new Sampling(p.number("fraction", 1.0), p.integer("min-clients", 2 * f + 3));
-              return new Krum(sampling, p.training(0), f, p.integer("m", 1));
+              return new Krum(tolerating(p, 2 * f + 3), p.training(0), f, p.integer("m", 1));
             }),
+        factory(
+            "bulyan",
+            p -> {
+              int f = p.integer("f", 1);
+              return new Bulyan(tolerating(p, 4 * f + 3), p.training(0), f);
+            }),
+        factory(
+            "norm-bounding",
+            p -> new NormBounding(p.sampling(), p.training(0), p.number("max-norm", 1.0))),
+        factory(
+            "centered-clipping",
+            p ->
+                new CenteredClipping(
+                    p.sampling(),
+                    p.training(0),
+                    p.number("radius", 1.0),
+                    p.integer("iterations", 1))),
         factory(
             "geometric-median",
             p ->
@@ -131,6 +145,14 @@ public final class Strategies {
                     p.training(0),
                     p.integer("max-iterations", 100),
                     p.number("smoothing", 1e-6))));
+  }
+
+  /**
+   * The sampling of an aggregator that needs at least {@code fewest} updates a round to tolerate f
+   * Byzantine ones (Krum: 2f + 3, Bulyan: 4f + 3): by default every round waits for that many.
+   */
+  private static Sampling tolerating(StrategyParameters p, int fewest) {
+    return new Sampling(p.number("fraction", 1.0), p.integer("min-clients", fewest));
   }
 
   /** dp-fedavg's budget: {@code target-epsilon} (none when absent) at {@code target-delta}. */

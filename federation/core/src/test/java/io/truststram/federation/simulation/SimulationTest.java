@@ -80,6 +80,9 @@ class SimulationTest {
             "median", Map.of(),
             "trimmed-mean", Map.of("beta", "0.2"),
             "krum", Map.of("f", "2", "m", "10", "min-clients", "30"),
+            "bulyan", Map.of("f", "2", "min-clients", "30"),
+            "norm-bounding", Map.of("max-norm", "5"),
+            "centered-clipping", Map.of("radius", "5"),
             "geometric-median", Map.of());
     for (var entry : strategies.entrySet()) {
       Map<String, String> parameters = new java.util.HashMap<>(training);

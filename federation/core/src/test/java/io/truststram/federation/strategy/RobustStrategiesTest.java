@@ -82,6 +82,32 @@ class RobustStrategiesTest {
   }
 
   @Test
+  void normBoundingScalesLargeChangesDownAndAveragesByExamples() {
+    // Examples 1 and 101: (3, 4) has norm 5 and is scaled to (0.6, 0.8); (0, 0.5) is within 1.
+    float[] next =
+        aggregate(
+            "norm-bounding",
+            Map.of("max-norm", "1"),
+            updates(new float[] {3, 4}, new float[] {0, 0.5f}));
+    assertThat(next[0]).isCloseTo((float) (0.6 / 102), within(1e-7f));
+    assertThat(next[1]).isCloseTo((float) ((0.8 + 0.5 * 101) / 102), within(1e-6f));
+  }
+
+  @Test
+  void centeredClippingMovesTheCentreByClippedDifferencesAndRemembersIt() {
+    Strategy clipping = REGISTRY.create("centered-clipping", Map.of("radius", "1"));
+    List<ClientUpdate> updates =
+        updates(new float[] {0, 0}, new float[] {0, 0}, new float[] {10, 0});
+    // From the centre 0: differences (0,0), (0,0) and (10,0) clipped to (1,0); their mean is 1/3.
+    float[] first = clipping.aggregate(1, GLOBAL, updates);
+    assertThat(first[0]).isCloseTo(1 / 3f, within(1e-6f));
+    assertThat(clipping.serverState().get("center")[0]).isCloseTo(1 / 3.0, within(1e-12));
+    // The next round starts from that centre: (−1/3 − 1/3 + 1)/3 further.
+    float[] second = clipping.aggregate(2, GLOBAL, updates);
+    assertThat(second[0]).isCloseTo((float) (1 / 3.0 + 1 / 9.0), within(1e-6f));
+  }
+
+  @Test
   void theGeometricMedianMinimisesTheSumOfDistances() {
     // Three points of an equilateral-ish triangle and one far outlier: the geometric median stays
     // inside the triangle (the mean would be dragged towards the outlier).
@@ -164,13 +190,21 @@ class RobustStrategiesTest {
         Map.of(
             "median", Map.of(),
             "trimmed-mean", Map.of("beta", Double.toString((f + 0.5) / n)),
-            "krum", Map.of("f", Integer.toString(f), "min-clients", Integer.toString(n)));
+            "krum", Map.of("f", Integer.toString(f), "min-clients", Integer.toString(n)),
+            "bulyan", Map.of("f", Integer.toString(f), "min-clients", Integer.toString(n)));
     for (var entry : aggregators.entrySet()) {
       float[] result = REGISTRY.create(entry.getKey(), entry.getValue()).aggregate(1, zero, all);
       for (int j = 0; j < dimension; j++) {
         assertThat(result[j]).as("%s[%d]", entry.getKey(), j).isBetween(low[j], high[j]);
       }
     }
+    // The norm-based ones bound how far the model moves, whatever the updates.
+    float[] bounded =
+        REGISTRY.create("norm-bounding", Map.of("max-norm", "2")).aggregate(1, zero, all);
+    assertThat(Math.sqrt(Krum.squaredDistance(bounded, zero))).isLessThanOrEqualTo(2 + 1e-5);
+    float[] centred =
+        REGISTRY.create("centered-clipping", Map.of("radius", "2")).aggregate(1, zero, all);
+    assertThat(Math.sqrt(Krum.squaredDistance(centred, zero))).isLessThanOrEqualTo(2 + 1e-5);
     float[] geometric = REGISTRY.create("geometric-median", Map.of()).aggregate(1, zero, all);
     for (int j = 0; j < dimension; j++) {
       assertThat(Math.abs(geometric[j])).as("geometric-median[%d]", j).isLessThan(10);
@@ -207,6 +241,12 @@ class RobustStrategiesTest {
         .hasMessageContaining("at least 7");
     assertThatThrownBy(() -> REGISTRY.create("krum", Map.of("f", "1", "m", "5")))
         .hasMessageContaining("at most n - f");
+    assertThatThrownBy(() -> REGISTRY.create("bulyan", Map.of("f", "1", "min-clients", "6")))
+        .hasMessageContaining("needs at least 7 updates a round");
+    assertThatThrownBy(() -> REGISTRY.create("norm-bounding", Map.of("max-norm", "0")))
+        .hasMessageContaining("max-norm > 0");
+    assertThatThrownBy(() -> REGISTRY.create("centered-clipping", Map.of("radius", "-1")))
+        .hasMessageContaining("radius > 0");
     assertThatThrownBy(() -> REGISTRY.create("geometric-median", Map.of("smoothing", "0")))
         .hasMessageContaining("smoothing > 0");
     // A round with too few updates for Krum's assumption is refused, not aggregated.
