@@ -8,4 +8,5 @@ cd "$ROOT"
 ./mvnw -B -q -pl bench/jmh -am install -DskipTests
 ./mvnw -B -q -pl bench/jmh dependency:build-classpath -Dmdep.outputFile=/tmp/truststram-jmh.classpath
 CP="$ROOT/bench/jmh/target/classes:$(cat /tmp/truststram-jmh.classpath)"
-exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "$@"
+# BENCH_MAIN runs another main class of bench/jmh (a load generator, a table) instead of JMH.
+exec "$JAVA_HOME/bin/java" -cp "$CP" "${BENCH_MAIN:-org.openjdk.jmh.Main}" "$@"

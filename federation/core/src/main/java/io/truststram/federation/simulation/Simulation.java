@@ -93,6 +93,22 @@ public final class Simulation {
       float[] initial,
       Config config,
       Consumer<Round> progress) {
+    return run(strategy, clients, initial, config, Adversary.none(), java.util.Set.of(), progress);
+  }
+
+  /**
+   * Runs {@code strategy} with the clients named in {@code malicious} controlled by {@code
+   * adversary}: they train honestly, and the adversary replaces their updates before the server
+   * sees them.
+   */
+  public static Result run(
+      Strategy strategy,
+      List<? extends FederatedClient> clients,
+      float[] initial,
+      Config config,
+      Adversary adversary,
+      java.util.Set<String> malicious,
+      Consumer<Round> progress) {
     if (strategy instanceof io.truststram.federation.strategy.FedBuffStrategy) {
       throw new IllegalArgumentException(
           "fedbuff is asynchronous and runs on a coordinator (truststram fl run); the simulation"
@@ -152,6 +168,7 @@ public final class Simulation {
         RoundAggregation aggregation = strategy.beginRound(round, global);
         int dropped = 0;
         int stragglers = 0;
+        List<ClientUpdate> received = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
           stragglers += straggling.get(i) ? 1 : 0;
           if (droppedOut.get(i) || (straggling.get(i) && !strategy.acceptsPartialWork())) {
@@ -159,10 +176,13 @@ public final class Simulation {
             continue;
           }
           FederatedClient.Fit fit = await(fits.get(i));
+          received.add(
+              ClientUpdate.of(
+                  plans.get(i).clientId(), fit.parameters(), fit.examples(), fit.steps()));
+        }
+        for (ClientUpdate update : adversary.corrupt(round, global, received, malicious)) {
           try {
-            aggregation.accept(
-                ClientUpdate.of(
-                    plans.get(i).clientId(), fit.parameters(), fit.examples(), fit.steps()));
+            aggregation.accept(update);
           } catch (RejectedUpdateException refused) {
             dropped++;
           }

@@ -1,0 +1,112 @@
+package io.truststram.federation.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.truststram.federation.LocalClient;
+import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.Strategies;
+import io.truststram.ml.data.Synthetic;
+import io.truststram.ml.model.SoftmaxRegression;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AttacksTest {
+
+  private static final float[] GLOBAL = {1, 1};
+  private static final Set<String> BAD = Set.of("m1", "m2");
+
+  private static List<ClientUpdate> round() {
+    return List.of(
+        ClientUpdate.of("h1", new float[] {2, 1}, 10, 1),
+        ClientUpdate.of("m1", new float[] {1.5f, 2}, 10, 1),
+        ClientUpdate.of("m2", new float[] {2.5f, 0}, 10, 1));
+  }
+
+  private static float[] of(List<ClientUpdate> updates, String id) {
+    return updates.stream()
+        .filter(u -> u.clientId().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .parameters();
+  }
+
+  @Test
+  void signFlipAndScalingTurnOnlyTheAttackersChanges() {
+    List<ClientUpdate> flipped = Attacks.signFlip(4).corrupt(1, GLOBAL, round(), BAD);
+    assertThat(of(flipped, "h1")).containsExactly(2, 1);
+    assertThat(of(flipped, "m1")).containsExactly(-1, -3); // 1 - 4·(0.5, 1)
+    List<ClientUpdate> scaled = Attacks.scaling(10).corrupt(1, GLOBAL, round(), BAD);
+    assertThat(of(scaled, "m2")).containsExactly(16, -9); // 1 + 10·(1.5, -1)
+  }
+
+  @Test
+  void alieAndIpmSendOneVectorBuiltFromTheAttackersOwnChanges() {
+    // The attackers' changes: (0.5, 1) and (1.5, -1); mean (1, 0), standard deviation (0.5, 1).
+    List<ClientUpdate> alie = Attacks.alie(2).corrupt(1, GLOBAL, round(), BAD);
+    assertThat(of(alie, "m1")).containsExactly(1 + 1 - 2 * 0.5f, 1 + 0 - 2 * 1f);
+    assertThat(of(alie, "m2")).containsExactly(of(alie, "m1"));
+    assertThat(of(alie, "h1")).containsExactly(2, 1);
+    List<ClientUpdate> ipm = Attacks.innerProduct(0.5).corrupt(1, GLOBAL, round(), BAD);
+    assertThat(of(ipm, "m1")).containsExactly(0.5f, 1);
+    // z for 10 clients, 2 attackers: s = 6 - 2 = 4, z = Φ⁻¹(0.6).
+    assertThat(Attacks.alieZ(10, 2)).isCloseTo(0.2533, within(1e-4));
+    assertThatThrownBy(() -> Attacks.named("backdoor", 10, 2, 1))
+        .hasMessageContaining("known: none, sign-flip");
+  }
+
+  /**
+   * As the papers report: averaging collapses when a fifth of the clients send noise, while the
+   * coordinate-wise median holds.
+   */
+  @Test
+  void averagingCollapsesUnderNoiseWhileTheMedianHolds() {
+    List<LocalClient> clients = new ArrayList<>();
+    SoftmaxRegression model = new SoftmaxRegression(60, 10);
+    List<Synthetic.Device> devices = Synthetic.generateIid(20, 4);
+    for (int k = 0; k < devices.size(); k++) {
+      clients.add(new LocalClient("c" + k, model, devices.get(k).train(), devices.get(k).test()));
+    }
+    Set<String> malicious = Set.of("c0", "c1", "c2", "c3");
+    Simulation.Config config = new Simulation.Config(8, 0, 0, 8, 5);
+    Map<String, String> training = Map.of("epochs", "2", "batch-size", "20");
+    double clean =
+        Simulation.run(
+                Strategies.standard().create("fedavg", training),
+                clients,
+                model.initialParameters(0),
+                config,
+                r -> {})
+            .rounds()
+            .getLast()
+            .testAccuracy();
+    double averaged = accuracy("fedavg", training, clients, model, config, malicious);
+    double median = accuracy("median", training, clients, model, config, malicious);
+    assertThat(averaged).isLessThan(clean - 0.2);
+    assertThat(median).isGreaterThan(clean - 0.1);
+  }
+
+  private static double accuracy(
+      String strategy,
+      Map<String, String> training,
+      List<LocalClient> clients,
+      SoftmaxRegression model,
+      Simulation.Config config,
+      Set<String> malicious) {
+    return Simulation.run(
+            Strategies.standard().create(strategy, training),
+            clients,
+            model.initialParameters(0),
+            config,
+            Attacks.gaussian(10, 7),
+            malicious,
+            r -> {})
+        .rounds()
+        .getLast()
+        .testAccuracy();
+  }
+}
