@@ -106,6 +106,11 @@ class FederationApiIntegrationTest extends ServerIntegrationTest {
     assertInvalid(body("x3", "fedavg", "{\"fraction\":\"2\"}", 10, 8), "fraction");
     assertInvalid(
         body("x4", "fedavg", "{}", 5, 8), "minClients (8) cannot exceed clientsPerRound (5)");
+    // Krum with f = 2 needs n > 2f + 2: rounds of fewer than 7 updates would void its guarantee.
+    assertInvalid(
+        body("x7", "krum", "{\"f\":\"2\"}", 10, 6),
+        "krum needs at least 7 updates a round to tolerate its f; minClients is 6");
+    assertInvalid(body("x8", "bulyan", "{\"f\":\"1\"}", 10, 5), "bulyan needs at least 7 updates");
     assertInvalid(
         """
         {"name":"x5","model":{"kind":"logistic","inputs":10,"classes":3},

@@ -38,6 +38,11 @@ public final class Bulyan extends RobustStrategy {
   }
 
   @Override
+  public int minimumUpdates() {
+    return 4 * f + 3;
+  }
+
+  @Override
   protected float[] combine(List<Kept> updates, float[] global) {
     int n = updates.size();
     if (n < 4 * f + 3) {

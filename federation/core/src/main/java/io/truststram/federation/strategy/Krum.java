@@ -49,6 +49,11 @@ public final class Krum extends RobustStrategy {
   }
 
   @Override
+  public int minimumUpdates() {
+    return 2 * f + 3;
+  }
+
+  @Override
   protected float[] combine(List<Kept> updates, float[] global) {
     int n = updates.size();
     if (n <= 2 * f + 2) {

@@ -15,6 +15,14 @@ public abstract class RobustStrategy extends FedAvg {
     super(sampling, training);
   }
 
+  /**
+   * The fewest updates a round needs for this aggregator's guarantee (Krum: 2f + 3, Bulyan: 4f +
+   * 3); a server should not run rounds with fewer.
+   */
+  public int minimumUpdates() {
+    return 1;
+  }
+
   /** One update kept for the round: its parameters and claimed examples. */
   protected record Kept(String clientId, float[] parameters, long examples) {}
 

@@ -362,8 +362,17 @@ class FederationService {
         throw new IllegalArgumentException(
             "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
       }
-      if (strategies.create(spec.strategy(), spec.strategyParameters())
-              instanceof io.truststram.federation.strategy.FedBuffStrategy fedBuff
+      var strategy = strategies.create(spec.strategy(), spec.strategyParameters());
+      if (strategy instanceof io.truststram.federation.strategy.RobustStrategy robust
+          && spec.minClients() < robust.minimumUpdates()) {
+        throw new IllegalArgumentException(
+            spec.strategy()
+                + " needs at least "
+                + robust.minimumUpdates()
+                + " updates a round to tolerate its f; minClients is "
+                + spec.minClients());
+      }
+      if (strategy instanceof io.truststram.federation.strategy.FedBuffStrategy fedBuff
           && fedBuff.bufferSize() > spec.clientsPerRound()) {
         throw new IllegalArgumentException(
             "fedbuff's buffer-size ("
