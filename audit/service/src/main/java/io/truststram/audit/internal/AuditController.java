@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -276,23 +277,15 @@ class AuditController {
       throw new ProblemException(
           AuditProblems.OUT_OF_RANGE, "index " + index + " is not in a tree of " + size);
     }
-    var subtrees =
-        fetch(
-            logTenant,
-            MerkleProofs.subtreesFor(
-                s -> {
-                  MerkleProofs.inclusionProof(s, index, size);
-                  s.hash(0, index);
-                  return MerkleProofs.root(s, size);
-                }),
-            index);
-    List<byte[]> path = MerkleProofs.inclusionProof(subtrees, index, size);
-    return new InclusionView(
-        index,
-        size,
-        B64.encodeToString(subtrees.hash(0, index)),
-        B64.encodeToString(MerkleProofs.root(subtrees, size)),
-        path.stream().map(B64::encodeToString).toList());
+    return fromStore(
+        logTenant,
+        s ->
+            new InclusionView(
+                index,
+                size,
+                B64.encodeToString(s.hash(0, index)),
+                B64.encodeToString(MerkleProofs.root(s, size)),
+                encode(MerkleProofs.inclusionProof(s, index, size))));
   }
 
   record ConsistencyView(
@@ -319,28 +312,23 @@ class AuditController {
           AuditProblems.OUT_OF_RANGE,
           "consistency needs 1 <= firstSize <= secondSize, not " + firstSize + ", " + second);
     }
-    var subtrees =
-        fetch(
-            logTenant,
-            MerkleProofs.subtreesFor(
-                s -> {
-                  MerkleProofs.consistencyProof(s, firstSize, second);
-                  MerkleProofs.root(s, firstSize);
-                  return MerkleProofs.root(s, second);
-                }),
-            -1);
-    return new ConsistencyView(
-        firstSize,
-        second,
-        B64.encodeToString(MerkleProofs.root(subtrees, firstSize)),
-        B64.encodeToString(MerkleProofs.root(subtrees, second)),
-        MerkleProofs.consistencyProof(subtrees, firstSize, second).stream()
-            .map(B64::encodeToString)
-            .toList());
+    return fromStore(
+        logTenant,
+        s ->
+            new ConsistencyView(
+                firstSize,
+                second,
+                B64.encodeToString(MerkleProofs.root(s, firstSize)),
+                B64.encodeToString(MerkleProofs.root(s, second)),
+                encode(MerkleProofs.consistencyProof(s, firstSize, second))));
   }
 
-  private MerkleProofs.Subtrees fetch(
-      TenantId tenant, Set<MerkleProofs.Subtree> wanted, long leaf) {
+  /**
+   * Runs {@code computation} over the log's stored subtree hashes: once to learn which it reads,
+   * then, with those fetched in one round trip, for real.
+   */
+  private <T> T fromStore(TenantId tenant, Function<MerkleProofs.Subtrees, T> computation) {
+    Set<MerkleProofs.Subtree> wanted = MerkleProofs.subtreesFor(computation);
     Map<MerkleProofs.Subtree, byte[]> found = store.subtrees(tenant, wanted);
     if (found.size() != wanted.size()) {
       throw new IllegalStateException(
@@ -350,7 +338,11 @@ class AuditController {
               + (wanted.size() - found.size())
               + " hashes");
     }
-    return MerkleProofs.from(found);
+    return computation.apply(MerkleProofs.from(found));
+  }
+
+  private static List<String> encode(List<byte[]> hashes) {
+    return hashes.stream().map(B64::encodeToString).toList();
   }
 
   // ---------------------------------------------------------------------------------------------
