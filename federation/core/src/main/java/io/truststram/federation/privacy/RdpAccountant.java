@@ -43,28 +43,18 @@ public final class RdpAccountant {
   public static PrivacySpent epsilon(
       double q, double sigma, long steps, double delta, Conversion conversion, double[] orders) {
     checkMechanism(q, sigma, steps);
-    if (!(delta > 0 && delta < 1)) {
-      throw new IllegalArgumentException("delta must be in (0, 1), not " + delta);
-    }
     if (orders.length == 0) {
       throw new IllegalArgumentException("at least one order is needed");
     }
-    if (steps == 0) {
-      return new PrivacySpent(0, delta, orders[0], NAME, conversion);
-    }
-    double best = Double.POSITIVE_INFINITY;
-    double bestOrder = orders[0];
-    for (double alpha : orders) {
+    double[] total = new double[orders.length];
+    for (int i = 0; i < orders.length; i++) {
+      double alpha = orders[i];
       if (!(alpha > 1) || Double.isInfinite(alpha)) {
         throw new IllegalArgumentException("orders must be finite and above 1, not " + alpha);
       }
-      double epsilon = conversion.epsilon(steps * rdp(q, sigma, alpha), alpha, delta);
-      if (epsilon < best) {
-        best = epsilon;
-        bestOrder = alpha;
-      }
+      total[i] = steps == 0 ? 0 : steps * rdp(q, sigma, alpha);
     }
-    return new PrivacySpent(Math.max(0, best), delta, bestOrder, NAME, conversion);
+    return epsilon(total, orders, delta, conversion);
   }
 
   /**
