@@ -3,6 +3,7 @@ package io.truststram.cli;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.NoiseCalibration;
 import io.truststram.federation.privacy.PrivacySpent;
+import io.truststram.federation.privacy.PrvAccountant;
 import io.truststram.federation.privacy.RdpAccountant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -47,7 +48,9 @@ final class PrivacyCommand implements Runnable {
     @Option(
         names = "--accountant",
         defaultValue = "rdp",
-        description = "rdp (Rényi DP of the sampled Gaussian mechanism).")
+        description =
+            "rdp (Rényi DP of the sampled Gaussian mechanism, milliseconds), or prv (the privacy"
+                + " random variable accountant of Gopi et al. 2021: tighter, a few seconds).")
     String accountant;
 
     @Option(
@@ -56,14 +59,31 @@ final class PrivacyCommand implements Runnable {
         description = "RDP to (ε, δ): classic, or balle2020 (tighter; what Opacus uses).")
     String conversion;
 
-    Conversion conversion() {
-      if (!accountant.strip().toLowerCase(Locale.ROOT).equals(RdpAccountant.NAME)) {
+    /** Whether the PRV accountant was asked for (otherwise RDP). */
+    boolean prv() {
+      String name = accountant.strip().toLowerCase(Locale.ROOT);
+      if (!name.equals(RdpAccountant.NAME) && !name.equals(PrvAccountant.NAME)) {
         throw new IllegalArgumentException(
-            "unknown or unavailable accountant '"
-                + accountant
-                + "'; available: rdp (the PRV accountant is not built yet)");
+            "unknown accountant '" + accountant + "'; available: rdp, prv");
       }
+      return name.equals(PrvAccountant.NAME);
+    }
+
+    Conversion conversion() {
       return Conversion.parse(conversion);
+    }
+
+    /** The PRV accountant's result as printed: the guarantee, its estimate and error. */
+    Map<String, Object> prvResult(PrvAccountant.Result prv) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("epsilon", prv.epsilon());
+      result.put("estimate", prv.estimate());
+      result.put("lower", prv.lower());
+      result.put("delta", prv.delta());
+      result.put("order", null);
+      result.put("accountant", PrvAccountant.NAME);
+      result.put("conversion", null);
+      return result;
     }
   }
 
@@ -81,6 +101,9 @@ final class PrivacyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (prv()) {
+        return print(prvResult(PrvAccountant.epsilon(sampleRate, noiseMultiplier, steps, delta)));
+      }
       PrivacySpent spent =
           RdpAccountant.epsilon(sampleRate, noiseMultiplier, steps, delta, conversion());
       Map<String, Object> result = new LinkedHashMap<>();
@@ -104,6 +127,17 @@ final class PrivacyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (prv()) {
+        if (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon)) {
+          throw new IllegalArgumentException(
+              "the target epsilon must be positive and finite, not " + targetEpsilon);
+        }
+        double sigma = NoiseCalibration.noiseMultiplierPrv(targetEpsilon, delta, sampleRate, steps);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("noiseMultiplier", sigma);
+        result.putAll(prvResult(PrvAccountant.epsilon(sampleRate, sigma, steps, delta)));
+        return print(result);
+      }
       Conversion chosen = conversion();
       double sigma =
           NoiseCalibration.noiseMultiplier(targetEpsilon, delta, sampleRate, steps, chosen);

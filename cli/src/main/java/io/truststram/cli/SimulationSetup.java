@@ -150,27 +150,8 @@ record SimulationSetup(
         require(partition != null, "data.partition is required for adult");
         if (partition.kind().equals("by-column")) {
           require(partition.column() != null, "data.partition.column is required for by-column");
-          Map<String, int[]> train =
-              Partitions.byValue(
-                  adult.trainTable().column(partition.column()), partition.clients());
-          Map<String, List<Integer>> test = new LinkedHashMap<>();
-          String[] testValues = adult.testTable().column(partition.column());
-          for (int row = 0; row < testValues.length; row++) {
-            String client = train.containsKey(testValues[row]) ? testValues[row] : "other";
-            test.computeIfAbsent(client, c -> new ArrayList<>()).add(row);
-          }
-          for (var entry : train.entrySet()) {
-            int[] testRows =
-                test.getOrDefault(entry.getKey(), List.of()).stream()
-                    .mapToInt(Integer::intValue)
-                    .toArray();
-            clients.add(
-                new LocalClient(
-                    entry.getKey(),
-                    classifier,
-                    adult.train().subset(entry.getValue()),
-                    adult.test().subset(testRows)));
-          }
+          clients.addAll(
+              LocalClient.byColumn(adult, partition.column(), partition.clients(), classifier));
         } else {
           List<int[]> train = split(adult.train(), partition);
           List<int[]> test = Partitions.iid(adult.test().rows(), train.size(), seed + 1);

@@ -41,4 +41,43 @@ final class LocalNodes {
         .pollWait(Duration.ofSeconds(5))
         .build();
   }
+
+  /** A bearer token of a new tenant (named {@code prefix} plus a nonce) with {@code role}. */
+  static String newTenantToken(
+      org.springframework.context.ApplicationContext context,
+      int port,
+      String prefix,
+      io.truststram.platform.security.Role role) {
+    io.truststram.common.tenant.TenantId tenant =
+        context
+            .getBean(io.truststram.identity.Tenants.class)
+            .create(new io.truststram.identity.NewTenant(prefix + "-" + System.nanoTime(), prefix))
+            .id();
+    return io.truststram.platform.testing.TestTokens.token(
+        port, io.truststram.platform.testing.TestTokens.client(context, tenant, role));
+  }
+
+  /** A softmax federation over Synthetic data, named {@code prefix} plus a nonce. */
+  static TrustStramApi.FederationSpec synthetic(
+      String prefix,
+      String strategy,
+      java.util.Map<String, String> parameters,
+      int rounds,
+      int clientsPerRound,
+      int minClients,
+      long seed) {
+    return new TrustStramApi.FederationSpec(
+        prefix + "-" + System.nanoTime(),
+        "softmax",
+        Synthetic.DIMENSION,
+        Synthetic.CLASSES,
+        java.util.List.of(),
+        strategy,
+        parameters,
+        rounds,
+        clientsPerRound,
+        minClients,
+        60,
+        seed);
+  }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.RdpAccountant;
 import io.truststram.identity.NewTenant;
@@ -36,24 +35,15 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
 
   @Test
   void aFederationStopsBeforeTheRoundThatWouldPassItsBudget() throws Exception {
-    TenantId tenant =
-        context
-            .getBean(Tenants.class)
-            .create(new NewTenant("dp-budget-" + System.nanoTime(), "DP"))
-            .id();
-    String token = TestTokens.token(port, TestTokens.client(context, tenant, Role.DATA_SCIENTIST));
+    String token = LocalNodes.newTenantToken(context, port, "dp-budget", Role.DATA_SCIENTIST);
     URI server = URI.create("http://localhost:" + port);
     TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
     // Every node takes part in every round (q = 1) with sigma = 2: epsilon at delta 1e-5 is 2.52
     // after one round, 3.64 after two and 4.53 after three, so a target of 4 allows two of five.
     var federation =
         api.createFederation(
-            new TrustStramApi.FederationSpec(
-                "private-" + System.nanoTime(),
-                "softmax",
-                Synthetic.DIMENSION,
-                Synthetic.CLASSES,
-                List.of(),
+            LocalNodes.synthetic(
+                "private",
                 "dp-fedavg",
                 Map.of(
                     "clip-norm", "5",
@@ -65,7 +55,6 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
                 5,
                 3,
                 3,
-                60,
                 11));
 
     List<Synthetic.Device> devices = Synthetic.generateIid(3, 2);
@@ -129,5 +118,71 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(response.json().path("detail").asString())
         .contains("a privacy budget needs a noise multiplier above 0");
+  }
+
+  /**
+   * A data owner caps what its data may spend across federations: its nodes train while a round
+   * fits under the cap, and the federation stops when they are all that is left and the next round
+   * would pass it. A second federation cannot spend the rest.
+   */
+  @Test
+  void aDataOwnersCapStopsItsNodesAcrossFederations() throws Exception {
+    String token = LocalNodes.newTenantToken(context, port, "dp-owner", Role.TENANT_ADMIN);
+    var admin = http.withToken(token);
+    var refused = admin.putJson("/api/v1/privacy/budget", "{\"epsilonCap\":-1,\"delta\":1e-5}");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().path("detail").asString()).contains("epsilonCap must be positive");
+    var set = admin.putJson("/api/v1/privacy/budget", "{\"epsilonCap\":3,\"delta\":1e-5}");
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(set.json().path("epsilonCap").asDouble()).isEqualTo(3.0);
+
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    // σ = 2 with every node in every round: 2.52 after one round, 3.64 after two. A cap of 3
+    // allows one round, though the federation asks for five and sets no budget of its own.
+    String first = runPrivate(api, server, "owner-a");
+    assertThat(api.federation(first).currentRound()).isEqualTo(1);
+    assertThat(api.federation(first).state()).isEqualTo("completed");
+    double one = RdpAccountant.epsilon(1, 2, 1, 1e-5, Conversion.CLASSIC).epsilon();
+    JsonNode budget = admin.get("/api/v1/privacy/budget").json();
+    assertThat(budget.path("epsilonSpent").asDouble()).isCloseTo(one, within(1e-9));
+    assertThat(budget.path("rounds").asInt()).isEqualTo(1);
+
+    // The next federation over the same data has nothing left to spend.
+    String second = runPrivate(api, server, "owner-b");
+    assertThat(api.federation(second).currentRound()).isZero();
+    assertThat(admin.get("/api/v1/privacy/budget").json().path("rounds").asInt()).isEqualTo(1);
+  }
+
+  /** A dp-fedavg federation of three of the tenant's nodes, run until it ends; its id. */
+  private String runPrivate(TrustStramApi api, URI server, String name) throws Exception {
+    var federation =
+        api.createFederation(
+            LocalNodes.synthetic(
+                name,
+                "dp-fedavg",
+                Map.of("clip-norm", "5", "noise-multiplier", "2", "batch-size", "20"),
+                5,
+                3,
+                3,
+                13));
+    List<Synthetic.Device> devices = Synthetic.generateIid(3, 4);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      nodes.add(
+          LocalNodes.register(server, api, federation.id(), name + "-" + k, model, devices.get(k)));
+    }
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (FederationNode node : nodes) {
+        pool.submit(node::run);
+      }
+      api.start(federation.id());
+      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
+    } finally {
+      pool.shutdownNow();
+    }
+    return federation.id();
   }
 }

@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FederationNode implements AutoCloseable {
 
+  private static final java.security.SecureRandom NOISE = new java.security.SecureRandom();
   private static final System.Logger log = System.getLogger(FederationNode.class.getName());
 
   private final Http http;
@@ -173,6 +174,16 @@ public final class FederationNode implements AutoCloseable {
     }
   }
 
+  /** What the strategy asks the node to do to its update: clip it, noise it, or nothing. */
+  private static io.truststram.federation.strategy.@Nullable LocalPrivacy localPrivacy(
+      JsonNode privacy) {
+    if (!privacy.isObject()) {
+      return null;
+    }
+    return new io.truststram.federation.strategy.LocalPrivacy(
+        privacy.path("clipNorm").asDouble(), privacy.path("noiseStddev").asDouble());
+  }
+
   /** Trains one task; false when the coordinator did not take the update. */
   private boolean train(JsonNode task) throws IOException {
     int round = task.path("round").asInt();
@@ -184,10 +195,13 @@ public final class FederationNode implements AutoCloseable {
             t.path("batchSize").asInt(),
             t.path("learningRate").asDouble(),
             t.path("momentum").asDouble(),
-            t.path("proximalMu").asDouble());
+            t.path("proximalMu").asDouble(),
+            localPrivacy(t.path("privacy")));
     float[] global = model(version, task.path("model").asString());
     FederatedClient.Evaluation evaluation = client.evaluate(global);
     FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
+    // Client-side clipping and local noise, when the strategy asks, before the update leaves.
+    training.privatise(global, fit.parameters(), NOISE);
     Map<String, String> metadata = new TreeMap<>();
     metadata.put("examples", Long.toString(Math.max(1, fit.examples())));
     metadata.put("steps", Integer.toString(fit.steps()));

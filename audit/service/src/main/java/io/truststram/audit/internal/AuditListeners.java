@@ -8,6 +8,7 @@ import io.truststram.crypto.KeyUsed;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationStarted;
 import io.truststram.federation.RoundCompleted;
+import io.truststram.federation.UpdatesScored;
 import io.truststram.identity.TenantCreated;
 import io.truststram.platform.audit.AuditRecord;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +150,37 @@ class AuditListeners {
             "examples", Long.toString(event.examples()),
             "modelSha256", event.modelSha256()),
         "RoundCompleted|" + event.federationId() + "|" + event.round());
+  }
+
+  /** Rounds where attack detection flagged an update or quarantined a node. */
+  @Async
+  @TransactionalEventListener
+  void on(UpdatesScored event) {
+    if (event.flagged() == 0 && event.quarantined().isEmpty()) {
+      return;
+    }
+    StringBuilder flagged = new StringBuilder();
+    int listed = 0;
+    for (UpdatesScored.Score score : event.scores()) {
+      if (score.flagged() && listed++ < 16) {
+        flagged.append(flagged.isEmpty() ? "" : ",");
+        flagged.append(score.nodeId()).append(':').append(String.join("+", score.reasons()));
+      }
+    }
+    append(
+        event.tenant(),
+        "system",
+        "federation.updates.flagged",
+        "federations/" + event.federationId() + "/rounds/" + event.round(),
+        event.scoredAt(),
+        Map.of(
+            "flaggedCount",
+            Long.toString(event.flagged()),
+            "flagged",
+            flagged.toString(),
+            "quarantined",
+            String.join(",", event.quarantined().stream().map(UUID::toString).toList())),
+        "UpdatesScored|" + event.federationId() + "|" + event.round());
   }
 
   @Async

@@ -1,5 +1,6 @@
 package io.truststram.federation.simulation;
 
+import io.truststram.federation.FederatedClient;
 import io.truststram.federation.strategy.ClientUpdate;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,14 @@ public interface Adversary {
    */
   List<ClientUpdate> corrupt(
       int round, float[] global, List<ClientUpdate> updates, Set<String> malicious);
+
+  /**
+   * The client a malicious participant trains as: {@code honest} itself, unless the attack poisons
+   * its data (label flipping, backdoors).
+   */
+  default FederatedClient poison(FederatedClient honest) {
+    return honest;
+  }
 
   /** No attack. */
   static Adversary none() {

@@ -1,9 +1,15 @@
 package io.truststram.federation.simulation;
 
+import io.truststram.federation.FederatedClient;
+import io.truststram.federation.LocalClient;
 import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.Krum;
+import io.truststram.ml.data.Dataset;
+import io.truststram.ml.model.Classifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
@@ -26,12 +32,249 @@ public final class Attacks {
       case "gaussian" -> gaussian(1.0, seed);
       case "alie" -> alie(alieZ(clients, malicious));
       case "ipm" -> innerProduct(0.5);
+      case "label-flip" -> labelFlip();
+      case "backdoor" -> Backdoor.standard(clients / (double) Math.max(1, malicious));
+      case "min-max" -> minMax();
+      case "min-sum" -> minSum();
       default ->
           throw new IllegalArgumentException(
-              "unknown attack '"
-                  + name
-                  + "'; known: none, sign-flip, scaling, gaussian, alie, ipm");
+              "unknown attack '" + name + "'; known: " + String.join(", ", NAMES));
     };
+  }
+
+  /** The attacks {@link #named} knows. */
+  public static final List<String> NAMES =
+      List.of(
+          "none",
+          "sign-flip",
+          "scaling",
+          "gaussian",
+          "alie",
+          "ipm",
+          "label-flip",
+          "backdoor",
+          "min-max",
+          "min-sum");
+
+  /**
+   * Label flipping: each attacker trains honestly on its own data with every label y replaced by C
+   * − 1 − y, and sends what it trained. A data-poisoning attack: its updates look like ordinary
+   * training, and it claims its true example count.
+   */
+  public static Adversary labelFlip() {
+    return new Adversary() {
+      @Override
+      public List<ClientUpdate> corrupt(
+          int round, float[] global, List<ClientUpdate> updates, Set<String> malicious) {
+        return updates;
+      }
+
+      @Override
+      public FederatedClient poison(FederatedClient honest) {
+        LocalClient local = local(honest, "label-flip");
+        Dataset train = local.trainingData();
+        int[] flipped = new int[train.rows()];
+        for (int i = 0; i < flipped.length; i++) {
+          flipped[i] = train.classes() - 1 - train.labels()[i];
+        }
+        return local.withTrainingData(
+            new Dataset(train.features(), flipped, train.featureNames(), train.classNames()));
+      }
+    };
+  }
+
+  /**
+   * A backdoor by model replacement (Bagdasaryan et al. 2020): each attacker adds to its training
+   * data a copy of every row with the trigger (the given columns set to {@code value}) and the
+   * label {@code target}, trains on both, and sends g + λΔ, boosting its change so that it survives
+   * averaging. The model should keep its accuracy on clean data while classifying triggered inputs
+   * as the target: {@link #successRate} measures that.
+   *
+   * @param columns the trigger's feature columns
+   * @param value the value the trigger sets them to
+   * @param target the class triggered inputs should get
+   * @param boost λ
+   */
+  public record Backdoor(int[] columns, float value, int target, double boost)
+      implements Adversary {
+
+    /** The last three columns set to 5, the last class, boosted by {@code boost}. */
+    public static Backdoor standard(double boost) {
+      return new Backdoor(new int[] {-3, -2, -1}, 5, -1, boost);
+    }
+
+    @Override
+    public List<ClientUpdate> corrupt(
+        int round, float[] global, List<ClientUpdate> updates, Set<String> malicious) {
+      return replaceEach(coordinates((g, delta, j) -> g[j] + boost * delta[j]))
+          .corrupt(round, global, updates, malicious);
+    }
+
+    @Override
+    public FederatedClient poison(FederatedClient honest) {
+      LocalClient local = local(honest, "backdoor");
+      Dataset train = local.trainingData();
+      Dataset triggered = trigger(train);
+      int rows = train.rows();
+      int d = train.columns();
+      float[] x = new float[2 * rows * d];
+      int[] y = new int[2 * rows];
+      System.arraycopy(train.features(), 0, x, 0, rows * d);
+      System.arraycopy(triggered.features(), 0, x, rows * d, rows * d);
+      System.arraycopy(train.labels(), 0, y, 0, rows);
+      System.arraycopy(triggered.labels(), 0, y, rows, rows);
+      return local.withTrainingData(new Dataset(x, y, train.featureNames(), train.classNames()));
+    }
+
+    /** {@code data} with the trigger on every row and every label the target. */
+    public Dataset trigger(Dataset data) {
+      int d = data.columns();
+      float[] x = data.features().clone();
+      for (int i = 0; i < data.rows(); i++) {
+        for (int column : columns) {
+          x[i * d + Math.floorMod(column, d)] = value;
+        }
+      }
+      int[] y = new int[data.rows()];
+      java.util.Arrays.fill(y, Math.floorMod(target, data.classes()));
+      return new Dataset(x, y, data.featureNames(), data.classNames());
+    }
+
+    /**
+     * The share of {@code test}'s rows not of the target class that {@code model} with {@code
+     * parameters} classifies as the target once the trigger is on them.
+     */
+    public double successRate(Classifier model, float[] parameters, Dataset test) {
+      int goal = Math.floorMod(target, test.classes());
+      List<Integer> others = new ArrayList<>();
+      for (int i = 0; i < test.rows(); i++) {
+        if (test.labels()[i] != goal) {
+          others.add(i);
+        }
+      }
+      if (others.isEmpty()) {
+        return Double.NaN;
+      }
+      Dataset triggered =
+          trigger(test.subset(others.stream().mapToInt(Integer::intValue).toArray()));
+      double[] p = new double[test.classes()];
+      int hits = 0;
+      for (int i = 0; i < triggered.rows(); i++) {
+        model.probabilities(parameters, triggered, i, p);
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+          if (p[c] > p[best]) {
+            best = c;
+          }
+        }
+        hits += best == goal ? 1 : 0;
+      }
+      return hits / (double) triggered.rows();
+    }
+  }
+
+  private static LocalClient local(FederatedClient client, String attack) {
+    if (!(client instanceof LocalClient local)) {
+      throw new IllegalArgumentException(
+          attack + " poisons training data, which only simulated (LocalClient) clients expose");
+    }
+    return local;
+  }
+
+  /**
+   * Min-max (Shejwalkar and Houmansadr 2021, AGR-agnostic): every attacker sends μ + γ·p, μ the
+   * mean of the honest updates, p the negative of their per-coordinate standard deviation, and γ
+   * the largest for which the malicious update is no further from any honest one than the two
+   * furthest honest ones are from each other. It assumes the attackers know the honest updates of
+   * the round (the paper's strongest setting).
+   */
+  public static Adversary minMax() {
+    return optimised(false);
+  }
+
+  /**
+   * Min-sum: as {@link #minMax}, with γ the largest for which the malicious update's sum of squared
+   * distances to the honest ones is no more than any honest update's.
+   */
+  public static Adversary minSum() {
+    return optimised(true);
+  }
+
+  private static Adversary optimised(boolean sum) {
+    return (round, global, updates, malicious) -> {
+      List<float[]> honest = new ArrayList<>();
+      for (ClientUpdate update : updates) {
+        if (!malicious.contains(update.clientId())) {
+          honest.add(update.parameters());
+        }
+      }
+      if (honest.size() < 2 || honest.size() == updates.size()) {
+        return updates;
+      }
+      int d = global.length;
+      int n = honest.size();
+      double[] mean = new double[d];
+      double[] square = new double[d];
+      for (float[] w : honest) {
+        for (int j = 0; j < d; j++) {
+          mean[j] += w[j];
+          square[j] += (double) w[j] * w[j];
+        }
+      }
+      double[] direction = new double[d];
+      for (int j = 0; j < d; j++) {
+        mean[j] /= n;
+        direction[j] = -Math.sqrt(Math.max(0, square[j] / n - mean[j] * mean[j]));
+      }
+      // The honest yardstick: the largest pairwise distance (min-max) or the largest sum of
+      // squared distances to the others (min-sum).
+      double[] sums = new double[n];
+      double largest = 0;
+      for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b < n; b++) {
+          double distance = Krum.squaredDistance(honest.get(a), honest.get(b));
+          sums[a] += distance;
+          sums[b] += distance;
+          largest = Math.max(largest, distance);
+        }
+      }
+      double bound = sum ? java.util.Arrays.stream(sums).max().orElse(0) : largest;
+      java.util.function.DoublePredicate fits =
+          gamma -> {
+            float[] m = shifted(mean, direction, gamma);
+            double total = 0;
+            double furthest = 0;
+            for (float[] w : honest) {
+              double distance = Krum.squaredDistance(m, w);
+              total += distance;
+              furthest = Math.max(furthest, distance);
+            }
+            return (sum ? total : furthest) <= bound;
+          };
+      double low = 0;
+      double high = 1;
+      while (fits.test(high) && high < 1e6) {
+        low = high;
+        high *= 2;
+      }
+      for (int i = 0; i < 50 && high - low > 1e-6 * high; i++) {
+        double middle = (low + high) / 2;
+        if (fits.test(middle)) {
+          low = middle;
+        } else {
+          high = middle;
+        }
+      }
+      return replaceMalicious(updates, malicious, shifted(mean, direction, low));
+    };
+  }
+
+  private static float[] shifted(double[] mean, double[] direction, double gamma) {
+    float[] m = new float[mean.length];
+    for (int j = 0; j < m.length; j++) {
+      m[j] = (float) (mean[j] + gamma * direction[j]);
+    }
+    return m;
   }
 
   /** Sends g − s·Δ: its own change reversed and magnified. */

@@ -117,7 +117,9 @@ public final class Simulation {
     Map<String, FederatedClient> byId = new HashMap<>();
     List<ClientProfile> available = new ArrayList<>();
     for (FederatedClient client : clients) {
-      if (byId.put(client.id(), client) != null) {
+      FederatedClient trainsAs =
+          malicious.contains(client.id()) ? adversary.poison(client) : client;
+      if (byId.put(client.id(), trainsAs) != null) {
         throw new IllegalArgumentException("two clients are named " + client.id());
       }
       available.add(new ClientProfile(client.id(), client.examples()));
@@ -163,7 +165,16 @@ public final class Simulation {
           LocalTraining chosen = training;
           int cap = maxSteps;
           boolean wasted = out || (straggler && !strategy.acceptsPartialWork());
-          fits.add(wasted ? null : threads.submit(() -> client.fit(base, chosen, cap, seed)));
+          fits.add(
+              wasted
+                  ? null
+                  : threads.submit(
+                      () -> {
+                        FederatedClient.Fit fit = client.fit(base, chosen, cap, seed);
+                        // What a client does to its update before it leaves: clipping, local noise.
+                        chosen.privatise(base, fit.parameters(), new SplittableRandom(~seed));
+                        return fit;
+                      }));
         }
         RoundAggregation aggregation = strategy.beginRound(round, global);
         int dropped = 0;

@@ -42,6 +42,12 @@ public final class Bulyan extends RobustStrategy {
     return 4 * f + 3;
   }
 
+  /** Coordinate-wise in its last step: each coordinate stays within its values' range. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(2 * bound * Math.sqrt(updates + 1.0));
+  }
+
   @Override
   protected float[] combine(List<Kept> updates, float[] global) {
     int n = updates.size();

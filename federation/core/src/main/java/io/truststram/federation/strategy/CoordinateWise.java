@@ -16,6 +16,15 @@ public abstract class CoordinateWise extends RobustStrategy {
   /** One parameter of the next model from its n values over the clients, in ascending order. */
   protected abstract float reduce(float[] sorted);
 
+  /**
+   * Each coordinate of the result lies between the smallest and largest value of that coordinate,
+   * so one update moves it by at most twice the largest; summed over coordinates, 2C·√(n + 1).
+   */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(2 * bound * Math.sqrt(updates + 1.0));
+  }
+
   @Override
   public boolean separable() {
     return true;

@@ -56,6 +56,12 @@ public class FedAvg implements Strategy {
     return true;
   }
 
+  /** An equally weighted average: one update moves it by at most C/n. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(bound / Math.max(1, updates));
+  }
+
   @Override
   public RoundAggregation beginRound(int round, float[] global) {
     WeightedAverage average = new WeightedAverage(global.length);

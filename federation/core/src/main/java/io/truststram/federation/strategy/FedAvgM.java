@@ -39,6 +39,12 @@ public final class FedAvgM extends FedAvg {
     velocity = saved == null ? null : saved.clone();
   }
 
+  /** The round's average enters the momentum once and the model scaled by η_s. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(serverLearningRate * bound / Math.max(1, updates));
+  }
+
   @Override
   protected float[] serverStep(float[] global, float[] average) {
     if (velocity == null || velocity.length != global.length) {

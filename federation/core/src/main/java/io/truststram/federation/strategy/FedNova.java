@@ -9,6 +9,12 @@ package io.truststram.federation.strategy;
  */
 public final class FedNova extends FedAvg {
 
+  /** Normalised averaging scales by the updates' step counts, which clients choose: no bound. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.empty();
+  }
+
   public FedNova(Sampling sampling, LocalTraining training) {
     super(sampling, training);
   }

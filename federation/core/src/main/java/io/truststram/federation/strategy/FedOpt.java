@@ -16,6 +16,12 @@ package io.truststram.federation.strategy;
 public abstract sealed class FedOpt extends FedAvg
     permits FedOpt.FedAdagrad, FedOpt.FedAdam, FedOpt.FedYogi {
 
+  /** Adaptive server steps divide by a running root of squares: no bound on one update's effect. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.empty();
+  }
+
   /**
    * The server optimiser's settings.
    *

@@ -110,7 +110,8 @@ public final class Krum extends RobustStrategy {
     return scores;
   }
 
-  static double squaredDistance(float[] a, float[] b) {
+  /** The squared L2 distance between two parameter vectors. */
+  public static double squaredDistance(float[] a, float[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {
       double d = (double) a[i] - b[i];

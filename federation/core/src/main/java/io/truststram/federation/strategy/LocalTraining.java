@@ -1,6 +1,7 @@
 package io.truststram.federation.strategy;
 
 import io.truststram.ml.model.Sgd;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a client trains in a round: the settings of its local optimiser (mini-batch SGD).
@@ -10,9 +11,35 @@ import io.truststram.ml.model.Sgd;
  * @param learningRate η (client learning rate)
  * @param momentum ρ of the client's SGD (0: plain)
  * @param proximalMu μ of FedProx's proximal term (0: none)
+ * @param privacy what the client does to its update before sending it (null: nothing)
  */
 public record LocalTraining(
-    int epochs, int batchSize, double learningRate, double momentum, double proximalMu) {
+    int epochs,
+    int batchSize,
+    double learningRate,
+    double momentum,
+    double proximalMu,
+    @Nullable LocalPrivacy privacy) {
+
+  /** Training without client-side privacy. */
+  public LocalTraining(
+      int epochs, int batchSize, double learningRate, double momentum, double proximalMu) {
+    this(epochs, batchSize, learningRate, momentum, proximalMu, null);
+  }
+
+  /** This training, with the client also applying {@code privacy} to its update. */
+  public LocalTraining withPrivacy(LocalPrivacy privacy) {
+    return new LocalTraining(epochs, batchSize, learningRate, momentum, proximalMu, privacy);
+  }
+
+  /**
+   * {@code parameters}, the model a client trained from {@code global}, as it should send it:
+   * unchanged unless the strategy asked for client-side clipping or local noise.
+   */
+  public float[] privatise(
+      float[] global, float[] parameters, java.util.random.RandomGenerator random) {
+    return privacy == null ? parameters : privacy.apply(global, parameters, random);
+  }
 
   public LocalTraining {
     if (epochs < 1

@@ -27,6 +27,12 @@ public final class NormBounding extends RobustStrategy {
     return "norm-bounding";
   }
 
+  /** An average of changes bounded by min(C, M): one moves it by at most that over n. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(Math.min(bound, maxNorm) / Math.max(1, updates));
+  }
+
   @Override
   protected float[] combine(List<Kept> updates, float[] global) {
     double[] sum = new double[global.length];

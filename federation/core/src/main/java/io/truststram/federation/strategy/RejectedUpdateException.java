@@ -14,7 +14,9 @@ public final class RejectedUpdateException extends RuntimeException {
     NOT_FINITE,
     NO_EXAMPLES,
     TOO_STALE,
-    DUPLICATE
+    DUPLICATE,
+    /** Its client is quarantined by attack detection. */
+    QUARANTINED
   }
 
   private final Reason reason;

@@ -19,8 +19,18 @@ public abstract class RobustStrategy extends FedAvg {
    * The fewest updates a round needs for this aggregator's guarantee (Krum: 2f + 3, Bulyan: 4f +
    * 3); a server should not run rounds with fewer.
    */
+  @Override
   public int minimumUpdates() {
     return 1;
+  }
+
+  /**
+   * The result of Krum, the geometric median and centered clipping stays inside the ball of the
+   * clipped changes, so one update moves it by at most the ball's diameter, 2C.
+   */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.of(2 * bound);
   }
 
   /** One update kept for the round: its parameters and claimed examples. */

@@ -83,6 +83,26 @@ public interface Strategy {
     }
   }
 
+  /**
+   * The fewest updates a round needs for this strategy's guarantee (Krum: 2f + 3, Bulyan: 4f + 3);
+   * a server should not run rounds with fewer. 1 for strategies without such a guarantee.
+   */
+  default int minimumUpdates() {
+    return 1;
+  }
+
+  /**
+   * How far, in L2 norm, the next global model can move when one update is added to or removed from
+   * a round of {@code updates} updates whose changes against the global model each have norm at
+   * most {@code bound}, all weighed equally; empty when this strategy knows no such bound.
+   * Differential privacy ({@link DifferentialPrivacy}) scales its noise to it: C/n for an average
+   * (the convention of DP-FedAvg, where n is public), 2C for an aggregator whose result stays
+   * inside the ball of the clipped updates (Krum, geometric median), more for coordinate-wise ones.
+   */
+  default java.util.OptionalDouble sensitivity(int updates, double bound) {
+    return java.util.OptionalDouble.empty();
+  }
+
   /** Folds {@code updates} in the order given: the batch form of {@link #beginRound}. */
   default float[] aggregate(int round, float[] global, List<ClientUpdate> updates) {
     RoundAggregation aggregation = beginRound(round, global);

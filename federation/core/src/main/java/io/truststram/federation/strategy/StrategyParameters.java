@@ -49,6 +49,12 @@ public final class StrategyParameters {
     }
   }
 
+  public String text(String name, String fallback) {
+    read.add(name);
+    String value = values.get(name);
+    return value == null ? fallback : value;
+  }
+
   public boolean flag(String name, boolean fallback) {
     read.add(name);
     String value = values.get(name);

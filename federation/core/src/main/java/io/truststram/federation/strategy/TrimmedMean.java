@@ -24,6 +24,13 @@ public final class TrimmedMean extends CoordinateWise {
     return "trimmed-mean";
   }
 
+  /** As a coordinate-wise aggregator, divided by how many values each coordinate averages. */
+  @Override
+  public java.util.OptionalDouble sensitivity(int updates, double bound) {
+    int kept = Math.max(1, updates - 2 * (int) Math.floor(beta * updates));
+    return java.util.OptionalDouble.of(2 * bound * Math.sqrt(updates + 1.0) / kept);
+  }
+
   @Override
   protected float reduce(float[] sorted) {
     int n = sorted.length;

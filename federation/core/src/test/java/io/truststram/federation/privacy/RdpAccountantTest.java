@@ -103,4 +103,24 @@ class RdpAccountantTest {
     assertThatThrownBy(() -> Conversion.parse("tight"))
         .hasMessageContaining("known: classic, balle2020");
   }
+
+  /**
+   * The analytic Gaussian mechanism meets δ exactly, and needs less noise than the classic bound.
+   */
+  @ParameterizedTest
+  @CsvSource({"0.1, 1e-5", "0.5, 1e-6", "0.9, 1e-3", "2, 1e-5", "8, 1e-9"})
+  void theAnalyticGaussianMechanismMeetsDeltaExactly(double epsilon, double delta) {
+    double sigma = NoiseCalibration.analyticGaussian(epsilon, delta);
+    assertThat(NoiseCalibration.gaussianDelta(epsilon, sigma))
+        .isCloseTo(delta, within(delta * 1e-5));
+    assertThat(NoiseCalibration.gaussianDelta(epsilon, sigma * 0.99)).isGreaterThan(delta);
+    if (epsilon < 1) {
+      double classic = Math.sqrt(2 * Math.log(1.25 / delta)) / epsilon;
+      assertThat(sigma).isLessThan(classic);
+    }
+    assertThatThrownBy(() -> NoiseCalibration.analyticGaussian(0, delta))
+        .hasMessageContaining("epsilon must be positive");
+    assertThatThrownBy(() -> NoiseCalibration.analyticGaussian(epsilon, 1))
+        .hasMessageContaining("delta must be in (0, 1)");
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.truststram.federation.LocalClient;
 import io.truststram.federation.strategy.ClientUpdate;
+import io.truststram.federation.strategy.Krum;
 import io.truststram.federation.strategy.Strategies;
 import io.truststram.ml.data.Synthetic;
 import io.truststram.ml.model.SoftmaxRegression;
@@ -55,8 +56,98 @@ class AttacksTest {
     assertThat(of(ipm, "m1")).containsExactly(0.5f, 1);
     // z for 10 clients, 2 attackers: s = 6 - 2 = 4, z = Φ⁻¹(0.6).
     assertThat(Attacks.alieZ(10, 2)).isCloseTo(0.2533, within(1e-4));
-    assertThatThrownBy(() -> Attacks.named("backdoor", 10, 2, 1))
-        .hasMessageContaining("known: none, sign-flip");
+    assertThatThrownBy(() -> Attacks.named("trojan", 10, 2, 1))
+        .hasMessageContaining("known: none, sign-flip")
+        .hasMessageContaining("min-sum");
+  }
+
+  /** Min-max sends the mean pushed against the spread as far as the honest yardstick allows. */
+  @Test
+  void minMaxAndMinSumPushAsFarAsTheHonestSpreadAllows() {
+    float[] global = {0, 0};
+    List<ClientUpdate> updates =
+        List.of(
+            ClientUpdate.of("h1", new float[] {1, 0}, 1, 1),
+            ClientUpdate.of("h2", new float[] {3, 0}, 1, 1),
+            ClientUpdate.of("h3", new float[] {2, 2}, 1, 1),
+            ClientUpdate.of("m1", new float[] {9, 9}, 1, 1));
+    Set<String> bad = Set.of("m1");
+    // Honest mean (2, 2/3); standard deviation (√(2/3), √(8/9)); largest honest distance² 5.
+    float[] minMax = of(Attacks.minMax().corrupt(1, global, updates, bad), "m1");
+    double furthest = 0;
+    double total = 0;
+    for (String h : List.of("h1", "h2", "h3")) {
+      double d = Krum.squaredDistance(minMax, of(updates, h));
+      furthest = Math.max(furthest, d);
+    }
+    assertThat(furthest).isCloseTo(5, within(1e-3));
+    assertThat(minMax[0]).isLessThan(2); // pushed against the spread, from the mean
+    float[] minSum = of(Attacks.minSum().corrupt(1, global, updates, bad), "m1");
+    for (String h : List.of("h1", "h2", "h3")) {
+      total += Krum.squaredDistance(minSum, of(updates, h));
+    }
+    // The largest honest sum: h1 to h2 and h3 is 4 + 5 = 9; h3's is 5 + 5 = 10.
+    assertThat(total).isCloseTo(10, within(1e-3));
+    assertThat(of(Attacks.minSum().corrupt(1, global, updates, bad), "h1")).containsExactly(1, 0);
+  }
+
+  @Test
+  void labelFlippingAndTheBackdoorPoisonTheAttackersTrainingData() {
+    SoftmaxRegression model = new SoftmaxRegression(60, 10);
+    Synthetic.Device device = Synthetic.generateIid(1, 2).getFirst();
+    LocalClient honest = new LocalClient("m1", model, device.train(), device.test());
+    LocalClient flipped = (LocalClient) Attacks.labelFlip().poison(honest);
+    for (int i = 0; i < device.train().rows(); i++) {
+      assertThat(flipped.trainingData().labels()[i]).isEqualTo(9 - device.train().labels()[i]);
+    }
+    Attacks.Backdoor backdoor = Attacks.Backdoor.standard(5);
+    LocalClient poisoned = (LocalClient) backdoor.poison(honest);
+    int rows = device.train().rows();
+    assertThat(poisoned.trainingData().rows()).isEqualTo(2 * rows);
+    float[] triggered = poisoned.trainingData().row(rows);
+    assertThat(triggered[57]).isEqualTo(5);
+    assertThat(triggered[59]).isEqualTo(5);
+    assertThat(poisoned.trainingData().labels()[rows]).isEqualTo(9);
+    // The update is boosted: g + 5Δ.
+    List<ClientUpdate> sent =
+        backdoor.corrupt(
+            1,
+            new float[] {1, 1},
+            List.of(ClientUpdate.of("m1", new float[] {2, 1}, 1, 1)),
+            Set.of("m1"));
+    assertThat(sent.getFirst().parameters()).containsExactly(6, 1);
+    // A model that answers 9 for everything: the backdoor succeeds on every non-target row.
+    float[] always9 = new float[model.parameterCount()];
+    always9[always9.length - 1] = 100; // the bias of class 9
+    assertThat(backdoor.successRate(model, always9, device.test())).isEqualTo(1.0);
+    assertThatThrownBy(() -> Attacks.labelFlip().poison(new NotLocal()))
+        .hasMessageContaining("only simulated (LocalClient) clients");
+  }
+
+  private static final class NotLocal implements io.truststram.federation.FederatedClient {
+    @Override
+    public String id() {
+      return "x";
+    }
+
+    @Override
+    public long examples() {
+      return 1;
+    }
+
+    @Override
+    public Fit fit(
+        float[] parameters,
+        io.truststram.federation.strategy.LocalTraining training,
+        int maxSteps,
+        long seed) {
+      return new Fit(parameters, 1, 1, Map.of());
+    }
+
+    @Override
+    public Evaluation evaluate(float[] parameters) {
+      return new Evaluation(1, 0, 0);
+    }
   }
 
   /**

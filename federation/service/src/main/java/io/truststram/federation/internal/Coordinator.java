@@ -4,17 +4,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.truststram.common.problem.ProblemException;
+import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationProblems;
 import io.truststram.federation.RoundCompleted;
+import io.truststram.federation.UpdatesScored;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.PrivacyLedger;
 import io.truststram.federation.sharding.ShardTransport;
 import io.truststram.federation.sharding.ShardedStrategy;
+import io.truststram.federation.strategy.AnomalyDetection;
 import io.truststram.federation.strategy.ClientProfile;
 import io.truststram.federation.strategy.ClientUpdate;
-import io.truststram.federation.strategy.DpFedAvg;
+import io.truststram.federation.strategy.DifferentialPrivacy;
 import io.truststram.federation.strategy.FedBuff;
 import io.truststram.federation.strategy.FedBuffStrategy;
 import io.truststram.federation.strategy.LocalTraining;
@@ -23,6 +26,7 @@ import io.truststram.federation.strategy.RoundAggregation;
 import io.truststram.federation.strategy.Strategies;
 import io.truststram.federation.strategy.Strategy;
 import io.truststram.federation.strategy.TrainPlan;
+import io.truststram.federation.strategy.Wrapper;
 import io.truststram.ml.model.Classifier;
 import io.truststram.ml.model.Classifiers;
 import io.truststram.ml.model.Provenance;
@@ -885,7 +889,20 @@ final class Coordinator implements AutoCloseable {
       return;
     }
     FederationRecord federation = live.federation;
-    List<ClientProfile> available = available(federation.id(), now);
+    List<ClientProfile> online = available(federation.id(), now);
+    Map<UUID, Nodes.Node> byId = new HashMap<>();
+    nodes.of(federation.id(), null).forEach(n -> byId.put(n.id(), n));
+    DifferentialPrivacy dp = Wrapper.find(live.strategy, DifferentialPrivacy.class).orElse(null);
+    // Data owners who capped their privacy spending: their nodes sit out a round that would pass
+    // the cap (or any round of a federation without differential privacy).
+    OwnerBudgets owners = ownerBudgets(federation, dp, online, byId);
+    List<ClientProfile> available = owners.eligible();
+    if (!owners.exhausted().isEmpty()
+        && online.size() >= federation.minClients()
+        && available.size() < federation.minClients()) {
+      stopForOwners(live, owners.exhausted(), now);
+      return;
+    }
     boolean full = available.size() >= federation.clientsPerRound();
     boolean quorum =
         available.size() >= federation.minClients()
@@ -900,8 +917,6 @@ final class Coordinator implements AutoCloseable {
     List<ClientProfile> chosen = selector.choose(available, federation.clientsPerRound(), random);
     List<TrainPlan> plans = live.strategy.configureTrain(number, chosen, random);
     Map<UUID, TenantTask> assigned = new LinkedHashMap<>();
-    Map<UUID, Nodes.Node> byId = new HashMap<>();
-    nodes.of(federation.id(), null).forEach(n -> byId.put(n.id(), n));
     for (TrainPlan plan : plans) {
       UUID nodeId = UUID.fromString(plan.clientId());
       Nodes.Node node = byId.get(nodeId);
@@ -917,7 +932,7 @@ final class Coordinator implements AutoCloseable {
     // available.
     PrivacyLedger ledger = null;
     double epsilonAfter = 0;
-    if (live.strategy instanceof DpFedAvg dp && dp.budget() != null) {
+    if (dp != null && dp.budget() != null) {
       double q = Math.min(1, assigned.size() / (double) Math.max(1, available.size()));
       ledger = ledger(live).spend(q, dp.settings().noiseMultiplier());
       epsilonAfter = ledger.spent(dp.budget().delta(), Conversion.CLASSIC).epsilon();
@@ -928,6 +943,13 @@ final class Coordinator implements AutoCloseable {
     }
     PrivacyLedger spending = ledger;
     double spentAfter = epsilonAfter;
+    // Every eligible data owner is charged the round: sampling's amplification covers the nodes
+    // that could have been chosen, and so does the cost.
+    double roundQ = Math.min(1, assigned.size() / (double) Math.max(1, available.size()));
+    List<FederationStore.TenantPrivacy> charged =
+        dp == null || dp.settings().noiseMultiplier() == 0
+            ? List.of()
+            : owners.charge(roundQ, dp.settings().noiseMultiplier(), now);
     Instant deadline = now.plusSeconds(federation.roundTimeoutSeconds());
     Rounds.Round round =
         Rounds.Round.opening(
@@ -949,6 +971,15 @@ final class Coordinator implements AutoCloseable {
           store.startRound(federation.id(), number, now);
           if (spending != null) {
             store.savePrivacy(federation.id(), spending.rounds(), spending.rdp(), spentAfter, now);
+          }
+          for (FederationStore.TenantPrivacy owner : charged) {
+            store.saveTenantSpent(
+                owner.tenant(),
+                owner.rounds(),
+                owner.rdp(),
+                owner.epsilonSpent(),
+                owner.delta(),
+                now);
           }
         });
     if (spending != null) {
@@ -978,6 +1009,115 @@ final class Coordinator implements AutoCloseable {
 
   private record TenantTask(Nodes.Node node, LocalTraining training) {}
 
+  /**
+   * The nodes a round may choose once data owners' caps are applied, the owners whose caps kept
+   * their nodes out, and each eligible owner's spending so far.
+   */
+  private record OwnerBudgets(
+      List<ClientProfile> eligible,
+      Set<TenantId> exhausted,
+      Map<TenantId, FederationStore.TenantPrivacy> spent) {
+
+    /** Each eligible owner's spending after a round at sampling rate q and multiplier σ. */
+    List<FederationStore.TenantPrivacy> charge(double q, double sigma, Instant now) {
+      List<FederationStore.TenantPrivacy> after = new ArrayList<>();
+      spent.forEach(
+          (tenant, before) -> {
+            PrivacyLedger ledger =
+                PrivacyLedger.restore(before.rdp(), before.rounds()).spend(q, sigma);
+            after.add(
+                new FederationStore.TenantPrivacy(
+                    tenant,
+                    before.epsilonCap(),
+                    before.delta(),
+                    ledger.rounds(),
+                    ledger.rdp(),
+                    ledger.spent(before.delta(), Conversion.CLASSIC).epsilon(),
+                    now));
+          });
+      return after;
+    }
+  }
+
+  private OwnerBudgets ownerBudgets(
+      FederationRecord federation,
+      @Nullable DifferentialPrivacy dp,
+      List<ClientProfile> online,
+      Map<UUID, Nodes.Node> byId) {
+    Map<TenantId, FederationStore.TenantPrivacy> spent = new HashMap<>();
+    for (ClientProfile client : online) {
+      Nodes.Node node = byId.get(UUID.fromString(client.clientId()));
+      if (node != null && !spent.containsKey(node.tenant())) {
+        spent.put(
+            node.tenant(),
+            store
+                .tenantPrivacy(node.tenant())
+                .orElse(
+                    new FederationStore.TenantPrivacy(
+                        node.tenant(),
+                        null,
+                        1e-5,
+                        0,
+                        PrivacyLedger.empty().rdp(),
+                        0,
+                        clock.instant())));
+      }
+    }
+    double sigma = dp == null ? 0 : dp.settings().noiseMultiplier();
+    Set<TenantId> exhausted = new java.util.LinkedHashSet<>();
+    List<ClientProfile> eligible = online;
+    for (int pass = 0; pass < 16; pass++) {
+      double q = Math.min(1, federation.clientsPerRound() / (double) Math.max(1, eligible.size()));
+      Set<TenantId> over = new HashSet<>();
+      for (FederationStore.TenantPrivacy owner : spent.values()) {
+        if (owner.epsilonCap() == null || exhausted.contains(owner.tenant())) {
+          continue;
+        }
+        boolean passes =
+            sigma == 0
+                || PrivacyLedger.restore(owner.rdp(), owner.rounds())
+                        .spend(q, sigma)
+                        .spent(owner.delta(), Conversion.CLASSIC)
+                        .epsilon()
+                    > owner.epsilonCap();
+        if (passes) {
+          over.add(owner.tenant());
+        }
+      }
+      if (over.isEmpty()) {
+        break;
+      }
+      exhausted.addAll(over);
+      eligible =
+          eligible.stream()
+              .filter(
+                  c -> {
+                    Nodes.Node node = byId.get(UUID.fromString(c.clientId()));
+                    return node == null || !exhausted.contains(node.tenant());
+                  })
+              .toList();
+    }
+    exhausted.forEach(spent::remove);
+    return new OwnerBudgets(eligible, exhausted, spent);
+  }
+
+  /**
+   * Stops a federation that data owners' privacy caps leave with too few nodes: it completes with
+   * the model of its last round, and says whose caps.
+   */
+  private void stopForOwners(Live live, Set<TenantId> owners, Instant now) {
+    FederationRecord federation = live.federation;
+    String reason =
+        "privacy budget: the data owners "
+            + owners.stream().map(t -> t.value().toString()).sorted().toList()
+            + " would pass their epsilon caps"
+            + (Wrapper.find(live.strategy, DifferentialPrivacy.class).isEmpty()
+                ? " (the federation is not differentially private)"
+                : "")
+            + ", leaving fewer than minClients nodes";
+    complete(live, reason, false, now);
+  }
+
   /** What the federation has spent so far: cached, or read back after a restart. */
   private PrivacyLedger ledger(Live live) {
     if (live.ledger == null) {
@@ -995,7 +1135,7 @@ final class Coordinator implements AutoCloseable {
    * of its last round, and says why.
    */
   private void exhaustBudget(
-      Live live, int round, double epsilon, DpFedAvg.Budget budget, Instant now) {
+      Live live, int round, double epsilon, DifferentialPrivacy.Budget budget, Instant now) {
     FederationRecord federation = live.federation;
     String reason =
         String.format(
@@ -1006,6 +1146,12 @@ final class Coordinator implements AutoCloseable {
             epsilon,
             budget.epsilon(),
             budget.delta());
+    complete(live, reason, true, now);
+  }
+
+  /** Completes a federation early with the model of its last round, saying why. */
+  private void complete(Live live, String reason, boolean budgetExhausted, Instant now) {
+    FederationRecord federation = live.federation;
     String modelSha =
         rounds.find(federation.id(), live.version).map(Rounds.Round::modelSha256).orElse("");
     Map<String, String> provenance = live.version > 0 ? provenance(live, live.version) : Map.of();
@@ -1018,7 +1164,9 @@ final class Coordinator implements AutoCloseable {
               provenance.isEmpty() ? null : JSON.writeValueAsString(provenance),
               null,
               now);
-          store.exhaustPrivacy(federation.id(), now);
+          if (budgetExhausted) {
+            store.exhaustPrivacy(federation.id(), now);
+          }
           events.publishEvent(
               new FederationCompleted(
                   federation.id(),
@@ -1188,6 +1336,10 @@ final class Coordinator implements AutoCloseable {
                   model.sha256(),
                   roundMetrics,
                   now));
+          UpdatesScored scored = scored(live, open.number, submitted, now);
+          if (scored != null) {
+            events.publishEvent(scored);
+          }
           if (last) {
             store.finish(
                 federation.id(),
@@ -1210,6 +1362,41 @@ final class Coordinator implements AutoCloseable {
         });
   }
 
+  /**
+   * The scores attack detection gave this round's updates, as an event; null when the strategy does
+   * not detect.
+   */
+  private @Nullable UpdatesScored scored(
+      Live live, int round, List<Rounds.Task> submitted, Instant now) {
+    AnomalyDetection detection = Wrapper.find(live.strategy, AnomalyDetection.class).orElse(null);
+    AnomalyDetection.RoundScores last = detection == null ? null : detection.lastRound();
+    if (last == null || last.round() != round) {
+      return null;
+    }
+    Map<UUID, TenantId> tenants = new HashMap<>();
+    submitted.forEach(task -> tenants.put(task.nodeId(), task.tenant()));
+    List<UpdatesScored.Score> scores = new ArrayList<>();
+    for (AnomalyDetection.Score score : last.scores()) {
+      UUID node = UUID.fromString(score.clientId());
+      scores.add(
+          new UpdatesScored.Score(
+              node,
+              tenants.getOrDefault(node, live.federation.tenant()),
+              score.medianDistance(),
+              score.cosine(),
+              score.norm(),
+              score.krumScore(),
+              score.reasons()));
+    }
+    return new UpdatesScored(
+        live.federation.id(),
+        live.federation.tenant(),
+        round,
+        scores,
+        last.quarantined().stream().map(UUID::fromString).toList(),
+        now);
+  }
+
   /** What follows a committed close; nothing here may undo it. */
   private void afterClose(
       Live live,
@@ -1221,6 +1408,10 @@ final class Coordinator implements AutoCloseable {
       boolean last) {
     FederationRecord federation = live.federation;
     metrics.roundDuration.record(Duration.between(open.openedAt, now));
+    Wrapper.find(live.strategy, AnomalyDetection.class)
+        .map(AnomalyDetection::lastRound)
+        .filter(scores -> scores.round() == open.number)
+        .ifPresent(scores -> metrics.scored(federation.id(), scores));
     metrics.aggregation.record(aggregationNanos, TimeUnit.NANOSECONDS);
     for (Rounds.Task task : submitted) {
       if (task.updateKey() != null) {
@@ -2032,6 +2223,30 @@ final class Coordinator implements AutoCloseable {
                 return value;
               })
           .set(spent);
+    }
+
+    /** Flagged updates and quarantined nodes of a round with attack detection. */
+    void scored(UUID federation, AnomalyDetection.RoundScores scores) {
+      long flagged = scores.scores().stream().filter(AnomalyDetection.Score::flagged).count();
+      Counter.builder("truststram.federation.updates.flagged")
+          .tag("federation", federation.toString())
+          .description("Updates attack detection flagged as anomalous")
+          .register(registry)
+          .increment(flagged);
+      Counter.builder("truststram.federation.nodes.quarantined")
+          .tag("federation", federation.toString())
+          .description("Nodes excluded after repeated anomalous updates")
+          .register(registry)
+          .increment(scores.quarantined().size());
+      if (flagged > 0) {
+        log.warn(
+            "Federation {} round {}: {} of {} updates flagged as anomalous{}",
+            federation,
+            scores.round(),
+            flagged,
+            scores.scores().size(),
+            scores.quarantined().isEmpty() ? "" : "; quarantined " + scores.quarantined());
+      }
     }
 
     void rejected(String reason) {

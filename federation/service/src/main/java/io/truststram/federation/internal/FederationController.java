@@ -236,7 +236,10 @@ class FederationController {
 
   /** The strategy of a federation: a registry name and its parameters. */
   record StrategySpec(
-      @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "a strategy name, e.g. fedavg") String name,
+      @NotNull @Pattern(
+              regexp = "[a-z0-9][a-z0-9()-]{0,63}",
+              message = "a strategy name, e.g. fedavg or dp(krum)")
+          String name,
       @Nullable @Size(max = 50) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 200) String> parameters) {}
 
   /**

@@ -136,9 +136,12 @@ class FederationService {
     if (!federation.strategyParameters().containsKey("target-epsilon")) {
       return Optional.empty();
     }
-    if (!(strategies.create(federation.strategy(), federation.strategyParameters())
-            instanceof io.truststram.federation.strategy.DpFedAvg dp)
-        || dp.budget() == null) {
+    var dp =
+        io.truststram.federation.strategy.Wrapper.find(
+                strategies.create(federation.strategy(), federation.strategyParameters()),
+                io.truststram.federation.strategy.DifferentialPrivacy.class)
+            .orElse(null);
+    if (dp == null || dp.budget() == null) {
       return Optional.empty();
     }
     var spent = store.privacy(federation.id());
@@ -363,12 +366,11 @@ class FederationService {
             "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
       }
       var strategy = strategies.create(spec.strategy(), spec.strategyParameters());
-      if (strategy instanceof io.truststram.federation.strategy.RobustStrategy robust
-          && spec.minClients() < robust.minimumUpdates()) {
+      if (spec.minClients() < strategy.minimumUpdates()) {
         throw new IllegalArgumentException(
             spec.strategy()
                 + " needs at least "
-                + robust.minimumUpdates()
+                + strategy.minimumUpdates()
                 + " updates a round to tolerate its f; minClients is "
                 + spec.minClients());
       }

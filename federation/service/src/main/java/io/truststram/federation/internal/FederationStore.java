@@ -202,6 +202,92 @@ final class FederationStore {
     }
   }
 
+  /**
+   * A data owner's privacy spending across federations, and its cap.
+   *
+   * @param epsilonCap the ε its data may not pass (null: no cap)
+   * @param delta the δ its spending is counted at
+   */
+  record TenantPrivacy(
+      TenantId tenant,
+      @Nullable Double epsilonCap,
+      double delta,
+      int rounds,
+      double[] rdp,
+      double epsilonSpent,
+      Instant updatedAt) {}
+
+  Optional<TenantPrivacy> tenantPrivacy(TenantId tenant) {
+    return jdbc.sql(
+            "SELECT epsilon_cap, delta, rounds, rdp, epsilon_spent, updated_at"
+                + " FROM federation_tenant_privacy WHERE tenant_id = ?")
+        .param(tenant.value())
+        .query(
+            (rs, n) -> {
+              double cap = rs.getDouble(1);
+              return new TenantPrivacy(
+                  tenant,
+                  rs.wasNull() ? null : cap,
+                  rs.getDouble(2),
+                  rs.getInt(3),
+                  parseRdp(rs.getString(4)),
+                  rs.getDouble(5),
+                  rs.getTimestamp(6).toInstant());
+            })
+        .optional();
+  }
+
+  /** Sets a tenant's cap (null: none) and δ, keeping what it has spent. */
+  void saveTenantCap(
+      TenantId tenant,
+      @Nullable Double cap,
+      double delta,
+      double[] emptyRdp,
+      double spentAtDelta,
+      Instant now) {
+    int updated =
+        jdbc.sql(
+                "UPDATE federation_tenant_privacy SET epsilon_cap = ?, delta = ?, epsilon_spent = ?,"
+                    + " updated_at = ? WHERE tenant_id = ?")
+            .params(cap, delta, spentAtDelta, Timestamp.from(now), tenant.value())
+            .update();
+    if (updated == 0) {
+      jdbc.sql(
+              "INSERT INTO federation_tenant_privacy (tenant_id, epsilon_cap, delta, rounds, rdp,"
+                  + " epsilon_spent, updated_at) VALUES (?, ?, ?, 0, ?, 0, ?)")
+          .params(tenant.value(), cap, delta, rdpText(emptyRdp), Timestamp.from(now))
+          .update();
+    }
+  }
+
+  /** Records what a tenant has spent after a private round it was eligible for. */
+  void saveTenantSpent(
+      TenantId tenant, int rounds, double[] rdp, double epsilon, double delta, Instant now) {
+    int updated =
+        jdbc.sql(
+                "UPDATE federation_tenant_privacy SET rounds = ?, rdp = ?, epsilon_spent = ?,"
+                    + " updated_at = ? WHERE tenant_id = ?")
+            .params(rounds, rdpText(rdp), epsilon, Timestamp.from(now), tenant.value())
+            .update();
+    if (updated == 0) {
+      jdbc.sql(
+              "INSERT INTO federation_tenant_privacy (tenant_id, epsilon_cap, delta, rounds, rdp,"
+                  + " epsilon_spent, updated_at) VALUES (?, NULL, ?, ?, ?, ?, ?)")
+          .params(tenant.value(), delta, rounds, rdpText(rdp), epsilon, Timestamp.from(now))
+          .update();
+    }
+  }
+
+  private static double[] parseRdp(String text) {
+    return java.util.Arrays.stream(text.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static String rdpText(double[] rdp) {
+    return java.util.Arrays.stream(rdp)
+        .mapToObj(Double::toString)
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
   Optional<String> provenance(UUID id) {
     return jdbc.sql("SELECT provenance FROM federation_federation WHERE id = ?")
         .param(id)

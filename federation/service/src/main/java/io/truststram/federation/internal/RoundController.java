@@ -413,12 +413,30 @@ class RoundController {
 
   /** How to train. */
   record TrainingView(
-      int epochs, int batchSize, double learningRate, double momentum, double proximalMu) {
+      int epochs,
+      int batchSize,
+      double learningRate,
+      double momentum,
+      double proximalMu,
+      @Nullable PrivacyView privacy) {
     static TrainingView of(io.truststram.federation.strategy.LocalTraining t) {
       return new TrainingView(
-          t.epochs(), t.batchSize(), t.learningRate(), t.momentum(), t.proximalMu());
+          t.epochs(),
+          t.batchSize(),
+          t.learningRate(),
+          t.momentum(),
+          t.proximalMu(),
+          t.privacy() == null
+              ? null
+              : new PrivacyView(t.privacy().clipNorm(), t.privacy().noiseStddev()));
     }
   }
+
+  /**
+   * What the node must do to its update before sending it: clip its change to {@code clipNorm} and
+   * add Gaussian noise of standard deviation {@code noiseStddev} to every parameter.
+   */
+  record PrivacyView(double clipNorm, double noiseStddev) {}
 
   /** The acknowledgement of an update. */
   record ReceiptView(

@@ -67,6 +67,13 @@ public final class HttpTestClient {
     return post(path, "application/json", json);
   }
 
+  public Response putJson(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+  }
+
   public Response post(String path, String contentType, String body) {
     return send(
         HttpRequest.newBuilder(uri(path))

@@ -1,0 +1,365 @@
+package io.truststram.federation.strategy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Attack detection around any strategy ({@code detect(fedavg)}, {@code detect(krum)}): every update
+ * of a round is scored against the others, suspicious ones are flagged, and a client flagged in
+ * {@code quarantine-after} rounds is excluded from later rounds. The scores of each update:
+ *
+ * <ul>
+ *   <li>its change's L2 distance to the coordinate-wise median of the round's changes;
+ *   <li>the cosine between its change and the provisional aggregate, that median change;
+ *   <li>its change's norm;
+ *   <li>its Krum score (sum of squared distances to its n − f − 2 nearest, f = ⌊(n − 3)/2⌋).
+ * </ul>
+ *
+ * Distance, norm and Krum score are compared across the round by a robust z-score, (x −
+ * median)/max(1.4826·MAD, median/2), so that the attackers themselves do not widen the yardstick
+ * and a small round's near-equal updates do not shrink it to nothing; an update is flagged when one
+ * of them is above {@code threshold} or its cosine is below {@code min-cosine}. Rounds with fewer
+ * than four updates are scored but never flagged: there is no majority to compare with. With {@code
+ * exclude-flagged}, a flagged update is also left out of its own round's aggregate. The wrapper
+ * keeps every update of the round until it finishes (about 4 bytes per parameter per update) and
+ * then hands the strategy inside the ones it keeps.
+ */
+public final class AnomalyDetection extends ForwardingStrategy {
+
+  /**
+   * One update's scores.
+   *
+   * @param clientId who sent it
+   * @param medianDistance L2 distance of its change to the coordinate-wise median change
+   * @param cosine cosine between its change and the median change (0 when either is zero)
+   * @param norm L2 norm of its change
+   * @param krumScore its Krum score (NaN with fewer than three updates)
+   * @param reasons why it was flagged (empty: not flagged), e.g. {@code median-distance}
+   */
+  public record Score(
+      String clientId,
+      double medianDistance,
+      double cosine,
+      double norm,
+      double krumScore,
+      List<String> reasons) {
+
+    public Score {
+      reasons = List.copyOf(reasons);
+    }
+
+    public boolean flagged() {
+      return !reasons.isEmpty();
+    }
+  }
+
+  /**
+   * One round's verdict.
+   *
+   * @param round the round
+   * @param scores every update's scores, in arrival order
+   * @param quarantined clients quarantined by this round's flags
+   */
+  public record RoundScores(int round, List<Score> scores, List<String> quarantined) {
+    public RoundScores {
+      scores = List.copyOf(scores);
+      quarantined = List.copyOf(quarantined);
+    }
+  }
+
+  private static final String FLAG_STATE = "detect.flags.";
+
+  private final double threshold;
+  private final double minCosine;
+  private final int quarantineAfter;
+  private final boolean excludeFlagged;
+  private final Map<String, Integer> flags = new TreeMap<>();
+  private @Nullable RoundScores last;
+
+  /**
+   * @param threshold the robust z-score above which a distance, norm or Krum score is suspicious
+   * @param minCosine the cosine below which an update is suspicious (−1 or less: never)
+   * @param quarantineAfter flagged rounds after which a client is excluded (0: never)
+   * @param excludeFlagged whether a flagged update is left out of its own round's aggregate
+   */
+  public AnomalyDetection(
+      Strategy inner,
+      double threshold,
+      double minCosine,
+      int quarantineAfter,
+      boolean excludeFlagged) {
+    super(inner);
+    if (Wrapper.find(inner, AnomalyDetection.class).isPresent()) {
+      throw new IllegalArgumentException("detect is applied once in a chain");
+    }
+    if (!(threshold > 0) || Double.isInfinite(threshold)) {
+      throw new IllegalArgumentException("anomaly-threshold must be positive, not " + threshold);
+    }
+    if (!(minCosine >= -2 && minCosine < 1)) {
+      throw new IllegalArgumentException("min-cosine must be below 1, not " + minCosine);
+    }
+    if (quarantineAfter < 0) {
+      throw new IllegalArgumentException(
+          "quarantine-after must be 0 (never) or more, not " + quarantineAfter);
+    }
+    this.threshold = threshold;
+    this.minCosine = minCosine;
+    this.quarantineAfter = quarantineAfter;
+    this.excludeFlagged = excludeFlagged;
+  }
+
+  @Override
+  public String name() {
+    return "detect(" + inner().name() + ")";
+  }
+
+  /** The scores of the last round finished, if any. */
+  public @Nullable RoundScores lastRound() {
+    return last;
+  }
+
+  /** The clients excluded from rounds, sorted. */
+  public Set<String> quarantined() {
+    Set<String> out = new LinkedHashSet<>();
+    flags.forEach(
+        (client, count) -> {
+          if (isQuarantined(count)) {
+            out.add(client);
+          }
+        });
+    return Collections.unmodifiableSet(out);
+  }
+
+  private boolean isQuarantined(int count) {
+    return quarantineAfter > 0 && count >= quarantineAfter;
+  }
+
+  private boolean isQuarantined(String clientId) {
+    return isQuarantined(flags.getOrDefault(clientId, 0));
+  }
+
+  @Override
+  public List<TrainPlan> configureTrain(
+      int round, List<ClientProfile> available, SplittableRandom random) {
+    List<ClientProfile> allowed =
+        available.stream().filter(client -> !isQuarantined(client.clientId())).toList();
+    return inner().configureTrain(round, allowed, random);
+  }
+
+  @Override
+  public void check(ClientUpdate update, int parameters) {
+    if (isQuarantined(update.clientId())) {
+      throw new RejectedUpdateException(
+          RejectedUpdateException.Reason.QUARANTINED,
+          "client " + update.clientId() + " is quarantined after repeated anomalous updates");
+    }
+    inner().check(update, parameters);
+  }
+
+  /** Scoring compares whole updates. */
+  @Override
+  public boolean separable() {
+    return false;
+  }
+
+  /**
+   * Without exclusion, the strategy inside sees every update and its bound holds. With it, which
+   * updates are left out depends on all of them, so only what holds for any subset does: the result
+   * of an average or a robust aggregator of clipped changes stays in their ball, 2C.
+   */
+  @Override
+  public OptionalDouble sensitivity(int updates, double bound) {
+    OptionalDouble own = inner().sensitivity(updates, bound);
+    if (!excludeFlagged || own.isEmpty()) {
+      return own;
+    }
+    return OptionalDouble.of(Math.max(own.getAsDouble(), 2 * bound));
+  }
+
+  @Override
+  public Map<String, double[]> serverState() {
+    Map<String, double[]> state = new HashMap<>(inner().serverState());
+    flags.forEach((client, count) -> state.put(FLAG_STATE + client, new double[] {count}));
+    return state;
+  }
+
+  @Override
+  public void restoreServerState(Map<String, double[]> state) {
+    Map<String, double[]> rest = new HashMap<>();
+    flags.clear();
+    state.forEach(
+        (key, value) -> {
+          if (key.startsWith(FLAG_STATE)) {
+            if (value.length != 1 || !(value[0] >= 1)) {
+              throw new IllegalArgumentException("detect keeps one positive count per client");
+            }
+            flags.put(key.substring(FLAG_STATE.length()), (int) value[0]);
+          } else {
+            rest.put(key, value);
+          }
+        });
+    inner().restoreServerState(rest);
+  }
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    List<ClientUpdate> kept = new ArrayList<>();
+    return new FoldingAggregation(global) {
+      @Override
+      void fold(ClientUpdate update) {
+        if (isQuarantined(update.clientId())) {
+          throw new RejectedUpdateException(
+              RejectedUpdateException.Reason.QUARANTINED,
+              "client " + update.clientId() + " is quarantined after repeated anomalous updates");
+        }
+        inner().check(update, global.length);
+        kept.add(update);
+      }
+
+      @Override
+      float[] result(int accepted) {
+        List<String> clients = kept.stream().map(ClientUpdate::clientId).toList();
+        List<float[]> parameters = kept.stream().map(ClientUpdate::parameters).toList();
+        RoundScores scores = score(round, global, clients, parameters);
+        last = scores;
+        RoundAggregation aggregation = inner().beginRound(round, global);
+        for (int i = 0; i < kept.size(); i++) {
+          if (!(excludeFlagged && scores.scores().get(i).flagged())) {
+            aggregation.accept(kept.get(i));
+          }
+        }
+        return aggregation.finish();
+      }
+    };
+  }
+
+  /** Scores a round's updates and counts the flags. */
+  RoundScores score(int round, float[] global, List<String> clients, List<float[]> updates) {
+    int n = updates.size();
+    int d = global.length;
+    if (n == 0) {
+      return new RoundScores(round, List.of(), List.of());
+    }
+    double[] median = new double[d];
+    float[] column = new float[n];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < n; i++) {
+        column[i] = updates.get(i)[j] - global[j];
+      }
+      Arrays.sort(column);
+      median[j] = n % 2 == 1 ? column[n / 2] : ((double) column[n / 2 - 1] + column[n / 2]) / 2;
+    }
+    // The provisional aggregate: the coordinate-wise median change, which the round's attackers
+    // cannot drag far.
+    double aggregateNorm = 0;
+    for (int j = 0; j < d; j++) {
+      aggregateNorm += median[j] * median[j];
+    }
+    aggregateNorm = Math.sqrt(aggregateNorm);
+    double[] distance = new double[n];
+    double[] cosine = new double[n];
+    double[] norm = new double[n];
+    for (int i = 0; i < n; i++) {
+      float[] w = updates.get(i);
+      double toMedian = 0;
+      double dot = 0;
+      double squared = 0;
+      for (int j = 0; j < d; j++) {
+        double change = (double) w[j] - global[j];
+        double off = change - median[j];
+        toMedian += off * off;
+        dot += change * median[j];
+        squared += change * change;
+      }
+      distance[i] = Math.sqrt(toMedian);
+      norm[i] = Math.sqrt(squared);
+      cosine[i] = norm[i] == 0 || aggregateNorm == 0 ? 0 : dot / (norm[i] * aggregateNorm);
+    }
+    double[] krum = new double[n];
+    if (n >= 3) {
+      List<RobustStrategy.Kept> asKept = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        asKept.add(new RobustStrategy.Kept(clients.get(i), updates.get(i), 1));
+      }
+      krum = Krum.scores(asKept, Math.max(0, (n - 3) / 2));
+    } else {
+      Arrays.fill(krum, Double.NaN);
+    }
+    double[] distanceZ = robustZ(distance);
+    double[] normZ = robustZ(norm);
+    // The Krum score sums squared distances: its root compares in the units of the others.
+    double[] krumZ =
+        n >= 3 ? robustZ(Arrays.stream(krum).map(Math::sqrt).toArray()) : new double[n];
+    List<Score> scores = new ArrayList<>(n);
+    List<String> quarantinedNow = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> reasons = new ArrayList<>();
+      if (n >= 4) {
+        if (distanceZ[i] > threshold) {
+          reasons.add("median-distance");
+        }
+        if (normZ[i] > threshold) {
+          reasons.add("norm");
+        }
+        if (krumZ[i] > threshold) {
+          reasons.add("krum-score");
+        }
+        if (cosine[i] < minCosine) {
+          reasons.add("cosine");
+        }
+      }
+      String client = clients.get(i);
+      if (!reasons.isEmpty()) {
+        int count = flags.merge(client, 1, Integer::sum);
+        if (quarantineAfter > 0 && count == quarantineAfter) {
+          quarantinedNow.add(client);
+        }
+      }
+      scores.add(new Score(client, distance[i], cosine[i], norm[i], krum[i], reasons));
+    }
+    return new RoundScores(round, scores, quarantinedNow);
+  }
+
+  /**
+   * (x − median)/s for each value, with s = max(1.4826·MAD, median/4): the MAD estimates the honest
+   * spread without letting outliers widen it, and the floor keeps a handful of nearly equal updates
+   * (a small round of IID clients) from making ordinary differences look extreme; a value must then
+   * be about twice the median at the default threshold. Where both are 0 (every value equal), any
+   * value above them scores infinity.
+   */
+  static double[] robustZ(double[] values) {
+    double median = median(values.clone());
+    double[] deviations = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      deviations[i] = Math.abs(values[i] - median);
+    }
+    double scale = Math.max(1.4826 * median(deviations.clone()), Math.abs(median) / 2);
+    double[] z = new double[values.length];
+    double tolerance = 1e-9 * Math.max(Math.abs(median), 1e-12);
+    for (int i = 0; i < values.length; i++) {
+      double off = values[i] - median;
+      if (scale > tolerance) {
+        z[i] = off / scale;
+      } else {
+        z[i] = off > tolerance ? Double.POSITIVE_INFINITY : 0;
+      }
+    }
+    return z;
+  }
+
+  private static double median(double[] values) {
+    Arrays.sort(values);
+    int n = values.length;
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  }
+}

@@ -1,0 +1,191 @@
+package io.truststram.federation.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Wrappers written as configuration, attack detection and FLTrust. */
+class WrappersTest {
+
+  private static final Strategies REGISTRY = Strategies.standard();
+  private static final LocalTraining TRAINING = new LocalTraining(1, 32, 0.1, 0, 0);
+
+  @Test
+  void wrappersNestAsCallsAndEachLayerReadsItsOwnParameters() {
+    Strategy strategy =
+        REGISTRY.create(
+            "dp(detect(krum))",
+            Map.of(
+                "f", "1",
+                "noise-multiplier", "0.5",
+                "quarantine-after", "2",
+                "min-clients", "5"));
+    assertThat(strategy.name()).isEqualTo("dp(detect(krum))");
+    assertThat(Wrapper.base(strategy)).isInstanceOf(Krum.class);
+    assertThat(Wrapper.find(strategy, AnomalyDetection.class)).isPresent();
+    assertThat(Wrapper.find(strategy, DifferentialPrivacy.class).orElseThrow().settings())
+        .extracting(DifferentialPrivacy.Settings::noiseMultiplier)
+        .isEqualTo(0.5);
+    assertThat(REGISTRY.wrapperNames()).contains("dp", "ldp", "detect");
+    assertThatThrownBy(() -> REGISTRY.create("shield(fedavg)", Map.of()))
+        .hasMessageContaining("unknown wrapper 'shield'");
+    assertThatThrownBy(() -> REGISTRY.create("dp", Map.of()))
+        .hasMessageContaining("wraps a strategy: write it around one, e.g. dp(fedavg)");
+    assertThatThrownBy(() -> REGISTRY.create("dp(krum)", Map.of("quarantine-after", "2")))
+        .hasMessageContaining("has no parameter quarantine-after");
+    assertThatThrownBy(() -> REGISTRY.create("detect(detect(fedavg))", Map.of()))
+        .hasMessageContaining("once in a chain");
+    assertThatThrownBy(() -> REGISTRY.create("fltrust", Map.of()))
+        .hasMessageContaining("root data set");
+  }
+
+  /** Nine honest clients near one direction and one that is far off: the far one is flagged. */
+  private static List<ClientUpdate> round(Random random, float attack) {
+    List<ClientUpdate> updates = new ArrayList<>();
+    for (int k = 0; k < 9; k++) {
+      float[] w = new float[20];
+      for (int j = 0; j < w.length; j++) {
+        w[j] = (float) (0.1 + 0.02 * random.nextGaussian());
+      }
+      updates.add(ClientUpdate.of("honest-" + k, w, 100, 1));
+    }
+    float[] bad = new float[20];
+    java.util.Arrays.fill(bad, attack);
+    updates.add(ClientUpdate.of("attacker", bad, 100, 1));
+    return updates;
+  }
+
+  @Test
+  void anomalyDetectionFlagsTheOutlierAndQuarantinesItAfterKRounds() {
+    AnomalyDetection detect =
+        (AnomalyDetection) REGISTRY.create("detect(median)", Map.of("quarantine-after", "2"));
+    Random random = new Random(7);
+    float[] global = new float[20];
+    detect.aggregate(1, global, round(random, -4));
+    AnomalyDetection.RoundScores first = detect.lastRound();
+    assertThat(first.round()).isEqualTo(1);
+    assertThat(first.scores()).hasSize(10);
+    AnomalyDetection.Score attacker = first.scores().getLast();
+    assertThat(attacker.clientId()).isEqualTo("attacker");
+    assertThat(attacker.reasons()).contains("median-distance", "norm", "krum-score");
+    assertThat(attacker.cosine()).isLessThan(0);
+    assertThat(first.scores().subList(0, 9)).noneMatch(AnomalyDetection.Score::flagged);
+    assertThat(first.quarantined()).isEmpty();
+
+    detect.aggregate(2, global, round(random, -4));
+    assertThat(detect.lastRound().quarantined()).containsExactly("attacker");
+    assertThat(detect.quarantined()).containsExactly("attacker");
+    // Quarantined: not chosen again, and its updates are refused if they come anyway.
+    List<ClientProfile> available =
+        List.of(new ClientProfile("attacker", 100), new ClientProfile("honest-0", 100));
+    assertThat(detect.configureTrain(3, available, new SplittableRandom(1)))
+        .extracting(TrainPlan::clientId)
+        .containsExactly("honest-0");
+    RoundAggregation third = detect.beginRound(3, global);
+    assertThatThrownBy(() -> third.accept(ClientUpdate.of("attacker", global.clone(), 1, 1)))
+        .isInstanceOf(RejectedUpdateException.class)
+        .hasMessageContaining("quarantined");
+    // The flags survive a restart through the server state.
+    AnomalyDetection restarted =
+        (AnomalyDetection) REGISTRY.create("detect(median)", Map.of("quarantine-after", "2"));
+    restarted.restoreServerState(detect.serverState());
+    assertThat(restarted.quarantined()).containsExactly("attacker");
+  }
+
+  @Test
+  void anEvenRoundOfHonestClientsFlagsNoOne() {
+    AnomalyDetection detect = (AnomalyDetection) REGISTRY.create("detect(fedavg)", Map.of());
+    Random random = new Random(9);
+    int flagged = 0;
+    for (int r = 1; r <= 20; r++) {
+      List<ClientUpdate> honest = round(random, 0.1f).subList(0, 9);
+      detect.aggregate(r, new float[20], honest);
+      flagged +=
+          (int)
+              detect.lastRound().scores().stream().filter(AnomalyDetection.Score::flagged).count();
+    }
+    // 180 honest Gaussian updates at a robust z of 3.5: a false alarm is rare, not impossible.
+    assertThat(flagged).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void robustZScoresIgnoreTheOutliersTheyLookFor() {
+    double[] z = AnomalyDetection.robustZ(new double[] {1, 1.1, 0.9, 1.0, 50});
+    assertThat(z[4]).isGreaterThan(90); // (50 − 1)/max(1.4826·0.1, 1/2)
+    assertThat(z[0]).isCloseTo(0, within(1e-12));
+    // The floor: half the median. 3 against a median of 2 is one floor off.
+    assertThat(AnomalyDetection.robustZ(new double[] {2, 2, 2, 3})[3]).isCloseTo(1, within(1e-12));
+    assertThat(AnomalyDetection.robustZ(new double[] {0, 0, 0, 1e-3})[3]).isInfinite();
+  }
+
+  @Test
+  void flTrustCountsClientsByTheirAgreementWithTheRootAndRescalesThem() {
+    // The root's change is (1, 0).
+    FlTrust flTrust =
+        new FlTrust(new Sampling(1.0, 1), TRAINING, (global, training, seed) -> new float[] {1, 0});
+    float[] global = {0, 0};
+    List<ClientUpdate> updates =
+        List.of(
+            ClientUpdate.of("along", new float[] {3, 0}, 1, 1),
+            ClientUpdate.of("diagonal", new float[] {1, 1}, 1, 1),
+            ClientUpdate.of("against", new float[] {-100, 0}, 1_000_000, 1));
+    float[] next = flTrust.aggregate(1, global, updates);
+    // Trust: 1, 1/√2, 0. Rescaled to norm 1: (1, 0) and (1/√2, 1/√2).
+    double t = 1 / Math.sqrt(2);
+    double x = (1 + t * t) / (1 + t);
+    double y = (t * t) / (1 + t);
+    assertThat((double) next[0]).isCloseTo(x, within(1e-6));
+    assertThat((double) next[1]).isCloseTo(y, within(1e-6));
+    // Everyone against the root: the model stays.
+    float[] stay =
+        flTrust.aggregate(
+            2, global, List.of(ClientUpdate.of("against", new float[] {-1, 0}, 1, 1)));
+    assertThat(stay).containsExactly(0, 0);
+  }
+
+  @Test
+  void bucketingFeedsTheRobustAggregatorBucketMeans() {
+    // Four updates in buckets of two: the median of two bucket means is their average, which is
+    // the mean of all four whatever the shuffle.
+    Bucketing bucketing =
+        new Bucketing(new CoordinateMedian(new Sampling(1, 1), TRAINING), 2, new Random(1));
+    List<ClientUpdate> updates =
+        List.of(
+            ClientUpdate.of("a", new float[] {1}, 1, 1),
+            ClientUpdate.of("b", new float[] {2}, 1, 1),
+            ClientUpdate.of("c", new float[] {3}, 1, 1),
+            ClientUpdate.of("d", new float[] {6}, 1, 1));
+    assertThat(bucketing.aggregate(1, new float[] {0}, updates)).containsExactly(3);
+    // Krum's f counts buckets: bucket(krum) with f = 1 needs 2·5 updates.
+    Strategy krum =
+        REGISTRY.create("bucket(krum)", Map.of("f", "1", "bucket-size", "2", "bucket-seed", "3"));
+    assertThat(krum.minimumUpdates()).isEqualTo(10);
+    assertThatThrownBy(() -> REGISTRY.create("bucket(fedavg)", Map.of()))
+        .hasMessageContaining("in front of a robust aggregator");
+    assertThatThrownBy(() -> REGISTRY.create("bucket(median)", Map.of("bucket-size", "0")))
+        .hasMessageContaining("bucket-size must be at least 1");
+  }
+
+  @Test
+  void excludingFlaggedUpdatesKeepsThemOutOfTheirOwnRound() {
+    Strategy detect = REGISTRY.create("detect(fedavg)", Map.of("exclude-flagged", "true"));
+    List<ClientUpdate> updates = round(new Random(3), 1000);
+    float[] next = detect.aggregate(1, new float[20], updates);
+    float[] honestOnly =
+        REGISTRY.create("fedavg", Map.of()).aggregate(1, new float[20], updates.subList(0, 9));
+    assertThat(next).containsExactly(honestOnly);
+    float[] all = REGISTRY.create("detect(fedavg)", Map.of()).aggregate(1, new float[20], updates);
+    assertThat(all[0]).isGreaterThan(50);
+    // Under differential privacy, exclusion costs the subset bound, 2C, instead of C/n.
+    assertThat(REGISTRY.create("detect(fedavg)", Map.of()).sensitivity(10, 1).getAsDouble())
+        .isEqualTo(0.1);
+    assertThat(detect.sensitivity(10, 1).getAsDouble()).isEqualTo(2.0);
+  }
+}
