@@ -4,6 +4,7 @@ import io.truststram.federation.LocalClient;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.RdpAccountant;
 import io.truststram.federation.simulation.Simulation;
+import io.truststram.federation.strategy.DpSgd;
 import io.truststram.federation.strategy.LocalDifferentialPrivacy;
 import io.truststram.federation.strategy.Strategies;
 import io.truststram.federation.strategy.Strategy;
@@ -93,6 +94,7 @@ public final class PrivacyUtilityCurve {
           accuracy("dp(fedavg)", adaptive, devices, model, config));
     }
     System.out.println();
+    dpSgd(adult, 20, seed);
     System.out.println("### Local DP: accuracy against each client's ε per round");
     System.out.println();
     System.out.println(
@@ -115,6 +117,55 @@ public final class PrivacyUtilityCurve {
           ldp.spentAfter(rounds, delta, Conversion.CLASSIC).epsilon(),
           accuracy("ldp(fedavg)", local, devices, model, config));
     }
+  }
+
+  /**
+   * DP-SGD on Adult split by occupation (15 clients of about 2,000 rows, each with enough rows for
+   * sample-level privacy), every client every round.
+   */
+  private static void dpSgd(AdultDataset.Split adult, int rounds, long seed) {
+    SoftmaxRegression model = new SoftmaxRegression(adult.train().columns(), 2);
+    List<LocalClient> clients = LocalClient.byColumn(adult, "occupation", 64, model);
+    Map<String, String> common = new HashMap<>();
+    common.put("min-clients", Integer.toString(clients.size()));
+    common.put("epochs", "1");
+    common.put("batch-size", "64");
+    common.put("learning-rate", "0.1");
+    Simulation.Config config = new Simulation.Config(rounds, 0, 0, rounds, seed);
+    System.out.printf(
+        Locale.ROOT,
+        "### Sample-level DP (DP-SGD): accuracy against each client's ε%n%n"
+            + "Adult, one client per occupation (%d clients), every client every round, %d rounds,"
+            + " batches of 64 (q = 64 / the client's rows), C = 1, δ = 1e-5. FedAvg without DP:"
+            + " %.3f.%n%n",
+        clients.size(),
+        rounds,
+        accuracy("fedavg", common, clients, model, config));
+    System.out.println("| σ | ε, largest client | ε, smallest client | accuracy |");
+    System.out.println("|---:|---:|---:|---:|");
+    for (double sigma : new double[] {0.6, 1.0, 2.0, 4.0}) {
+      Map<String, String> parameters = new HashMap<>(common);
+      parameters.put("example-clip-norm", "1");
+      parameters.put("example-noise-multiplier", Double.toString(sigma));
+      DpSgd strategy = (DpSgd) Strategies.standard().create("dpsgd(fedavg)", parameters);
+      double accuracy =
+          Simulation.run(strategy, clients, model.initialParameters(0), config, r -> {})
+              .rounds()
+              .getLast()
+              .testAccuracy();
+      LocalClient largest =
+          clients.stream().max(java.util.Comparator.comparingLong(LocalClient::examples)).get();
+      LocalClient smallest =
+          clients.stream().min(java.util.Comparator.comparingLong(LocalClient::examples)).get();
+      System.out.printf(
+          Locale.ROOT,
+          "| %.1f | %.3f | %.3f | %.3f |%n",
+          sigma,
+          strategy.spent(largest.id(), 1e-5).epsilon(),
+          strategy.spent(smallest.id(), 1e-5).epsilon(),
+          accuracy);
+    }
+    System.out.println();
   }
 
   private static double accuracy(

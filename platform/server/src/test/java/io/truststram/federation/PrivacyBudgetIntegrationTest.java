@@ -92,6 +92,11 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
     double expected = RdpAccountant.epsilon(1, 2, 2, 1e-5, Conversion.CLASSIC).epsilon();
     assertThat(privacy.path("epsilonSpent").asDouble()).isCloseTo(expected, within(1e-9));
     assertThat(privacy.path("epsilonSpent").asDouble()).isLessThanOrEqualTo(4.0);
+    // Each round's record carries what the federation had spent with it.
+    assertThat(api.rounds(federation.id()))
+        .extracting(r -> r.metrics().get("privacy.epsilon"))
+        .containsExactly(
+            RdpAccountant.epsilon(1, 2, 1, 1e-5, Conversion.CLASSIC).epsilon(), expected);
   }
 
   @Test

@@ -174,14 +174,17 @@ public final class FederationNode implements AutoCloseable {
     }
   }
 
-  /** What the strategy asks the node to do to its update: clip it, noise it, or nothing. */
+  /** What the strategy asks the node to do for privacy: DP-SGD, clipping, noise, or nothing. */
   private static io.truststram.federation.strategy.@Nullable LocalPrivacy localPrivacy(
       JsonNode privacy) {
     if (!privacy.isObject()) {
       return null;
     }
     return new io.truststram.federation.strategy.LocalPrivacy(
-        privacy.path("clipNorm").asDouble(), privacy.path("noiseStddev").asDouble());
+        privacy.path("clipNorm").asDouble(),
+        privacy.path("noiseStddev").asDouble(),
+        privacy.path("exampleClipNorm").asDouble(),
+        privacy.path("exampleNoiseMultiplier").asDouble());
   }
 
   /** Trains one task; false when the coordinator did not take the update. */

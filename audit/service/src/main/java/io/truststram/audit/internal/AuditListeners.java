@@ -145,11 +145,21 @@ class AuditListeners {
         "federation.round.completed",
         "federations/" + event.federationId() + "/rounds/" + event.round(),
         event.completedAt(),
-        Map.of(
-            "updates", Integer.toString(event.updates()),
-            "examples", Long.toString(event.examples()),
-            "modelSha256", event.modelSha256()),
+        roundDetails(event),
         "RoundCompleted|" + event.federationId() + "|" + event.round());
+  }
+
+  /** A round's size and model, and the privacy spent with it when the federation counts it. */
+  private static Map<String, String> roundDetails(RoundCompleted event) {
+    Map<String, String> details = new java.util.TreeMap<>();
+    details.put("updates", Integer.toString(event.updates()));
+    details.put("examples", Long.toString(event.examples()));
+    details.put("modelSha256", event.modelSha256());
+    Double epsilon = event.metrics().get("privacy.epsilon");
+    if (epsilon != null) {
+      details.put("epsilonSpent", Double.toString(epsilon));
+    }
+    return details;
   }
 
   /** Rounds where attack detection flagged an update or quarantined a node. */

@@ -42,6 +42,18 @@ public final class PrivacyLedger {
   }
 
   /** The ledger after one more round sampling at rate {@code q} with noise multiplier σ. */
+  /** This ledger after {@code steps} more steps at rate q and multiplier σ. */
+  public PrivacyLedger spend(double q, double sigma, long steps) {
+    if (steps < 0 || steps > Integer.MAX_VALUE - rounds) {
+      throw new IllegalArgumentException("steps must be between 0 and 2^31, not " + steps);
+    }
+    double[] next = rdp.clone();
+    for (int i = 0; i < next.length; i++) {
+      next[i] += steps * RdpAccountant.rdp(q, sigma, RdpAccountant.DEFAULT_ORDERS[i]);
+    }
+    return new PrivacyLedger(next, rounds + (int) steps);
+  }
+
   public PrivacyLedger spend(double q, double sigma) {
     double[] next = rdp.clone();
     for (int i = 0; i < next.length; i++) {

@@ -151,7 +151,8 @@ public final class Simulation {
                       training.batchSize(),
                       training.learningRate(),
                       training.momentum(),
-                      training.proximalMu());
+                      training.proximalMu(),
+                      training.privacy());
             } else {
               int stepsPerEpoch =
                   (int)

@@ -27,9 +27,13 @@ public record LocalTraining(
     this(epochs, batchSize, learningRate, momentum, proximalMu, null);
   }
 
-  /** This training, with the client also applying {@code privacy} to its update. */
+  /**
+   * This training, with the client also doing what {@code privacy} asks (added to what this
+   * training already asks: wrappers stack).
+   */
   public LocalTraining withPrivacy(LocalPrivacy privacy) {
-    return new LocalTraining(epochs, batchSize, learningRate, momentum, proximalMu, privacy);
+    LocalPrivacy merged = this.privacy == null ? privacy : privacy.merge(this.privacy);
+    return new LocalTraining(epochs, batchSize, learningRate, momentum, proximalMu, merged);
   }
 
   /**
@@ -55,7 +59,17 @@ public record LocalTraining(
 
   /** The optimiser settings, capped at {@code maxSteps} (0: no cap), seeded. */
   public Sgd.Config sgd(int maxSteps, long seed) {
-    return new Sgd.Config(epochs, batchSize, learningRate, momentum, 0, proximalMu, maxSteps, seed);
+    Sgd.Config config =
+        new Sgd.Config(epochs, batchSize, learningRate, momentum, 0, proximalMu, maxSteps, seed);
+    if (privacy != null && privacy.dpSgd()) {
+      config =
+          config.withPrivacy(
+              new Sgd.Private(
+                  privacy.exampleClipNorm(),
+                  privacy.exampleNoiseMultiplier(),
+                  new java.security.SecureRandom()));
+    }
+    return config;
   }
 
   /**

@@ -231,6 +231,13 @@ public final class Strategies {
                     p.number("local-delta", 1e-5),
                     p.number("clip-norm", 1.0))),
         wrapper(
+            "dpsgd",
+            (inner, p) ->
+                new DpSgd(
+                    inner,
+                    p.number("example-clip-norm", 1.0),
+                    p.number("example-noise-multiplier", 1.0))),
+        wrapper(
             "bucket",
             (inner, p) -> {
               int seed = p.integer("bucket-seed", 0);

@@ -1243,7 +1243,13 @@ final class Coordinator implements AutoCloseable {
     }
     FederationRecord federation = live.federation;
     List<Rounds.Task> submitted = rounds.submitted(federation.id(), open.number);
-    Map<String, Double> roundMetrics = weightedMetrics(submitted);
+    Map<String, Double> roundMetrics = new java.util.TreeMap<>(weightedMetrics(submitted));
+    DifferentialPrivacy dp = Wrapper.find(live.strategy, DifferentialPrivacy.class).orElse(null);
+    if (dp != null && dp.budget() != null && live.ledger != null) {
+      // What the federation has spent with this round: in the round's record and audit entry.
+      roundMetrics.put(
+          "privacy.epsilon", live.ledger.spent(dp.budget().delta(), Conversion.CLASSIC).epsilon());
+    }
     long examples =
         submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
     Map<String, double[]> stateBefore = live.strategy.serverState();

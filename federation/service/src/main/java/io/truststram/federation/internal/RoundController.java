@@ -428,15 +428,22 @@ class RoundController {
           t.proximalMu(),
           t.privacy() == null
               ? null
-              : new PrivacyView(t.privacy().clipNorm(), t.privacy().noiseStddev()));
+              : new PrivacyView(
+                  t.privacy().clipNorm(),
+                  t.privacy().noiseStddev(),
+                  t.privacy().exampleClipNorm(),
+                  t.privacy().exampleNoiseMultiplier()));
     }
   }
 
   /**
-   * What the node must do to its update before sending it: clip its change to {@code clipNorm} and
-   * add Gaussian noise of standard deviation {@code noiseStddev} to every parameter.
+   * What the node must do for privacy (0 turns a step off): train with DP-SGD (each example's
+   * gradient clipped to {@code exampleClipNorm}, noise of {@code exampleNoiseMultiplier} times that
+   * on each step), clip its change to {@code clipNorm}, and add Gaussian noise of standard
+   * deviation {@code noiseStddev} to every parameter.
    */
-  record PrivacyView(double clipNorm, double noiseStddev) {}
+  record PrivacyView(
+      double clipNorm, double noiseStddev, double exampleClipNorm, double exampleNoiseMultiplier) {}
 
   /** The acknowledgement of an update. */
   record ReceiptView(

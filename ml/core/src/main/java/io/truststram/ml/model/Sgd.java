@@ -3,6 +3,7 @@ package io.truststram.ml.model;
 import io.truststram.ml.data.Dataset;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mini-batch stochastic gradient descent, with heavy-ball momentum, L2 weight decay and FedProx's
@@ -24,6 +25,7 @@ public final class Sgd {
    * @param maxSteps stop after this many steps even within an epoch (a straggler's partial work);
    *     0: no limit
    * @param seed the row order's seed
+   * @param privacy per-example clipping and noise (DP-SGD), or null for plain SGD
    */
   public record Config(
       int epochs,
@@ -33,7 +35,23 @@ public final class Sgd {
       double weightDecay,
       double proximalMu,
       int maxSteps,
-      long seed) {
+      long seed,
+      @Nullable Private privacy) {
+
+    /** Without DP-SGD. */
+    public Config(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double momentum,
+        double weightDecay,
+        double proximalMu,
+        int maxSteps,
+        long seed) {
+      this(
+          epochs, batchSize, learningRate, momentum, weightDecay, proximalMu, maxSteps, seed, null);
+    }
+
     public Config {
       if (epochs < 0
           || batchSize < 1
@@ -49,9 +67,47 @@ public final class Sgd {
       }
     }
 
+    /** This configuration with DP-SGD. */
+    public Config withPrivacy(Private privacy) {
+      return new Config(
+          epochs,
+          batchSize,
+          learningRate,
+          momentum,
+          weightDecay,
+          proximalMu,
+          maxSteps,
+          seed,
+          privacy);
+    }
+
     /** Plain SGD: no momentum, decay or proximal term. */
     public static Config plain(int epochs, int batchSize, double learningRate, long seed) {
       return new Config(epochs, batchSize, learningRate, 0, 0, 0, 0, seed);
+    }
+  }
+
+  /**
+   * DP-SGD (Abadi et al. 2016) settings: each step takes every row with probability q = batch size
+   * / rows (Poisson sampling), clips each row's gradient to L2 norm at most C, sums them, adds
+   * Gaussian noise of standard deviation σ·C to every coordinate, and divides by the expected batch
+   * size. Each step is then the sampled Gaussian mechanism with rate q and multiplier σ for one
+   * row; the RDP accountant gives the ε of all steps.
+   *
+   * @param clipNorm C
+   * @param noiseMultiplier σ (0 clips only)
+   * @param noise the noise's source: a {@link java.security.SecureRandom} outside tests, so that no
+   *     one who knows the row order's seed can subtract the noise
+   */
+  public record Private(
+      double clipNorm, double noiseMultiplier, java.util.random.RandomGenerator noise) {
+    public Private {
+      if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
+        throw new IllegalArgumentException("the example clip norm must be positive");
+      }
+      if (!(noiseMultiplier >= 0) || Double.isInfinite(noiseMultiplier)) {
+        throw new IllegalArgumentException("the example noise multiplier must be 0 or more");
+      }
     }
   }
 
@@ -110,8 +166,12 @@ public final class Sgd {
           }
           break training;
         }
-        int[] batch = Arrays.copyOfRange(order, start, Math.min(n, start + config.batchSize()));
-        lossSum += model.lossAndGradient(parameters, data, batch, gradient);
+        if (config.privacy() == null) {
+          int[] batch = Arrays.copyOfRange(order, start, Math.min(n, start + config.batchSize()));
+          lossSum += model.lossAndGradient(parameters, data, batch, gradient);
+        } else {
+          lossSum += privateGradient(model, parameters, data, config, random, gradient);
+        }
         batches++;
         for (int i = 0; i < parameters.length; i++) {
           float g = gradient[i];
@@ -132,6 +192,52 @@ public final class Sgd {
       epochLoss = lossSum / batches;
     }
     return new Result(steps, n, epochLoss);
+  }
+
+  /**
+   * One DP-SGD step's gradient into {@code gradient}: a Poisson sample of the rows, each row's
+   * gradient clipped, summed, noised and divided by the expected batch size. Returns the sampled
+   * rows' mean loss (0 when none was sampled).
+   */
+  private static double privateGradient(
+      Classifier model,
+      float[] parameters,
+      Dataset data,
+      Config config,
+      SplittableRandom random,
+      float[] gradient) {
+    Private privacy = config.privacy();
+    int n = data.rows();
+    double q = Math.min(1, config.batchSize() / (double) n);
+    double[] sum = new double[parameters.length];
+    float[] row = new float[parameters.length];
+    int[] one = new int[1];
+    double loss = 0;
+    int sampled = 0;
+    for (int i = 0; i < n; i++) {
+      if (random.nextDouble() >= q) {
+        continue;
+      }
+      one[0] = i;
+      loss += model.lossAndGradient(parameters, data, one, row);
+      sampled++;
+      double squared = 0;
+      for (float g : row) {
+        squared += (double) g * g;
+      }
+      double norm = Math.sqrt(squared);
+      double scale = norm > privacy.clipNorm() ? privacy.clipNorm() / norm : 1;
+      for (int j = 0; j < sum.length; j++) {
+        sum[j] += scale * row[j];
+      }
+    }
+    double stddev = privacy.noiseMultiplier() * privacy.clipNorm();
+    double expected = q * n;
+    for (int j = 0; j < sum.length; j++) {
+      double noised = stddev == 0 ? sum[j] : sum[j] + stddev * privacy.noise().nextGaussian();
+      gradient[j] = (float) (noised / expected);
+    }
+    return sampled == 0 ? 0 : loss / sampled;
   }
 
   private static void shuffle(int[] values, SplittableRandom random) {
