@@ -159,6 +159,73 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
     assertThat(admin.get("/api/v1/privacy/budget").json().path("rounds").asInt()).isEqualTo(1);
   }
 
+  /**
+   * DP-SGD through the SDK: nodes train with per-example clipping and noise, and the coordinator
+   * keeps each node's ledger and exports the largest ε.
+   */
+  @Test
+  void nodesTrainWithDpSgdAndTheLargestSampleLevelEpsilonIsExported() throws Exception {
+    String token = LocalNodes.newTenantToken(context, port, "dp-sgd", Role.DATA_SCIENTIST);
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    var federation =
+        api.createFederation(
+            LocalNodes.synthetic(
+                "dpsgd",
+                "dpsgd(fedavg)",
+                Map.of(
+                    "example-clip-norm", "1",
+                    "example-noise-multiplier", "1.5",
+                    "batch-size", "20"),
+                2,
+                3,
+                3,
+                17));
+    List<Synthetic.Device> devices = Synthetic.generateIid(3, 6);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    List<Future<FederationNode.Summary>> runs = new ArrayList<>();
+    try {
+      for (int k = 0; k < 3; k++) {
+        FederationNode node =
+            LocalNodes.register(server, api, federation.id(), "sgd-" + k, model, devices.get(k));
+        runs.add(pool.submit(node::run));
+      }
+      api.start(federation.id());
+      // A node that fails ends its run early: its error, not a timeout, is what the test reports.
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  api.federation(federation.id()).ended()
+                      || runs.stream().anyMatch(Future::isDone));
+      for (Future<FederationNode.Summary> run : runs) {
+        assertThat(run.get(1, java.util.concurrent.TimeUnit.MINUTES).roundsTrained()).isEqualTo(2);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(api.federation(federation.id()).state()).isEqualTo("completed");
+    // Each node: one epoch of ⌈n/20⌉ steps at rate 20/n per round, two rounds.
+    double largest = 0;
+    for (Synthetic.Device device : devices) {
+      int rows = device.train().rows();
+      double q = Math.min(1, 20.0 / rows);
+      long steps = 2L * ((rows + 19) / 20);
+      largest =
+          Math.max(
+              largest, RdpAccountant.epsilon(q, 1.5, steps, 1e-5, Conversion.CLASSIC).epsilon());
+    }
+    double exported =
+        context
+            .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+            .get("truststram.federation.privacy.sample.epsilon")
+            .tag("federation", federation.id())
+            .gauge()
+            .value();
+    assertThat(exported).isCloseTo(largest, within(1e-9));
+  }
+
   /** A dp-fedavg federation of three of the tenant's nodes, run until it ends; its id. */
   private String runPrivate(TrustStramApi api, URI server, String name) throws Exception {
     var federation =

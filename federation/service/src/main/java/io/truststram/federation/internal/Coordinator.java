@@ -986,6 +986,15 @@ final class Coordinator implements AutoCloseable {
       live.ledger = spending;
       metrics.epsilon(federation.id(), spentAfter);
     }
+    Wrapper.find(live.strategy, io.truststram.federation.strategy.DpSgd.class)
+        .ifPresent(
+            dpsgd ->
+                metrics.sampleEpsilon(
+                    federation.id(),
+                    dpsgd.clients().stream()
+                        .mapToDouble(client -> dpsgd.spent(client, 1e-5).epsilon())
+                        .max()
+                        .orElse(0)));
     Map<UUID, LocalTraining> training = new LinkedHashMap<>();
     assigned.forEach((nodeId, task) -> training.put(nodeId, task.training));
     live.round =
@@ -2225,6 +2234,28 @@ final class Coordinator implements AutoCloseable {
                         "truststram.federation.privacy.epsilon", value, v -> v.get())
                     .tag("federation", id.toString())
                     .description("Privacy spent so far (epsilon, RDP accountant, classic)")
+                    .register(registry);
+                return value;
+              })
+          .set(spent);
+    }
+
+    /** The largest ε any node's examples have spent under DP-SGD, at δ = 1e-5 (a gauge). */
+    private final Map<UUID, java.util.concurrent.atomic.AtomicReference<Double>> sampleEpsilon =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    void sampleEpsilon(UUID federation, double spent) {
+      sampleEpsilon
+          .computeIfAbsent(
+              federation,
+              id -> {
+                var value = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+                io.micrometer.core.instrument.Gauge.builder(
+                        "truststram.federation.privacy.sample.epsilon", value, v -> v.get())
+                    .tag("federation", id.toString())
+                    .description(
+                        "The largest epsilon any node's examples have spent under DP-SGD"
+                            + " (delta 1e-5, RDP accountant, classic)")
                     .register(registry);
                 return value;
               })
