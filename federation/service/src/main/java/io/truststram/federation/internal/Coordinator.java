@@ -2220,46 +2220,43 @@ final class Coordinator implements AutoCloseable {
           .register(registry);
     }
 
-    /** The ε each federation with a budget has spent, by federation (a gauge). */
-    private final Map<UUID, java.util.concurrent.atomic.AtomicReference<Double>> epsilon =
+    /** Per-federation gauges by name: their current values. */
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> gauges =
         new java.util.concurrent.ConcurrentHashMap<>();
 
-    void epsilon(UUID federation, double spent) {
-      epsilon
+    /** Sets the gauge {@code name} of {@code federation}, registering it the first time. */
+    private void federationGauge(UUID federation, String name, String description, double value) {
+      gauges
           .computeIfAbsent(
-              federation,
-              id -> {
-                var value = new java.util.concurrent.atomic.AtomicReference<>(0.0);
-                io.micrometer.core.instrument.Gauge.builder(
-                        "truststram.federation.privacy.epsilon", value, v -> v.get())
-                    .tag("federation", id.toString())
-                    .description("Privacy spent so far (epsilon, RDP accountant, classic)")
+              name + "|" + federation,
+              key -> {
+                var held = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+                io.micrometer.core.instrument.Gauge.builder(name, held, v -> v.get())
+                    .tag("federation", federation.toString())
+                    .description(description)
                     .register(registry);
-                return value;
+                return held;
               })
-          .set(spent);
+          .set(value);
     }
 
-    /** The largest ε any node's examples have spent under DP-SGD, at δ = 1e-5 (a gauge). */
-    private final Map<UUID, java.util.concurrent.atomic.AtomicReference<Double>> sampleEpsilon =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    /** The ε a federation with a budget has spent. */
+    void epsilon(UUID federation, double spent) {
+      federationGauge(
+          federation,
+          "truststram.federation.privacy.epsilon",
+          "Privacy spent so far (epsilon, RDP accountant, classic)",
+          spent);
+    }
 
+    /** The largest ε any node's examples have spent under DP-SGD, at δ = 1e-5. */
     void sampleEpsilon(UUID federation, double spent) {
-      sampleEpsilon
-          .computeIfAbsent(
-              federation,
-              id -> {
-                var value = new java.util.concurrent.atomic.AtomicReference<>(0.0);
-                io.micrometer.core.instrument.Gauge.builder(
-                        "truststram.federation.privacy.sample.epsilon", value, v -> v.get())
-                    .tag("federation", id.toString())
-                    .description(
-                        "The largest epsilon any node's examples have spent under DP-SGD"
-                            + " (delta 1e-5, RDP accountant, classic)")
-                    .register(registry);
-                return value;
-              })
-          .set(spent);
+      federationGauge(
+          federation,
+          "truststram.federation.privacy.sample.epsilon",
+          "The largest epsilon any node's examples have spent under DP-SGD (delta 1e-5, RDP"
+              + " accountant, classic)",
+          spent);
     }
 
     /** Flagged updates and quarantined nodes of a round with attack detection. */
