@@ -28,8 +28,10 @@ class ModularityTests {
               "io.truststram.federation.strategy..",
               "io.truststram.federation.sharding..",
               "io.truststram.federation.privacy..",
+              "io.truststram.federation.secagg..",
               "io.truststram.crypto.primitive..",
               "io.truststram.crypto.seal..",
+              "io.truststram.crypto.sharing..",
               "io.truststram.audit.log..",
               "io.truststram.cli..",
               "io.truststram.sdk.."));
