@@ -16,10 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -98,19 +94,9 @@ class AttackDetectionIntegrationTest extends ServerIntegrationTest {
                         "attacker", model, devices.get(4).train(), devices.get(4).test())))
             .pollWait(Duration.ofSeconds(5))
             .build());
-    List<Future<FederationNode.Summary>> runs = new ArrayList<>();
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    try {
-      for (FederationNode node : nodes) {
-        runs.add(pool.submit(node::run));
-      }
-      assertThat(api.start(federation.id()).state()).isEqualTo("running");
-      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
-      for (Future<FederationNode.Summary> run : runs.subList(0, 4)) {
-        assertThat(run.get(1, TimeUnit.MINUTES).roundsTrained()).isEqualTo(3);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<FederationNode.Summary> runs = LocalNodes.runToEnd(api, federation.id(), nodes);
+    for (FederationNode.Summary honest : runs.subList(0, 4)) {
+      assertThat(honest.roundsTrained()).isEqualTo(3);
     }
 
     assertThat(api.federation(federation.id()).state()).isEqualTo("completed");

@@ -80,4 +80,36 @@ final class LocalNodes {
         60,
         seed);
   }
+
+  /**
+   * Runs {@code nodes} on virtual threads, starts the federation, and waits until it ends or a node
+   * stops early (whose error, not a timeout, is then what the caller sees); returns each node's
+   * summary, in order.
+   */
+  static java.util.List<FederationNode.Summary> runToEnd(
+      TrustStramApi api, String federationId, java.util.List<FederationNode> nodes)
+      throws Exception {
+    var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    var runs = new java.util.ArrayList<java.util.concurrent.Future<FederationNode.Summary>>();
+    try {
+      for (FederationNode node : nodes) {
+        runs.add(pool.submit(node::run));
+      }
+      org.assertj.core.api.Assertions.assertThat(api.start(federationId).state())
+          .isEqualTo("running");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  api.federation(federationId).ended()
+                      || runs.stream().anyMatch(java.util.concurrent.Future::isDone));
+      var summaries = new java.util.ArrayList<FederationNode.Summary>();
+      for (var run : runs) {
+        summaries.add(run.get(1, java.util.concurrent.TimeUnit.MINUTES));
+      }
+      return summaries;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

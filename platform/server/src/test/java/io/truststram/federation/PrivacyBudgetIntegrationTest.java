@@ -2,7 +2,6 @@ package io.truststram.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.RdpAccountant;
@@ -17,13 +16,9 @@ import io.truststram.sdk.FederationNode;
 import io.truststram.sdk.TokenSource;
 import io.truststram.sdk.TrustStramApi;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -64,20 +59,8 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
       nodes.add(
           LocalNodes.register(server, api, federation.id(), "node-" + k, model, devices.get(k)));
     }
-    List<Future<FederationNode.Summary>> runs = new ArrayList<>();
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    try {
-      for (FederationNode node : nodes) {
-        runs.add(pool.submit(node::run));
-      }
-      assertThat(api.start(federation.id()).state()).isEqualTo("running");
-      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
-      for (Future<FederationNode.Summary> run : runs) {
-        assertThat(run.get(1, java.util.concurrent.TimeUnit.MINUTES).federationState())
-            .isEqualTo("completed");
-      }
-    } finally {
-      pool.shutdownNow();
+    for (FederationNode.Summary run : LocalNodes.runToEnd(api, federation.id(), nodes)) {
+      assertThat(run.federationState()).isEqualTo("completed");
     }
 
     var done = api.federation(federation.id());
@@ -183,27 +166,13 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
                 17));
     List<Synthetic.Device> devices = Synthetic.generateIid(3, 6);
     SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    List<Future<FederationNode.Summary>> runs = new ArrayList<>();
-    try {
-      for (int k = 0; k < 3; k++) {
-        FederationNode node =
-            LocalNodes.register(server, api, federation.id(), "sgd-" + k, model, devices.get(k));
-        runs.add(pool.submit(node::run));
-      }
-      api.start(federation.id());
-      // A node that fails ends its run early: its error, not a timeout, is what the test reports.
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(
-              () ->
-                  api.federation(federation.id()).ended()
-                      || runs.stream().anyMatch(Future::isDone));
-      for (Future<FederationNode.Summary> run : runs) {
-        assertThat(run.get(1, java.util.concurrent.TimeUnit.MINUTES).roundsTrained()).isEqualTo(2);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      nodes.add(
+          LocalNodes.register(server, api, federation.id(), "sgd-" + k, model, devices.get(k)));
+    }
+    for (FederationNode.Summary run : LocalNodes.runToEnd(api, federation.id(), nodes)) {
+      assertThat(run.roundsTrained()).isEqualTo(2);
     }
     assertThat(api.federation(federation.id()).state()).isEqualTo("completed");
     // Each node: one epoch of ⌈n/20⌉ steps at rate 20/n per round, two rounds.
@@ -245,16 +214,7 @@ class PrivacyBudgetIntegrationTest extends ServerIntegrationTest {
       nodes.add(
           LocalNodes.register(server, api, federation.id(), name + "-" + k, model, devices.get(k)));
     }
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    try {
-      for (FederationNode node : nodes) {
-        pool.submit(node::run);
-      }
-      api.start(federation.id());
-      await().atMost(Duration.ofMinutes(2)).until(() -> api.federation(federation.id()).ended());
-    } finally {
-      pool.shutdownNow();
-    }
+    LocalNodes.runToEnd(api, federation.id(), nodes);
     return federation.id();
   }
 }

@@ -306,17 +306,7 @@ public final class Attacks {
    * deviations, small enough to pass for an honest update.
    */
   public static Adversary alie(double z) {
-    return (round, global, updates, malicious) -> {
-      double[][] moments = moments(global, updates, malicious);
-      if (moments == null) {
-        return updates;
-      }
-      float[] w = new float[global.length];
-      for (int j = 0; j < w.length; j++) {
-        w[j] = (float) (global[j] + moments[0][j] - z * moments[1][j]);
-      }
-      return replaceMalicious(updates, malicious, w);
-    };
+    return fromMoments((global, mean, stddev, j) -> global[j] + mean[j] - z * stddev[j]);
   }
 
   /**
@@ -336,6 +326,19 @@ public final class Attacks {
    * turns negative.
    */
   public static Adversary innerProduct(double epsilon) {
+    return fromMoments((global, mean, stddev, j) -> global[j] - epsilon * mean[j]);
+  }
+
+  /** Coordinate j of the one vector every attacker sends, from the attackers' own moments. */
+  private interface FromMoments {
+    double value(float[] global, double[] mean, double[] stddev, int j);
+  }
+
+  /**
+   * Every attacker sends one vector built from the mean and standard deviation of the attackers'
+   * honest changes, coordinate by coordinate.
+   */
+  private static Adversary fromMoments(FromMoments coordinate) {
     return (round, global, updates, malicious) -> {
       double[][] moments = moments(global, updates, malicious);
       if (moments == null) {
@@ -343,7 +346,7 @@ public final class Attacks {
       }
       float[] w = new float[global.length];
       for (int j = 0; j < w.length; j++) {
-        w[j] = (float) (global[j] - epsilon * moments[0][j]);
+        w[j] = (float) coordinate.value(global, moments[0], moments[1], j);
       }
       return replaceMalicious(updates, malicious, w);
     };
