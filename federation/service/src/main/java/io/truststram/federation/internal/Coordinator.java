@@ -890,6 +890,9 @@ final class Coordinator implements AutoCloseable {
     }
     FederationRecord federation = live.federation;
     List<ClientProfile> online = available(federation.id(), now);
+    if (!ready(live, online, now)) {
+      return;
+    }
     Map<UUID, Nodes.Node> byId = new HashMap<>();
     nodes.of(federation.id(), null).forEach(n -> byId.put(n.id(), n));
     DifferentialPrivacy dp = Wrapper.find(live.strategy, DifferentialPrivacy.class).orElse(null);
@@ -903,11 +906,7 @@ final class Coordinator implements AutoCloseable {
       stopForOwners(live, owners.exhausted(), now);
       return;
     }
-    boolean full = available.size() >= federation.clientsPerRound();
-    boolean quorum =
-        available.size() >= federation.minClients()
-            && !now.isBefore(live.waitingSince.plus(quorumWait));
-    if (!full && !quorum) {
+    if (!ready(live, available, now)) {
       return;
     }
     int number = live.version + 1;
@@ -1014,6 +1013,19 @@ final class Coordinator implements AutoCloseable {
         assigned.size(),
         available.size());
     live.signal();
+  }
+
+  /**
+   * Whether a round may open with {@code available}: as many nodes as a round takes, or at least
+   * minClients once the quorum wait has passed.
+   */
+  private boolean ready(Live live, List<ClientProfile> available, Instant now) {
+    FederationRecord federation = live.federation;
+    boolean full = available.size() >= federation.clientsPerRound();
+    boolean quorum =
+        available.size() >= federation.minClients()
+            && !now.isBefore(live.waitingSince.plus(quorumWait));
+    return full || quorum;
   }
 
   private record TenantTask(Nodes.Node node, LocalTraining training) {}
