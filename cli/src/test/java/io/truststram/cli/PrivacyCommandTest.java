@@ -9,40 +9,36 @@ import tools.jackson.databind.JsonNode;
 /** {@code truststram privacy}, locally: the JSON the issue names, and bad input. */
 class PrivacyCommandTest extends CommandLineTestSupport {
 
+  /**
+   * {@code privacy epsilon} for TensorFlow Privacy's MNIST example (q = 256/60,000, σ = 1.1, 60
+   * epochs, δ = 1e-5), with {@code more} options.
+   */
+  private JsonNode mnist(String... more) {
+    String[] args = {
+      "privacy",
+      "epsilon",
+      "--sample-rate",
+      Double.toString(256.0 / 60_000),
+      "--noise-multiplier",
+      "1.1",
+      "--steps",
+      "14063",
+      "--delta",
+      "1e-5"
+    };
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return json(all);
+  }
+
   @Test
   void epsilonPrintsTheFieldsTheIssueNames() {
-    JsonNode spent =
-        json(
-            "privacy",
-            "epsilon",
-            "--sample-rate",
-            Double.toString(256.0 / 60_000),
-            "--noise-multiplier",
-            "1.1",
-            "--steps",
-            "14063",
-            "--delta",
-            "1e-5",
-            "--json");
+    JsonNode spent = mnist("--json");
     assertThat(spent.path("epsilon").asDouble()).isCloseTo(3.01, within(0.005));
     assertThat(spent.path("order").asDouble()).isGreaterThan(1);
     assertThat(spent.path("accountant").asString()).isEqualTo("rdp");
     assertThat(spent.path("conversion").asString()).isEqualTo("classic");
-    JsonNode balle =
-        json(
-            "privacy",
-            "epsilon",
-            "--sample-rate",
-            Double.toString(256.0 / 60_000),
-            "--noise-multiplier",
-            "1.1",
-            "--steps",
-            "14063",
-            "--delta",
-            "1e-5",
-            "--conversion",
-            "balle2020",
-            "--json");
+    JsonNode balle = mnist("--conversion", "balle2020", "--json");
     assertThat(balle.path("conversion").asString()).isEqualTo("balle2020");
     assertThat(balle.path("epsilon").asDouble()).isLessThan(spent.path("epsilon").asDouble());
   }
@@ -50,21 +46,7 @@ class PrivacyCommandTest extends CommandLineTestSupport {
   /** The PRV accountant on TensorFlow Privacy's MNIST example: tighter than either RDP figure. */
   @Test
   void thePrvAccountantGivesATighterGuaranteeWithItsError() {
-    JsonNode prv =
-        json(
-            "privacy",
-            "epsilon",
-            "--sample-rate",
-            Double.toString(256.0 / 60_000),
-            "--noise-multiplier",
-            "1.1",
-            "--steps",
-            "14063",
-            "--delta",
-            "1e-5",
-            "--accountant",
-            "prv",
-            "--json");
+    JsonNode prv = mnist("--accountant", "prv", "--json");
     assertThat(prv.path("accountant").asString()).isEqualTo("prv");
     assertThat(prv.path("order").isNull()).isTrue();
     double epsilon = prv.path("epsilon").asDouble();

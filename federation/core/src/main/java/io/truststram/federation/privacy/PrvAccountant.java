@@ -94,12 +94,12 @@ public final class PrvAccountant {
     double target = delta - deltaError;
     double low = 0;
     double high = domain;
-    if (delta(remove, add, mesh, high) > target) {
+    if (delta(remove, add, high) > target) {
       throw new IllegalStateException("the PRV domain is too small for delta " + delta);
     }
     for (int i = 0; i < 100 && high - low > 1e-6; i++) {
       double middle = (low + high) / 2;
-      if (delta(remove, add, mesh, middle) <= target) {
+      if (delta(remove, add, middle) <= target) {
         high = middle;
       } else {
         low = middle;
@@ -110,7 +110,7 @@ public final class PrvAccountant {
   }
 
   /** The larger δ(ε) of the two directions. */
-  private static double delta(Curve remove, Curve add, double mesh, double epsilon) {
+  private static double delta(Curve remove, Curve add, double epsilon) {
     return Math.max(remove.delta(epsilon), add.delta(epsilon));
   }
 

@@ -889,12 +889,13 @@ final class Coordinator implements AutoCloseable {
       return;
     }
     FederationRecord federation = live.federation;
-    List<ClientProfile> online = available(federation.id(), now);
+    List<Nodes.Node> registered = nodes.of(federation.id(), null);
+    List<ClientProfile> online = available(federation.id(), registered, now);
     if (!ready(live, online, now)) {
       return;
     }
     Map<UUID, Nodes.Node> byId = new HashMap<>();
-    nodes.of(federation.id(), null).forEach(n -> byId.put(n.id(), n));
+    registered.forEach(n -> byId.put(n.id(), n));
     DifferentialPrivacy dp = Wrapper.find(live.strategy, DifferentialPrivacy.class).orElse(null);
     // Data owners who capped their privacy spending: their nodes sit out a round that would pass
     // the cap (or any round of a federation without differential privacy).
@@ -1229,11 +1230,11 @@ final class Coordinator implements AutoCloseable {
     live.signal();
   }
 
-  private List<ClientProfile> available(UUID federation, Instant now) {
+  private List<ClientProfile> available(UUID federation, List<Nodes.Node> registered, Instant now) {
     Instant since = now.minus(NodeService.HEARTBEAT.multipliedBy(3));
     List<ClientProfile> available = new ArrayList<>();
     Map<io.truststram.common.tenant.TenantId, Boolean> takingPart = new HashMap<>();
-    for (Nodes.Node node : nodes.of(federation, null)) {
+    for (Nodes.Node node : registered) {
       if (!takingPart.computeIfAbsent(node.tenant(), t -> taking(federation, t))) {
         continue;
       }
