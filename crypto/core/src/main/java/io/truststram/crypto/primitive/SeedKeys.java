@@ -60,6 +60,31 @@ public final class SeedKeys {
     };
   }
 
+  /**
+   * The KEM key pair that {@code seed} determines: ML-KEM from its 64-byte (d, z) seed as {@link
+   * #fromSeed} does, X-Wing from its 32-byte secret key, which is the seed by that scheme's
+   * definition. Two parties that hold one seed derive one key pair, whichever provider they run.
+   *
+   * @throws InvalidKeyException for another algorithm or a seed of the wrong length
+   */
+  public static KeyPair kemFromSeed(Algorithm algorithm, byte[] seed) {
+    if (algorithm == Algorithm.X_WING) {
+      InvalidKeyException.requireLength(algorithm, "seed", seed, 32);
+      var secret = new org.bouncycastle.pqc.crypto.xwing.XWingPrivateKeyParameters(seed);
+      return new KeyPair(
+          algorithm, secret.getPublicKeyParameters().getEncoded(), secret.getSeed().clone());
+    }
+    if (algorithm.kind() != Algorithm.Kind.KEM) {
+      throw new InvalidKeyException(algorithm.fipsName() + " is not a KEM");
+    }
+    return fromSeed(algorithm, seed);
+  }
+
+  /** The seed length of {@link #kemFromSeed}: 32 for X-Wing, 64 for ML-KEM. */
+  public static int kemSeedLength(Algorithm algorithm) {
+    return algorithm == Algorithm.X_WING ? 32 : seedLength(algorithm);
+  }
+
   /** PKCS#8 {@code PrivateKeyInfo} (DER) holding the seed. */
   public static byte[] toPkcs8(Algorithm algorithm, byte[] seed) {
     requireSeed(algorithm, seed);

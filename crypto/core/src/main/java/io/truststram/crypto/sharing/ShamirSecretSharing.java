@@ -81,6 +81,36 @@ public final class ShamirSecretSharing {
    *     number of shares, or more than 65,535 shares
    */
   public static List<Share> split(byte[] secret, int threshold, int shares, SecureRandom random) {
+    if (shares > 65_535) {
+      throw new IllegalArgumentException(
+          "the threshold must be between 1 and the number of shares (at most 65535): t="
+              + threshold
+              + ", n="
+              + shares);
+    }
+    int[] points = new int[Math.max(0, shares)];
+    for (int i = 0; i < points.length; i++) {
+      points[i] = i + 1;
+    }
+    return split(secret, threshold, points, random);
+  }
+
+  /**
+   * Shares of {@code secret} at the given points (distinct, 1 to 65,535), any {@code threshold} of
+   * which recover it: the form for handing share x to the party numbered x.
+   *
+   * @throws IllegalArgumentException for a secret over 64 bytes, a threshold below 1 or above the
+   *     number of points, or a point repeated or out of range
+   */
+  public static List<Share> split(byte[] secret, int threshold, int[] points, SecureRandom random) {
+    int shares = points.length;
+    Set<Integer> distinct = new HashSet<>();
+    for (int point : points) {
+      if (point < 1 || point > 65_535 || !distinct.add(point)) {
+        throw new IllegalArgumentException(
+            "share points are distinct and 1 to 65535; " + point + " is not");
+      }
+    }
     if (secret.length > MAX_SECRET_BYTES) {
       throw new IllegalArgumentException(
           "a secret has at most " + MAX_SECRET_BYTES + " bytes, not " + secret.length);
@@ -98,7 +128,7 @@ public final class ShamirSecretSharing {
       coefficients[i] = randomElement(random);
     }
     List<Share> out = new ArrayList<>(shares);
-    for (int x = 1; x <= shares; x++) {
+    for (int x : points) {
       out.add(new Share(x, encode(evaluate(coefficients, BigInteger.valueOf(x)))));
     }
     return out;

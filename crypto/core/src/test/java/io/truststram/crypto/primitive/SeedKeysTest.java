@@ -110,4 +110,23 @@ class SeedKeysTest {
       default -> MLDSAParameters.ml_dsa_87;
     };
   }
+
+  @org.junit.jupiter.api.Test
+  void aKemSeedGivesOneKeyPairThatOpensWhatIsSealedToIt() {
+    for (Algorithm kem : new Algorithm[] {Algorithm.ML_KEM_768, Algorithm.X_WING}) {
+      byte[] seed = new byte[SeedKeys.kemSeedLength(kem)];
+      new java.security.SecureRandom().nextBytes(seed);
+      KeyPair first = SeedKeys.kemFromSeed(kem, seed);
+      KeyPair second = SeedKeys.kemFromSeed(kem, seed.clone());
+      org.assertj.core.api.Assertions.assertThat(second.publicKey()).isEqualTo(first.publicKey());
+      Encapsulation sent =
+          Primitives.kem(kem).encapsulate(first.publicKey(), new java.security.SecureRandom());
+      org.assertj.core.api.Assertions.assertThat(
+              Primitives.kem(kem).decapsulate(second.secretKey(), sent.ciphertext()))
+          .isEqualTo(sent.sharedSecret());
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SeedKeys.kemFromSeed(Algorithm.ML_DSA_65, new byte[32]))
+        .isInstanceOf(InvalidKeyException.class);
+  }
 }

@@ -54,4 +54,24 @@ class MaskGeneratorTest {
     }
     assertThat(chi).isLessThan(330.5);
   }
+
+  @Test
+  void ringMasksOf32BitsAreTheIntMasksAndNarrowRingsStayReduced() {
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    int[] words = MaskGenerator.expand(seed, "label", 20_000);
+    long[] ring = new long[20_000];
+    MaskGenerator.apply(seed, "label", ring, 32, false);
+    for (int i = 0; i < words.length; i++) {
+      assertThat(ring[i]).isEqualTo(Integer.toUnsignedLong(words[i]));
+    }
+    MaskGenerator.apply(seed, "label", ring, 32, true);
+    assertThat(ring).containsOnly(0L);
+    long[] narrow = new long[1000];
+    MaskGenerator.apply(seed, "label", narrow, 12, false);
+    assertThat(java.util.Arrays.stream(narrow).allMatch(v -> v >= 0 && v < 4096)).isTrue();
+    assertThat(java.util.Arrays.stream(narrow).distinct().count()).isGreaterThan(700);
+    assertThatThrownBy(() -> MaskGenerator.apply(seed, "x", narrow, 65, false))
+        .hasMessageContaining("1 to 64 bits");
+  }
 }

@@ -57,4 +57,26 @@ class ShamirSecretSharingTest {
     assertThatThrownBy(() -> ShamirSecretSharing.split(secret, 4, 3, RANDOM))
         .hasMessageContaining("threshold must be between 1 and the number of shares");
   }
+
+  @Test
+  void sharesAtChosenPointsRecoverFromAnyThresholdOfThem() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    List<ShamirSecretSharing.Share> shares =
+        ShamirSecretSharing.split(
+            secret, 3, new int[] {4, 17, 230, 9000, 65535}, new SecureRandom());
+    assertThat(shares.stream().map(ShamirSecretSharing.Share::x))
+        .containsExactly(4, 17, 230, 9000, 65535);
+    assertThat(
+            ShamirSecretSharing.reconstruct(
+                List.of(shares.get(4), shares.get(1), shares.get(2)), 3, 32))
+        .isEqualTo(secret);
+    assertThat(ShamirSecretSharing.reconstruct(shares, 3, 32)).isEqualTo(secret);
+    assertThatThrownBy(
+            () -> ShamirSecretSharing.split(secret, 2, new int[] {3, 3}, new SecureRandom()))
+        .hasMessageContaining("distinct");
+    assertThatThrownBy(
+            () -> ShamirSecretSharing.split(secret, 2, new int[] {0, 3}, new SecureRandom()))
+        .hasMessageContaining("distinct");
+  }
 }
