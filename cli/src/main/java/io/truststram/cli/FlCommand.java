@@ -88,7 +88,8 @@ final class FlCommand implements Runnable {
                 setup.stragglers(),
                 setup.dropout(),
                 setup.evaluateEvery(),
-                setup.seed());
+                setup.seed(),
+                setup.secureAggregation());
       }
       SimulationSetup.Built built = setup.build(Path.of("").toAbsolutePath());
       if (built.clients().isEmpty()) {
@@ -96,15 +97,18 @@ final class FlCommand implements Runnable {
       }
       Strategy strategy =
           Strategies.standard().create(setup.strategy().name(), setup.strategy().textParameters());
+      io.truststram.federation.secagg.SecureAggregation secure =
+          setup.secureAggregation() == null ? null : setup.secureAggregation().build();
       PrintWriter out = spec.commandLine().getOut();
       if (!json) {
         out.printf(
             Locale.ROOT,
-            "%s: %s, %d clients, %s, %d rounds%n",
+            "%s: %s, %d clients, %s%s, %d rounds%n",
             setup.name(),
             built.classifier().describe(),
             built.clients().size(),
             strategy.name(),
+            secure == null ? "" : " under " + secure.protocol(),
             setup.rounds());
       }
       PrintWriter csv = metrics == null ? null : new PrintWriter(Files.newBufferedWriter(metrics));
@@ -126,6 +130,9 @@ final class FlCommand implements Runnable {
                     setup.dropout(),
                     setup.evaluateEvery() == null ? 1 : setup.evaluateEvery(),
                     setup.seed()),
+                io.truststram.federation.simulation.Adversary.none(),
+                java.util.Set.of(),
+                secure,
                 round -> {
                   if (json) {
                     out.println(JSON.writeValueAsString(round));
@@ -133,7 +140,7 @@ final class FlCommand implements Runnable {
                     out.printf(
                         Locale.ROOT,
                         "round %d/%d  clients %d (folded %d, stragglers %d, dropped %d)  train loss %s"
-                            + "  test accuracy %s  %d ms%n",
+                            + "  test accuracy %s  %d ms%s%n",
                         round.round(),
                         total,
                         round.selected(),
@@ -142,7 +149,8 @@ final class FlCommand implements Runnable {
                         round.dropped(),
                         number(round.trainLoss()),
                         number(round.testAccuracy()),
-                        round.millis());
+                        round.millis(),
+                        secure == null ? "" : "  clipped " + round.clippedValues());
                   }
                   out.flush();
                   if (csv != null) {

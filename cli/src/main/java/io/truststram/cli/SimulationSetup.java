@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout the probability that a chosen client never reports
  * @param evaluateEvery evaluate every this many rounds (default 1)
  * @param seed the seed of every random choice
+ * @param secureAggregation secure aggregation of each round's updates, or null
  */
 record SimulationSetup(
     String name,
@@ -38,7 +39,27 @@ record SimulationSetup(
     double stragglers,
     double dropout,
     @Nullable Integer evaluateEvery,
-    long seed) {
+    long seed,
+    @Nullable SecureAggregationSpec secureAggregation) {
+
+  /**
+   * Secure aggregation, as the API's {@code secureAggregation}: the protocol ({@code secagg+} or
+   * {@code secagg}) and its settings without the {@code secagg.} prefix.
+   */
+  record SecureAggregationSpec(String protocol, @Nullable Map<String, Object> parameters) {
+    io.truststram.federation.secagg.SecureAggregation build() {
+      Map<String, String> all = new LinkedHashMap<>();
+      all.put(io.truststram.federation.secagg.SecureAggregation.KEY, protocol);
+      if (parameters != null) {
+        parameters.forEach(
+            (key, value) ->
+                all.put(
+                    io.truststram.federation.secagg.SecureAggregation.PREFIX + key,
+                    String.valueOf(value)));
+      }
+      return io.truststram.federation.secagg.SecureAggregation.from(all).orElseThrow();
+    }
+  }
 
   /**
    * The clients' data.

@@ -74,4 +74,16 @@ public final class FederationProblems {
   /** A chunk does not start where the upload stands, or its range is malformed. */
   public static final ProblemType UPLOAD_OFFSET_MISMATCH =
       new ProblemType("federation-upload-offset-mismatch", 409, "Upload offset mismatch");
+
+  /**
+   * A message of a secure round that the round does not take (wrong stage, replayed, malformed).
+   */
+  public static final ProblemType SECURE_MESSAGE_REFUSED =
+      new ProblemType(
+          "federation-secure-message-refused", 409, "Secure aggregation message refused");
+
+  /** A plaintext update sent to a federation that aggregates securely. */
+  public static final ProblemType SECURE_ONLY =
+      new ProblemType(
+          "federation-secure-aggregation-only", 409, "This federation takes masked inputs only");
 }

@@ -59,6 +59,8 @@ public final class FederationNode implements AutoCloseable {
   private @Nullable Thread heartbeats;
   private int cachedVersion = -1;
   private float @Nullable [] cachedModel;
+  private final io.truststram.crypto.primitive.KeyPair identity;
+  private final io.truststram.federation.secagg.IdentityDirectory directory;
 
   private FederationNode(Builder builder) {
     this.http =
@@ -74,6 +76,14 @@ public final class FederationNode implements AutoCloseable {
     this.chunkSize = builder.chunkSize;
     this.retry = builder.retry;
     this.events = builder.events;
+    this.identity =
+        builder.identity != null
+            ? builder.identity
+            : io.truststram.federation.secagg.SecAggClient.newIdentity(NOISE);
+    this.directory =
+        builder.directory != null
+            ? builder.directory
+            : io.truststram.federation.secagg.IdentityDirectory.firstUse();
   }
 
   public static Builder builder(URI server, String federationId, String nodeId) {
@@ -201,6 +211,10 @@ public final class FederationNode implements AutoCloseable {
             t.path("proximalMu").asDouble(),
             localPrivacy(t.path("privacy")));
     float[] global = model(version, task.path("model").asString());
+    JsonNode secure = task.path("secureAggregation");
+    if (secure.isObject()) {
+      return trainSecurely(task, secure, training, global);
+    }
     FederatedClient.Evaluation evaluation = client.evaluate(global);
     FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
     // Client-side clipping and local noise, when the strategy asks, before the update leaves.
@@ -281,6 +295,143 @@ public final class FederationNode implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Takes part in a secure round: sends keys and shares, trains, sends its change masked, reveals
+   * the shares asked for. The coordinator sees only the masked change; false when the round aborted
+   * or moved on without this node.
+   */
+  private boolean trainSecurely(
+      JsonNode task, JsonNode secure, LocalTraining training, float[] global) throws IOException {
+    int round = task.path("round").asInt();
+    Map<String, String> settings = new TreeMap<>();
+    secure
+        .path("parameters")
+        .properties()
+        .forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
+    java.util.List<String> clients = new java.util.ArrayList<>();
+    secure.path("clients").forEach(c -> clients.add(c.asString()));
+    io.truststram.federation.secagg.SecAggRound secureRound;
+    io.truststram.federation.secagg.SecAggClient protocol;
+    try {
+      secureRound =
+          new io.truststram.federation.secagg.SecAggRound(
+              secure.path("federation").asString(),
+              secure.path("round").asInt(),
+              secure.path("attempt").asInt(),
+              clients,
+              secure.path("graphSeed").asLong(),
+              secure.path("length").asInt(),
+              io.truststram.federation.secagg.SecAggParameters.fromMap(
+                  secure.path("protocol").asString(), settings));
+      protocol =
+          new io.truststram.federation.secagg.SecAggClient(
+              secureRound, secure.path("index").asInt(), identity, directory, NOISE);
+    } catch (IllegalArgumentException e) {
+      events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+      return false;
+    }
+    String base = secure.path("endpoint").asString();
+    Duration stage = Duration.ofSeconds(Math.max(1, secure.path("stageTimeoutSeconds").asLong()));
+    int bits = secureRound.parameters().modulusBits();
+    try {
+      post(base + "/keys", protocol.advertise().encode());
+      events.accept(new Event("secure-keys", round, "round " + round + ": keys sent"));
+      byte[] bundles = fetch(base + "/bundles", stage);
+      post(
+          base + "/shares",
+          protocol
+              .shareKeys(io.truststram.federation.secagg.SecAggMessages.decodeBundles(bundles))
+              .encode());
+      events.accept(new Event("secure-shared", round, "round " + round + ": shares sent"));
+      FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
+      training.privatise(global, fit.parameters(), NOISE);
+      float[] change = new float[global.length];
+      for (int i = 0; i < change.length; i++) {
+        change[i] = fit.parameters()[i] - global[i];
+      }
+      Duration untilDeadline =
+          Duration.between(
+              java.time.Instant.now(), java.time.Instant.parse(task.path("deadline").asString()));
+      byte[] boxes =
+          fetch(base + "/boxes", untilDeadline.compareTo(stage) > 0 ? untilDeadline : stage);
+      var masked =
+          protocol.maskInput(
+              io.truststram.federation.secagg.SecAggMessages.decodeBoxes(boxes),
+              change,
+              Math.max(1, fit.examples()));
+      post(base + "/masked", masked.encode(bits));
+      cachedModel = null;
+      cachedVersion = -1;
+      events.accept(
+          new Event(
+              "secure-masked",
+              round,
+              "round "
+                  + round
+                  + ": trained "
+                  + fit.steps()
+                  + " steps, masked input sent ("
+                  + masked.clipped()
+                  + " values clipped)"));
+      // Others may still be training: the unmasking opens by the round's deadline at the latest.
+      Duration untilUnmask =
+          Duration.between(
+                  java.time.Instant.now(),
+                  java.time.Instant.parse(task.path("deadline").asString()))
+              .plus(stage.multipliedBy(2));
+      byte[] request = fetch(base + "/request", untilUnmask);
+      post(
+          base + "/unmask",
+          protocol
+              .unmask(io.truststram.federation.secagg.SecAggMessages.UnmaskRequest.decode(request))
+              .encode());
+      events.accept(new Event("uploaded", round, "round " + round + ": secure round done"));
+      return true;
+    } catch (io.truststram.federation.secagg.SecAggAbortedException e) {
+      events.accept(new Event("aborted", round, "round " + round + ": " + e.getMessage()));
+      log.log(System.Logger.Level.WARNING, "secure round {0} aborted: {1}", round, e.getMessage());
+      return false;
+    } catch (TrustStramException e) {
+      if (e.status() == 409 || e.status() == 404) {
+        events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void post(String path, byte[] body) throws IOException {
+    HttpRequest.Builder request =
+        http.request(path, Duration.ofMinutes(5))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    http.stream(request).body().close();
+  }
+
+  /** Waits for a secure stage to open, up to {@code patience}; 409 when the round moved on. */
+  private byte[] fetch(String path, Duration patience) throws IOException {
+    long deadline = System.nanoTime() + patience.plusSeconds(30).toNanos();
+    while (!closed) {
+      var response =
+          http.stream(
+              http.request(
+                      path + "?wait=" + Math.max(1, pollWait.toSeconds()), pollWait.plusSeconds(30))
+                  .GET());
+      byte[] body;
+      try (var in = response.body()) {
+        body = in.readAllBytes();
+      }
+      if (response.statusCode() == 200) {
+        return body;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TrustStramException(
+            409, "secure-stage-timeout", "the stage did not open in time", null);
+      }
+    }
+    throw new java.io.InterruptedIOException("the node was closed");
   }
 
   /**
@@ -524,6 +675,8 @@ public final class FederationNode implements AutoCloseable {
     private int chunkSize = 16 << 20;
     private Retry retry = Retry.DEFAULT;
     private Consumer<Event> events = event -> {};
+    private io.truststram.crypto.primitive.@Nullable KeyPair identity;
+    private io.truststram.federation.secagg.@Nullable IdentityDirectory directory;
     private java.net.http.@Nullable HttpClient httpClient;
 
     private Builder(URI server, String federationId, String nodeId) {
@@ -576,6 +729,20 @@ public final class FederationNode implements AutoCloseable {
      */
     public Builder httpClient(java.net.http.HttpClient httpClient) {
       this.httpClient = httpClient;
+      return this;
+    }
+
+    /**
+     * The node's long-term ML-DSA-65 identity for secure aggregation, and its record of its peers'
+     * identities, which every key bundle is checked against. Without them the node makes an
+     * identity for its lifetime and trusts each peer's first key in memory: keep both across
+     * restarts in production (see {@code IdentityDirectory.pinning}).
+     */
+    public Builder secureAggregation(
+        io.truststram.crypto.primitive.KeyPair identity,
+        io.truststram.federation.secagg.IdentityDirectory directory) {
+      this.identity = identity;
+      this.directory = directory;
       return this;
     }
 

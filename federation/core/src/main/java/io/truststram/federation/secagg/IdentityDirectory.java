@@ -34,6 +34,12 @@ public interface IdentityDirectory {
     return (id, key) -> copy.containsKey(id) && java.util.Arrays.equals(copy.get(id), key);
   }
 
+  /** A directory that trusts a client's first key and pins it for this process's lifetime. */
+  static IdentityDirectory firstUse() {
+    Map<String, byte[]> pins = new java.util.concurrent.ConcurrentHashMap<>();
+    return (id, key) -> java.util.Arrays.equals(pins.computeIfAbsent(id, k -> key.clone()), key);
+  }
+
   /**
    * A directory that trusts a client's first key and pins it in {@code file} (a properties file of
    * client ids and base64 keys, created when missing), refusing any later, different key for it.

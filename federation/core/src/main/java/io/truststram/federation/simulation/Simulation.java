@@ -9,6 +9,7 @@ import io.truststram.federation.strategy.RejectedUpdateException;
 import io.truststram.federation.strategy.RoundAggregation;
 import io.truststram.federation.strategy.Strategy;
 import io.truststram.federation.strategy.TrainPlan;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,8 @@ public final class Simulation {
    * @param testLoss its loss on all clients' test data, example-weighted (NaN when not evaluated)
    * @param testAccuracy its accuracy there (NaN when not evaluated)
    * @param millis wall-clock time of the round
+   * @param clippedValues under secure aggregation, the values clients clipped to its range (0
+   *     otherwise): clipping is reported, never silent
    */
   public record Round(
       int round,
@@ -81,7 +84,8 @@ public final class Simulation {
       double trainLoss,
       double testLoss,
       double testAccuracy,
-      long millis) {}
+      long millis,
+      long clippedValues) {}
 
   /** The final model and every round's outcome. */
   public record Result(float[] parameters, List<Round> rounds) {}
@@ -109,6 +113,31 @@ public final class Simulation {
       Adversary adversary,
       java.util.Set<String> malicious,
       Consumer<Round> progress) {
+    return run(strategy, clients, initial, config, adversary, malicious, null, progress);
+  }
+
+  /**
+   * Runs {@code strategy} with secure aggregation when {@code secure} is given: each round's
+   * updates go through a whole SecAgg+ round ({@link SecAggLoopback}, every message in its binary
+   * form) and the strategy folds only the unmasked mean. A round whose secure aggregation aborts
+   * (too few clients) leaves the model as it was and counts its clients as dropped.
+   *
+   * @throws IllegalArgumentException when the strategy needs each update
+   */
+  public static Result run(
+      Strategy strategy,
+      List<? extends FederatedClient> clients,
+      float[] initial,
+      Config config,
+      Adversary adversary,
+      java.util.Set<String> malicious,
+      io.truststram.federation.secagg.@org.jspecify.annotations.Nullable SecureAggregation secure,
+      Consumer<Round> progress) {
+    if (secure != null) {
+      io.truststram.federation.secagg.SecureAggregation.requireCompatible(strategy);
+    }
+    SecureRandom secureRandom = new SecureRandom();
+    Map<String, io.truststram.crypto.primitive.KeyPair> identities = new HashMap<>();
     if (strategy instanceof io.truststram.federation.strategy.FedBuffStrategy) {
       throw new IllegalArgumentException(
           "fedbuff is asynchronous and runs on a coordinator (truststram fl run); the simulation"
@@ -192,11 +221,31 @@ public final class Simulation {
               ClientUpdate.of(
                   plans.get(i).clientId(), fit.parameters(), fit.examples(), fit.steps()));
         }
-        for (ClientUpdate update : adversary.corrupt(round, global, received, malicious)) {
-          try {
-            aggregation.accept(update);
-          } catch (RejectedUpdateException refused) {
-            dropped++;
+        List<ClientUpdate> corrupted = adversary.corrupt(round, global, received, malicious);
+        long[] clipped = {0};
+        if (secure != null) {
+          ClientUpdate mean =
+              secureMean(
+                  clipped,
+                  secure,
+                  round,
+                  config.seed(),
+                  global,
+                  corrupted,
+                  identities,
+                  secureRandom);
+          if (mean == null) {
+            dropped += corrupted.size();
+          } else {
+            aggregation.accept(mean);
+          }
+        } else {
+          for (ClientUpdate update : corrupted) {
+            try {
+              aggregation.accept(update);
+            } catch (RejectedUpdateException refused) {
+              dropped++;
+            }
           }
         }
         int aggregated = aggregation.accepted();
@@ -216,12 +265,77 @@ public final class Simulation {
                 eval[0],
                 eval[1],
                 eval[2],
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000,
+                clipped[0]);
         rounds.add(outcome);
         progress.accept(outcome);
       }
     }
     return new Result(global, rounds);
+  }
+
+  /**
+   * The mean of {@code updates} as SecAgg+ unmasks it, as one update weighing their examples; null
+   * when the round aborts.
+   */
+  private static @org.jspecify.annotations.Nullable ClientUpdate secureMean(
+      long[] clipped,
+      io.truststram.federation.secagg.SecureAggregation secure,
+      int round,
+      long seed,
+      float[] global,
+      List<ClientUpdate> updates,
+      Map<String, io.truststram.crypto.primitive.KeyPair> identities,
+      SecureRandom random) {
+    List<ClientUpdate> sorted = new ArrayList<>(updates);
+    sorted.sort(java.util.Comparator.comparing(ClientUpdate::clientId));
+    List<String> ids = sorted.stream().map(ClientUpdate::clientId).toList();
+    io.truststram.federation.secagg.SecAggRound secureRound;
+    try {
+      secureRound =
+          new io.truststram.federation.secagg.SecAggRound(
+              "simulation", round, 1, ids, seed ^ round, global.length, secure.parameters());
+    } catch (IllegalArgumentException e) {
+      if (ids.size() >= secure.parameters().minSurvivors()) {
+        // Not too few clients, so the parameters cannot work: every round would fail alike.
+        throw new IllegalArgumentException(
+            "secure aggregation of " + ids.size() + " clients: " + e.getMessage(), e);
+      }
+      return null;
+    }
+    io.truststram.crypto.primitive.KeyPair[] keys =
+        new io.truststram.crypto.primitive.KeyPair[ids.size()];
+    long[] weights = new long[ids.size()];
+    for (int i = 0; i < ids.size(); i++) {
+      keys[i] =
+          identities.computeIfAbsent(
+              ids.get(i), id -> io.truststram.federation.secagg.SecAggClient.newIdentity(random));
+      weights[i] = Math.max(1, sorted.get(i).examples());
+    }
+    var report =
+        io.truststram.federation.secagg.SecAggLoopback.run(
+            secureRound,
+            keys,
+            i -> {
+              float[] change = sorted.get(i).parameters().clone();
+              for (int j = 0; j < change.length; j++) {
+                change[j] -= global[j];
+              }
+              return change;
+            },
+            weights,
+            io.truststram.federation.secagg.SecAggLoopback.Dropouts.NONE,
+            random);
+    if (report.result() == null) {
+      return null;
+    }
+    clipped[0] = report.result().clippedValues();
+    float[] model = global.clone();
+    float[] mean = report.result().mean();
+    for (int j = 0; j < model.length; j++) {
+      model[j] += mean[j];
+    }
+    return ClientUpdate.of("secure-aggregate", model, report.result().weight(), 0);
   }
 
   /** Training loss, test loss and test accuracy of {@code parameters}, example-weighted. */

@@ -159,4 +159,62 @@ class SimulationTest {
     }
     return clients;
   }
+
+  /**
+   * FedAvg over SecAgg+ lands within quantisation error of plain FedAvg: the strategy sees only the
+   * unmasked mean, and it is the same mean. A strategy that needs each update is refused.
+   */
+  @Test
+  void secureAggregationGivesFedAvgTheSameMean() {
+    List<LocalClient> clients = clients(Synthetic.generateIid(8, 5));
+    Map<String, String> params =
+        Map.of("fraction", "1", "epochs", "1", "batch-size", "10", "learning-rate", "0.05");
+    Simulation.Config config = new Simulation.Config(2, 0, 0, 2, 3);
+    var secure =
+        io.truststram.federation.secagg.SecureAggregation.from(
+                Map.of(
+                    "secure-aggregation", "secagg+",
+                    "secagg.shares", "5",
+                    "secagg.threshold", "3",
+                    "secagg.range", "10",
+                    "secagg.levels", "1048577",
+                    "secagg.modulus-bits", "48"))
+            .orElseThrow();
+    Simulation.Result plain =
+        Simulation.run(
+            Strategies.standard().create("fedavg", params),
+            clients,
+            MODEL.initialParameters(0),
+            config,
+            r -> {});
+    List<Simulation.Round> rounds = new ArrayList<>();
+    Simulation.Result masked =
+        Simulation.run(
+            Strategies.standard().create("fedavg", params),
+            clients,
+            MODEL.initialParameters(0),
+            config,
+            Adversary.none(),
+            java.util.Set.of(),
+            secure,
+            rounds::add);
+    assertThat(rounds).allMatch(r -> r.aggregated() == 1 && r.dropped() == 0);
+    // Two rounds of stochastic rounding at step 10 / 2^19: far below a thousandth.
+    for (int i = 0; i < plain.parameters().length; i++) {
+      assertThat(masked.parameters()[i])
+          .isCloseTo(plain.parameters()[i], org.assertj.core.api.Assertions.within(1e-3f));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Simulation.run(
+                    Strategies.standard().create("krum", Map.of()),
+                    clients,
+                    MODEL.initialParameters(0),
+                    config,
+                    Adversary.none(),
+                    java.util.Set.of(),
+                    secure,
+                    r -> {}))
+        .hasMessageContaining("krum needs each update");
+  }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.truststram.common.problem.ProblemException;
+import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
@@ -12,6 +13,11 @@ import io.truststram.federation.RoundCompleted;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.PrivacyLedger;
+import io.truststram.federation.secagg.SecAggAbortedException;
+import io.truststram.federation.secagg.SecAggMessages;
+import io.truststram.federation.secagg.SecAggRound;
+import io.truststram.federation.secagg.SecAggServer;
+import io.truststram.federation.secagg.SecureAggregation;
 import io.truststram.federation.sharding.ShardTransport;
 import io.truststram.federation.sharding.ShardedStrategy;
 import io.truststram.federation.strategy.AnomalyDetection;
@@ -102,6 +108,9 @@ final class Coordinator implements AutoCloseable {
 
   /** The longest a node's poll for a task waits. */
   static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  /** The δ at which the ε of distributed noise under secure aggregation is reported. */
+  static final double SECURE_DELTA = 1e-5;
 
   /** How long a round restored after a restart stays open at least, so its nodes can report. */
   static final Duration GRACE_AFTER_RESTART = Duration.ofSeconds(60);
@@ -199,8 +208,12 @@ final class Coordinator implements AutoCloseable {
       int parameters,
       LocalTraining training,
       long seed,
-      Instant deadline)
+      Instant deadline,
+      @Nullable SecureTask secure)
       implements Offer {}
+
+  /** The secure round a node's task belongs to, and the node's index in it. */
+  record SecureTask(SecAggRound round, int index, Duration stageTimeout) {}
 
   /** Nothing to do yet: poll again. */
   record NoOffer() implements Offer {}
@@ -269,7 +282,8 @@ final class Coordinator implements AutoCloseable {
               live.global.length,
               round.tasks.get(nodeId),
               round.seed ^ nodeId.getLeastSignificantBits(),
-              round.deadline);
+              round.deadline,
+              secureTask(live, round, nodeId));
         }
         if (live.finished != null) {
           return new Finished(live.finished);
@@ -327,7 +341,8 @@ final class Coordinator implements AutoCloseable {
         live.global.length,
         task.training(),
         round.seed ^ node.id().getLeastSignificantBits() ^ task.round(),
-        task.assignedAt().plusSeconds(federation.roundTimeoutSeconds()));
+        task.assignedAt().plusSeconds(federation.roundTimeoutSeconds()),
+        null);
   }
 
   /** Whether a FedBuff task can no longer be taken: its base is too old, or it timed out. */
@@ -385,6 +400,21 @@ final class Coordinator implements AutoCloseable {
       return replay(existing.get(), body);
     }
     Live live = running.get(federationId);
+    boolean secure =
+        live != null
+            ? live.secure != null
+            : store
+                .find(federationId)
+                .map(f -> SecureAggregation.from(f.strategyParameters()).isPresent())
+                .orElse(false);
+    if (secure) {
+      throw new ProblemException(
+          FederationProblems.SECURE_ONLY,
+          "federation "
+              + federationId
+              + " aggregates securely: a node sends its masked input through the secure round's stages, never its"
+              + " update in the clear");
+    }
     if (live == null) {
       throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
     }
@@ -853,6 +883,8 @@ final class Coordinator implements AutoCloseable {
       Instant now = clock.instant();
       if (open == null) {
         maybeOpen(live, now);
+      } else if (live.secure != null) {
+        tickSecure(live, open, now);
       } else if (complete(open)) {
         // Complete but not closed: its close failed, or a restart re-folded it complete.
         closeRound(live);
@@ -1006,6 +1038,9 @@ final class Coordinator implements AutoCloseable {
             deadline,
             training,
             live.strategy.beginRound(number, live.global));
+    if (live.secure != null) {
+      startSecure(live, live.round, now);
+    }
     log.info(
         "Federation {} round {} (attempt {}) opened with {} of {} available nodes",
         federation.id(),
@@ -1272,8 +1307,11 @@ final class Coordinator implements AutoCloseable {
       roundMetrics.put(
           "privacy.epsilon", live.ledger.spent(dp.budget().delta(), Conversion.CLASSIC).epsilon());
     }
+    secureMetrics(open, live.ledger, roundMetrics);
     long examples =
-        submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
+        open.secureAggregate != null
+            ? open.secureAggregate.examples()
+            : submitted.stream().mapToLong(t -> t.examples() == null ? 0 : t.examples()).sum();
     Map<String, double[]> stateBefore = live.strategy.serverState();
     long start = System.nanoTime();
     float[] next;
@@ -1492,7 +1530,15 @@ final class Coordinator implements AutoCloseable {
             open.tasks,
             aggregation);
     again.assigned.addAll(open.assigned);
-    refold(live, again);
+    if (open.secureAggregate != null) {
+      // A secure round keeps no update, only the unmasked mean, which folds again.
+      again.secureAggregate = open.secureAggregate;
+      again.secureResult = open.secureResult;
+      fold(again, open.secureAggregate);
+      again.submitted.addAll(open.submitted);
+    } else {
+      refold(live, again);
+    }
     return again;
   }
 
@@ -1584,8 +1630,11 @@ final class Coordinator implements AutoCloseable {
             federation.modelInputs(),
             federation.modelClasses(),
             federation.modelHidden());
-    Strategy strategy = strategies.create(federation.strategy(), federation.strategyParameters());
-    if (shards != null && strategy.separable()) {
+    Strategy strategy =
+        strategies.create(
+            federation.strategy(), SecureAggregation.strategyOnly(federation.strategyParameters()));
+    boolean secure = SecureAggregation.from(federation.strategyParameters()).isPresent();
+    if (shards != null && strategy.separable() && !secure) {
       strategy =
           new ShardedStrategy(
               strategy, federation.strategyParameters(), federation.id().toString(), shards);
@@ -1665,7 +1714,10 @@ final class Coordinator implements AutoCloseable {
             .map(Rounds.Task::nodeId)
             .forEach(restored.assigned::add);
       }
-      refold(live, restored);
+      if (live.secure == null) {
+        refold(live, restored);
+      }
+      // A secure round's stages lived in the stopped process: the tick abandons it.
       live.round = restored;
       live.nextAttempt = round.attempt();
       log.info(
@@ -1746,6 +1798,332 @@ final class Coordinator implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Secure aggregation: the round's stages run in memory; nothing of a node's input is stored.
+
+  private @Nullable SecureTask secureTask(Live live, OpenRound round, UUID nodeId) {
+    SecAggServer server = round.secure;
+    if (live.secure == null || server == null) {
+      return null;
+    }
+    return new SecureTask(
+        server.round(), round.secureClients.indexOf(nodeId), live.secure.stageTimeout());
+  }
+
+  private void startSecure(Live live, OpenRound open, Instant now) {
+    SecureAggregation secure = java.util.Objects.requireNonNull(live.secure);
+    List<UUID> clients = new ArrayList<>(open.tasks.keySet());
+    clients.sort(java.util.Comparator.comparing(UUID::toString));
+    try {
+      SecAggRound round =
+          new SecAggRound(
+              live.federation.id().toString(),
+              open.number,
+              open.attempt,
+              clients.stream().map(UUID::toString).toList(),
+              open.seed,
+              live.global.length,
+              secure.parameters());
+      open.secure = new SecAggServer(round);
+      open.secureClients = List.copyOf(clients);
+      open.stageDeadline = now.plus(secure.stageTimeout());
+    } catch (IllegalArgumentException e) {
+      // The next tick abandons the attempt; another with other nodes may fit.
+      log.warn(
+          "Federation {} round {} cannot aggregate securely with {} nodes: {}",
+          live.federation.id(),
+          open.number,
+          clients.size(),
+          e.getMessage());
+    }
+  }
+
+  private void tickSecure(Live live, OpenRound open, Instant now) {
+    if (open.secureAggregate != null) {
+      // Unmasked, but its close failed: close again.
+      closeRound(live);
+      return;
+    }
+    SecAggServer server = open.secure;
+    if (server == null) {
+      abandonSecure(live, "no secure round runs for this attempt (restart or too few nodes)", now);
+      return;
+    }
+    if (server.stage() == SecAggServer.Stage.ABORTED) {
+      abandonSecure(live, server.abortReason(), now);
+    } else if (server.reported().size() == server.expected().size()
+        || !now.isBefore(open.stageDeadline)) {
+      advanceStage(live, open, now);
+    }
+  }
+
+  /** Closes the secure round's current stage and opens the next, or unmasks after the last. */
+  private void advanceStage(Live live, OpenRound open, Instant now) {
+    SecAggServer server = java.util.Objects.requireNonNull(open.secure);
+    Duration timeout = java.util.Objects.requireNonNull(live.secure).stageTimeout();
+    try {
+      switch (server.stage()) {
+        case ADVERTISE -> {
+          server.closeAdvertise();
+          open.stageDeadline = now.plus(timeout);
+        }
+        case SHARE -> {
+          server.closeShares();
+          // Nodes train in this stage: it lasts until the round's deadline.
+          Instant byStage = now.plus(timeout);
+          open.stageDeadline = open.deadline.isAfter(byStage) ? open.deadline : byStage;
+        }
+        case MASK -> {
+          server.closeMasked();
+          open.stageDeadline = now.plus(timeout);
+        }
+        case UNMASK -> {
+          finishSecure(live, open, server.finish(), now);
+          return;
+        }
+        default -> {
+          return;
+        }
+      }
+      live.signal();
+    } catch (SecAggAbortedException e) {
+      abandonSecure(live, e.getMessage(), now);
+    }
+  }
+
+  private void abandonSecure(Live live, String reason, Instant now) {
+    OpenRound open = live.round;
+    if (open != null && open.secure != null) {
+      open.secure.abort(reason);
+    }
+    live.secureAbort = reason;
+    metrics.secureAborted.increment();
+    log.warn(
+        "Federation {} round {}: secure aggregation aborted: {}",
+        live.federation.id(),
+        open == null ? 0 : open.number,
+        reason);
+    abandonRound(live, now);
+  }
+
+  /** Hands the unmasked mean to the strategy as the round's one update, and closes the round. */
+  private void finishSecure(Live live, OpenRound open, SecAggServer.Result result, Instant now) {
+    SecureAggregation secure = java.util.Objects.requireNonNull(live.secure);
+    float[] model = new float[live.global.length];
+    for (int i = 0; i < model.length; i++) {
+      model[i] = live.global[i] + result.mean()[i];
+    }
+    ClientUpdate aggregate =
+        new ClientUpdate("secure-aggregate", model, result.weight(), 0, live.version, Map.of());
+    List<UUID> survivors = result.survivors().stream().map(open.secureClients::get).toList();
+    int width = (secure.parameters().modulusBits() + 7) / 8;
+    long bytes = (long) (live.global.length + 1) * width;
+    double noise = secure.parameters().noiseMultiplier();
+    PrivacyLedger spending = noise > 0 ? ledger(live).spend(1, noise) : null;
+    double epsilon =
+        spending == null ? 0 : spending.spent(SECURE_DELTA, Conversion.CLASSIC).epsilon();
+    transactions.executeWithoutResult(
+        status -> {
+          long sequence = 1;
+          for (UUID node : survivors) {
+            rounds.submit(
+                live.federation.id(),
+                open.number,
+                node,
+                open.number,
+                sequence++,
+                now,
+                null,
+                null,
+                null,
+                bytes,
+                0,
+                0,
+                Map.of(),
+                null);
+          }
+          if (spending != null) {
+            store.savePrivacy(
+                live.federation.id(), spending.rounds(), spending.rdp(), epsilon, now);
+          }
+        });
+    if (spending != null) {
+      live.ledger = spending;
+      metrics.epsilon(live.federation.id(), epsilon);
+    }
+    fold(open, aggregate);
+    open.submitted.addAll(survivors);
+    open.secureAggregate = aggregate;
+    open.secureResult = result;
+    live.secureAbort = null;
+    log.info(
+        "Federation {} round {}: unmasked the sum of {} inputs ({} dropped after sharing)",
+        live.federation.id(),
+        open.number,
+        survivors.size(),
+        result.droppedAfterSharing().size());
+    closeRound(live);
+  }
+
+  /** What a secure round reports with its round: never anything of one node's input. */
+  private static void secureMetrics(
+      OpenRound open, @Nullable PrivacyLedger ledger, Map<String, Double> metrics) {
+    SecAggServer.Result result = open.secureResult;
+    if (result == null) {
+      return;
+    }
+    metrics.put("secagg.survivors", (double) result.survivors().size());
+    metrics.put("secagg.dropped-after-sharing", (double) result.droppedAfterSharing().size());
+    metrics.put("secagg.clipped-values", (double) result.clippedValues());
+    metrics.put("secagg.norm-clipped", (double) result.normClipped());
+    metrics.put("secagg.weight-capped", (double) result.weightCapped());
+    metrics.put("secagg.worst-case-error", result.worstCaseError());
+    metrics.put("secagg.weight", (double) result.weight());
+    if (ledger != null
+        && open.secure != null
+        && open.secure.round().parameters().noiseMultiplier() > 0) {
+      metrics.put("privacy.epsilon", ledger.spent(SECURE_DELTA, Conversion.CLASSIC).epsilon());
+    }
+  }
+
+  /**
+   * Takes node {@code nodeId}'s message for stage {@code stage} (keys, shares, masked, unmask) of
+   * round {@code round}'s secure aggregation.
+   *
+   * @throws ProblemException when no secure round of that number runs, the node is not in it, or
+   *     the round refuses the message (wrong stage, replayed, malformed, from a node gone)
+   */
+  void secureMessage(
+      Caller caller, UUID federationId, int round, UUID nodeId, String stage, byte[] body) {
+    authorisedNode(caller, federationId, nodeId);
+    lastSeen.put(nodeId, clock.instant());
+    Live live = liveFor(federationId, round);
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      SecAggServer server = secureServer(live, open, round, nodeId);
+      int index = open.secureClients.indexOf(nodeId);
+      SecAggRound secureRound = server.round();
+      int bits = secureRound.parameters().modulusBits();
+      try {
+        switch (stage) {
+          case "keys" -> server.acceptBundle(index, SecAggMessages.KeyBundle.decode(body));
+          case "shares" -> server.acceptShares(index, SecAggMessages.SharePackage.decode(body));
+          case "masked" ->
+              server.acceptMasked(
+                  index, SecAggMessages.MaskedInput.decode(body, secureRound.words(), bits));
+          case "unmask" -> server.acceptUnmask(index, SecAggMessages.UnmaskResponse.decode(body));
+          default ->
+              throw new ProblemException(
+                  ProblemTypes.INVALID_PARAMETER,
+                  "a secure round's stages are keys, shares, masked and unmask, not " + stage);
+        }
+      } catch (IllegalArgumentException e) {
+        metrics.secureRefused.increment();
+        throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
+      }
+      metrics.bytesIn.increment(body.length);
+      if (server.reported().size() == server.expected().size()) {
+        advanceStage(live, open, clock.instant());
+      }
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  /**
+   * What node {@code nodeId} receives for stage {@code what} (bundles, boxes, request) of round
+   * {@code round}'s secure aggregation, waiting up to {@code wait} for the stage to open; null when
+   * it did not open in that time.
+   *
+   * @throws ProblemException when no secure round of that number runs (it completed or aborted,
+   *     with the reason), the node is not in it, or that stage has passed
+   */
+  byte @Nullable [] secureFetch(
+      Caller caller, UUID federationId, int round, UUID nodeId, String what, Duration wait)
+      throws InterruptedException {
+    authorisedNode(caller, federationId, nodeId);
+    SecAggServer.Stage needed =
+        switch (what) {
+          case "bundles" -> SecAggServer.Stage.SHARE;
+          case "boxes" -> SecAggServer.Stage.MASK;
+          case "request" -> SecAggServer.Stage.UNMASK;
+          default ->
+              throw new ProblemException(
+                  ProblemTypes.INVALID_PARAMETER,
+                  "a node fetches bundles, boxes or request, not " + what);
+        };
+    long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
+    while (true) {
+      lastSeen.put(nodeId, clock.instant());
+      Live live = liveFor(federationId, round);
+      CompletableFuture<Void> changed;
+      live.lock.lock();
+      try {
+        OpenRound open = live.round;
+        SecAggServer server = secureServer(live, open, round, nodeId);
+        int index = open.secureClients.indexOf(nodeId);
+        SecAggServer.Stage stage = server.stage();
+        if (stage == needed) {
+          byte[] out =
+              switch (needed) {
+                case SHARE -> SecAggMessages.encodeBundles(server.bundlesFor(index));
+                case MASK -> SecAggMessages.encodeBoxes(index, server.boxesFor(index));
+                default -> server.requestFor(index).encode();
+              };
+          metrics.bytesOut.increment(out.length);
+          return out;
+        }
+        if (stage.ordinal() > needed.ordinal()) {
+          throw new ProblemException(
+              FederationProblems.SECURE_MESSAGE_REFUSED,
+              "the secure round of round " + round + " is past the stage of " + what);
+        }
+        changed = live.changed;
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
+      } finally {
+        live.lock.unlock();
+      }
+      if (!await(changed, deadline)) {
+        return null;
+      }
+    }
+  }
+
+  /** The running federation, for a report on round {@code round}. */
+  private Live liveFor(UUID federationId, int round) {
+    Live live = running.get(federationId);
+    if (live == null) {
+      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+    }
+    return live;
+  }
+
+  private SecAggServer secureServer(Live live, @Nullable OpenRound open, int round, UUID nodeId) {
+    if (live.secure == null) {
+      throw new ProblemException(
+          FederationProblems.SECURE_MESSAGE_REFUSED,
+          "federation " + live.federation.id() + " does not aggregate securely");
+    }
+    SecAggServer server = open == null || open.number != round ? null : open.secure;
+    if (server == null) {
+      String why =
+          live.secureAbort == null ? "" : ": the last attempt aborted (" + live.secureAbort + ")";
+      throw reject(
+          "closed",
+          FederationProblems.ROUND_NOT_OPEN,
+          "no secure aggregation runs for round " + round + why);
+    }
+    if (!open.secureClients.contains(nodeId)) {
+      throw reject(
+          "not-selected",
+          FederationProblems.NOT_SELECTED,
+          "node " + nodeId + " was not chosen for round " + round);
+    }
+    return server;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Resumable uploads
 
   /** Starts a resumable upload of node {@code nodeId}'s update of {@code totalBytes}. */
@@ -1753,10 +2131,7 @@ final class Coordinator implements AutoCloseable {
       Caller caller, UUID federationId, int round, UUID nodeId, long totalBytes)
       throws IOException {
     authorisedNode(caller, federationId, nodeId);
-    Live live = running.get(federationId);
-    if (live == null) {
-      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
-    }
+    Live live = liveFor(federationId, round);
     live.lock.lock();
     try {
       OpenRound open = live.round;
@@ -2102,9 +2477,16 @@ final class Coordinator implements AutoCloseable {
     /** The privacy spent, when the strategy declares a budget. */
     @Nullable PrivacyLedger ledger;
 
+    /** The federation's secure aggregation, or null when updates come in the clear. */
+    final @Nullable SecureAggregation secure;
+
+    /** Why the last secure attempt aborted, for nodes that ask after it. */
+    volatile @Nullable String secureAbort;
+
     Live(FederationRecord federation, Strategy strategy, float[] global, int version, Instant now) {
       this.federation = federation;
       this.strategy = strategy;
+      this.secure = SecureAggregation.from(federation.strategyParameters()).orElse(null);
       this.async = strategy instanceof FedBuffStrategy fedBuff ? fedBuff : null;
       this.global = global;
       this.version = version;
@@ -2167,6 +2549,19 @@ final class Coordinator implements AutoCloseable {
     /** Under FedBuff: the nodes handed a task in this round (one each per version). */
     final Set<UUID> assigned = new HashSet<>();
 
+    /** Under secure aggregation: the round's protocol state, in memory only. */
+    @Nullable SecAggServer secure;
+
+    /** The participants in index order, and when the current stage closes. */
+    List<UUID> secureClients = List.of();
+
+    Instant stageDeadline = Instant.MAX;
+
+    /** The unmasked mean handed to the strategy, and what the round reported with it. */
+    @Nullable ClientUpdate secureAggregate;
+
+    SecAggServer.@Nullable Result secureResult;
+
     long foldNanos;
 
     OpenRound(
@@ -2194,6 +2589,8 @@ final class Coordinator implements AutoCloseable {
     final Counter abandoned;
     final Counter bytesIn;
     final Counter bytesOut;
+    final Counter secureAborted;
+    final Counter secureRefused;
     final Timer roundDuration;
     final Timer aggregation;
 
@@ -2218,6 +2615,14 @@ final class Coordinator implements AutoCloseable {
               .tag("direction", "out")
               .baseUnit("bytes")
               .description("Model bytes served")
+              .register(registry);
+      secureAborted =
+          Counter.builder("truststram.federation.secagg.aborted")
+              .description("Secure aggregation attempts that aborted (too few left, a bad sum)")
+              .register(registry);
+      secureRefused =
+          Counter.builder("truststram.federation.secagg.refused")
+              .description("Secure aggregation messages refused (replayed, malformed, late)")
               .register(registry);
       roundDuration =
           Timer.builder("truststram.federation.round.duration")

@@ -68,7 +68,7 @@ class FederationController {
                 body.model().classes(),
                 body.model().hidden() == null ? List.of() : body.model().hidden(),
                 body.strategy().name(),
-                body.strategy().parameters() == null ? Map.of() : body.strategy().parameters(),
+                withSecureAggregation(body.strategy(), body.secureAggregation()),
                 body.rounds(),
                 body.clientsPerRound(),
                 body.minClients(),
@@ -225,7 +225,75 @@ class FederationController {
       @Min(1) @Max(100_000) int minClients,
       @Nullable @Min(10) @Max(86_400) Integer roundTimeoutSeconds,
       @Nullable Long seed,
-      @Nullable String tenantId) {}
+      @Nullable String tenantId,
+      @Nullable @Valid SecureAggregationSpec secureAggregation) {}
+
+  /**
+   * Secure aggregation: {@code secagg+} (SecAgg+, a k-regular graph) or {@code secagg} (the
+   * complete graph), with the {@code secagg.*} settings without their prefix (shares, threshold,
+   * range, levels, modulus-bits, weighting, max-weight, clip-norm, noise-multiplier, min-survivors,
+   * kem, stage-timeout).
+   */
+  record SecureAggregationSpec(
+      @NotNull @Pattern(regexp = "secagg\\+|secagg", message = "secagg+ or secagg") String protocol,
+      @Nullable @Size(max = 20) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 200) String> parameters) {
+
+    /** The secure aggregation written among a federation's strategy parameters, if any. */
+    static @Nullable SecureAggregationSpec of(Map<String, String> strategyParameters) {
+      String protocol =
+          strategyParameters.get(io.truststram.federation.secagg.SecureAggregation.KEY);
+      if (protocol == null) {
+        return null;
+      }
+      Map<String, String> settings = new java.util.TreeMap<>();
+      strategyParameters.forEach(
+          (key, value) -> {
+            if (key.startsWith(io.truststram.federation.secagg.SecureAggregation.PREFIX)) {
+              settings.put(
+                  key.substring(io.truststram.federation.secagg.SecureAggregation.PREFIX.length()),
+                  value);
+            }
+          });
+      return new SecureAggregationSpec(protocol, settings);
+    }
+  }
+
+  /**
+   * The strategy's parameters with secure aggregation's among them, as they are stored; a strategy
+   * parameter may not claim secure aggregation's names.
+   */
+  private static Map<String, String> withSecureAggregation(
+      StrategySpec strategy, @Nullable SecureAggregationSpec secure) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (strategy.parameters() != null) {
+      strategy
+          .parameters()
+          .forEach(
+              (key, value) -> {
+                if (key.equals(io.truststram.federation.secagg.SecureAggregation.KEY)
+                    || key.startsWith(io.truststram.federation.secagg.SecureAggregation.PREFIX)) {
+                  throw new io.truststram.common.problem.ProblemException(
+                      io.truststram.federation.FederationProblems.INVALID_FEDERATION,
+                      "secure aggregation is configured in secureAggregation, not as the strategy"
+                          + " parameter '"
+                          + key
+                          + "'");
+                }
+                out.put(key, value);
+              });
+    }
+    if (secure != null) {
+      out.put(io.truststram.federation.secagg.SecureAggregation.KEY, secure.protocol());
+      if (secure.parameters() != null) {
+        secure
+            .parameters()
+            .forEach(
+                (key, value) ->
+                    out.put(io.truststram.federation.secagg.SecureAggregation.PREFIX + key, value));
+      }
+    }
+    return out;
+  }
 
   /** The model of a federation. */
   record ModelSpec(
@@ -265,7 +333,8 @@ class FederationController {
       @Nullable String createdBy,
       Instant createdAt,
       Instant updatedAt,
-      FederationService.@Nullable Privacy privacy) {
+      FederationService.@Nullable Privacy privacy,
+      @Nullable SecureAggregationSpec secureAggregation) {
     static FederationView of(
         FederationRecord f, Caller caller, FederationService.@Nullable Privacy privacy) {
       return new FederationView(
@@ -274,7 +343,10 @@ class FederationController {
           FederationService.owns(caller, f) ? "owner" : "participant",
           f.name(),
           new ModelSpec(f.modelKind(), f.modelInputs(), f.modelClasses(), f.modelHidden()),
-          new StrategySpec(f.strategy(), f.strategyParameters()),
+          new StrategySpec(
+              f.strategy(),
+              io.truststram.federation.secagg.SecureAggregation.strategyOnly(
+                  f.strategyParameters())),
           f.rounds(),
           f.clientsPerRound(),
           f.minClients(),
@@ -288,7 +360,8 @@ class FederationController {
           FederationService.owns(caller, f) ? f.createdBy() : null,
           f.createdAt(),
           f.updatedAt(),
-          privacy);
+          privacy,
+          SecureAggregationSpec.of(f.strategyParameters()));
     }
   }
 

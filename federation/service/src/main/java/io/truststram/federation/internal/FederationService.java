@@ -138,7 +138,10 @@ class FederationService {
     }
     var dp =
         io.truststram.federation.strategy.Wrapper.find(
-                strategies.create(federation.strategy(), federation.strategyParameters()),
+                strategies.create(
+                    federation.strategy(),
+                    io.truststram.federation.secagg.SecureAggregation.strategyOnly(
+                        federation.strategyParameters())),
                 io.truststram.federation.strategy.DifferentialPrivacy.class)
             .orElse(null);
     if (dp == null || dp.budget() == null) {
@@ -365,7 +368,17 @@ class FederationService {
         throw new IllegalArgumentException(
             "the model would have " + parameters + " parameters; at most " + MAX_PARAMETERS);
       }
-      var strategy = strategies.create(spec.strategy(), spec.strategyParameters());
+      var strategy =
+          strategies.create(
+              spec.strategy(),
+              io.truststram.federation.secagg.SecureAggregation.strategyOnly(
+                  spec.strategyParameters()));
+      var secure =
+          io.truststram.federation.secagg.SecureAggregation.from(spec.strategyParameters());
+      if (secure.isPresent()) {
+        io.truststram.federation.secagg.SecureAggregation.requireCompatible(strategy);
+        secure.get().requireRounds(spec.minClients(), spec.clientsPerRound(), (int) parameters);
+      }
       if (spec.minClients() < strategy.minimumUpdates()) {
         throw new IllegalArgumentException(
             spec.strategy()

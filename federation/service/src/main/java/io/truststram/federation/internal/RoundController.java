@@ -60,6 +60,9 @@ class RoundController {
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes (\\d{1,15})-(\\d{1,15})/(\\d{1,15})");
 
+  /** The largest secure aggregation message: a masked input of 10 million 64-bit words. */
+  private static final int MAX_SECURE_MESSAGE = 80_000_100;
+
   private final FederationService federations;
   private final Coordinator coordinator;
   private final Rounds rounds;
@@ -112,7 +115,8 @@ class RoundController {
                   train.parameters(),
                   TrainingView.of(train.training()),
                   train.seed(),
-                  train.deadline()));
+                  train.deadline(),
+                  SecureTaskView.of(federation, node, train.secure())));
     };
   }
 
@@ -157,6 +161,73 @@ class RoundController {
         OutputStream out = response.getOutputStream()) {
       in.transferTo(out);
     }
+  }
+
+  @PostMapping(
+      path = "/rounds/{round}/secagg/{nodeId}/{stage}",
+      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node sends its message for a stage of the round's secure aggregation",
+      description =
+          "stage is keys (its signed key bundle), shares (its sealed shares), masked (its masked"
+              + " input) or unmask (the shares it reveals), in the binary form of the Java SDK's"
+              + " SecAggMessages. 204 when taken; 409 when the round refuses it (wrong stage,"
+              + " replayed, malformed, from a node that dropped out).")
+  ResponseEntity<Void> secureMessage(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @PathVariable String stage,
+      HttpServletRequest request)
+      throws IOException {
+    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
+    if (body.length > MAX_SECURE_MESSAGE) {
+      throw new ProblemException(
+          FederationProblems.UPDATE_TOO_LARGE,
+          "a secure aggregation message is at most " + MAX_SECURE_MESSAGE + " bytes");
+    }
+    coordinator.secureMessage(
+        CurrentPrincipal.require(),
+        FederationController.parseId(federationId),
+        round,
+        parseNode(nodeId),
+        stage,
+        body);
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping(
+      path = "/rounds/{round}/secagg/{nodeId}/{what}",
+      produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node fetches what the next stage of the round's secure aggregation gives it",
+      description =
+          "what is bundles (its neighbours' key bundles), boxes (the shares sealed to it) or"
+              + " request (which neighbours' shares to reveal). 200 once that stage has opened, 204"
+              + " when it did not within 'wait' seconds, 409 when the round aborted (with the"
+              + " reason) or is past that stage.")
+  ResponseEntity<byte[]> secureFetch(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @PathVariable String what,
+      @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
+          int wait)
+      throws InterruptedException {
+    if (wait < 0 || wait > 60) {
+      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
+    }
+    byte[] out =
+        coordinator.secureFetch(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            round,
+            parseNode(nodeId),
+            what,
+            Duration.ofSeconds(wait));
+    return out == null ? ResponseEntity.noContent().build() : ResponseEntity.ok(out);
   }
 
   @PutMapping(path = "/rounds/{round}/updates/{nodeId}", consumes = StreamedBodies.SAFETENSORS)
@@ -404,10 +475,51 @@ class RoundController {
       @Nullable Integer parameters,
       @Nullable TrainingView training,
       @Nullable Long seed,
-      @Nullable Instant deadline) {
+      @Nullable Instant deadline,
+      @Nullable SecureTaskView secureAggregation) {
 
     static TaskView finished(String state) {
-      return new TaskView("finished", state, null, null, null, null, null, null, null, null, null);
+      return new TaskView(
+          "finished", state, null, null, null, null, null, null, null, null, null, null);
+    }
+  }
+
+  /**
+   * The secure round a task belongs to: everything a node needs to take part (the round's agreed
+   * parameters, the participants in index order, its own index, the graph's seed) and where its
+   * stages are.
+   */
+  record SecureTaskView(
+      String protocol,
+      Map<String, String> parameters,
+      String federation,
+      int round,
+      int attempt,
+      List<String> clients,
+      int index,
+      long graphSeed,
+      int length,
+      long stageTimeoutSeconds,
+      String endpoint) {
+
+    static @Nullable SecureTaskView of(
+        UUID federation, UUID node, Coordinator.@Nullable SecureTask task) {
+      if (task == null) {
+        return null;
+      }
+      var round = task.round();
+      return new SecureTaskView(
+          round.parameters().protocol(),
+          round.parameters().toMap(),
+          round.federation(),
+          round.round(),
+          round.attempt(),
+          round.clients(),
+          task.index(),
+          round.graphSeed(),
+          round.length(),
+          task.stageTimeout().toSeconds(),
+          "/api/v1/federations/" + federation + "/rounds/" + round.round() + "/secagg/" + node);
     }
   }
 
