@@ -32,7 +32,12 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
     name = "fl",
     mixinStandardHelpOptions = true,
     description = "Federated learning.",
-    subcommands = {FlCommand.Simulate.class, FlRunCommand.class, FlNodeCommand.class})
+    subcommands = {
+      FlCommand.Simulate.class,
+      FlRunCommand.class,
+      FlNodeCommand.class,
+      FlPaillierCommand.class
+    })
 final class FlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

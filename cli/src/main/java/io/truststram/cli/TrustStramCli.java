@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       DatasetsCommand.class,
       CryptoCommand.class,
       AuditCommand.class,
-      PrivacyCommand.class
+      PrivacyCommand.class,
+      SecAggCommand.class
     })
 public final class TrustStramCli implements Runnable {
 

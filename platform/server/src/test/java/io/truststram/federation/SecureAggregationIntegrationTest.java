@@ -149,6 +149,126 @@ class SecureAggregationIntegrationTest extends ServerIntegrationTest {
     assertThat(plain.json().path("detail").asString()).contains("aggregates securely");
   }
 
+  /**
+   * Distributed DP: nodes clip and add their share of discrete Gaussian noise, and each completed
+   * round is charged to the federation's ledger as a Gaussian mechanism of multiplier z.
+   */
+  @Test
+  void distributedNoiseIsChargedToTheLedgerRoundByRound() throws Exception {
+    String token = LocalNodes.newTenantToken(context, port, "secagg-dp", Role.DATA_SCIENTIST);
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    String body =
+        FEDERATION
+            .formatted(
+                "secure-dp-" + System.nanoTime(), Synthetic.DIMENSION, Synthetic.CLASSES, "fedavg")
+            .replace(
+                "\"max-weight\":\"1000\"",
+                "\"weighting\":\"uniform\",\"clip-norm\":\"1\",\"noise-multiplier\":\"2\"");
+    var created = http.withToken(token).postJson("/api/v1/federations", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String federation = created.json().path("id").asString();
+    List<Synthetic.Device> devices = Synthetic.generateIid(4, 6);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      nodes.add(LocalNodes.register(server, api, federation, "dp-" + k, model, devices.get(k)));
+    }
+    for (FederationNode.Summary run : LocalNodes.runToEnd(api, federation, nodes)) {
+      assertThat(run.federationState()).isEqualTo("completed");
+    }
+    var rounds = api.rounds(federation);
+    assertThat(rounds).hasSize(2);
+    for (int r = 0; r < 2; r++) {
+      assertThat(rounds.get(r).metrics().get("secagg.survivors")).isEqualTo(4.0);
+      assertThat(rounds.get(r).metrics().get("privacy.epsilon"))
+          .isCloseTo(
+              io.truststram.federation.privacy.RdpAccountant.epsilon(
+                      1, 2, r + 1, 1e-5, io.truststram.federation.privacy.Conversion.CLASSIC)
+                  .epsilon(),
+              org.assertj.core.api.Assertions.within(1e-9));
+    }
+  }
+
+  /**
+   * Paillier: nodes encrypt under the owner's public key, the coordinator multiplies ciphertexts,
+   * and the owner's key holder decrypts only the sum; a decryption with the wrong key is refused.
+   */
+  @Test
+  void aKeyHolderDecryptsOnlyTheSumOfPaillierCiphertexts() throws Exception {
+    String token = LocalNodes.newTenantToken(context, port, "paillier", Role.DATA_SCIENTIST);
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    var keys =
+        io.truststram.crypto.homomorphic.Paillier.generate(2048, new java.security.SecureRandom());
+    String publicKey = io.truststram.federation.secagg.PaillierSettings.encodeKey(keys.publicKey());
+    String body =
+        """
+        {"name":"paillier-%d","model":{"kind":"softmax","inputs":%d,"classes":%d},
+         "strategy":{"name":"fedavg","parameters":{"epochs":"1","batch-size":"20"}},
+         "secureAggregation":{"protocol":"paillier","parameters":{"public-key":"%s",
+           "range":"2","levels":"65537","max-weight":"1000","min-survivors":"3"}},
+         "rounds":2,"clientsPerRound":3,"minClients":3,"roundTimeoutSeconds":30,"seed":5}
+        """
+            .formatted(System.nanoTime(), Synthetic.DIMENSION, Synthetic.CLASSES, publicKey);
+    var created = http.withToken(token).postJson("/api/v1/federations", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String federation = created.json().path("id").asString();
+    List<Synthetic.Device> devices = Synthetic.generateIid(3, 8);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      nodes.add(LocalNodes.register(server, api, federation, "enc-" + k, model, devices.get(k)));
+    }
+    var pool = Executors.newVirtualThreadPerTaskExecutor();
+    List<String> decrypted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      // A key holder with the wrong key is refused, and the round waits for the right one.
+      var wrong =
+          io.truststram.crypto.homomorphic.Paillier.generate(
+              2048, new java.security.SecureRandom());
+      List<Future<FederationNode.Summary>> runs = new ArrayList<>();
+      for (FederationNode node : nodes) {
+        runs.add(pool.submit(node::run));
+      }
+      assertThat(api.start(federation).state()).isEqualTo("running");
+      var impostor =
+          new io.truststram.sdk.PaillierKeyHolder(
+              server, TokenSource.bearer(token), federation, wrong.privateKey(), e -> {});
+      org.assertj.core.api.Assertions.assertThatThrownBy(impostor::run)
+          .isInstanceOf(io.truststram.sdk.TrustStramException.class)
+          .hasMessageContaining("not the sum of this round's inputs");
+      var holder =
+          new io.truststram.sdk.PaillierKeyHolder(
+              server, TokenSource.bearer(token), federation, keys.privateKey(), decrypted::add);
+      Future<String> held = pool.submit(holder::run);
+      assertThat(held.get(2, TimeUnit.MINUTES)).isEqualTo("completed");
+      for (var run : runs) {
+        assertThat(run.get(1, TimeUnit.MINUTES).federationState()).isEqualTo("completed");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(decrypted).hasSize(2);
+    var rounds = api.rounds(federation);
+    assertThat(rounds).hasSize(2);
+    // Weights above max-weight are capped, and the caps counted.
+    long examples = 0;
+    int capped = 0;
+    for (Synthetic.Device device : devices) {
+      examples += Math.min(1000, device.train().rows());
+      capped += device.train().rows() > 1000 ? 1 : 0;
+    }
+    assertThat(rounds.get(0).metrics().get("secagg.survivors")).isEqualTo(3.0);
+    assertThat(rounds.get(0).metrics().get("secagg.weight")).isEqualTo((double) examples);
+    assertThat(rounds.get(0).metrics().get("secagg.weight-capped")).isEqualTo((double) capped);
+    // A participant's own token cannot fetch the sum: only the owner holds the key.
+    var notOwner =
+        http.withToken(LocalNodes.newTenantToken(context, port, "other", Role.DATA_SCIENTIST))
+            .get("/api/v1/federations/" + federation + "/rounds/1/paillier/sum?wait=0");
+    assertThat(notOwner.status()).isIn(403, 404);
+  }
+
   @Test
   void strategiesThatNeedEachUpdateAndLeakyThresholdsAreRefused() {
     String token = LocalNodes.newTenantToken(context, port, "secagg-bad", Role.DATA_SCIENTIST);
@@ -178,6 +298,18 @@ class SecureAggregationIntegrationTest extends ServerIntegrationTest {
                     .replace("\"epochs\":\"1\"", "\"secagg.shares\":\"3\""));
     assertThat(smuggled.status()).as(smuggled.body()).isEqualTo(400);
     JsonNode problem = smuggled.json();
+    var weakKey =
+        http.withToken(token)
+            .postJson(
+                "/api/v1/federations",
+                FEDERATION
+                    .formatted("weak-" + System.nanoTime(), 4, 2, "fedavg")
+                    .replace("\"protocol\":\"secagg+\"", "\"protocol\":\"paillier\"")
+                    .replaceAll(
+                        "\"parameters\":\\{\"shares\"[^}]*\\}",
+                        "\"parameters\":{\"public-key\":\"AQAB\"}"));
+    assertThat(weakKey.status()).as(weakKey.body()).isEqualTo(400);
+    assertThat(weakKey.json().path("detail").asString()).contains("at least 256 bits");
     assertThat(problem.path("detail").asString()).contains("configured in secureAggregation");
   }
 }

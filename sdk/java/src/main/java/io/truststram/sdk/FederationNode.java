@@ -305,6 +305,9 @@ public final class FederationNode implements AutoCloseable {
   private boolean trainSecurely(
       JsonNode task, JsonNode secure, LocalTraining training, float[] global) throws IOException {
     int round = task.path("round").asInt();
+    if (secure.path("protocol").asString().equals("paillier")) {
+      return trainEncrypted(task, secure, training, global);
+    }
     Map<String, String> settings = new TreeMap<>();
     secure
         .path("parameters")
@@ -400,6 +403,60 @@ public final class FederationNode implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Under Paillier: trains, encrypts the change under the key holder's public key and sends it. The
+   * coordinator sees only ciphertexts; the key holder decrypts only their sum.
+   */
+  private boolean trainEncrypted(
+      JsonNode task, JsonNode secure, LocalTraining training, float[] global) throws IOException {
+    int round = task.path("round").asInt();
+    Map<String, String> settings = new TreeMap<>();
+    secure
+        .path("parameters")
+        .properties()
+        .forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
+    io.truststram.federation.secagg.PaillierAggregation aggregation;
+    try {
+      aggregation =
+          io.truststram.federation.secagg.PaillierSettings.fromMap(settings, 256)
+              .aggregation(secure.path("index").asInt(), secure.path("length").asInt());
+    } catch (IllegalArgumentException e) {
+      events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+      return false;
+    }
+    FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
+    training.privatise(global, fit.parameters(), NOISE);
+    float[] change = new float[global.length];
+    for (int i = 0; i < change.length; i++) {
+      change[i] = fit.parameters()[i] - global[i];
+    }
+    var encrypted = aggregation.encrypt(change, Math.max(1, fit.examples()), NOISE);
+    String path = secure.path("endpoint").asString().replace("{round}", Integer.toString(round));
+    cachedModel = null;
+    cachedVersion = -1;
+    try {
+      post(path, aggregation.encode(encrypted));
+    } catch (TrustStramException e) {
+      if (e.status() == 409 || e.status() == 404) {
+        events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+        return false;
+      }
+      throw e;
+    }
+    events.accept(
+        new Event(
+            "uploaded",
+            round,
+            "round "
+                + round
+                + ": trained "
+                + fit.steps()
+                + " steps, encrypted change sent ("
+                + encrypted.clipped()
+                + " values clipped)"));
+    return true;
   }
 
   private void post(String path, byte[] body) throws IOException {

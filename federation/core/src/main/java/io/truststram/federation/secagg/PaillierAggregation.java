@@ -68,8 +68,9 @@ public record PaillierAggregation(
    *
    * @param ciphertexts the packed ciphertexts
    * @param clipped how many values were clipped to the range
+   * @param weightCapped whether the weight was capped at the maximum
    */
-  public record Encrypted(BigInteger[] ciphertexts, int clipped) {}
+  public record Encrypted(BigInteger[] ciphertexts, int clipped, boolean weightCapped) {}
 
   /** Encrypts {@code change} with weight {@code weight} (capped at the maximum). */
   public Encrypted encrypt(float[] change, long weight, SecureRandom random) {
@@ -99,7 +100,60 @@ public record PaillierAggregation(
       }
       out[c] = publicKey.encrypt(plain, random);
     }
-    return new Encrypted(out, q.clipped());
+    return new Encrypted(out, q.clipped(), weight > maxWeight);
+  }
+
+  /** The bytes of one ciphertext on the wire: those of n². */
+  public int ciphertextBytes() {
+    return (publicKey.nSquared().bitLength() + 7) / 8;
+  }
+
+  /**
+   * {@code input}'s binary form: the count of clipped values, 1 if the weight was capped (else 0),
+   * then each ciphertext, big-endian.
+   */
+  public byte[] encode(Encrypted input) {
+    int width = ciphertextBytes();
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + input.ciphertexts().length * width);
+    out.putInt(input.clipped());
+    out.putInt(input.weightCapped() ? 1 : 0);
+    for (BigInteger c : input.ciphertexts()) {
+      byte[] bytes = c.toByteArray();
+      int start = bytes.length > width ? bytes.length - width : 0;
+      out.position(out.position() + width - (bytes.length - start));
+      out.put(bytes, start, bytes.length - start);
+    }
+    return out.array();
+  }
+
+  /**
+   * An input from its binary form.
+   *
+   * @throws IllegalArgumentException for the wrong length or a value that is not a ciphertext
+   */
+  public Encrypted decode(byte[] bytes) {
+    int width = ciphertextBytes();
+    long expected = 8L + (long) ciphertexts() * width;
+    if (bytes.length != expected) {
+      throw new IllegalArgumentException(
+          "an encrypted input of this federation has " + expected + " bytes, not " + bytes.length);
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    int clipped = in.getInt();
+    int capped = in.getInt();
+    if (clipped < 0 || clipped > length || (capped != 0 && capped != 1)) {
+      throw new IllegalArgumentException("the clipped count or the weight flag is out of range");
+    }
+    BigInteger[] out = new BigInteger[ciphertexts()];
+    byte[] buffer = new byte[width];
+    for (int i = 0; i < out.length; i++) {
+      in.get(buffer);
+      out[i] = new BigInteger(1, buffer);
+      if (!publicKey.isCiphertext(out[i])) {
+        throw new IllegalArgumentException("value " + i + " is not a ciphertext of the key");
+      }
+    }
+    return new Encrypted(out, clipped, capped == 1);
   }
 
   /** Adds {@code input} into {@code sum} (null for the first), ciphertext by ciphertext. */

@@ -23,10 +23,26 @@ import java.util.Set;
  * clipping ({@code dp}) cannot see individual updates under it, and are refused: differential
  * privacy under secure aggregation is the distributed noise of {@code secagg.noise-multiplier}.
  *
- * @param parameters the protocol's parameters
- * @param stageTimeout how long a stage waits for its stragglers
+ * <p>With {@code secure-aggregation: paillier} nodes encrypt their changes under a key holder's
+ * Paillier public key ({@code secagg.public-key}); the coordinator multiplies the ciphertexts and
+ * the key holder decrypts only the sum ({@link PaillierSettings}).
+ *
+ * @param protocol {@code secagg+}, {@code secagg} or {@code paillier}
+ * @param parameters SecAgg's parameters, null under Paillier
+ * @param paillier Paillier's settings, null under SecAgg
+ * @param stageTimeout how long a stage waits for its stragglers (under Paillier: how long the key
+ *     holder has to decrypt, default 600 s)
  */
-public record SecureAggregation(SecAggParameters parameters, Duration stageTimeout) {
+public record SecureAggregation(
+    String protocol,
+    @org.jspecify.annotations.Nullable SecAggParameters parameters,
+    @org.jspecify.annotations.Nullable PaillierSettings paillier,
+    Duration stageTimeout) {
+
+  /** SecAgg+ or SecAgg with {@code parameters}. */
+  public SecureAggregation(SecAggParameters parameters, Duration stageTimeout) {
+    this(parameters.protocol(), parameters, null, stageTimeout);
+  }
 
   /** The parameter that turns secure aggregation on. */
   public static final String KEY = "secure-aggregation";
@@ -55,11 +71,11 @@ public record SecureAggregation(SecAggParameters parameters, Duration stageTimeo
     if (protocol == null || protocol.equals("none")) {
       if (!settings.isEmpty()) {
         throw new IllegalArgumentException(
-            "secagg.* settings need secure-aggregation: secagg+ or secagg");
+            "secagg.* settings need secure-aggregation: secagg+, secagg or paillier");
       }
       return Optional.empty();
     }
-    Duration timeout = Duration.ofSeconds(60);
+    Duration timeout = Duration.ofSeconds(protocol.equals("paillier") ? 600 : 60);
     String given = settings.remove("stage-timeout");
     if (given != null) {
       try {
@@ -72,6 +88,14 @@ public record SecureAggregation(SecAggParameters parameters, Duration stageTimeo
         throw new IllegalArgumentException(
             "secagg.stage-timeout is 1 to 3600 seconds, not '" + given + "'");
       }
+    }
+    if (protocol.equals("paillier")) {
+      return Optional.of(
+          new SecureAggregation(
+              protocol,
+              null,
+              PaillierSettings.fromMap(settings, PaillierSettings.MIN_BITS),
+              timeout));
     }
     return Optional.of(
         new SecureAggregation(SecAggParameters.fromMap(protocol, settings), timeout));
@@ -120,20 +144,21 @@ public record SecureAggregation(SecAggParameters parameters, Duration stageTimeo
    * @throws IllegalArgumentException naming what does not fit
    */
   public void requireRounds(int minClients, int clientsPerRound, int parameterCount) {
-    if (minClients < parameters.minSurvivors()) {
+    int minSurvivors = parameters != null ? parameters.minSurvivors() : paillier.minSurvivors();
+    if (minClients < minSurvivors) {
       throw new IllegalArgumentException(
-          "minClients ("
-              + minClients
-              + ") is below secagg.min-survivors ("
-              + parameters.minSurvivors()
-              + ")");
+          "minClients (" + minClients + ") is below secagg.min-survivors (" + minSurvivors + ")");
     }
-    parameters.validate(Math.max(2, minClients), parameterCount);
-    parameters.validate(Math.max(2, clientsPerRound), parameterCount);
+    if (parameters != null) {
+      parameters.validate(Math.max(2, minClients), parameterCount);
+      parameters.validate(Math.max(2, clientsPerRound), parameterCount);
+    } else {
+      paillier.aggregation(Math.max(2, clientsPerRound), parameterCount);
+    }
   }
 
-  /** The protocol's name. */
-  public String protocol() {
-    return parameters.protocol();
+  /** The fewest inputs a round sums. */
+  public int minSurvivors() {
+    return parameters != null ? parameters.minSurvivors() : paillier.minSurvivors();
   }
 }

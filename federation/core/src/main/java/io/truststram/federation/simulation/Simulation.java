@@ -135,6 +135,11 @@ public final class Simulation {
       Consumer<Round> progress) {
     if (secure != null) {
       io.truststram.federation.secagg.SecureAggregation.requireCompatible(strategy);
+      if (secure.parameters() == null) {
+        throw new IllegalArgumentException(
+            "the simulation runs secagg+ and secagg; Paillier aggregation runs on a coordinator,"
+                + " with its key holder");
+      }
     }
     SecureRandom secureRandom = new SecureRandom();
     Map<String, io.truststram.crypto.primitive.KeyPair> identities = new HashMap<>();

@@ -13,8 +13,10 @@ import io.truststram.federation.RoundCompleted;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.PrivacyLedger;
+import io.truststram.federation.secagg.PaillierAggregation;
 import io.truststram.federation.secagg.SecAggAbortedException;
 import io.truststram.federation.secagg.SecAggMessages;
+import io.truststram.federation.secagg.SecAggParameters;
 import io.truststram.federation.secagg.SecAggRound;
 import io.truststram.federation.secagg.SecAggServer;
 import io.truststram.federation.secagg.SecureAggregation;
@@ -45,6 +47,7 @@ import io.truststram.platform.security.Caller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -212,8 +215,17 @@ final class Coordinator implements AutoCloseable {
       @Nullable SecureTask secure)
       implements Offer {}
 
-  /** The secure round a node's task belongs to, and the node's index in it. */
-  record SecureTask(SecAggRound round, int index, Duration stageTimeout) {}
+  /**
+   * The secure round a node's task belongs to: SecAgg's round and the node's index in it, or
+   * Paillier's settings for a round of {@code clients} inputs of {@code length} values.
+   */
+  record SecureTask(
+      @Nullable SecAggRound round,
+      int index,
+      Duration stageTimeout,
+      io.truststram.federation.secagg.@Nullable PaillierSettings paillier,
+      int clients,
+      int length) {}
 
   /** Nothing to do yet: poll again. */
   record NoOffer() implements Offer {}
@@ -1307,7 +1319,8 @@ final class Coordinator implements AutoCloseable {
       roundMetrics.put(
           "privacy.epsilon", live.ledger.spent(dp.budget().delta(), Conversion.CLASSIC).epsilon());
     }
-    secureMetrics(open, live.ledger, roundMetrics);
+    // A secure round reports counts and bounds, never anything of one node's input.
+    roundMetrics.putAll(open.secureMetrics);
     long examples =
         open.secureAggregate != null
             ? open.secureAggregate.examples()
@@ -1533,7 +1546,7 @@ final class Coordinator implements AutoCloseable {
     if (open.secureAggregate != null) {
       // A secure round keeps no update, only the unmasked mean, which folds again.
       again.secureAggregate = open.secureAggregate;
-      again.secureResult = open.secureResult;
+      again.secureMetrics = open.secureMetrics;
       fold(again, open.secureAggregate);
       again.submitted.addAll(open.submitted);
     } else {
@@ -1801,19 +1814,45 @@ final class Coordinator implements AutoCloseable {
   // Secure aggregation: the round's stages run in memory; nothing of a node's input is stored.
 
   private @Nullable SecureTask secureTask(Live live, OpenRound round, UUID nodeId) {
+    SecureAggregation secure = live.secure;
+    if (secure == null) {
+      return null;
+    }
+    if (round.paillier != null) {
+      return new SecureTask(
+          null,
+          round.secureClients.indexOf(nodeId),
+          secure.stageTimeout(),
+          secure.paillier(),
+          round.tasks.size(),
+          live.global.length);
+    }
     SecAggServer server = round.secure;
-    if (live.secure == null || server == null) {
+    if (server == null) {
       return null;
     }
     return new SecureTask(
-        server.round(), round.secureClients.indexOf(nodeId), live.secure.stageTimeout());
+        server.round(),
+        round.secureClients.indexOf(nodeId),
+        secure.stageTimeout(),
+        null,
+        round.tasks.size(),
+        live.global.length);
   }
 
   private void startSecure(Live live, OpenRound open, Instant now) {
     SecureAggregation secure = java.util.Objects.requireNonNull(live.secure);
     List<UUID> clients = new ArrayList<>(open.tasks.keySet());
     clients.sort(java.util.Comparator.comparing(UUID::toString));
+    open.secureClients = List.copyOf(clients);
     try {
+      if (secure.paillier() != null) {
+        // Nodes train, then send their encrypted change: the round's deadline is the stage's.
+        open.paillier =
+            new PaillierRound(secure.paillier().aggregation(clients.size(), live.global.length));
+        open.stageDeadline = open.deadline;
+        return;
+      }
       SecAggRound round =
           new SecAggRound(
               live.federation.id().toString(),
@@ -1822,9 +1861,8 @@ final class Coordinator implements AutoCloseable {
               clients.stream().map(UUID::toString).toList(),
               open.seed,
               live.global.length,
-              secure.parameters());
+              java.util.Objects.requireNonNull(secure.parameters()));
       open.secure = new SecAggServer(round);
-      open.secureClients = List.copyOf(clients);
       open.stageDeadline = now.plus(secure.stageTimeout());
     } catch (IllegalArgumentException e) {
       // The next tick abandons the attempt; another with other nodes may fit.
@@ -1841,6 +1879,10 @@ final class Coordinator implements AutoCloseable {
     if (open.secureAggregate != null) {
       // Unmasked, but its close failed: close again.
       closeRound(live);
+      return;
+    }
+    if (open.paillier != null) {
+      tickPaillier(live, open, now);
       return;
     }
     SecAggServer server = open.secure;
@@ -1907,24 +1949,64 @@ final class Coordinator implements AutoCloseable {
 
   /** Hands the unmasked mean to the strategy as the round's one update, and closes the round. */
   private void finishSecure(Live live, OpenRound open, SecAggServer.Result result, Instant now) {
-    SecureAggregation secure = java.util.Objects.requireNonNull(live.secure);
-    float[] model = new float[live.global.length];
-    for (int i = 0; i < model.length; i++) {
-      model[i] = live.global[i] + result.mean()[i];
-    }
-    ClientUpdate aggregate =
-        new ClientUpdate("secure-aggregate", model, result.weight(), 0, live.version, Map.of());
-    List<UUID> survivors = result.survivors().stream().map(open.secureClients::get).toList();
-    int width = (secure.parameters().modulusBits() + 7) / 8;
-    long bytes = (long) (live.global.length + 1) * width;
-    double noise = secure.parameters().noiseMultiplier();
+    SecAggParameters parameters =
+        java.util.Objects.requireNonNull(
+            java.util.Objects.requireNonNull(live.secure).parameters());
+    Map<String, Double> reported = new TreeMap<>();
+    reported.put("secagg.survivors", (double) result.survivors().size());
+    reported.put("secagg.dropped-after-sharing", (double) result.droppedAfterSharing().size());
+    reported.put("secagg.clipped-values", (double) result.clippedValues());
+    reported.put("secagg.norm-clipped", (double) result.normClipped());
+    reported.put("secagg.weight-capped", (double) result.weightCapped());
+    reported.put("secagg.worst-case-error", result.worstCaseError());
+    reported.put("secagg.weight", (double) result.weight());
+    double noise = parameters.noiseMultiplier();
     PrivacyLedger spending = noise > 0 ? ledger(live).spend(1, noise) : null;
     double epsilon =
         spending == null ? 0 : spending.spent(SECURE_DELTA, Conversion.CLASSIC).epsilon();
+    if (spending != null) {
+      reported.put("privacy.epsilon", epsilon);
+    }
+    int width = (parameters.modulusBits() + 7) / 8;
+    finishMean(
+        live,
+        open,
+        result.mean(),
+        result.weight(),
+        result.survivors().stream().map(open.secureClients::get).toList(),
+        (long) (live.global.length + 1) * width,
+        reported,
+        spending,
+        epsilon,
+        now);
+  }
+
+  /**
+   * Hands {@code mean}, the weighted mean of the changes of {@code contributors}, to the strategy
+   * as the round's one update, records the contributors' tasks as submitted without anything of
+   * their input, and closes the round.
+   */
+  private void finishMean(
+      Live live,
+      OpenRound open,
+      float[] mean,
+      long weight,
+      List<UUID> contributors,
+      long bytesPerInput,
+      Map<String, Double> reported,
+      @Nullable PrivacyLedger spending,
+      double epsilon,
+      Instant now) {
+    float[] model = new float[live.global.length];
+    for (int i = 0; i < model.length; i++) {
+      model[i] = live.global[i] + mean[i];
+    }
+    ClientUpdate aggregate =
+        new ClientUpdate("secure-aggregate", model, weight, 0, live.version, Map.of());
     transactions.executeWithoutResult(
         status -> {
           long sequence = 1;
-          for (UUID node : survivors) {
+          for (UUID node : contributors) {
             rounds.submit(
                 live.federation.id(),
                 open.number,
@@ -1935,7 +2017,7 @@ final class Coordinator implements AutoCloseable {
                 null,
                 null,
                 null,
-                bytes,
+                bytesPerInput,
                 0,
                 0,
                 Map.of(),
@@ -1951,38 +2033,213 @@ final class Coordinator implements AutoCloseable {
       metrics.epsilon(live.federation.id(), epsilon);
     }
     fold(open, aggregate);
-    open.submitted.addAll(survivors);
+    open.submitted.addAll(contributors);
     open.secureAggregate = aggregate;
-    open.secureResult = result;
+    open.secureMetrics = Map.copyOf(reported);
     live.secureAbort = null;
     log.info(
-        "Federation {} round {}: unmasked the sum of {} inputs ({} dropped after sharing)",
+        "Federation {} round {}: aggregated {} inputs securely",
         live.federation.id(),
         open.number,
-        survivors.size(),
-        result.droppedAfterSharing().size());
+        contributors.size());
     closeRound(live);
   }
 
-  /** What a secure round reports with its round: never anything of one node's input. */
-  private static void secureMetrics(
-      OpenRound open, @Nullable PrivacyLedger ledger, Map<String, Double> metrics) {
-    SecAggServer.Result result = open.secureResult;
-    if (result == null) {
-      return;
+  // Paillier: nodes send their change encrypted under the key holder's public key; the
+  // coordinator multiplies the ciphertexts, and the key holder decrypts the sum alone.
+
+  /** A Paillier round's state: the product of the inputs so far, and who sent them. */
+  private static final class PaillierRound {
+    final PaillierAggregation aggregation;
+    BigInteger @Nullable [] sum;
+    final Set<UUID> reported = new java.util.LinkedHashSet<>();
+    long clipped;
+    int weightCapped;
+    boolean decrypting;
+
+    PaillierRound(PaillierAggregation aggregation) {
+      this.aggregation = aggregation;
     }
-    metrics.put("secagg.survivors", (double) result.survivors().size());
-    metrics.put("secagg.dropped-after-sharing", (double) result.droppedAfterSharing().size());
-    metrics.put("secagg.clipped-values", (double) result.clippedValues());
-    metrics.put("secagg.norm-clipped", (double) result.normClipped());
-    metrics.put("secagg.weight-capped", (double) result.weightCapped());
-    metrics.put("secagg.worst-case-error", result.worstCaseError());
-    metrics.put("secagg.weight", (double) result.weight());
-    if (ledger != null
-        && open.secure != null
-        && open.secure.round().parameters().noiseMultiplier() > 0) {
-      metrics.put("privacy.epsilon", ledger.spent(SECURE_DELTA, Conversion.CLASSIC).epsilon());
+  }
+
+  private void tickPaillier(Live live, OpenRound open, Instant now) {
+    PaillierRound round = java.util.Objects.requireNonNull(open.paillier);
+    SecureAggregation secure = java.util.Objects.requireNonNull(live.secure);
+    if (!round.decrypting) {
+      if (round.reported.size() == open.tasks.size() || !now.isBefore(open.stageDeadline)) {
+        if (round.reported.size() < secure.minSurvivors()) {
+          abandonSecure(
+              live,
+              round.reported.size()
+                  + " encrypted inputs came in time; the round needs at least "
+                  + secure.minSurvivors(),
+              now);
+          return;
+        }
+        round.decrypting = true;
+        open.stageDeadline = now.plus(secure.stageTimeout());
+        live.signal();
+      }
+    } else if (!now.isBefore(open.stageDeadline)) {
+      abandonSecure(live, "the key holder did not decrypt the sum in time", now);
     }
+  }
+
+  /**
+   * Takes node {@code nodeId}'s encrypted change for round {@code round} of a Paillier federation.
+   *
+   * @throws ProblemException when no Paillier round of that number runs, the node is not in it or
+   *     already sent, or the input is malformed
+   */
+  void paillierInput(Caller caller, UUID federationId, int round, UUID nodeId, byte[] body) {
+    authorisedNode(caller, federationId, nodeId);
+    lastSeen.put(nodeId, clock.instant());
+    Live live = liveFor(federationId, round);
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      PaillierRound paillier = paillierRound(live, open, round);
+      if (!open.tasks.containsKey(nodeId)) {
+        throw reject(
+            "not-selected",
+            FederationProblems.NOT_SELECTED,
+            "node " + nodeId + " was not chosen for round " + round);
+      }
+      if (paillier.decrypting || paillier.reported.contains(nodeId)) {
+        metrics.secureRefused.increment();
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            paillier.decrypting
+                ? "round " + round + " takes no more inputs: its sum is being decrypted"
+                : "node " + nodeId + " already sent its input for round " + round);
+      }
+      try {
+        PaillierAggregation.Encrypted input = paillier.aggregation.decode(body);
+        paillier.sum = paillier.aggregation.add(paillier.sum, input.ciphertexts());
+        paillier.clipped += input.clipped();
+        paillier.weightCapped += input.weightCapped() ? 1 : 0;
+      } catch (IllegalArgumentException e) {
+        metrics.secureRefused.increment();
+        throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
+      }
+      paillier.reported.add(nodeId);
+      metrics.bytesIn.increment(body.length);
+      tickPaillier(live, open, clock.instant());
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  /** The encrypted sum a key holder is asked to decrypt. */
+  record EncryptedSum(int round, int attempt, int inputs, BigInteger[] ciphertexts) {}
+
+  /**
+   * The encrypted sum of round {@code round}, once all its inputs are in (or its deadline passed),
+   * waiting up to {@code wait}; null when it is not ready in that time.
+   *
+   * @throws ProblemException when the federation does not aggregate with Paillier or the round is
+   *     not open
+   */
+  @Nullable EncryptedSum paillierSum(UUID federationId, int round, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
+    while (true) {
+      Live live = liveFor(federationId, round);
+      CompletableFuture<Void> changed;
+      live.lock.lock();
+      try {
+        OpenRound open = live.round;
+        PaillierRound paillier = paillierRound(live, open, round);
+        if (paillier.decrypting) {
+          return new EncryptedSum(
+              open.number,
+              open.attempt,
+              paillier.reported.size(),
+              java.util.Objects.requireNonNull(paillier.sum).clone());
+        }
+        changed = live.changed;
+      } finally {
+        live.lock.unlock();
+      }
+      if (!await(changed, deadline)) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Takes the key holder's decryption of round {@code round}'s sum, and closes the round with it.
+   *
+   * @throws ProblemException when the round is not waiting for it, or the plaintexts are not the
+   *     decryption of a sum of inputs in range (a wrong key); the round keeps waiting then
+   */
+  void paillierDecrypted(UUID federationId, int round, int attempt, List<BigInteger> plaintexts) {
+    Live live = liveFor(federationId, round);
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      PaillierRound paillier = paillierRound(live, open, round);
+      if (!paillier.decrypting || open.attempt != attempt) {
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            "round " + round + " attempt " + attempt + " has no sum waiting for decryption");
+      }
+      PaillierAggregation.Mean mean;
+      try {
+        if (plaintexts.size() != paillier.aggregation.ciphertexts()) {
+          throw new IllegalArgumentException(
+              "the sum has "
+                  + paillier.aggregation.ciphertexts()
+                  + " ciphertexts; "
+                  + plaintexts.size()
+                  + " plaintexts came");
+        }
+        mean =
+            paillier.aggregation.decode(
+                plaintexts.toArray(BigInteger[]::new), paillier.reported.size());
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        metrics.secureRefused.increment();
+        throw new ProblemException(
+            FederationProblems.INVALID_UPDATE,
+            "the plaintexts are not the sum of this round's inputs (a wrong key?): "
+                + e.getMessage());
+      }
+      Map<String, Double> reported = new TreeMap<>();
+      reported.put("secagg.survivors", (double) paillier.reported.size());
+      reported.put("secagg.clipped-values", (double) paillier.clipped);
+      reported.put("secagg.weight-capped", (double) paillier.weightCapped);
+      reported.put("secagg.worst-case-error", paillier.aggregation.quantizer().worstCaseError());
+      reported.put("secagg.weight", (double) mean.weight());
+      finishMean(
+          live,
+          open,
+          mean.mean(),
+          mean.weight(),
+          List.copyOf(paillier.reported),
+          (long) paillier.aggregation.ciphertexts() * paillier.aggregation.ciphertextBytes(),
+          reported,
+          null,
+          0,
+          clock.instant());
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  private PaillierRound paillierRound(Live live, @Nullable OpenRound open, int round) {
+    if (live.secure == null || live.secure.paillier() == null) {
+      throw new ProblemException(
+          FederationProblems.SECURE_MESSAGE_REFUSED,
+          "federation " + live.federation.id() + " does not aggregate with Paillier");
+    }
+    PaillierRound paillier = open == null || open.number != round ? null : open.paillier;
+    if (paillier == null) {
+      String why =
+          live.secureAbort == null ? "" : ": the last attempt aborted (" + live.secureAbort + ")";
+      throw reject(
+          "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open" + why);
+    }
+    return paillier;
   }
 
   /**
@@ -2557,10 +2814,13 @@ final class Coordinator implements AutoCloseable {
 
     Instant stageDeadline = Instant.MAX;
 
+    /** Under Paillier: the encrypted inputs so far. */
+    @Nullable PaillierRound paillier;
+
     /** The unmasked mean handed to the strategy, and what the round reported with it. */
     @Nullable ClientUpdate secureAggregate;
 
-    SecAggServer.@Nullable Result secureResult;
+    Map<String, Double> secureMetrics = Map.of();
 
     long foldNanos;
 

@@ -235,8 +235,8 @@ class FederationController {
    * kem, stage-timeout).
    */
   record SecureAggregationSpec(
-      @NotNull @Pattern(regexp = "secagg\\+|secagg", message = "secagg+ or secagg") String protocol,
-      @Nullable @Size(max = 20) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 200) String> parameters) {
+      @NotNull @Pattern(regexp = "secagg\\+|secagg|paillier", message = "secagg+, secagg or paillier") String protocol,
+      @Nullable @Size(max = 20) Map<@NotNull @Size(max = 64) String, @NotNull @Size(max = 1400) String> parameters) {
 
     /** The secure aggregation written among a federation's strategy parameters, if any. */
     static @Nullable SecureAggregationSpec of(Map<String, String> strategyParameters) {

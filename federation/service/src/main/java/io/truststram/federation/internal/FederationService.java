@@ -351,6 +351,17 @@ class FederationService {
               + spec.clientsPerRound()
               + ")");
     }
+    int stored =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .writeValueAsString(spec.strategyParameters())
+            .length();
+    if (stored > 4000) {
+      throw invalid(
+          "the strategy's and secure aggregation's parameters take "
+              + stored
+              + " characters; at most 4000");
+    }
     for (String sampling : List.of("fraction", "min-clients")) {
       if (spec.strategyParameters().containsKey(sampling)) {
         throw invalid(

@@ -15,6 +15,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -195,6 +197,115 @@ class RoundController {
         stage,
         body);
     return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping(
+      path = "/rounds/{round}/paillier/{nodeId}",
+      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node sends its change encrypted under the key holder's Paillier key",
+      description =
+          "The binary form of PaillierAggregation: the count of clipped values, then each"
+              + " ciphertext big-endian at the width of n squared. 204 when taken; 409 when"
+              + " refused (sent twice, the sum already being decrypted, malformed).")
+  ResponseEntity<Void> paillierInput(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      HttpServletRequest request)
+      throws IOException {
+    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
+    if (body.length > MAX_SECURE_MESSAGE) {
+      throw new ProblemException(
+          FederationProblems.UPDATE_TOO_LARGE,
+          "an encrypted input is at most " + MAX_SECURE_MESSAGE + " bytes");
+    }
+    coordinator.paillierInput(
+        CurrentPrincipal.require(),
+        FederationController.parseId(federationId),
+        round,
+        parseNode(nodeId),
+        body);
+    return ResponseEntity.noContent().build();
+  }
+
+  /** The encrypted sum of a round, for its key holder. */
+  record EncryptedSumView(int round, int attempt, int inputs, List<String> ciphertexts) {}
+
+  /** The key holder's decryption of a round's sum. */
+  record DecryptedSumRequest(
+      @Min(1) int attempt, @NotNull @Size(max = 10_000_000) List<@NotNull String> plaintexts) {}
+
+  @GetMapping("/rounds/{round}/paillier/sum")
+  @PreAuthorize("hasAuthority('federation:manage')")
+  @Operation(
+      summary = "The key holder fetches a round's encrypted sum (owner only)",
+      description =
+          "200 with the ciphertexts (base64, big-endian) once every chosen node has sent or the"
+              + " round's deadline passed; 204 when not within 'wait' seconds.")
+  ResponseEntity<EncryptedSumView> paillierSum(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
+          int wait)
+      throws InterruptedException {
+    if (wait < 0 || wait > 60) {
+      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
+    }
+    UUID federation = ownedFederation(federationId);
+    Coordinator.EncryptedSum sum =
+        coordinator.paillierSum(federation, round, Duration.ofSeconds(wait));
+    if (sum == null) {
+      return ResponseEntity.noContent().build();
+    }
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    return ResponseEntity.ok(
+        new EncryptedSumView(
+            sum.round(),
+            sum.attempt(),
+            sum.inputs(),
+            java.util.Arrays.stream(sum.ciphertexts())
+                .map(c -> base64.encodeToString(c.toByteArray()))
+                .toList()));
+  }
+
+  @PostMapping(path = "/rounds/{round}/paillier/sum", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('federation:manage')")
+  @Operation(
+      summary = "The key holder sends the decryption of a round's sum (owner only)",
+      description =
+          "204 when taken: the round closes with the decrypted mean. 422 when the plaintexts are"
+              + " not a sum of inputs in range (a wrong key); the round keeps waiting.")
+  ResponseEntity<Void> paillierDecrypted(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @jakarta.validation.Valid @org.springframework.web.bind.annotation.RequestBody
+          DecryptedSumRequest body) {
+    UUID federation = ownedFederation(federationId);
+    java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
+    List<java.math.BigInteger> plaintexts = new java.util.ArrayList<>();
+    for (String text : body.plaintexts()) {
+      try {
+        plaintexts.add(new java.math.BigInteger(1, base64.decode(text)));
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(
+            ProblemTypes.INVALID_PARAMETER, "plaintexts are base64 of big-endian integers");
+      }
+    }
+    coordinator.paillierDecrypted(federation, round, body.attempt(), plaintexts);
+    return ResponseEntity.noContent().build();
+  }
+
+  /** The federation's id, when the caller's tenant owns it (the key holder is the owner). */
+  private UUID ownedFederation(String federationId) {
+    var caller = CurrentPrincipal.require();
+    var federation = federations.find(caller, FederationController.parseId(federationId));
+    if (!FederationService.owns(caller, federation)) {
+      throw new ProblemException(
+          FederationProblems.OWNER_ONLY, "only the federation's owner holds its Paillier key");
+    }
+    return federation.id();
   }
 
   @GetMapping(
@@ -487,7 +598,9 @@ class RoundController {
   /**
    * The secure round a task belongs to: everything a node needs to take part (the round's agreed
    * parameters, the participants in index order, its own index, the graph's seed) and where its
-   * stages are.
+   * stages are. Under Paillier: the key holder's public key and quantisation in {@code parameters},
+   * the most inputs a round sums in {@code index}, and where to send the encrypted change ({@code
+   * {round}} in {@code endpoint} is the task's round).
    */
   record SecureTaskView(
       String protocol,
@@ -507,7 +620,21 @@ class RoundController {
       if (task == null) {
         return null;
       }
-      var round = task.round();
+      if (task.paillier() != null) {
+        return new SecureTaskView(
+            "paillier",
+            task.paillier().toMap(),
+            federation.toString(),
+            0,
+            0,
+            List.of(),
+            task.clients(),
+            0,
+            task.length(),
+            task.stageTimeout().toSeconds(),
+            "/api/v1/federations/" + federation + "/rounds/{round}/paillier/" + node);
+      }
+      var round = java.util.Objects.requireNonNull(task.round());
       return new SecureTaskView(
           round.parameters().protocol(),
           round.parameters().toMap(),

@@ -1,0 +1,155 @@
+package io.truststram.cli;
+
+import io.truststram.crypto.homomorphic.Paillier;
+import io.truststram.federation.secagg.PaillierSettings;
+import io.truststram.sdk.PaillierKeyHolder;
+import io.truststram.sdk.TokenSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code truststram fl paillier}: the key holder of a federation that aggregates with Paillier.
+ * {@code keygen} writes a key pair to a file only its owner can read and prints the public key for
+ * the federation's {@code secagg.public-key}; {@code hold} decrypts each round's sum on the server
+ * the CLI is signed in to (as the federation's owner) until the federation ends.
+ */
+@Command(
+    name = "paillier",
+    mixinStandardHelpOptions = true,
+    description = "Hold the Paillier key of a federation: make it, and decrypt its rounds' sums.",
+    subcommands = {FlPaillierCommand.Keygen.class, FlPaillierCommand.Hold.class})
+final class FlPaillierCommand implements Runnable {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code truststram fl paillier keygen}. */
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make a Paillier key pair; write it to --out (owner-only) and print the public key.")
+  static final class Keygen implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", required = true, description = "The key file to write (JSON).")
+    Path out;
+
+    @Option(
+        names = "--bits",
+        defaultValue = "3072",
+        description = "The modulus's size: 2048 or more (default 3072).")
+    int bits;
+
+    @Override
+    public Integer call() throws IOException {
+      if (bits < PaillierSettings.MIN_BITS) {
+        throw new IllegalArgumentException(
+            "--bits must be at least " + PaillierSettings.MIN_BITS + ", not " + bits);
+      }
+      if (Files.exists(out)) {
+        throw new IllegalArgumentException(out + " exists; the CLI does not overwrite keys");
+      }
+      Paillier.KeyPair keys = Paillier.generate(bits, new SecureRandom());
+      Map<String, String> file = new LinkedHashMap<>();
+      file.put("kind", "paillier");
+      file.put("n", keys.publicKey().n().toString(16));
+      file.put("p", keys.privateKey().p().toString(16));
+      file.put("q", keys.privateKey().q().toString(16));
+      Files.createFile(
+          out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(out, JSON.writeValueAsString(file));
+      PrintWriter printer = spec.commandLine().getOut();
+      printer.println(PaillierSettings.encodeKey(keys.publicKey()));
+      printer.flush();
+      return 0;
+    }
+  }
+
+  /** {@code truststram fl paillier hold}. */
+  @Command(
+      name = "hold",
+      mixinStandardHelpOptions = true,
+      description =
+          "Decrypt each round's encrypted sum of a federation (you must own it) until it ends.")
+  static final class Hold implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "The federation's id.")
+    String federation;
+
+    @Option(names = "--key", required = true, description = "The key file keygen wrote.")
+    Path key;
+
+    @Option(names = "--config-dir", hidden = true)
+    Path configDir;
+
+    @Override
+    public Integer call() throws IOException {
+      Paillier.PrivateKey privateKey = read(key);
+      LoginCommand.Credentials credentials =
+          LoginCommand.Credentials.load(LoginCommand.Credentials.directory(configDir));
+      PrintWriter out = spec.commandLine().getOut();
+      String state =
+          new PaillierKeyHolder(
+                  URI.create(credentials.server()),
+                  TokenSource.bearer(credentials.accessToken()),
+                  federation,
+                  privateKey,
+                  line -> {
+                    out.println(line);
+                    out.flush();
+                  })
+              .run();
+      out.println("federation " + federation + ": " + state);
+      out.flush();
+      return state.equals("completed") ? 0 : 1;
+    }
+
+    static Paillier.PrivateKey read(Path file) throws IOException {
+      if (!Files.isRegularFile(file)) {
+        throw new IOException("no key file " + file);
+      }
+      JsonNode node = JSON.readTree(Files.readString(file));
+      try {
+        if (!node.path("kind").asString("").equals("paillier")) {
+          throw new IllegalArgumentException("not a Paillier key file");
+        }
+        BigInteger p = new BigInteger(node.path("p").asString(), 16);
+        BigInteger q = new BigInteger(node.path("q").asString(), 16);
+        BigInteger n = new BigInteger(node.path("n").asString(), 16);
+        if (!p.multiply(q).equals(n)) {
+          throw new IllegalArgumentException("its primes do not multiply to its modulus");
+        }
+        return new Paillier.PrivateKey(new Paillier.PublicKey(n), p, q);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(file + " is not a Paillier key file: " + e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + " is not a Paillier key file: " + e.getMessage());
+      }
+    }
+  }
+}
