@@ -115,21 +115,25 @@ final class FlRunCommand implements Callable<Integer> {
             : setup.name()
                 + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    var federationSpec =
+        new TrustStramApi.FederationSpec(
+            federationName,
+            setup.model().kind(),
+            built.classifier().inputs(),
+            built.classifier().classes(),
+            hidden,
+            setup.strategy().name(),
+            parameters,
+            totalRounds,
+            perRound,
+            minClients,
+            roundTimeout,
+            setup.seed());
+    var secure = setup.secureAggregation();
     var federation =
-        api.createFederation(
-            new TrustStramApi.FederationSpec(
-                federationName,
-                setup.model().kind(),
-                built.classifier().inputs(),
-                built.classifier().classes(),
-                hidden,
-                setup.strategy().name(),
-                parameters,
-                totalRounds,
-                perRound,
-                minClients,
-                roundTimeout,
-                setup.seed()));
+        secure == null
+            ? api.createFederation(federationSpec)
+            : api.createFederation(federationSpec, secure.protocol(), secure.textParameters());
     if (!json) {
       out.printf(
           Locale.ROOT,
@@ -168,18 +172,38 @@ final class FlRunCommand implements Callable<Integer> {
       api.start(federation.id());
       int printed = 0;
       TrustStramApi.Federation state = api.federation(federation.id());
+      java.util.Set<Integer> reported = new java.util.HashSet<>();
       while (!state.ended()) {
         Thread.sleep(1000);
         printed = printRounds(api, federation.id(), printed, totalRounds, out);
         state = api.federation(federation.id());
-        for (Process process : processes) {
+        // A node that dies is a dropout the coordinator tolerates down to minClients; below
+        // that no round can complete, and the run stops with the logs' place.
+        int failed = 0;
+        for (int i = 0; i < processes.size(); i++) {
+          Process process = processes.get(i);
           if (!process.isAlive() && process.exitValue() != 0 && !state.ended()) {
-            throw new IOException(
-                "a node process exited with "
-                    + process.exitValue()
-                    + "; its log is in "
-                    + logs.toAbsolutePath());
+            failed++;
+            if (reported.add(i)) {
+              spec.commandLine()
+                  .getErr()
+                  .printf(
+                      Locale.ROOT,
+                      "node %d exited with %d; the federation goes on without it (its log: %s)%n",
+                      i,
+                      process.exitValue(),
+                      logs.resolve("node-" + i + ".log").toAbsolutePath());
+              spec.commandLine().getErr().flush();
+            }
           }
+        }
+        if (processes.size() - failed < minClients && !state.ended()) {
+          throw new IOException(
+              failed
+                  + " node processes exited, fewer than minClients ("
+                  + minClients
+                  + ") are left; their logs are in "
+                  + logs.toAbsolutePath());
         }
       }
       printRounds(api, federation.id(), printed, totalRounds, out);

@@ -79,6 +79,18 @@ final class SecAggCommand implements Runnable {
     String dropoutStage;
 
     @Option(
+        names = "--shares",
+        defaultValue = "0",
+        description = "k, each neighbourhood's size (default 0: about 3·log2 n).")
+    int shares;
+
+    @Option(
+        names = "--threshold",
+        defaultValue = "0",
+        description = "t, the shares that rebuild a secret (default 0: ⌈2k/3⌉).")
+    int threshold;
+
+    @Option(
         names = "--kem",
         defaultValue = "ML-KEM-768",
         description = "ML-KEM-768 (default), ML-KEM-1024 or X-Wing.")
@@ -131,8 +143,8 @@ final class SecAggCommand implements Runnable {
       SecAggParameters p =
           new SecAggParameters(
               protocol,
-              0,
-              0,
+              shares,
+              threshold,
               1.0,
               levels,
               modulusBits,

@@ -47,16 +47,22 @@ record SimulationSetup(
    * {@code secagg}) and its settings without the {@code secagg.} prefix.
    */
   record SecureAggregationSpec(String protocol, @Nullable Map<String, Object> parameters) {
+    /** The settings as text, as the API takes them. */
+    Map<String, String> textParameters() {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (parameters != null) {
+        parameters.forEach((key, value) -> out.put(key, String.valueOf(value)));
+      }
+      return out;
+    }
+
     io.truststram.federation.secagg.SecureAggregation build() {
       Map<String, String> all = new LinkedHashMap<>();
       all.put(io.truststram.federation.secagg.SecureAggregation.KEY, protocol);
-      if (parameters != null) {
-        parameters.forEach(
-            (key, value) ->
-                all.put(
-                    io.truststram.federation.secagg.SecureAggregation.PREFIX + key,
-                    String.valueOf(value)));
-      }
+      textParameters()
+          .forEach(
+              (key, value) ->
+                  all.put(io.truststram.federation.secagg.SecureAggregation.PREFIX + key, value));
       return io.truststram.federation.secagg.SecureAggregation.from(all).orElseThrow();
     }
   }

@@ -93,4 +93,86 @@ class CliFederatedRunIntegrationTest extends ServerIntegrationTest {
         .contains("round 2: update acknowledged")
         .contains("federation completed");
   }
+
+  /**
+   * {@code fl run} with secure aggregation between four separate node processes, one of which is
+   * killed after it shared its keys: the round recovers its masks and completes with the others.
+   */
+  @Test
+  void flRunAggregatesSecurelyAcrossProcessesAndSurvivesAKilledNode() throws Exception {
+    var tenant =
+        context
+            .getBean(Tenants.class)
+            .create(new NewTenant("cli-secagg-" + System.nanoTime(), "CLI secagg"))
+            .id();
+    Path config = work.resolve("config");
+    CliRun.login(port, TestTokens.client(context, tenant, Role.DATA_SCIENTIST), config.toString());
+    Path yaml = work.resolve("secure.yaml");
+    Files.writeString(
+        yaml,
+        """
+        name: cli-secagg
+        data: {kind: synthetic, alpha: 1, beta: 1, devices: 4}
+        model: {kind: softmax}
+        strategy:
+          name: fedavg
+          parameters: {epochs: 1, batch-size: 10, learning-rate: 0.05, fraction: 1.0, min-clients: 3}
+        secure-aggregation:
+          protocol: secagg+
+          parameters: {threshold: 3, min-survivors: 3, stage-timeout: 5, range: 2, max-weight: 1000}
+        rounds: 2
+        seed: 3
+        """);
+    Path logs = work.resolve("secure-logs");
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var running =
+          pool.submit(
+              () ->
+                  CliRun.of(
+                      "fl",
+                      "run",
+                      yaml.toString(),
+                      "--clients",
+                      "4",
+                      "--json",
+                      "--round-timeout",
+                      "25",
+                      "--logs",
+                      logs.toString(),
+                      "--config-dir",
+                      config.toString()));
+      // Node 0 is killed as soon as it has sent its shares in round 1.
+      Path log = logs.resolve("node-0.log");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofMinutes(2))
+          .pollInterval(java.time.Duration.ofMillis(50))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("shares sent"));
+      List<ProcessHandle> nodes =
+          ProcessHandle.current()
+              .descendants()
+              .filter(p -> commandLine(p).contains("--partition=0"))
+              .toList();
+      assertThat(nodes).isNotEmpty();
+      nodes.forEach(ProcessHandle::destroyForcibly);
+      CliRun run = running.get(3, java.util.concurrent.TimeUnit.MINUTES);
+      JsonMapper json = JsonMapper.builder().build();
+      List<JsonNode> lines = run.out().lines().map(json::readTree).toList();
+      assertThat(lines.getLast().path("summary").path("state").asString())
+          .as(run.out() + run.err())
+          .isEqualTo("completed");
+      assertThat(Files.readString(logs.resolve("node-1.log"))).contains("secure round done");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A process's command line (Linux's /proc, which ProcessHandle.Info may abbreviate). */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return process.info().commandLine().orElse("");
+    }
+  }
 }

@@ -384,7 +384,13 @@ public final class FederationNode implements AutoCloseable {
                   java.time.Instant.now(),
                   java.time.Instant.parse(task.path("deadline").asString()))
               .plus(stage.multipliedBy(2));
-      byte[] request = fetch(base + "/request", untilUnmask);
+      byte[] survivors = fetch(base + "/survivors", untilUnmask);
+      post(
+          base + "/confirm",
+          protocol
+              .confirm(io.truststram.federation.secagg.SecAggMessages.decodeSurvivors(survivors))
+              .encode());
+      byte[] request = fetch(base + "/request", stage.multipliedBy(2));
       post(
           base + "/unmask",
           protocol

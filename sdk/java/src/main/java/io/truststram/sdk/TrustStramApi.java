@@ -167,6 +167,23 @@ public final class TrustStramApi {
                     .POST(Http.jsonBody(spec.json())))));
   }
 
+  /**
+   * Creates a federation that aggregates securely: {@code protocol} is {@code secagg+}, {@code
+   * secagg} or {@code paillier}, {@code parameters} its settings without the {@code secagg.}
+   * prefix.
+   */
+  public Federation createFederation(
+      FederationSpec spec, String protocol, Map<String, String> parameters) throws IOException {
+    Map<String, Object> body = spec.json();
+    body.put("secureAggregation", Map.of("protocol", protocol, "parameters", parameters));
+    return Federation.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations", TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(Http.jsonBody(body)))));
+  }
+
   public Federation federation(String id) throws IOException {
     return Federation.of(
         Objects.requireNonNull(

@@ -9,16 +9,15 @@ import java.util.Set;
 
 /**
  * Paillier's additively homomorphic encryption (Paillier 1999) with g = n + 1: E(m) = (1 + m·n) ·
- * r^n mod n², and E(a)·E(b) = E(a + b mod n). Decryption uses λ = lcm(p − 1, q − 1) with the
- * Chinese remainder theorem.
+ * r^n mod n², and E(a)·E(b) = E(a + b mod n). Decryption uses λ = lcm(p − 1, q − 1).
  *
  * <p>Threshold decryption follows Damgård and Jurik (PKC 2001, after Shoup's threshold RSA) with a
  * trusted dealer: n = pq with safe primes p = 2p' + 1, q = 2q' + 1; the dealer picks d ≡ 0 mod p'q'
  * and d ≡ 1 mod n, shares it with Shamir's scheme over Z_(n·p'q'), and forgets it. Party i decrypts
  * partially as c^(2Δ·s_i) with Δ = l! for l parties; any t partial decryptions combine with integer
  * Lagrange coefficients into (1 + n)^(4Δ²m), from which m follows. Partial decryptions carry no
- * proof of correctness here: a committee member that lies makes the result wrong, which the caller
- * detects by its range checks (the sum's slots must be in range).
+ * proof of correctness here: a combination that is not 1 modulo n (as every power of 1 + n is) is
+ * refused, and a wrong result that passes that is caught by the caller's range checks.
  */
 public final class Paillier {
 
@@ -228,11 +227,20 @@ public final class Paillier {
       BigInteger mu = numerator.divide(denominator);
       BigInteger term = partial.value().modPow(mu.abs().multiply(BigInteger.TWO), n2);
       if (mu.signum() < 0) {
-        term = term.modInverse(n2);
+        try {
+          term = term.modInverse(n2);
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException(
+              "partial decryption " + partial.index() + " is not valid");
+        }
       }
       product = product.multiply(term).mod(n2);
     }
     BigInteger n = key.publicKey().n();
+    if (!product.mod(n).equals(BigInteger.ONE)) {
+      // (1 + n)^x is 1 modulo n for every x: anything else means a partial decryption was wrong.
+      throw new IllegalArgumentException("the partial decryptions do not combine: one is wrong");
+    }
     BigInteger fourDeltaSquared = BigInteger.valueOf(4).multiply(delta).multiply(delta);
     return key.publicKey().l(product).multiply(fourDeltaSquared.modInverse(n)).mod(n);
   }

@@ -31,6 +31,12 @@ public record PaillierAggregation(
     if (maxWeight < 1 || maxClients < 1 || length < 1) {
       throw new IllegalArgumentException("weights, clients and the length are positive");
     }
+    if (slotBits(quantizer, maxWeight, maxClients) > 62) {
+      throw new IllegalArgumentException(
+          "a slot must hold the sum of "
+              + maxClients
+              + " inputs in 62 bits: lower secagg.levels or secagg.max-weight");
+    }
     if (slots(publicKey, slotBits(quantizer, maxWeight, maxClients)) < 1) {
       throw new IllegalArgumentException("the Paillier modulus is too small for one slot");
     }
@@ -202,6 +208,11 @@ public record PaillierAggregation(
       }
       if (plain.signum() != 0) {
         throw new IllegalArgumentException("plaintext " + c + " overflows its slots");
+      }
+    }
+    for (int i = length + 1; i < slots.length; i++) {
+      if (slots[i] != 0) {
+        throw new IllegalArgumentException("an unused slot of the decrypted sum is not zero");
       }
     }
     long weight = slots[length];

@@ -29,8 +29,8 @@ import java.util.TreeMap;
 
 /**
  * One client's side of a secure round (SecAgg+, Bell et al. 2020, with post-quantum keys), stage by
- * stage: {@link #advertise}, {@link #shareKeys}, {@link #maskInput}, {@link #unmask}. The
- * coordinator relays every message; what it must not read is sealed to the recipient.
+ * stage: {@link #advertise}, {@link #shareKeys}, {@link #maskInput}, {@link #confirm}, {@link
+ * #unmask}. The coordinator relays every message; what it must not read is sealed to the recipient.
  *
  * <p>Keys. Each round the client makes a channel key pair (a KEM; messages to it are sealed under
  * it and it is never revealed), a 32-byte mask secret m from which its mask KEM key pair and the
@@ -43,11 +43,13 @@ import java.util.TreeMap;
  * IdentityDirectory}.
  *
  * <p>Shares. m and b are split by Shamir's scheme (threshold t) among the client's neighbourhood,
- * itself included, each share at the holder's index + 1. At unmasking a client reveals, for each
- * neighbour, the share of b if the neighbour survived or of m if it dropped, never both: it refuses
- * a request that names a neighbour in both lists, names one it did not mask with, or leaves fewer
- * than t survivors. Since t is more than half of k, no coordinator can gather t shares of both
- * secrets of one client from honest neighbours.
+ * itself included, each share at the holder's index + 1, sealed to the holder's channel key; each
+ * box is signed with the sender's identity key, since a sealed box does not say who sealed it.
+ *
+ * <p>Consistency. After the inputs, a client signs the survivor list the coordinator announces,
+ * once; it reveals shares only for that list, and only when t of its neighbours signed it too. It
+ * then reveals, for each neighbour it masked with, the share of b if the neighbour survived or of m
+ * if not, never both, so no coordinator can gather both secrets of one client.
  *
  * <p>Instances are for one round and one thread.
  */
@@ -58,6 +60,7 @@ public final class SecAggClient {
     ADVERTISED,
     SHARED,
     MASKED,
+    CONFIRMED,
     DONE
   }
 
@@ -84,6 +87,9 @@ public final class SecAggClient {
   private final Set<Integer> maskedWith = new HashSet<>();
 
   private final Map<Integer, byte[]> receivedSeeds = new HashMap<>();
+
+  /** The survivors this client confirmed. */
+  private int[] confirmed = new int[0];
 
   /**
    * A client of {@code round} at index {@code me}, with its long-term ML-DSA-65 {@code identity}
@@ -136,9 +142,7 @@ public final class SecAggClient {
     KeyBundle unsigned =
         new KeyBundle(
             me, identity.publicKey(), channel.publicKey(), maskKeys.publicKey(), new byte[0]);
-    SignatureScheme signer = Primitives.signer(SecAggKeys.IDENTITY, SecAggKeys.SIGNING);
-    byte[] signature =
-        signer.sign(identity.secretKey(), unsigned.signed(round), SecAggKeys.SIGNING, random);
+    byte[] signature = sign(unsigned.signed(round));
     stage = Stage.ADVERTISED;
     return new KeyBundle(
         me, identity.publicKey(), channel.publicKey(), maskKeys.publicKey(), signature);
@@ -190,7 +194,7 @@ public final class SecAggClient {
         continue;
       }
       KeyBundle peer = peers.get(to);
-      ByteBuffer plain = ByteBuffer.allocate(8 + 2 * (4 + 66));
+      ByteBuffer plain = ByteBuffer.allocate(SecAggKeys.SHARES_PLAINTEXT);
       plain.putInt(me).putInt(to);
       for (Share share : List.of(selfShares.get(i), maskShares.get(i))) {
         plain.putInt(share.x()).put(share.y());
@@ -214,7 +218,9 @@ public final class SecAggClient {
                 random);
         Arrays.fill(seed, (byte) 0);
       }
-      boxes.add(new SealedShares(me, to, sharesBox, pairBox));
+      SealedShares unsigned = new SealedShares(me, to, sharesBox, pairBox, new byte[0]);
+      byte[] signature = sign(unsigned.signed(round));
+      boxes.add(new SealedShares(me, to, sharesBox, pairBox, signature));
     }
     stage = Stage.SHARED;
     return new SharePackage(me, boxes);
@@ -266,45 +272,79 @@ public final class SecAggClient {
   }
 
   /**
-   * Stage 3: the shares the coordinator asks for: of the self-mask seed of each neighbour that
-   * survived, of the mask secret of each that dropped.
+   * Stage 3, the consistency check: signs the survivors the coordinator announced, once.
    *
-   * @throws SecAggAbortedException for a request an honest coordinator would not send: a neighbour
-   *     in both lists, one this client did not mask with, this client not among the survivors, or
-   *     fewer than t survivors
+   * @throws SecAggAbortedException when the list is not ascending and of the round's clients, does
+   *     not hold this client, or holds fewer than t of its neighbourhood
+   */
+  public SecAggMessages.Confirmation confirm(int[] survivors) {
+    require(Stage.MASKED);
+    for (int i = 0; i < survivors.length; i++) {
+      if (survivors[i] < 0
+          || survivors[i] >= round.clients().size()
+          || (i > 0 && survivors[i] <= survivors[i - 1])) {
+        throw abort("confirm", "the survivors are not an ascending list of the round's clients");
+      }
+    }
+    if (Arrays.binarySearch(survivors, me) < 0) {
+      throw abort("confirm", "this client sent its masked input but is not named a survivor");
+    }
+    int around = 0;
+    for (int peer : neighbourhood) {
+      around += Arrays.binarySearch(survivors, peer) >= 0 ? 1 : 0;
+    }
+    if (around < threshold) {
+      throw abort(
+          "confirm", around + " survivors in this neighbourhood; the threshold is " + threshold);
+    }
+    confirmed = survivors.clone();
+    stage = Stage.CONFIRMED;
+    return new SecAggMessages.Confirmation(
+        me, sign(SecAggMessages.Confirmation.signed(round, confirmed)));
+  }
+
+  /**
+   * Stage 4: for each neighbour this client masked with, the share of its self-mask seed if it is a
+   * survivor, of its mask secret if not; never both, and only for the survivors this client
+   * confirmed and t of its neighbours signed.
+   *
+   * @throws SecAggAbortedException for a request an honest coordinator would not send: other
+   *     survivors than those confirmed, or fewer than t valid confirmations from neighbours
    */
   public UnmaskResponse unmask(UnmaskRequest request) {
-    require(Stage.MASKED);
+    require(Stage.CONFIRMED);
     if (request.client() != me) {
       throw abort("unmask", "the request is for client " + request.client());
     }
-    Set<Integer> survivors = new HashSet<>();
-    for (int s : request.survivors()) {
-      if (!maskedWith.contains(s) || !survivors.add(s)) {
-        throw abort("unmask", "survivor " + s + " is not a neighbour this client masked with");
+    if (!Arrays.equals(request.survivors(), confirmed)) {
+      throw abort("unmask", "the survivors differ from those this client confirmed");
+    }
+    byte[] signed = SecAggMessages.Confirmation.signed(round, confirmed);
+    Set<Integer> signers = new HashSet<>();
+    for (SecAggMessages.Confirmation confirmation : request.confirmations()) {
+      int signer = confirmation.client();
+      byte[] key =
+          signer == me
+              ? identity.publicKey()
+              : peers.containsKey(signer) ? peers.get(signer).identityKey() : null;
+      if (key != null
+          && Arrays.binarySearch(confirmed, signer) >= 0
+          && SecAggKeys.verifies(key, signed, confirmation.signature())) {
+        signers.add(signer);
       }
     }
-    Set<Integer> dropped = new HashSet<>();
-    for (int d : request.dropped()) {
-      if (!maskedWith.contains(d) || survivors.contains(d) || !dropped.add(d)) {
-        throw abort(
-            "unmask", "client " + d + " is named as dropped and cannot be, or is named twice");
-      }
-    }
-    if (!survivors.contains(me)) {
-      throw abort("unmask", "this client sent its masked input but is not named a survivor");
-    }
-    if (survivors.size() < threshold) {
+    if (signers.size() < threshold) {
       throw abort(
           "unmask",
-          survivors.size() + " survivors in this neighbourhood; the threshold is " + threshold);
+          signers.size()
+              + " neighbours confirmed the survivors; the threshold is "
+              + threshold
+              + ": the coordinator may be showing clients different survivors");
     }
     List<RevealedShare> out = new ArrayList<>();
-    for (int s : new java.util.TreeSet<>(survivors)) {
-      out.add(new RevealedShare(s, true, held.get(s)[0]));
-    }
-    for (int d : new java.util.TreeSet<>(dropped)) {
-      out.add(new RevealedShare(d, false, held.get(d)[1]));
+    for (int peer : new java.util.TreeSet<>(maskedWith)) {
+      boolean survived = Arrays.binarySearch(confirmed, peer) >= 0;
+      out.add(new RevealedShare(peer, survived, held.get(peer)[survived ? 0 : 1]));
     }
     stage = Stage.DONE;
     forget();
@@ -332,6 +372,10 @@ public final class SecAggClient {
     if (box.to() != me || !peers.containsKey(from) || maskedWith.contains(from)) {
       throw abort("mask", "a box from " + from + " to " + box.to() + " is not for this client");
     }
+    if (!SecAggKeys.verifies(peers.get(from).identityKey(), box.signed(round), box.signature())) {
+      throw abort(
+          "mask", "the box from client " + from + " is not signed by it: it was forged or changed");
+    }
     byte[] plain;
     try {
       plain =
@@ -345,7 +389,7 @@ public final class SecAggClient {
       throw abort("mask", "the shares from client " + from + " do not open");
     }
     ByteBuffer in = ByteBuffer.wrap(plain);
-    if (plain.length != 8 + 2 * (4 + 66) || in.getInt() != from || in.getInt() != me) {
+    if (plain.length != SecAggKeys.SHARES_PLAINTEXT || in.getInt() != from || in.getInt() != me) {
       throw abort("mask", "the shares from client " + from + " are not addressed to this client");
     }
     Share[] shares = new Share[2];
@@ -451,6 +495,11 @@ public final class SecAggClient {
       sum += (double) v * v;
     }
     return sum;
+  }
+
+  private byte[] sign(byte[] message) {
+    SignatureScheme signer = Primitives.signer(SecAggKeys.IDENTITY, SecAggKeys.SIGNING);
+    return signer.sign(identity.secretKey(), message, SecAggKeys.SIGNING, random);
   }
 
   private boolean isNeighbour(int peer) {

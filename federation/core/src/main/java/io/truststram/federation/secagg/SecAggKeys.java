@@ -59,6 +59,28 @@ final class SecAggKeys {
     return "it is not signed by the identity key it names: it was changed on the way";
   }
 
+  /** Whether {@code signature} over {@code message} is by {@code identityKey}. */
+  static boolean verifies(byte[] identityKey, byte[] message, byte[] signature) {
+    try {
+      return io.truststram.crypto.primitive.Primitives.signer(IDENTITY, SIGNING)
+          .verify(identityKey, message, signature, SIGNING);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The length of a sealed box of {@code plaintext} bytes under {@code kem}. */
+  static int sealedLength(Algorithm kem, int plaintext) {
+    return 4
+        + kem.outputLength()
+        + io.truststram.crypto.primitive.Aes256Gcm.NONCE_LENGTH
+        + plaintext
+        + io.truststram.crypto.primitive.Aes256Gcm.TAG_LENGTH;
+  }
+
+  /** The plaintext of a box of shares: two indices and two shares (x and 66-byte y each). */
+  static final int SHARES_PLAINTEXT = 8 + 2 * (4 + 66);
+
   static String selfLabel(SecAggRound round, int client) {
     return round.label() + "|self|" + client;
   }

@@ -22,7 +22,10 @@ import java.util.function.IntFunction;
  */
 public final class SecAggLoopback {
 
-  /** The clients that drop before each stage (they send nothing from that stage on). */
+  /**
+   * The clients that drop before each stage (they send nothing from that stage on); those that drop
+   * before unmasking leave before the consistency check.
+   */
   public record Dropouts(
       Set<Integer> beforeAdvertise,
       Set<Integer> beforeShare,
@@ -159,13 +162,30 @@ public final class SecAggLoopback {
       start = System.nanoTime();
       server.closeMasked();
       serverNanos += System.nanoTime() - start;
+      for (int i : new ArrayList<>(server.expected())) {
+        start = System.nanoTime();
+        byte[] survivors = SecAggMessages.encodeSurvivors(server.survivorsFor(i));
+        serverNanos += System.nanoTime() - start;
+        if (dropouts.gone(i, 3)) {
+          continue;
+        }
+        received[i] += survivors.length;
+        start = System.nanoTime();
+        byte[] confirmation =
+            clients[i].confirm(SecAggMessages.decodeSurvivors(survivors)).encode();
+        nanos[i] += System.nanoTime() - start;
+        sent[i] += confirmation.length;
+        start = System.nanoTime();
+        server.acceptConfirmation(i, SecAggMessages.Confirmation.decode(confirmation));
+        serverNanos += System.nanoTime() - start;
+      }
+      start = System.nanoTime();
+      server.closeConfirm();
+      serverNanos += System.nanoTime() - start;
       long unmaskStart = System.nanoTime();
       long unmaskClientNanos = 0;
       for (int i : new ArrayList<>(server.expected())) {
         byte[] request = server.requestFor(i).encode();
-        if (dropouts.gone(i, 3)) {
-          continue;
-        }
         received[i] += request.length;
         long clientStart = System.nanoTime();
         byte[] response = clients[i].unmask(UnmaskRequest.decode(request)).encode();

@@ -24,6 +24,8 @@ public final class SecAggMessages {
   private static final byte REVEAL = 5;
   private static final byte BUNDLES = 6;
   private static final byte BOXES = 7;
+  private static final byte CONFIRM = 8;
+  private static final byte SURVIVORS = 9;
 
   /** The longest byte string a message field may have: 1 MiB. */
   private static final int MAX_FIELD = 1 << 20;
@@ -49,11 +51,16 @@ public final class SecAggMessages {
   public record KeyBundle(
       int client, byte[] identityKey, byte[] channelKey, byte[] maskKey, byte[] signature) {
 
-    /** What the signature covers. */
+    /**
+     * What the signature covers: the round's label, a digest of everything the round agreed
+     * (parameters, participants, graph seed, length: clients given different views of the round
+     * refuse each other's bundles), the index and the two keys.
+     */
     public byte[] signed(SecAggRound round) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       Writer w = new Writer(bytes);
       w.bytes(round.labelBytes("keys", client, client));
+      w.bytes(round.contextDigest());
       w.bytes(channelKey);
       w.bytes(maskKey);
       return bytes.toByteArray();
@@ -76,8 +83,60 @@ public final class SecAggMessages {
    * @param shares the sender's two shares for the recipient, sealed to its channel key
    * @param pairSeed the pair's mask seed sealed to the recipient's mask key when the sender has the
    *     lower index; empty otherwise
+   * @param signature the sender's identity signature over both boxes: a sealed box says nothing of
+   *     its sender, and without it a coordinator could make boxes "from" anyone
    */
-  public record SealedShares(int from, int to, byte[] shares, byte[] pairSeed) {}
+  public record SealedShares(int from, int to, byte[] shares, byte[] pairSeed, byte[] signature) {
+
+    /** What the signature covers. */
+    public byte[] signed(SecAggRound round) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      Writer w = new Writer(bytes);
+      w.bytes(round.labelBytes("boxes", from, to));
+      w.bytes(io.truststram.crypto.primitive.Digests.sha256(shares));
+      w.bytes(io.truststram.crypto.primitive.Digests.sha256(pairSeed));
+      return bytes.toByteArray();
+    }
+  }
+
+  /**
+   * The consistency check (Bonawitz et al.'s round 3): a survivor's signature over the list of
+   * survivors the coordinator announced. A client reveals shares only for a list that t of its
+   * neighbours signed, so a coordinator cannot tell different clients different survivors.
+   */
+  public record Confirmation(int client, byte[] signature) {
+
+    /** What a confirmation signs. */
+    public static byte[] signed(SecAggRound round, int[] survivors) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      Writer w = new Writer(bytes);
+      w.bytes(round.labelBytes("survivors", 0, 0));
+      w.ints(survivors);
+      return bytes.toByteArray();
+    }
+
+    public byte[] encode() {
+      return write(
+          CONFIRM,
+          w -> {
+            w.integer(client);
+            w.bytes(signature);
+          });
+    }
+
+    public static Confirmation decode(byte[] bytes) {
+      return read(bytes, CONFIRM, r -> new Confirmation(r.integer(), r.bytes()));
+    }
+  }
+
+  /** The survivors the coordinator announces for confirmation, in ascending order. */
+  public static byte[] encodeSurvivors(int[] survivors) {
+    return write(SURVIVORS, w -> w.ints(survivors));
+  }
+
+  public static int[] decodeSurvivors(byte[] bytes) {
+    return read(bytes, SURVIVORS, Reader::ints);
+  }
 
   /** Stage 1: a client's boxes, one for each neighbour that advertised keys. */
   public record SharePackage(int client, List<SealedShares> boxes) {
@@ -170,22 +229,44 @@ public final class SecAggMessages {
   }
 
   /**
-   * Stage 3, the coordinator's question to one client: which of its neighbours sent masked inputs
-   * (their self-mask shares are wanted) and which dropped after sharing (their mask-key shares).
+   * Stage 4, the coordinator's question to one client: the survivors (every client whose masked
+   * input is in the sum), with the confirmations of the client's neighbours that signed that list.
+   * The client reveals, for each neighbour it masked with, the self-mask share of a survivor or the
+   * mask-secret share of one that is not.
    */
-  public record UnmaskRequest(int client, int[] survivors, int[] dropped) {
+  public record UnmaskRequest(int client, int[] survivors, List<Confirmation> confirmations) {
+    public UnmaskRequest {
+      confirmations = List.copyOf(confirmations);
+    }
+
     public byte[] encode() {
       return write(
           REQUEST,
           w -> {
             w.integer(client);
             w.ints(survivors);
-            w.ints(dropped);
+            w.integer(confirmations.size());
+            for (Confirmation c : confirmations) {
+              w.integer(c.client());
+              w.bytes(c.signature());
+            }
           });
     }
 
     public static UnmaskRequest decode(byte[] bytes) {
-      return read(bytes, REQUEST, r -> new UnmaskRequest(r.integer(), r.ints(), r.ints()));
+      return read(
+          bytes,
+          REQUEST,
+          r -> {
+            int client = r.integer();
+            int[] survivors = r.ints();
+            int count = r.count(8);
+            List<Confirmation> confirmations = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+              confirmations.add(new Confirmation(r.integer(), r.bytes()));
+            }
+            return new UnmaskRequest(client, survivors, confirmations);
+          });
     }
   }
 
@@ -306,14 +387,15 @@ public final class SecAggMessages {
       w.integer(box.to);
       w.bytes(box.shares);
       w.bytes(box.pairSeed);
+      w.bytes(box.signature);
     }
   }
 
   private static List<SealedShares> readBoxes(Reader r) {
-    int count = r.count(16);
+    int count = r.count(20);
     List<SealedShares> boxes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      boxes.add(new SealedShares(r.integer(), r.integer(), r.bytes(), r.bytes()));
+      boxes.add(new SealedShares(r.integer(), r.integer(), r.bytes(), r.bytes(), r.bytes()));
     }
     return boxes;
   }

@@ -49,6 +49,16 @@ public record SecAggRound(
     return (label() + "|" + purpose + "|" + from + "|" + to).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * SHA-256 of everything the parties must agree on besides the label: the parameters, the
+   * participants in order, the graph's seed and the length.
+   */
+  public byte[] contextDigest() {
+    String context =
+        parameters.toMap() + "|" + String.join(",", clients) + "|" + graphSeed + "|" + length;
+    return io.truststram.crypto.primitive.Digests.sha256(context.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** The round's graph. */
   public CommunicationGraph graph() {
     return CommunicationGraph.of(clients.size(), shares(), graphSeed);

@@ -44,6 +44,7 @@ public final class SecAggServer {
     ADVERTISE,
     SHARE,
     MASK,
+    CONFIRM,
     UNMASK,
     DONE,
     ABORTED
@@ -84,6 +85,7 @@ public final class SecAggServer {
   private final Map<Integer, KeyBundle> bundles = new TreeMap<>();
   private final Map<Integer, SharePackage> packages = new TreeMap<>();
   private final TreeSet<Integer> masked = new TreeSet<>();
+  private final Map<Integer, SecAggMessages.Confirmation> confirmations = new TreeMap<>();
   private final Map<Integer, UnmaskResponse> responses = new TreeMap<>();
   private long[] sum;
   private long clipped;
@@ -120,6 +122,7 @@ public final class SecAggServer {
       case ADVERTISE -> List.copyOf(bundles.keySet());
       case SHARE -> List.copyOf(packages.keySet());
       case MASK -> List.copyOf(masked);
+      case CONFIRM -> List.copyOf(confirmations.keySet());
       case UNMASK -> List.copyOf(responses.keySet());
       default -> List.of();
     };
@@ -131,7 +134,8 @@ public final class SecAggServer {
       case ADVERTISE -> allClients();
       case SHARE -> List.copyOf(bundles.keySet());
       case MASK -> List.copyOf(packages.keySet());
-      case UNMASK -> List.copyOf(masked);
+      case CONFIRM -> List.copyOf(masked);
+      case UNMASK -> List.copyOf(confirmations.keySet());
       default -> List.of();
     };
   }
@@ -199,12 +203,20 @@ public final class SecAggServer {
       }
     }
     TreeSet<Integer> got = new TreeSet<>();
+    var kem = round.parameters().kem();
+    int sharesLength = SecAggKeys.sealedLength(kem, SecAggKeys.SHARES_PLAINTEXT);
+    int seedLength = SecAggKeys.sealedLength(kem, 32);
     for (SealedShares box : shares.boxes()) {
       if (box.from() != client || !expected.contains(box.to()) || !got.add(box.to())) {
         throw refuse("a box from " + box.from() + " to " + box.to() + " is not expected");
       }
-      if ((client < box.to()) != (box.pairSeed().length > 0)) {
-        throw refuse("the box to " + box.to() + " must carry a pair seed iff " + client + " < it");
+      if (box.pairSeed().length != (client < box.to() ? seedLength : 0)) {
+        throw refuse(
+            "the box to " + box.to() + " must carry a sealed pair seed iff " + client + " < it");
+      }
+      if (box.shares().length != sharesLength
+          || box.signature().length != SecAggKeys.IDENTITY.outputLength()) {
+        throw refuse("the box to " + box.to() + " is not a sealed pair of shares, signed");
       }
     }
     if (!got.equals(expected)) {
@@ -274,26 +286,60 @@ public final class SecAggServer {
   public synchronized void closeMasked() {
     requireStage(Stage.MASK, -1);
     requireSurvivors(masked.size(), "mask", "sent masked inputs");
+    stage = Stage.CONFIRM;
+  }
+
+  /** Stage 3, what a survivor is asked to confirm: every survivor, ascending. */
+  public synchronized int[] survivorsFor(int client) {
+    requireStage(Stage.CONFIRM, client);
+    requireIn(masked, client, "sent no masked input");
+    return masked.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Stage 3: takes a survivor's signature over the survivors.
+   *
+   * @throws RefusedMessageException at another stage, from a client that is not a survivor or
+   *     already confirmed, or with a signature that does not verify
+   */
+  public synchronized void acceptConfirmation(
+      int client, SecAggMessages.Confirmation confirmation) {
+    requireStage(Stage.CONFIRM, client);
+    requireIn(masked, client, "sent no masked input");
+    if (confirmation.client() != client) {
+      throw refuse("the confirmation names client " + confirmation.client());
+    }
+    if (confirmations.containsKey(client)) {
+      throw refuse("client " + client + " already confirmed");
+    }
+    int[] survivors = masked.stream().mapToInt(Integer::intValue).toArray();
+    if (!SecAggKeys.verifies(
+        bundles.get(client).identityKey(),
+        SecAggMessages.Confirmation.signed(round, survivors),
+        confirmation.signature())) {
+      throw refuse("the confirmation's signature does not verify");
+    }
+    confirmations.put(client, confirmation);
+  }
+
+  /** Closes stage 3: the survivors that confirmed are asked for shares. */
+  public synchronized void closeConfirm() {
+    requireStage(Stage.CONFIRM, -1);
+    requireSurvivors(confirmations.size(), "confirm", "confirmed the survivors");
     stage = Stage.UNMASK;
   }
 
-  /** Stage 3, what client {@code client} is asked: its neighbours that survived and dropped. */
+  /** Stage 4, what client {@code client} is asked: the survivors, with its neighbours' proofs. */
   public synchronized UnmaskRequest requestFor(int client) {
     requireStage(Stage.UNMASK, client);
-    requireIn(masked, client, "sent no masked input");
-    List<Integer> survivors = new ArrayList<>();
-    List<Integer> dropped = new ArrayList<>();
+    requireIn(confirmations.keySet(), client, "did not confirm");
+    List<SecAggMessages.Confirmation> proofs = new ArrayList<>();
     for (int peer : graph.neighbourhood(client)) {
-      if (masked.contains(peer)) {
-        survivors.add(peer);
-      } else if (packages.containsKey(peer)) {
-        dropped.add(peer);
+      if (confirmations.containsKey(peer)) {
+        proofs.add(confirmations.get(peer));
       }
     }
-    return new UnmaskRequest(
-        client,
-        survivors.stream().mapToInt(Integer::intValue).toArray(),
-        dropped.stream().mapToInt(Integer::intValue).toArray());
+    return new UnmaskRequest(client, masked.stream().mapToInt(Integer::intValue).toArray(), proofs);
   }
 
   /**
@@ -304,7 +350,7 @@ public final class SecAggServer {
    */
   public synchronized void acceptUnmask(int client, UnmaskResponse response) {
     requireStage(Stage.UNMASK, client);
-    requireIn(masked, client, "sent no masked input");
+    requireIn(confirmations.keySet(), client, "did not confirm");
     if (response.client() != client) {
       throw refuse("the response names client " + response.client());
     }
@@ -341,6 +387,12 @@ public final class SecAggServer {
       abortReason = e.getMessage();
       stage = Stage.ABORTED;
       throw e;
+    } catch (RuntimeException e) {
+      // Whatever a malicious client sent that slipped past the checks ends the round, not the
+      // server.
+      abortReason = "unmask: " + e.getMessage();
+      stage = Stage.ABORTED;
+      throw new SecAggAbortedException("unmask", String.valueOf(e.getMessage()));
     } finally {
       forget();
     }
@@ -402,6 +454,10 @@ public final class SecAggServer {
           } catch (DecryptionFailedException | IllegalArgumentException e) {
             throw new SecAggAbortedException(
                 "unmask", "the pair seed client " + peer + " sealed to " + gone + " does not open");
+          }
+          if (seed.length != 32) {
+            throw new SecAggAbortedException(
+                "unmask", "the pair seed client " + peer + " sealed to " + gone + " is malformed");
           }
         }
         // The survivor added the pair's mask if it is the lower index, subtracted it otherwise.
@@ -497,6 +553,7 @@ public final class SecAggServer {
   private void forget() {
     bundles.clear();
     packages.clear();
+    confirmations.clear();
     responses.clear();
     if (sum != null && stage != Stage.DONE) {
       Arrays.fill(sum, 0);

@@ -182,7 +182,7 @@ class SecAggTest {
     int length = 16;
     SecAggRound round = round(clients, length, parameters(7, 5, 5));
     int[] neighbourhood = round.graph().neighbourhood(0);
-    // Three of client 0's neighbours leave before unmasking: 4 of 7 remain, t = 5.
+    // Three of client 0's neighbours leave after sending their inputs: 4 of 7 confirm, t = 5.
     Set<Integer> leaving = new HashSet<>();
     for (int peer : neighbourhood) {
       if (peer != 0 && leaving.size() < 3) {
@@ -198,7 +198,7 @@ class SecAggTest {
             new Dropouts(Set.of(), Set.of(), Set.of(), leaving),
             RANDOM);
     assertThat(report.result()).isNull();
-    assertThat(report.aborted()).contains("unmask").contains("are needed");
+    assertThat(report.aborted()).contains("unmask").contains("confirmed the survivors");
   }
 
   @Test
@@ -328,17 +328,87 @@ class SecAggTest {
     assertThat(SharePackage.decode(encoded).boxes()).hasSameSizeAs(zero.boxes());
   }
 
+  /**
+   * The consistency check: a client reveals shares only for the survivors it confirmed, and only
+   * when t of its neighbours signed that same list; a coordinator that tells clients different
+   * survivors (to gather both secrets of one) gets nothing.
+   */
   @Test
-  void aClientRefusesToRevealBothSecretsOfANeighbour() {
+  void aClientRevealsSharesOnlyForSurvivorsItsNeighboursConfirmed() {
     int clients = 5;
     SecAggRound round = round(clients, 8, parameters(5, 3, 2));
     SecAggServer server = new SecAggServer(round);
     SecAggClient[] list = sharedKeys(round, server);
-    list[0].maskInput(server.boxesFor(0), new float[8], 5);
-    UnmaskRequest greedy = new UnmaskRequest(0, new int[] {0, 1, 2, 3}, new int[] {3});
-    assertThatThrownBy(() -> list[0].unmask(greedy))
+    for (int i = 0; i < clients; i++) {
+      server.acceptMasked(i, list[i].maskInput(server.boxesFor(i), new float[8], 5));
+    }
+    server.closeMasked();
+    int[] everyone = server.survivorsFor(0);
+    assertThat(everyone).containsExactly(0, 1, 2, 3, 4);
+    var mine = list[0].confirm(everyone);
+    // Client 3 is told it alone is missing, to be "dropped" for client 0.
+    int[] lie = {0, 1, 2, 4};
+    UnmaskRequest other = new UnmaskRequest(0, lie, List.of(mine));
+    assertThatThrownBy(() -> list[0].unmask(other))
         .isInstanceOf(SecAggAbortedException.class)
-        .hasMessageContaining("named as dropped");
+        .hasMessageContaining("differ from those this client confirmed");
+    // The true list, but with only this client's own confirmation: fewer than t.
+    var confirmation1 = list[1].confirm(everyone);
+    assertThatThrownBy(() -> list[1].unmask(new UnmaskRequest(1, everyone, List.of(confirmation1))))
+        .isInstanceOf(SecAggAbortedException.class)
+        .hasMessageContaining("1 neighbours confirmed the survivors");
+    // A forged confirmation does not count.
+    var confirmation2 = list[2].confirm(everyone);
+    var forged = new SecAggMessages.Confirmation(3, confirmation2.signature());
+    assertThatThrownBy(
+            () -> list[2].unmask(new UnmaskRequest(2, everyone, List.of(confirmation2, forged))))
+        .hasMessageContaining("1 neighbours confirmed");
+    // The coordinator refuses a confirmation that does not verify, too.
+    assertThatThrownBy(() -> server.acceptConfirmation(3, forged))
+        .hasMessageContaining("does not verify");
+  }
+
+  /**
+   * A sealed box says nothing of its sender, so every box is signed: one the coordinator made
+   * "from" a neighbour (to plant a pair seed it knows) is refused.
+   */
+  @Test
+  void aBoxTheCoordinatorForgedIsRefused() {
+    int clients = 4;
+    SecAggRound round = round(clients, 8, parameters(3, 2, 2));
+    SecAggServer server = new SecAggServer(round);
+    SecAggClient[] list = sharedKeys(round, server);
+    List<SecAggMessages.SealedShares> boxes = server.boxesFor(3);
+    SecAggMessages.SealedShares honest = boxes.getFirst();
+    SecAggMessages.SealedShares forged =
+        new SecAggMessages.SealedShares(
+            honest.from(),
+            honest.to(),
+            honest.shares(),
+            honest.pairSeed().length == 0 ? new byte[0] : honest.pairSeed().clone(),
+            new byte[honest.signature().length]);
+    List<SecAggMessages.SealedShares> delivered = new java.util.ArrayList<>(boxes);
+    delivered.set(0, forged);
+    assertThatThrownBy(() -> list[3].maskInput(delivered, new float[8], 1))
+        .isInstanceOf(SecAggAbortedException.class)
+        .hasMessageContaining("forged or changed");
+  }
+
+  /** Clients given different views of the round (here, of its parameters) refuse each other. */
+  @Test
+  void clientsWithDifferentViewsOfTheRoundRefuseEachOthersBundles() {
+    SecAggRound round = round(4, 8, parameters(3, 2, 2));
+    SecAggRound other = round(4, 8, parameters(3, 2, 3));
+    KeyPair[] identities = SecAggLoopback.identities(4, RANDOM);
+    IdentityDirectory directory = SecAggLoopback.directory(round, identities);
+    SecAggClient zero = new SecAggClient(round, 0, identities[0], directory, RANDOM);
+    zero.advertise();
+    int[] hood = round.graph().neighbourhood(0);
+    int peer = hood[0] == 0 ? hood[1] : hood[0];
+    KeyBundle theirs =
+        new SecAggClient(other, peer, identities[peer], directory, RANDOM).advertise();
+    assertThatThrownBy(() -> zero.shareKeys(List.of(theirs)))
+        .hasMessageContaining("changed on the way");
   }
 
   @Test
@@ -360,6 +430,10 @@ class SecAggTest {
       server.acceptMasked(i, input);
     }
     server.closeMasked();
+    for (int i = 0; i < clients; i++) {
+      server.acceptConfirmation(i, list[i].confirm(server.survivorsFor(i)));
+    }
+    server.closeConfirm();
     for (int i = 0; i < clients; i++) {
       server.acceptUnmask(i, list[i].unmask(server.requestFor(i)));
     }

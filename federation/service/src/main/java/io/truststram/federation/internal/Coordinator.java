@@ -1890,7 +1890,10 @@ final class Coordinator implements AutoCloseable {
       abandonSecure(live, "no secure round runs for this attempt (restart or too few nodes)", now);
       return;
     }
-    if (server.stage() == SecAggServer.Stage.ABORTED) {
+    if (server.stage() == SecAggServer.Stage.DONE) {
+      // Unmasked, but what followed failed before the aggregate was kept: try another attempt.
+      abandonSecure(live, "the round could not be recorded after unmasking", now);
+    } else if (server.stage() == SecAggServer.Stage.ABORTED) {
       abandonSecure(live, server.abortReason(), now);
     } else if (server.reported().size() == server.expected().size()
         || !now.isBefore(open.stageDeadline)) {
@@ -1916,6 +1919,10 @@ final class Coordinator implements AutoCloseable {
         }
         case MASK -> {
           server.closeMasked();
+          open.stageDeadline = now.plus(timeout);
+        }
+        case CONFIRM -> {
+          server.closeConfirm();
           open.stageDeadline = now.plus(timeout);
         }
         case UNMASK -> {
@@ -2253,6 +2260,26 @@ final class Coordinator implements AutoCloseable {
       Caller caller, UUID federationId, int round, UUID nodeId, String stage, byte[] body) {
     authorisedNode(caller, federationId, nodeId);
     lastSeen.put(nodeId, clock.instant());
+    // Messages decode before the lock is taken: a large malformed one holds up no one else.
+    Object message;
+    try {
+      message =
+          switch (stage) {
+            case "keys" -> SecAggMessages.KeyBundle.decode(body);
+            case "shares" -> SecAggMessages.SharePackage.decode(body);
+            case "confirm" -> SecAggMessages.Confirmation.decode(body);
+            case "unmask" -> SecAggMessages.UnmaskResponse.decode(body);
+            case "masked" -> body;
+            default ->
+                throw new ProblemException(
+                    ProblemTypes.INVALID_PARAMETER,
+                    "a secure round's stages are keys, shares, masked, confirm and unmask, not "
+                        + stage);
+          };
+    } catch (IllegalArgumentException e) {
+      metrics.secureRefused.increment();
+      throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
+    }
     Live live = liveFor(federationId, round);
     live.lock.lock();
     try {
@@ -2262,17 +2289,15 @@ final class Coordinator implements AutoCloseable {
       SecAggRound secureRound = server.round();
       int bits = secureRound.parameters().modulusBits();
       try {
-        switch (stage) {
-          case "keys" -> server.acceptBundle(index, SecAggMessages.KeyBundle.decode(body));
-          case "shares" -> server.acceptShares(index, SecAggMessages.SharePackage.decode(body));
-          case "masked" ->
+        switch (message) {
+          case SecAggMessages.KeyBundle bundle -> server.acceptBundle(index, bundle);
+          case SecAggMessages.SharePackage shares -> server.acceptShares(index, shares);
+          case SecAggMessages.Confirmation confirmation ->
+              server.acceptConfirmation(index, confirmation);
+          case SecAggMessages.UnmaskResponse response -> server.acceptUnmask(index, response);
+          default ->
               server.acceptMasked(
                   index, SecAggMessages.MaskedInput.decode(body, secureRound.words(), bits));
-          case "unmask" -> server.acceptUnmask(index, SecAggMessages.UnmaskResponse.decode(body));
-          default ->
-              throw new ProblemException(
-                  ProblemTypes.INVALID_PARAMETER,
-                  "a secure round's stages are keys, shares, masked and unmask, not " + stage);
         }
       } catch (IllegalArgumentException e) {
         metrics.secureRefused.increment();
@@ -2288,9 +2313,9 @@ final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * What node {@code nodeId} receives for stage {@code what} (bundles, boxes, request) of round
-   * {@code round}'s secure aggregation, waiting up to {@code wait} for the stage to open; null when
-   * it did not open in that time.
+   * What node {@code nodeId} receives for stage {@code what} (bundles, boxes, survivors, request)
+   * of round {@code round}'s secure aggregation, waiting up to {@code wait} for the stage to open;
+   * null when it did not open in that time.
    *
    * @throws ProblemException when no secure round of that number runs (it completed or aborted,
    *     with the reason), the node is not in it, or that stage has passed
@@ -2303,11 +2328,12 @@ final class Coordinator implements AutoCloseable {
         switch (what) {
           case "bundles" -> SecAggServer.Stage.SHARE;
           case "boxes" -> SecAggServer.Stage.MASK;
+          case "survivors" -> SecAggServer.Stage.CONFIRM;
           case "request" -> SecAggServer.Stage.UNMASK;
           default ->
               throw new ProblemException(
                   ProblemTypes.INVALID_PARAMETER,
-                  "a node fetches bundles, boxes or request, not " + what);
+                  "a node fetches bundles, boxes, survivors or request, not " + what);
         };
     long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
     while (true) {
@@ -2325,6 +2351,7 @@ final class Coordinator implements AutoCloseable {
               switch (needed) {
                 case SHARE -> SecAggMessages.encodeBundles(server.bundlesFor(index));
                 case MASK -> SecAggMessages.encodeBoxes(index, server.boxesFor(index));
+                case CONFIRM -> SecAggMessages.encodeSurvivors(server.survivorsFor(index));
                 default -> server.requestFor(index).encode();
               };
           metrics.bytesOut.increment(out.length);
