@@ -183,12 +183,7 @@ class RoundController {
       @PathVariable String stage,
       HttpServletRequest request)
       throws IOException {
-    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
-    if (body.length > MAX_SECURE_MESSAGE) {
-      throw new ProblemException(
-          FederationProblems.UPDATE_TOO_LARGE,
-          "a secure aggregation message is at most " + MAX_SECURE_MESSAGE + " bytes");
-    }
+    byte[] body = secureBody(request);
     coordinator.secureMessage(
         CurrentPrincipal.require(),
         FederationController.parseId(federationId),
@@ -206,8 +201,8 @@ class RoundController {
   @Operation(
       summary = "A node sends its change encrypted under the key holder's Paillier key",
       description =
-          "The binary form of PaillierAggregation: the count of clipped values, then each"
-              + " ciphertext big-endian at the width of n squared. 204 when taken; 409 when"
+          "The binary form of PaillierAggregation: the count of clipped values, 1 if the weight"
+              + " was capped (else 0), then each ciphertext big-endian at the width of n squared. 204 when taken; 409 when"
               + " refused (sent twice, the sum already being decrypted, malformed).")
   ResponseEntity<Void> paillierInput(
       @PathVariable String federationId,
@@ -215,12 +210,7 @@ class RoundController {
       @PathVariable String nodeId,
       HttpServletRequest request)
       throws IOException {
-    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
-    if (body.length > MAX_SECURE_MESSAGE) {
-      throw new ProblemException(
-          FederationProblems.UPDATE_TOO_LARGE,
-          "an encrypted input is at most " + MAX_SECURE_MESSAGE + " bytes");
-    }
+    byte[] body = secureBody(request);
     coordinator.paillierInput(
         CurrentPrincipal.require(),
         FederationController.parseId(federationId),
@@ -295,6 +285,17 @@ class RoundController {
     }
     coordinator.paillierDecrypted(federation, round, body.attempt(), plaintexts);
     return ResponseEntity.noContent().build();
+  }
+
+  /** A secure aggregation message's body, refused above the largest a model can need. */
+  private static byte[] secureBody(HttpServletRequest request) throws IOException {
+    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
+    if (body.length > MAX_SECURE_MESSAGE) {
+      throw new ProblemException(
+          FederationProblems.UPDATE_TOO_LARGE,
+          "a secure aggregation message is at most " + MAX_SECURE_MESSAGE + " bytes");
+    }
+    return body;
   }
 
   /** The federation's id, when the caller's tenant owns it (the key holder is the owner). */
