@@ -2241,10 +2241,7 @@ final class Coordinator implements AutoCloseable {
     }
     PaillierRound paillier = open == null || open.number != round ? null : open.paillier;
     if (paillier == null) {
-      String why =
-          live.secureAbort == null ? "" : ": the last attempt aborted (" + live.secureAbort + ")";
-      throw reject(
-          "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open" + why);
+      throw secureRoundClosed(live, round);
     }
     return paillier;
   }
@@ -2383,6 +2380,14 @@ final class Coordinator implements AutoCloseable {
     return live;
   }
 
+  /** No secure round of that number runs: it closed, or its last attempt aborted (and why). */
+  private ProblemException secureRoundClosed(Live live, int round) {
+    String why =
+        live.secureAbort == null ? "" : ": the last attempt aborted (" + live.secureAbort + ")";
+    return reject(
+        "closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open" + why);
+  }
+
   private SecAggServer secureServer(Live live, @Nullable OpenRound open, int round, UUID nodeId) {
     if (live.secure == null) {
       throw new ProblemException(
@@ -2391,12 +2396,7 @@ final class Coordinator implements AutoCloseable {
     }
     SecAggServer server = open == null || open.number != round ? null : open.secure;
     if (server == null) {
-      String why =
-          live.secureAbort == null ? "" : ": the last attempt aborted (" + live.secureAbort + ")";
-      throw reject(
-          "closed",
-          FederationProblems.ROUND_NOT_OPEN,
-          "no secure aggregation runs for round " + round + why);
+      throw secureRoundClosed(live, round);
     }
     if (!open.secureClients.contains(nodeId)) {
       throw reject(
