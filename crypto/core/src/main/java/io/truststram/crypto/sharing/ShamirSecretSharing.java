@@ -154,14 +154,14 @@ public final class ShamirSecretSharing {
         throw new IllegalArgumentException("two shares at x = " + share.x());
       }
     }
-    List<Share> basis = shares.subList(0, threshold);
+    Lagrange basis = new Lagrange(shares.subList(0, threshold));
     for (Share extra : shares.subList(threshold, shares.size())) {
-      if (!interpolate(basis, BigInteger.valueOf(extra.x())).equals(extra.value())) {
+      if (!basis.at(extra.x()).equals(extra.value())) {
         throw new IllegalArgumentException(
             "share " + extra.x() + " does not lie on the polynomial of the others");
       }
     }
-    BigInteger secret = interpolate(basis, BigInteger.ZERO);
+    BigInteger secret = basis.at(0);
     byte[] bytes = secret.toByteArray();
     int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
     int length = bytes.length - start;
@@ -175,26 +175,74 @@ public final class ShamirSecretSharing {
     return out;
   }
 
-  /** The polynomial through {@code shares}, evaluated at {@code x} (Lagrange). */
-  private static BigInteger interpolate(List<Share> shares, BigInteger x) {
-    BigInteger sum = BigInteger.ZERO;
-    for (int i = 0; i < shares.size(); i++) {
-      BigInteger xi = BigInteger.valueOf(shares.get(i).x());
-      BigInteger numerator = BigInteger.ONE;
-      BigInteger denominator = BigInteger.ONE;
-      for (int j = 0; j < shares.size(); j++) {
-        if (i == j) {
-          continue;
-        }
-        BigInteger xj = BigInteger.valueOf(shares.get(j).x());
-        numerator = numerator.multiply(x.subtract(xj)).mod(PRIME);
-        denominator = denominator.multiply(xi.subtract(xj)).mod(PRIME);
+  /**
+   * The polynomial through some shares, ready to be evaluated at any point. The points are small
+   * integers, so each Lagrange denominator is an exact integer product, inverted once for all
+   * evaluations (one modular inversion for all of them, by Montgomery's trick); an evaluation then
+   * costs one multiplication modulo the prime per share instead of a product and an inversion.
+   */
+  private static final class Lagrange {
+    private final long[] xs;
+    private final BigInteger[] scaled;
+
+    Lagrange(List<Share> shares) {
+      int t = shares.size();
+      xs = new long[t];
+      for (int i = 0; i < t; i++) {
+        xs[i] = shares.get(i).x();
       }
-      BigInteger term =
-          shares.get(i).value().multiply(numerator).multiply(denominator.modInverse(PRIME));
-      sum = sum.add(term).mod(PRIME);
+      BigInteger[] denominators = new BigInteger[t];
+      for (int i = 0; i < t; i++) {
+        BigInteger d = BigInteger.ONE;
+        for (int j = 0; j < t; j++) {
+          if (j != i) {
+            d = d.multiply(BigInteger.valueOf(xs[i] - xs[j]));
+          }
+        }
+        denominators[i] = d.mod(PRIME);
+      }
+      BigInteger[] inverses = invertAll(denominators);
+      scaled = new BigInteger[t];
+      for (int i = 0; i < t; i++) {
+        scaled[i] = shares.get(i).value().multiply(inverses[i]).mod(PRIME);
+      }
     }
-    return sum;
+
+    /**
+     * The polynomial's value at {@code x}, which is none of the shares' points (the callers
+     * evaluate at 0 and at the points of other shares): Σ y_i / d_i · Π_{j≠i} (x − x_j).
+     */
+    BigInteger at(long x) {
+      int t = xs.length;
+      BigInteger all = BigInteger.ONE;
+      for (long xj : xs) {
+        all = all.multiply(BigInteger.valueOf(x - xj));
+      }
+      BigInteger sum = BigInteger.ZERO;
+      for (int i = 0; i < t; i++) {
+        BigInteger others = all.divide(BigInteger.valueOf(x - xs[i]));
+        sum = sum.add(scaled[i].multiply(others.mod(PRIME)));
+      }
+      return sum.mod(PRIME);
+    }
+
+    /** The inverses of non-zero field elements with a single modular inversion. */
+    private static BigInteger[] invertAll(BigInteger[] values) {
+      int n = values.length;
+      BigInteger[] prefix = new BigInteger[n];
+      BigInteger running = BigInteger.ONE;
+      for (int i = 0; i < n; i++) {
+        prefix[i] = running;
+        running = running.multiply(values[i]).mod(PRIME);
+      }
+      BigInteger inverse = running.modInverse(PRIME);
+      BigInteger[] out = new BigInteger[n];
+      for (int i = n - 1; i >= 0; i--) {
+        out[i] = inverse.multiply(prefix[i]).mod(PRIME);
+        inverse = inverse.multiply(values[i]).mod(PRIME);
+      }
+      return out;
+    }
   }
 
   private static BigInteger evaluate(BigInteger[] coefficients, BigInteger x) {
