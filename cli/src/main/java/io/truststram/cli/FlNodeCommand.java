@@ -54,6 +54,51 @@ final class FlNodeCommand implements Callable<Integer> {
       description = "Which of the configuration's partitions (0-based) this node holds.")
   int partition;
 
+  @Option(
+      names = "--secure-protocols",
+      split = ",",
+      paramLabel = "PROTOCOL",
+      description =
+          "The secure aggregation protocols this node takes part in (default: secagg+, secagg,"
+              + " paillier); it sits out rounds of any other.")
+  java.util.Set<String> secureProtocols = java.util.Set.of("secagg+", "secagg", "paillier");
+
+  @Option(
+      names = "--secure-min-clients",
+      defaultValue = "2",
+      description = "Sit out secure rounds run among fewer clients than this (default: 2).")
+  int secureMinClients;
+
+  @Option(
+      names = "--secure-min-survivors",
+      defaultValue = "2",
+      description =
+          "Sit out secure rounds that would reveal a sum of fewer inputs than this (default: 2).")
+  int secureMinSurvivors;
+
+  @Option(
+      names = "--secure-min-threshold",
+      defaultValue = "2",
+      description =
+          "Sit out SecAgg rounds whose secrets fewer than this many neighbours could rebuild"
+              + " (default: 2).")
+  int secureMinThreshold;
+
+  @Option(
+      names = "--secure-min-noise",
+      defaultValue = "0",
+      description =
+          "Sit out SecAgg rounds with a distributed noise multiplier below this (default: 0).")
+  double secureMinNoise;
+
+  @Option(
+      names = "--paillier-key",
+      paramLabel = "SHA256",
+      description =
+          "A Paillier key fingerprint (as `fl paillier keygen` prints) this node encrypts to;"
+              + " repeatable. Without one, the first key the federation shows is pinned.")
+  java.util.Set<String> paillierKeys = java.util.Set.of();
+
   @Override
   public Integer call() throws Exception {
     String clientId = System.getenv(CLIENT_ID);
@@ -62,6 +107,14 @@ final class FlNodeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "set " + CLIENT_ID + " and " + CLIENT_SECRET + " to the node's credentials");
     }
+    io.truststram.federation.secagg.SecAggPolicy policy =
+        new io.truststram.federation.secagg.SecAggPolicy(
+            secureProtocols,
+            secureMinClients,
+            secureMinSurvivors,
+            secureMinThreshold,
+            secureMinNoise,
+            paillierKeys);
     SimulationSetup setup = FlCommand.Simulate.read(config);
     SimulationSetup.Built built = setup.build(Path.of("").toAbsolutePath());
     if (partition < 0 || partition >= built.clients().size()) {
@@ -78,6 +131,7 @@ final class FlNodeCommand implements Callable<Integer> {
         FederationNode.builder(server, federation, node)
             .tokens(TokenSource.clientCredentials(server, clientId, clientSecret))
             .client(client)
+            .secureAggregationPolicy(policy)
             .events(
                 event -> {
                   out.println(event.detail());

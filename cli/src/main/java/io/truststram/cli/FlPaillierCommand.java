@@ -49,7 +49,8 @@ final class FlPaillierCommand implements Runnable {
       name = "keygen",
       mixinStandardHelpOptions = true,
       description =
-          "Make a Paillier key pair; write it to --out (owner-only) and print the public key.")
+          "Make a Paillier key pair; write it to --out (owner-only), print the public key, and its"
+              + " fingerprint on standard error.")
   static final class Keygen implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -84,6 +85,12 @@ final class FlPaillierCommand implements Runnable {
       PrintWriter printer = spec.commandLine().getOut();
       printer.println(PaillierSettings.encodeKey(keys.publicKey()));
       printer.flush();
+      // The fingerprint nodes pin (fl node --paillier-key), apart from the key scripts capture.
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "fingerprint: "
+              + io.truststram.federation.secagg.SecAggPolicy.fingerprint(keys.publicKey()));
+      err.flush();
       return 0;
     }
   }

@@ -61,6 +61,8 @@ public final class FederationNode implements AutoCloseable {
   private float @Nullable [] cachedModel;
   private final io.truststram.crypto.primitive.KeyPair identity;
   private final io.truststram.federation.secagg.IdentityDirectory directory;
+  private final io.truststram.federation.secagg.SecAggPolicy policy;
+  private @Nullable String pinnedPaillierKey;
 
   private FederationNode(Builder builder) {
     this.http =
@@ -84,6 +86,7 @@ public final class FederationNode implements AutoCloseable {
         builder.directory != null
             ? builder.directory
             : io.truststram.federation.secagg.IdentityDirectory.firstUse();
+    this.policy = builder.policy;
   }
 
   public static Builder builder(URI server, String federationId, String nodeId) {
@@ -335,6 +338,11 @@ public final class FederationNode implements AutoCloseable {
       events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
       return false;
     }
+    try {
+      policy.check(secureRound);
+    } catch (io.truststram.federation.secagg.SecAggPolicy.Refused e) {
+      return refuse(round, e);
+    }
     String base = secure.path("endpoint").asString();
     Duration stage = Duration.ofSeconds(Math.max(1, secure.path("stageTimeoutSeconds").asLong()));
     int bits = secureRound.parameters().modulusBits();
@@ -423,15 +431,25 @@ public final class FederationNode implements AutoCloseable {
         .path("parameters")
         .properties()
         .forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
+    io.truststram.federation.secagg.PaillierSettings paillier;
     io.truststram.federation.secagg.PaillierAggregation aggregation;
+    int inputs = secure.path("index").asInt();
     try {
-      aggregation =
-          io.truststram.federation.secagg.PaillierSettings.fromMap(settings, 256)
-              .aggregation(secure.path("index").asInt(), secure.path("length").asInt());
+      paillier =
+          io.truststram.federation.secagg.PaillierSettings.fromMap(
+              settings, io.truststram.federation.secagg.PaillierSettings.MIN_BITS);
+      aggregation = paillier.aggregation(inputs, secure.path("length").asInt());
     } catch (IllegalArgumentException e) {
       events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
       return false;
     }
+    try {
+      policy.check(paillier, inputs, pinnedPaillierKey);
+    } catch (io.truststram.federation.secagg.SecAggPolicy.Refused e) {
+      return refuse(round, e);
+    }
+    pinnedPaillierKey =
+        io.truststram.federation.secagg.SecAggPolicy.fingerprint(paillier.publicKey());
     FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
     training.privatise(global, fit.parameters(), NOISE);
     float[] change = new float[global.length];
@@ -463,6 +481,12 @@ public final class FederationNode implements AutoCloseable {
                 + encrypted.clipped()
                 + " values clipped)"));
     return true;
+  }
+
+  private boolean refuse(int round, io.truststram.federation.secagg.SecAggPolicy.Refused e) {
+    events.accept(new Event("refused", round, "round " + round + ": sat out: " + e.getMessage()));
+    log.log(System.Logger.Level.WARNING, "secure round {0} refused: {1}", round, e.getMessage());
+    return false;
   }
 
   private void post(String path, byte[] body) throws IOException {
@@ -740,6 +764,8 @@ public final class FederationNode implements AutoCloseable {
     private Consumer<Event> events = event -> {};
     private io.truststram.crypto.primitive.@Nullable KeyPair identity;
     private io.truststram.federation.secagg.@Nullable IdentityDirectory directory;
+    private io.truststram.federation.secagg.SecAggPolicy policy =
+        io.truststram.federation.secagg.SecAggPolicy.DEFAULT;
     private java.net.http.@Nullable HttpClient httpClient;
 
     private Builder(URI server, String federationId, String nodeId) {
@@ -806,6 +832,17 @@ public final class FederationNode implements AutoCloseable {
         io.truststram.federation.secagg.IdentityDirectory directory) {
       this.identity = identity;
       this.directory = directory;
+      return this;
+    }
+
+    /**
+     * The floors this node holds every secure round to (fewest clients, survivors and threshold,
+     * least noise, trusted Paillier keys): it sits out a round below them, with an event of kind
+     * {@code refused}. By default the protocols' own minimums, and the first Paillier key the
+     * federation shows is pinned.
+     */
+    public Builder secureAggregationPolicy(io.truststram.federation.secagg.SecAggPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

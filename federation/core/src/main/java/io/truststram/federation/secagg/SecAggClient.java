@@ -286,6 +286,13 @@ public final class SecAggClient {
         throw abort("confirm", "the survivors are not an ascending list of the round's clients");
       }
     }
+    if (survivors.length < round.parameters().minSurvivors()) {
+      throw abort(
+          "confirm",
+          survivors.length
+              + " survivors; the round sums no fewer than "
+              + round.parameters().minSurvivors());
+    }
     if (Arrays.binarySearch(survivors, me) < 0) {
       throw abort("confirm", "this client sent its masked input but is not named a survivor");
     }

@@ -369,6 +369,26 @@ class SecAggTest {
   }
 
   /**
+   * A coordinator that announces fewer survivors than the round's {@code min-survivors} (to unmask
+   * a sum of few inputs, or one with too little of the distributed noise) is refused by the
+   * clients, not only by an honest coordinator's own check.
+   */
+  @Test
+  void clientsRefuseToConfirmASumOfFewerInputsThanTheRoundPromised() {
+    int clients = 5;
+    SecAggRound round = round(clients, 8, parameters(5, 3, 4));
+    SecAggServer server = new SecAggServer(round);
+    SecAggClient[] list = sharedKeys(round, server);
+    for (int i = 0; i < clients; i++) {
+      server.acceptMasked(i, list[i].maskInput(server.boxesFor(i), new float[8], 5));
+    }
+    assertThatThrownBy(() -> list[0].confirm(new int[] {0, 1, 2}))
+        .isInstanceOf(SecAggAbortedException.class)
+        .hasMessageContaining("3 survivors; the round sums no fewer than 4");
+    assertThat(list[1].confirm(new int[] {0, 1, 2, 3}).client()).isEqualTo(1);
+  }
+
+  /**
    * A sealed box says nothing of its sender, so every box is signed: one the coordinator made
    * "from" a neighbour (to plant a pair seed it knows) is refused.
    */
