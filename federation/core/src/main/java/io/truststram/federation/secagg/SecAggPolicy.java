@@ -89,11 +89,7 @@ public record SecAggPolicy(
   public void check(SecAggRound round) {
     SecAggParameters parameters = round.parameters();
     requireProtocol(parameters.protocol());
-    int clients = round.clients().size();
-    if (clients < minClients) {
-      throw new Refused(
-          "the round has " + clients + " clients; this node takes part among " + minClients);
-    }
+    requireClients(round.clients().size());
     requireSurvivors(parameters.minSurvivors());
     if (round.threshold() < minThreshold) {
       throw new Refused(
@@ -120,10 +116,7 @@ public record SecAggPolicy(
    */
   public void check(PaillierSettings settings, int clients, @Nullable String pinned) {
     requireProtocol("paillier");
-    if (clients < minClients) {
-      throw new Refused(
-          "the round has " + clients + " clients; this node takes part among " + minClients);
-    }
+    requireClients(clients);
     requireSurvivors(settings.minSurvivors());
     String fingerprint = fingerprint(settings.publicKey());
     boolean trusted =
@@ -143,6 +136,13 @@ public record SecAggPolicy(
     if (!protocols.contains(protocol)) {
       throw new Refused(
           "the round aggregates with " + protocol + "; this node takes part in " + protocols);
+    }
+  }
+
+  private void requireClients(int clients) {
+    if (clients < minClients) {
+      throw new Refused(
+          "the round has " + clients + " clients; this node takes part among " + minClients);
     }
   }
 
