@@ -99,14 +99,24 @@ final class FlNodeCommand implements Callable<Integer> {
               + " repeatable. Without one, the first key the federation shows is pinned.")
   java.util.Set<String> paillierKeys = java.util.Set.of();
 
-  @Override
-  public Integer call() throws Exception {
+  /**
+   * The node's tokens from its credentials in {@link #CLIENT_ID} and {@link #CLIENT_SECRET}.
+   *
+   * @throws IllegalArgumentException when either is not set
+   */
+  static TokenSource nodeTokens(URI server) {
     String clientId = System.getenv(CLIENT_ID);
     String clientSecret = System.getenv(CLIENT_SECRET);
     if (clientId == null || clientSecret == null) {
       throw new IllegalArgumentException(
           "set " + CLIENT_ID + " and " + CLIENT_SECRET + " to the node's credentials");
     }
+    return TokenSource.clientCredentials(server, clientId, clientSecret);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TokenSource tokens = nodeTokens(server);
     io.truststram.federation.secagg.SecAggPolicy policy =
         new io.truststram.federation.secagg.SecAggPolicy(
             secureProtocols,
@@ -129,7 +139,7 @@ final class FlNodeCommand implements Callable<Integer> {
     out.flush();
     try (FederationNode running =
         FederationNode.builder(server, federation, node)
-            .tokens(TokenSource.clientCredentials(server, clientId, clientSecret))
+            .tokens(tokens)
             .client(client)
             .secureAggregationPolicy(policy)
             .events(

@@ -269,6 +269,125 @@ class SecureAggregationIntegrationTest extends ServerIntegrationTest {
     assertThat(notOwner.status()).isIn(403, 404);
   }
 
+  /**
+   * Paillier with a committee: two of three members, each acting as one of the federation's nodes,
+   * decrypt the sum together with proofs; a member showing another's verification key is refused,
+   * and the owner cannot decrypt alone. The key is a fixture dealt once (safe primes take a
+   * minute).
+   */
+  @Test
+  void aCommitteeDecryptsPaillierSumsWithoutAnyOneKeyHolder() throws Exception {
+    String token = LocalNodes.newTenantToken(context, port, "committee", Role.DATA_SCIENTIST);
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
+    java.nio.file.Path dealt =
+        java.nio.file.Path.of(
+                java.util.Objects.requireNonNull(
+                        getClass().getResource("/paillier-committee-test-key/parameters.json"))
+                    .toURI())
+            .getParent();
+    JsonNode parameters =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .readTree(java.nio.file.Files.readString(dealt.resolve("parameters.json")));
+    ((tools.jackson.databind.node.ObjectNode) parameters)
+        .put("range", "2")
+        .put("levels", "65537")
+        .put("max-weight", "1000")
+        .put("min-survivors", "3");
+    String body =
+        """
+        {"name":"committee-%d","model":{"kind":"softmax","inputs":%d,"classes":%d},
+         "strategy":{"name":"fedavg","parameters":{"epochs":"1","batch-size":"20"}},
+         "secureAggregation":{"protocol":"paillier","parameters":%s},
+         "rounds":2,"clientsPerRound":3,"minClients":3,"roundTimeoutSeconds":30,"seed":5}
+        """
+            .formatted(System.nanoTime(), Synthetic.DIMENSION, Synthetic.CLASSES, parameters);
+    var created = http.withToken(token).postJson("/api/v1/federations", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String federation = created.json().path("id").asString();
+    List<Synthetic.Device> devices = Synthetic.generateIid(3, 8);
+    SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<TrustStramApi.NodeCredentials> credentials = new ArrayList<>();
+    List<FederationNode> nodes = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      var registered = api.registerNode(federation, "member-" + k, devices.get(k).train().rows());
+      credentials.add(registered);
+      nodes.add(
+          LocalNodes.build(server, federation, registered, "member-" + k, model, devices.get(k)));
+    }
+    java.util.function.BiFunction<Integer, Integer, io.truststram.sdk.PaillierCommitteeMember>
+        member =
+            (node, index) -> {
+              try {
+                var share =
+                    io.truststram.sdk.PaillierCommitteeMember.readShare(
+                        dealt.resolve("member-" + index + ".json"));
+                var c = credentials.get(node);
+                return new io.truststram.sdk.PaillierCommitteeMember(
+                    server,
+                    TokenSource.clientCredentials(server, c.clientId(), c.clientSecret()),
+                    federation,
+                    c.nodeId(),
+                    share.key(),
+                    share.share(),
+                    line -> {});
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            };
+    var pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      List<Future<FederationNode.Summary>> runs = new ArrayList<>();
+      for (FederationNode node : nodes) {
+        runs.add(pool.submit(node::run));
+      }
+      assertThat(api.start(federation).state()).isEqualTo("running");
+      // Node 1 shows member 3's share as member 2's: its verification key is not member 2's.
+      var impostorShare =
+          io.truststram.sdk.PaillierCommitteeMember.readShare(dealt.resolve("member-3.json"));
+      var c1 = credentials.get(1);
+      var impostor =
+          new io.truststram.sdk.PaillierCommitteeMember(
+              server,
+              TokenSource.clientCredentials(server, c1.clientId(), c1.clientSecret()),
+              federation,
+              c1.nodeId(),
+              impostorShare.key(),
+              new io.truststram.crypto.homomorphic.Paillier.KeyShare(
+                  2, impostorShare.share().secret()),
+              line -> {});
+      org.assertj.core.api.Assertions.assertThatThrownBy(impostor::run)
+          .isInstanceOf(io.truststram.sdk.TrustStramException.class)
+          .hasMessageContaining("the verification key is not member 2's");
+      // The owner holds no key to decrypt with.
+      var owner =
+          http.withToken(token)
+              .get("/api/v1/federations/" + federation + "/rounds/1/paillier/sum?wait=0");
+      assertThat(owner.status()).isEqualTo(409);
+      assertThat(owner.body()).contains("decrypted by its committee of 3");
+      Future<String> first = pool.submit(member.apply(0, 1)::run);
+      Future<String> third = pool.submit(member.apply(2, 3)::run);
+      assertThat(first.get(3, TimeUnit.MINUTES)).isEqualTo("completed");
+      assertThat(third.get(1, TimeUnit.MINUTES)).isEqualTo("completed");
+      for (var run : runs) {
+        assertThat(run.get(1, TimeUnit.MINUTES).federationState()).isEqualTo("completed");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    var rounds = api.rounds(federation);
+    assertThat(rounds).hasSize(2);
+    long examples = 0;
+    for (Synthetic.Device device : devices) {
+      examples += Math.min(1000, device.train().rows());
+    }
+    for (var round : rounds) {
+      assertThat(round.metrics().get("secagg.survivors")).isEqualTo(3.0);
+      assertThat(round.metrics().get("secagg.weight")).isEqualTo((double) examples);
+    }
+  }
+
   @Test
   void strategiesThatNeedEachUpdateAndLeakyThresholdsAreRefused() {
     String token = LocalNodes.newTenantToken(context, port, "secagg-bad", Role.DATA_SCIENTIST);

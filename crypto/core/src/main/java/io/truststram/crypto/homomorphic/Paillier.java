@@ -15,9 +15,15 @@ import java.util.Set;
  * trusted dealer: n = pq with safe primes p = 2p' + 1, q = 2q' + 1; the dealer picks d ≡ 0 mod p'q'
  * and d ≡ 1 mod n, shares it with Shamir's scheme over Z_(n·p'q'), and forgets it. Party i decrypts
  * partially as c^(2Δ·s_i) with Δ = l! for l parties; any t partial decryptions combine with integer
- * Lagrange coefficients into (1 + n)^(4Δ²m), from which m follows. Partial decryptions carry no
- * proof of correctness here: a combination that is not 1 modulo n (as every power of 1 + n is) is
- * refused, and a wrong result that passes that is caught by the caller's range checks.
+ * Lagrange coefficients into (1 + n)^(4Δ²m), from which m follows.
+ *
+ * <p>A member proves its partial decryptions correct, as Damgård and Jurik do (Shoup's proof of
+ * equal discrete logarithms, made non-interactive by Fiat–Shamir): its verification key v_i =
+ * v^(Δ·s_i) for a base v every party derives from n, and a proof that log_(c⁴)(c_i²) = log_v(v_i).
+ * One proof covers all of a member's partial decryptions of a round: they are folded into one by
+ * random 128-bit exponents drawn from a hash of them all, so that a single wrong partial fails the
+ * proof but for a chance of about 2^−128. Without the proof a member could multiply its partial by
+ * (1 + n)^δ and shift the plaintext undetectably.
  */
 public final class Paillier {
 
@@ -136,9 +142,9 @@ public final class Paillier {
       shares = List.copyOf(shares);
     }
 
-    /** Δ = parties!. */
-    public BigInteger delta() {
-      return factorial(parties);
+    /** What everyone may know of this key. */
+    public ThresholdPublicKey publicPart() {
+      return new ThresholdPublicKey(publicKey, parties, threshold);
     }
   }
 
@@ -184,65 +190,273 @@ public final class Paillier {
     return new ThresholdKey(new PublicKey(n), parties, threshold, shares);
   }
 
-  /** Member {@code share}'s partial decryption of {@code c}: c^(2Δ·s_i) mod n². */
-  public static BigInteger partialDecrypt(ThresholdKey key, KeyShare share, BigInteger c) {
-    BigInteger exponent = BigInteger.TWO.multiply(key.delta()).multiply(share.secret());
-    return c.modPow(exponent, key.publicKey().nSquared());
+  /**
+   * What everyone may know of a threshold key: the public key and the committee's size and
+   * threshold. Members' verification keys follow from their shares ({@link #verificationKey}).
+   */
+  public record ThresholdPublicKey(PublicKey publicKey, int parties, int threshold) {
+    public ThresholdPublicKey {
+      if (parties < 1 || parties > 1000 || threshold < 1 || threshold > parties) {
+        throw new IllegalArgumentException(
+            "a threshold key has 1 to 1000 parties and a threshold of 1 to parties");
+      }
+    }
+
+    /** Δ = parties!. */
+    public BigInteger delta() {
+      return factorial(parties);
+    }
+
+    /**
+     * The base v of verification keys: a square in Z*_(n²) drawn from a hash of n, so that no
+     * dealer chooses it and nobody has to publish it.
+     */
+    public BigInteger verificationBase() {
+      BigInteger n2 = publicKey.nSquared();
+      byte[] seed = publicKey.n().toByteArray();
+      int bytes = (n2.bitLength() + 128 + 7) / 8;
+      byte[] stream = new byte[bytes];
+      int filled = 0;
+      for (int counter = 0; filled < bytes; counter++) {
+        byte[] block = sha256("truststram paillier verification base", seed, intBytes(counter));
+        int take = Math.min(block.length, bytes - filled);
+        System.arraycopy(block, 0, stream, filled, take);
+        filled += take;
+      }
+      BigInteger x = new BigInteger(1, stream).mod(n2);
+      return x.multiply(x).mod(n2);
+    }
   }
 
-  /** A partial decryption and who made it. */
-  public record Partial(int index, BigInteger value) {}
+  /** Member {@code share}'s verification key v^(Δ·s_i) mod n². */
+  public static BigInteger verificationKey(ThresholdPublicKey key, KeyShare share) {
+    return key.verificationBase()
+        .modPow(key.delta().multiply(share.secret()), key.publicKey().nSquared());
+  }
 
   /**
-   * The plaintext from {@code threshold} or more partial decryptions (the first {@code threshold}
-   * are used).
-   *
-   * @throws IllegalArgumentException for fewer than the threshold, or two from one member
+   * One member's partial decryptions of a list of ciphertexts, with its verification key and the
+   * proof (challenge e, response z) that they are c^(2Δ·s_i) for the s_i behind that key.
    */
-  public static BigInteger combine(ThresholdKey key, List<Partial> partials) {
+  public record PartialDecryption(
+      int index,
+      BigInteger verificationKey,
+      List<BigInteger> values,
+      BigInteger challenge,
+      BigInteger response) {
+    public PartialDecryption {
+      values = List.copyOf(values);
+    }
+  }
+
+  /**
+   * Member {@code share}'s partial decryptions of {@code ciphertexts}, c_j^(2Δ·s_i) mod n², with
+   * the proof that they are right.
+   */
+  public static PartialDecryption partialDecrypt(
+      ThresholdPublicKey key, KeyShare share, List<BigInteger> ciphertexts, SecureRandom random) {
+    BigInteger n2 = key.publicKey().nSquared();
+    BigInteger secret = key.delta().multiply(share.secret());
+    BigInteger exponent = secret.shiftLeft(1);
+    List<BigInteger> values = new ArrayList<>(ciphertexts.size());
+    for (BigInteger c : ciphertexts) {
+      values.add(c.modPow(exponent, n2));
+    }
+    BigInteger v = key.verificationBase();
+    BigInteger vi = v.modPow(secret, n2);
+    BigInteger[] folded = fold(key, share.index(), ciphertexts, values);
+    BigInteger base = folded[0].modPow(BigInteger.valueOf(4), n2);
+    BigInteger target = folded[1].multiply(folded[1]).mod(n2);
+    // r hides Δ·s_i·e statistically: 128 bits more than that product can have.
+    BigInteger r = new BigInteger(secret.bitLength() + 256 + 128, random);
+    BigInteger a = base.modPow(r, n2);
+    BigInteger b = v.modPow(r, n2);
+    BigInteger e = challenge(key, share.index(), base, target, v, vi, a, b);
+    BigInteger z = r.add(e.multiply(secret));
+    return new PartialDecryption(share.index(), vi, values, e, z);
+  }
+
+  /**
+   * Checks a member's partial decryptions of {@code ciphertexts} against its proof. The caller
+   * checks that {@code partial.verificationKey()} is the member's (from the dealer).
+   *
+   * @throws IllegalArgumentException naming what is wrong: the member's index, the number of
+   *     values, a value that is not a unit, or a proof that does not verify
+   */
+  public static void verify(
+      ThresholdPublicKey key, List<BigInteger> ciphertexts, PartialDecryption partial) {
+    if (partial.index() < 1 || partial.index() > key.parties()) {
+      throw new IllegalArgumentException(
+          "member " + partial.index() + " is not one of the " + key.parties());
+    }
+    if (partial.values().size() != ciphertexts.size()) {
+      throw new IllegalArgumentException(
+          partial.values().size()
+              + " partial decryptions for "
+              + ciphertexts.size()
+              + " ciphertexts");
+    }
+    PublicKey pub = key.publicKey();
+    BigInteger n2 = pub.nSquared();
+    for (BigInteger value : partial.values()) {
+      if (!pub.isCiphertext(value)) {
+        throw new IllegalArgumentException("a partial decryption is not a unit modulo n²");
+      }
+    }
+    BigInteger vi = partial.verificationKey();
+    if (!pub.isCiphertext(vi)
+        || partial.challenge().signum() < 0
+        || partial.challenge().bitLength() > 256
+        || partial.response().signum() < 0
+        || partial.response().bitLength() > n2.bitLength() + 2048) {
+      throw new IllegalArgumentException("the proof of partial decryption is malformed");
+    }
+    BigInteger v = key.verificationBase();
+    BigInteger[] folded = fold(key, partial.index(), ciphertexts, partial.values());
+    BigInteger base = folded[0].modPow(BigInteger.valueOf(4), n2);
+    BigInteger target = folded[1].multiply(folded[1]).mod(n2);
+    BigInteger e = partial.challenge();
+    BigInteger z = partial.response();
+    BigInteger a = base.modPow(z, n2).multiply(target.modPow(e, n2).modInverse(n2)).mod(n2);
+    BigInteger b = v.modPow(z, n2).multiply(vi.modPow(e, n2).modInverse(n2)).mod(n2);
+    if (!challenge(key, partial.index(), base, target, v, vi, a, b).equals(e)) {
+      throw new IllegalArgumentException(
+          "member " + partial.index() + "'s partial decryptions do not match its proof");
+    }
+  }
+
+  /**
+   * The plaintexts from the first {@code threshold} partial decryptions of the same ciphertexts
+   * (verified by {@link #verify} before).
+   *
+   * @throws IllegalArgumentException for fewer than the threshold, two from one member, or partials
+   *     of different lengths
+   */
+  public static List<BigInteger> combine(ThresholdPublicKey key, List<PartialDecryption> partials) {
     if (partials.size() < key.threshold()) {
       throw new IllegalArgumentException(
           "decryption needs " + key.threshold() + " partial decryptions, got " + partials.size());
     }
-    List<Partial> used = partials.subList(0, key.threshold());
+    List<PartialDecryption> used = partials.subList(0, key.threshold());
     Set<Integer> seen = new HashSet<>();
-    for (Partial partial : used) {
+    int length = used.get(0).values().size();
+    for (PartialDecryption partial : used) {
       if (partial.index() < 1 || partial.index() > key.parties() || !seen.add(partial.index())) {
         throw new IllegalArgumentException("partial decryptions come from distinct members");
       }
+      if (partial.values().size() != length) {
+        throw new IllegalArgumentException("partial decryptions of different lengths");
+      }
     }
+    BigInteger n = key.publicKey().n();
     BigInteger n2 = key.publicKey().nSquared();
     BigInteger delta = key.delta();
-    BigInteger product = BigInteger.ONE;
-    for (Partial partial : used) {
+    BigInteger[] mus = new BigInteger[used.size()];
+    for (int i = 0; i < used.size(); i++) {
       // μ_i = Δ · Π_{j≠i} j / (j − i), an integer because Δ = l! clears the denominators.
       BigInteger numerator = delta;
       BigInteger denominator = BigInteger.ONE;
-      for (Partial other : used) {
-        if (other.index() != partial.index()) {
+      for (PartialDecryption other : used) {
+        if (other.index() != used.get(i).index()) {
           numerator = numerator.multiply(BigInteger.valueOf(other.index()));
-          denominator = denominator.multiply(BigInteger.valueOf(other.index() - partial.index()));
+          denominator =
+              denominator.multiply(BigInteger.valueOf(other.index() - used.get(i).index()));
         }
       }
-      BigInteger mu = numerator.divide(denominator);
-      BigInteger term = partial.value().modPow(mu.abs().multiply(BigInteger.TWO), n2);
-      if (mu.signum() < 0) {
-        try {
-          term = term.modInverse(n2);
-        } catch (ArithmeticException e) {
-          throw new IllegalArgumentException(
-              "partial decryption " + partial.index() + " is not valid");
+      mus[i] = numerator.divide(denominator).shiftLeft(1);
+    }
+    BigInteger scale = BigInteger.valueOf(4).multiply(delta).multiply(delta).modInverse(n);
+    List<BigInteger> out = new ArrayList<>(length);
+    for (int j = 0; j < length; j++) {
+      BigInteger product = BigInteger.ONE;
+      for (int i = 0; i < used.size(); i++) {
+        BigInteger term = used.get(i).values().get(j).modPow(mus[i].abs(), n2);
+        if (mus[i].signum() < 0) {
+          try {
+            term = term.modInverse(n2);
+          } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                "partial decryption " + used.get(i).index() + " is not valid");
+          }
         }
+        product = product.multiply(term).mod(n2);
       }
-      product = product.multiply(term).mod(n2);
+      if (!product.mod(n).equals(BigInteger.ONE)) {
+        // (1 + n)^x is 1 modulo n for every x: anything else means a partial decryption was wrong.
+        throw new IllegalArgumentException("the partial decryptions do not combine: one is wrong");
+      }
+      out.add(key.publicKey().l(product).multiply(scale).mod(n));
     }
-    BigInteger n = key.publicKey().n();
-    if (!product.mod(n).equals(BigInteger.ONE)) {
-      // (1 + n)^x is 1 modulo n for every x: anything else means a partial decryption was wrong.
-      throw new IllegalArgumentException("the partial decryptions do not combine: one is wrong");
+    return out;
+  }
+
+  /**
+   * The ciphertexts and partial decryptions folded into one each, Π c_j^ρ_j and Π d_j^ρ_j, with
+   * 128-bit ρ_j drawn from a hash of all of them.
+   */
+  private static BigInteger[] fold(
+      ThresholdPublicKey key, int index, List<BigInteger> ciphertexts, List<BigInteger> values) {
+    java.security.MessageDigest digest = sha256();
+    digest.update("truststram paillier fold".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    digest.update(key.publicKey().n().toByteArray());
+    digest.update(intBytes(index));
+    for (int j = 0; j < ciphertexts.size(); j++) {
+      update(digest, ciphertexts.get(j));
+      update(digest, values.get(j));
     }
-    BigInteger fourDeltaSquared = BigInteger.valueOf(4).multiply(delta).multiply(delta);
-    return key.publicKey().l(product).multiply(fourDeltaSquared.modInverse(n)).mod(n);
+    byte[] root = digest.digest();
+    BigInteger n2 = key.publicKey().nSquared();
+    BigInteger c = BigInteger.ONE;
+    BigInteger d = BigInteger.ONE;
+    for (int j = 0; j < ciphertexts.size(); j++) {
+      byte[] rho = java.util.Arrays.copyOf(sha256("rho", root, intBytes(j)), 16);
+      BigInteger exponent = new BigInteger(1, rho);
+      c = c.multiply(ciphertexts.get(j).modPow(exponent, n2)).mod(n2);
+      d = d.multiply(values.get(j).modPow(exponent, n2)).mod(n2);
+    }
+    return new BigInteger[] {c, d};
+  }
+
+  private static BigInteger challenge(ThresholdPublicKey key, int index, BigInteger... values) {
+    java.security.MessageDigest digest = sha256();
+    digest.update(
+        "truststram paillier partial decryption".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    digest.update(key.publicKey().n().toByteArray());
+    digest.update(intBytes(index));
+    for (BigInteger value : values) {
+      update(digest, value);
+    }
+    return new BigInteger(1, digest.digest());
+  }
+
+  private static void update(java.security.MessageDigest digest, BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    digest.update(intBytes(bytes.length));
+    digest.update(bytes);
+  }
+
+  private static byte[] sha256(String label, byte[]... parts) {
+    java.security.MessageDigest digest = sha256();
+    digest.update(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (byte[] part : parts) {
+      digest.update(intBytes(part.length));
+      digest.update(part);
+    }
+    return digest.digest();
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
+    }
+  }
+
+  private static byte[] intBytes(int value) {
+    return new byte[] {
+      (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+    };
   }
 
   private static BigInteger safePrimeHalf(int bits, SecureRandom random) {

@@ -69,15 +69,12 @@ class PaillierAggregationTest {
       java.util.Arrays.fill(change, 0.25f);
       sum = aggregation.add(sum, aggregation.encrypt(change, 20, RANDOM).ciphertexts());
     }
-    BigInteger[] plain = new BigInteger[sum.length];
-    for (int c = 0; c < sum.length; c++) {
-      List<Paillier.Partial> partials = new ArrayList<>();
-      for (Paillier.KeyShare share : key.shares().subList(1, 4)) {
-        partials.add(
-            new Paillier.Partial(share.index(), Paillier.partialDecrypt(key, share, sum[c])));
-      }
-      plain[c] = Paillier.combine(key, partials);
+    List<BigInteger> ciphertexts = List.of(sum);
+    List<Paillier.PartialDecryption> partials = new ArrayList<>();
+    for (Paillier.KeyShare share : key.shares().subList(1, 4)) {
+      partials.add(Paillier.partialDecrypt(key.publicPart(), share, ciphertexts, RANDOM));
     }
+    BigInteger[] plain = Paillier.combine(key.publicPart(), partials).toArray(BigInteger[]::new);
     PaillierAggregation.Mean mean = aggregation.decode(plain, 5);
     assertThat(mean.weight()).isEqualTo(100);
     for (float v : mean.mean()) {

@@ -2055,7 +2055,10 @@ final class Coordinator implements AutoCloseable {
   // Paillier: nodes send their change encrypted under the key holder's public key; the
   // coordinator multiplies the ciphertexts, and the key holder decrypts the sum alone.
 
-  /** A Paillier round's state: the product of the inputs so far, and who sent them. */
+  /**
+   * A Paillier round's state: the product of the inputs so far, and who sent them; under a
+   * committee, the verified partial decryptions by member and the nodes that posted one.
+   */
   private static final class PaillierRound {
     final PaillierAggregation aggregation;
     BigInteger @Nullable [] sum;
@@ -2063,6 +2066,9 @@ final class Coordinator implements AutoCloseable {
     long clipped;
     int weightCapped;
     boolean decrypting;
+    final Map<Integer, io.truststram.crypto.homomorphic.Paillier.PartialDecryption> partials =
+        new TreeMap<>();
+    final Set<UUID> posted = new HashSet<>();
 
     PaillierRound(PaillierAggregation aggregation) {
       this.aggregation = aggregation;
@@ -2088,7 +2094,17 @@ final class Coordinator implements AutoCloseable {
         live.signal();
       }
     } else if (!now.isBefore(open.stageDeadline)) {
-      abandonSecure(live, "the key holder did not decrypt the sum in time", now);
+      var committee = java.util.Objects.requireNonNull(secure.paillier()).committee();
+      abandonSecure(
+          live,
+          committee == null
+              ? "the key holder did not decrypt the sum in time"
+              : "the committee did not decrypt the sum in time: "
+                  + round.partials.size()
+                  + " of "
+                  + committee.threshold()
+                  + " partial decryptions came",
+          now);
     }
   }
 
@@ -2157,6 +2173,7 @@ final class Coordinator implements AutoCloseable {
       try {
         OpenRound open = live.round;
         PaillierRound paillier = paillierRound(live, open, round);
+        requireKeyHolder(live);
         if (paillier.decrypting) {
           return new EncryptedSum(
               open.number,
@@ -2186,48 +2203,246 @@ final class Coordinator implements AutoCloseable {
     try {
       OpenRound open = live.round;
       PaillierRound paillier = paillierRound(live, open, round);
+      requireKeyHolder(live);
       if (!paillier.decrypting || open.attempt != attempt) {
         throw new ProblemException(
             FederationProblems.SECURE_MESSAGE_REFUSED,
             "round " + round + " attempt " + attempt + " has no sum waiting for decryption");
       }
-      PaillierAggregation.Mean mean;
-      try {
-        if (plaintexts.size() != paillier.aggregation.ciphertexts()) {
-          throw new IllegalArgumentException(
-              "the sum has "
-                  + paillier.aggregation.ciphertexts()
-                  + " ciphertexts; "
-                  + plaintexts.size()
-                  + " plaintexts came");
+      closePaillier(live, open, paillier, plaintexts);
+    } finally {
+      live.lock.unlock();
+    }
+  }
+
+  /** Closes a Paillier round with the decryption of its sum, when it decodes as one. */
+  private void closePaillier(
+      Live live, OpenRound open, PaillierRound paillier, List<BigInteger> plaintexts) {
+    PaillierAggregation.Mean mean;
+    try {
+      if (plaintexts.size() != paillier.aggregation.ciphertexts()) {
+        throw new IllegalArgumentException(
+            "the sum has "
+                + paillier.aggregation.ciphertexts()
+                + " ciphertexts; "
+                + plaintexts.size()
+                + " plaintexts came");
+      }
+      mean =
+          paillier.aggregation.decode(
+              plaintexts.toArray(BigInteger[]::new), paillier.reported.size());
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      metrics.secureRefused.increment();
+      throw new ProblemException(
+          FederationProblems.INVALID_UPDATE,
+          "the plaintexts are not the sum of this round's inputs (a wrong key?): "
+              + e.getMessage());
+    }
+    Map<String, Double> reported = new TreeMap<>();
+    reported.put("secagg.survivors", (double) paillier.reported.size());
+    reported.put("secagg.clipped-values", (double) paillier.clipped);
+    reported.put("secagg.weight-capped", (double) paillier.weightCapped);
+    reported.put("secagg.worst-case-error", paillier.aggregation.quantizer().worstCaseError());
+    reported.put("secagg.weight", (double) mean.weight());
+    finishMean(
+        live,
+        open,
+        mean.mean(),
+        mean.weight(),
+        List.copyOf(paillier.reported),
+        (long) paillier.aggregation.ciphertexts() * paillier.aggregation.ciphertextBytes(),
+        reported,
+        null,
+        0,
+        clock.instant());
+  }
+
+  /** The owner decrypts only a federation without a committee. */
+  private static void requireKeyHolder(Live live) {
+    var paillier = java.util.Objects.requireNonNull(live.secure).paillier();
+    if (paillier != null && paillier.committee() != null) {
+      throw new ProblemException(
+          FederationProblems.SECURE_MESSAGE_REFUSED,
+          "federation "
+              + live.federation.id()
+              + " is decrypted by its committee of "
+              + paillier.committee().parties()
+              + ", not by one key holder");
+    }
+  }
+
+  /** What a committee member is asked to decrypt, or the state the federation ended in. */
+  record CommitteeWork(@Nullable EncryptedSum sum, @Nullable String finished) {}
+
+  /**
+   * The encrypted sum that member node {@code nodeId} has not yet partially decrypted, waiting up
+   * to {@code wait}; null when there is none in that time.
+   *
+   * @throws ProblemException when the federation is not decrypted by a committee, or the caller
+   *     does not act as the node
+   */
+  @Nullable CommitteeWork committeeWork(
+      Caller caller, UUID federationId, UUID nodeId, Duration wait) throws InterruptedException {
+    authorisedNode(caller, federationId, nodeId);
+    long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
+    while (true) {
+      Live live = running.get(federationId);
+      if (live == null) {
+        CompletableFuture<Void> started = loaded;
+        FederationRecord federation = store.find(federationId).orElseThrow();
+        if (federation.state() == FederationRecord.State.RUNNING) {
+          wake(federationId);
+        } else if (federation.state() != FederationRecord.State.CREATED) {
+          return new CommitteeWork(
+              null, federation.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        mean =
-            paillier.aggregation.decode(
-                plaintexts.toArray(BigInteger[]::new), paillier.reported.size());
-      } catch (IllegalArgumentException | ArithmeticException e) {
+        if (running.get(federationId) == null && !await(started, deadline)) {
+          return null;
+        }
+        continue;
+      }
+      CompletableFuture<Void> changed;
+      live.lock.lock();
+      try {
+        if (live.secure == null
+            || live.secure.paillier() == null
+            || live.secure.paillier().committee() == null) {
+          throw new ProblemException(
+              FederationProblems.SECURE_MESSAGE_REFUSED,
+              "federation " + federationId + " is not decrypted by a committee");
+        }
+        OpenRound open = live.round;
+        PaillierRound paillier = open == null ? null : open.paillier;
+        if (paillier != null && paillier.decrypting && !paillier.posted.contains(nodeId)) {
+          return new CommitteeWork(
+              new EncryptedSum(
+                  open.number,
+                  open.attempt,
+                  paillier.reported.size(),
+                  java.util.Objects.requireNonNull(paillier.sum).clone()),
+              null);
+        }
+        if (live.finished != null) {
+          return new CommitteeWork(null, live.finished);
+        }
+        changed = live.changed;
+      } finally {
+        live.lock.unlock();
+      }
+      if (!await(changed, deadline)) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Takes member node {@code nodeId}'s partial decryption of round {@code round}'s sum: its
+   * verification key must be the member's, and its proof must verify (checked outside the lock);
+   * once the committee's threshold of them is in, the round closes with their combination. One
+   * partial decryption per node and member per attempt, whether it verified or not.
+   *
+   * @throws ProblemException when the round is not waiting for it, the member already gave one, or
+   *     the verification key or the proof is wrong
+   */
+  void committeePartial(
+      Caller caller,
+      UUID federationId,
+      int round,
+      UUID nodeId,
+      int attempt,
+      io.truststram.crypto.homomorphic.Paillier.PartialDecryption partial) {
+    authorisedNode(caller, federationId, nodeId);
+    Live live = liveFor(federationId, round);
+    PaillierRound paillier;
+    io.truststram.crypto.homomorphic.Paillier.ThresholdPublicKey key;
+    List<BigInteger> ciphertexts;
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      paillier = paillierRound(live, open, round);
+      var settings = java.util.Objects.requireNonNull(live.secure.paillier());
+      var committee = settings.committee();
+      if (committee == null) {
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            "federation " + federationId + " is not decrypted by a committee");
+      }
+      if (!paillier.decrypting || open.attempt != attempt) {
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            "round " + round + " attempt " + attempt + " has no sum waiting for decryption");
+      }
+      int index = partial.index();
+      if (index < 1 || index > committee.parties()) {
+        throw new ProblemException(
+            FederationProblems.INVALID_UPDATE,
+            "the committee's members are 1 to " + committee.parties() + ", not " + index);
+      }
+      if (paillier.posted.contains(nodeId) || paillier.partials.containsKey(index)) {
+        metrics.secureRefused.increment();
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            paillier.posted.contains(nodeId)
+                ? "node " + nodeId + " already sent a partial decryption for this attempt"
+                : "member " + index + "'s partial decryption is already in");
+      }
+      paillier.posted.add(nodeId);
+      String digest =
+          io.truststram.federation.secagg.PaillierSettings.Committee.digest(
+              partial.verificationKey());
+      if (!digest.equals(committee.verificationKeyDigests().get(index - 1))) {
         metrics.secureRefused.increment();
         throw new ProblemException(
             FederationProblems.INVALID_UPDATE,
-            "the plaintexts are not the sum of this round's inputs (a wrong key?): "
-                + e.getMessage());
+            "the verification key is not member " + index + "'s (its digest is " + digest + ")");
       }
-      Map<String, Double> reported = new TreeMap<>();
-      reported.put("secagg.survivors", (double) paillier.reported.size());
-      reported.put("secagg.clipped-values", (double) paillier.clipped);
-      reported.put("secagg.weight-capped", (double) paillier.weightCapped);
-      reported.put("secagg.worst-case-error", paillier.aggregation.quantizer().worstCaseError());
-      reported.put("secagg.weight", (double) mean.weight());
-      finishMean(
-          live,
-          open,
-          mean.mean(),
-          mean.weight(),
-          List.copyOf(paillier.reported),
-          (long) paillier.aggregation.ciphertexts() * paillier.aggregation.ciphertextBytes(),
-          reported,
-          null,
-          0,
-          clock.instant());
+      key = committee.thresholdKey(settings.publicKey());
+      ciphertexts = List.of(java.util.Objects.requireNonNull(paillier.sum));
+    } finally {
+      live.lock.unlock();
+    }
+    try {
+      io.truststram.crypto.homomorphic.Paillier.verify(key, ciphertexts, partial);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      metrics.secureRefused.increment();
+      throw new ProblemException(
+          FederationProblems.INVALID_UPDATE,
+          "the partial decryption is refused: " + e.getMessage());
+    }
+    live.lock.lock();
+    try {
+      OpenRound open = live.round;
+      if (open == null
+          || open.number != round
+          || open.attempt != attempt
+          || open.paillier != paillier
+          || !paillier.decrypting) {
+        throw secureRoundClosed(live, round);
+      }
+      if (paillier.partials.putIfAbsent(partial.index(), partial) != null) {
+        throw new ProblemException(
+            FederationProblems.SECURE_MESSAGE_REFUSED,
+            "member " + partial.index() + "'s partial decryption is already in");
+      }
+      if (paillier.partials.size() >= key.threshold()) {
+        List<BigInteger> plaintexts;
+        try {
+          plaintexts =
+              io.truststram.crypto.homomorphic.Paillier.combine(
+                  key, List.copyOf(paillier.partials.values()));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+          abandonSecure(
+              live, "the partial decryptions do not combine: " + e.getMessage(), clock.instant());
+          return;
+        }
+        try {
+          closePaillier(live, open, paillier, plaintexts);
+        } catch (ProblemException e) {
+          abandonSecure(live, e.getMessage(), clock.instant());
+        }
+      } else {
+        live.signal();
+      }
     } finally {
       live.lock.unlock();
     }

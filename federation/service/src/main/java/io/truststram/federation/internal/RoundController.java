@@ -89,9 +89,7 @@ class RoundController {
       @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
           int wait)
       throws InterruptedException {
-    if (wait < 0 || wait > 60) {
-      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
-    }
+    requireWait(wait);
     UUID federation = FederationController.parseId(federationId);
     UUID node = parseNode(nodeId);
     Coordinator.Offer offer =
@@ -240,9 +238,7 @@ class RoundController {
       @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
           int wait)
       throws InterruptedException {
-    if (wait < 0 || wait > 60) {
-      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
-    }
+    requireWait(wait);
     UUID federation = ownedFederation(federationId);
     Coordinator.EncryptedSum sum =
         coordinator.paillierSum(federation, round, Duration.ofSeconds(wait));
@@ -273,18 +269,128 @@ class RoundController {
       @jakarta.validation.Valid @org.springframework.web.bind.annotation.RequestBody
           DecryptedSumRequest body) {
     UUID federation = ownedFederation(federationId);
-    java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
     List<java.math.BigInteger> plaintexts = new java.util.ArrayList<>();
     for (String text : body.plaintexts()) {
-      try {
-        plaintexts.add(new java.math.BigInteger(1, base64.decode(text)));
-      } catch (IllegalArgumentException e) {
-        throw new ProblemException(
-            ProblemTypes.INVALID_PARAMETER, "plaintexts are base64 of big-endian integers");
-      }
+      plaintexts.add(unsigned(text, "plaintexts"));
     }
     coordinator.paillierDecrypted(federation, round, body.attempt(), plaintexts);
     return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * What a committee member is to decrypt: a round's encrypted sum ({@code kind} decrypt), or that
+   * the federation ended ({@code kind} finished, with its state).
+   */
+  record CommitteeWorkView(
+      String kind,
+      @Nullable String state,
+      @Nullable Integer round,
+      @Nullable Integer attempt,
+      @Nullable Integer inputs,
+      @Nullable List<String> ciphertexts) {}
+
+  /** A committee member's partial decryption of a round's sum, with its proof (base64). */
+  record PartialDecryptionRequest(
+      @Min(1) int attempt,
+      @Min(1) int index,
+      @NotNull @Size(max = 2000) String verificationKey,
+      @NotNull @Size(max = 10_000_000) List<@NotNull @Size(max = 2000) String> partials,
+      @NotNull @Size(max = 100) String challenge,
+      @NotNull @Size(max = 2000) String response) {}
+
+  @GetMapping("/paillier/committee/{nodeId}")
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A committee member waits for the next encrypted sum it has not decrypted",
+      description =
+          "Under Paillier with a committee. 200 with kind 'decrypt' and the sum's ciphertexts"
+              + " (base64, big-endian) once a round's inputs are in; kind 'finished' with the"
+              + " federation's state when it ended; 204 when nothing within 'wait' seconds.")
+  ResponseEntity<CommitteeWorkView> committeeWork(
+      @PathVariable String federationId,
+      @PathVariable String nodeId,
+      @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
+          int wait)
+      throws InterruptedException {
+    requireWait(wait);
+    Coordinator.CommitteeWork work =
+        coordinator.committeeWork(
+            CurrentPrincipal.require(),
+            FederationController.parseId(federationId),
+            parseNode(nodeId),
+            Duration.ofSeconds(wait));
+    if (work == null) {
+      return ResponseEntity.noContent().build();
+    }
+    if (work.sum() == null) {
+      return ResponseEntity.ok(
+          new CommitteeWorkView("finished", work.finished(), null, null, null, null));
+    }
+    Coordinator.EncryptedSum sum = work.sum();
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    return ResponseEntity.ok(
+        new CommitteeWorkView(
+            "decrypt",
+            null,
+            sum.round(),
+            sum.attempt(),
+            sum.inputs(),
+            java.util.Arrays.stream(sum.ciphertexts())
+                .map(c -> base64.encodeToString(c.toByteArray()))
+                .toList()));
+  }
+
+  @PostMapping(
+      path = "/rounds/{round}/paillier/committee/{nodeId}",
+      consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A committee member sends its partial decryption of a round's sum",
+      description =
+          "204 when taken (the round closes once the committee's threshold of them is in). 422"
+              + " when the verification key is not the member's or the proof does not verify;"
+              + " 409 when the round is not waiting for it or the member or node already sent"
+              + " one for this attempt.")
+  ResponseEntity<Void> committeePartial(
+      @PathVariable String federationId,
+      @PathVariable int round,
+      @PathVariable String nodeId,
+      @jakarta.validation.Valid @org.springframework.web.bind.annotation.RequestBody
+          PartialDecryptionRequest body) {
+    List<java.math.BigInteger> values = new java.util.ArrayList<>(body.partials().size());
+    for (String partial : body.partials()) {
+      values.add(unsigned(partial, "partials"));
+    }
+    coordinator.committeePartial(
+        CurrentPrincipal.require(),
+        FederationController.parseId(federationId),
+        round,
+        parseNode(nodeId),
+        body.attempt(),
+        new io.truststram.crypto.homomorphic.Paillier.PartialDecryption(
+            body.index(),
+            unsigned(body.verificationKey(), "verificationKey"),
+            values,
+            unsigned(body.challenge(), "challenge"),
+            unsigned(body.response(), "response")));
+    return ResponseEntity.noContent().build();
+  }
+
+  /** A long-poll's wait, 0 to 60 seconds. */
+  private static void requireWait(int wait) {
+    if (wait < 0 || wait > 60) {
+      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
+    }
+  }
+
+  /** A non-negative integer from base64 of its big-endian bytes. */
+  private static java.math.BigInteger unsigned(String base64, String field) {
+    try {
+      return new java.math.BigInteger(1, java.util.Base64.getDecoder().decode(base64));
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          ProblemTypes.INVALID_PARAMETER, field + " are base64 of big-endian integers");
+    }
   }
 
   /** A secure aggregation message's body, refused above the largest a model can need. */
@@ -328,9 +434,7 @@ class RoundController {
       @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
           int wait)
       throws InterruptedException {
-    if (wait < 0 || wait > 60) {
-      throw new ProblemException(ProblemTypes.INVALID_PARAMETER, "wait must be 0 to 60 seconds");
-    }
+    requireWait(wait);
     byte[] out =
         coordinator.secureFetch(
             CurrentPrincipal.require(),
