@@ -1,12 +1,12 @@
 package io.truststram.ml.model;
 
 /** Numerically stable activation functions. */
-final class Activations {
+public final class Activations {
 
   private Activations() {}
 
   /** Replaces logits by their softmax, shifting by the maximum first so nothing overflows. */
-  static void softmaxInPlace(double[] logits) {
+  public static void softmaxInPlace(double[] logits) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : logits) {
       max = Math.max(max, v);
@@ -22,7 +22,7 @@ final class Activations {
   }
 
   /** The logistic function, without overflow for large |z|. */
-  static double sigmoid(double z) {
+  public static double sigmoid(double z) {
     if (z >= 0) {
       return 1 / (1 + Math.exp(-z));
     }
