@@ -113,6 +113,11 @@ public final class Tree {
     return feature[node];
   }
 
+  /** Whether internal node {@code node} splits a categorical feature by a set of categories. */
+  public boolean isCategorical(int node) {
+    return categories[node] != null;
+  }
+
   public float leafValue(int node) {
     return value[node];
   }
