@@ -23,7 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class XGBoostJson {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /**
+   * Numbers kept as their decimal text, so that each float is read as XGBoost wrote it (rounding
+   * through a double could differ in the last bit); NaN and Infinity as XGBoost writes them.
+   */
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(tools.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
 
   /** The largest file read: 1 GiB. */
   public static final long MAX_BYTES = 1L << 30;
@@ -150,7 +158,9 @@ public final class XGBoostJson {
   private static float toMargin(float score, String objective) {
     String name = objective.toLowerCase(Locale.ROOT);
     if (name.equals("binary:logistic") || name.equals("reg:logistic")) {
-      return (float) -Math.log(1.0f / score - 1.0f);
+      // XGBoost 3.4 clamps the intercept into (0, 1) first.
+      float p = Math.min(Math.max(score, 1e-6f), 1 - 1e-6f);
+      return (float) -Math.log(1.0f / p - 1.0f);
     }
     if (name.equals("count:poisson")
         || name.equals("reg:gamma")
@@ -166,7 +176,7 @@ public final class XGBoostJson {
     int n = left.length;
     int[] right = ints(node, "right_children");
     int[] split = ints(node, "split_indices");
-    double[] conditions = doubles(node, "split_conditions");
+    float[] conditions = floats(node, "split_conditions");
     int[] defaults = ints(node, "default_left");
     double[] hessians = doubles(node, "sum_hessian");
     int[] types = node.has("split_type") ? ints(node, "split_type") : new int[n];
@@ -194,9 +204,9 @@ public final class XGBoostJson {
       if (!Double.isFinite(conditions[i])) {
         throw new IllegalArgumentException("node " + i + " has a condition that is not finite");
       }
-      threshold[i] = (float) conditions[i];
+      threshold[i] = conditions[i];
       // As XGBoost: the float leaf times the float tree weight, rounded to a float.
-      value[i] = (float) ((double) (float) conditions[i] * (float) weight);
+      value[i] = (float) ((double) conditions[i] * (float) weight);
       defaultLeft[i] = defaults[i] != 0;
     }
     return new Tree(left, right, split, threshold, defaultLeft, value, hessians, categories);
@@ -289,6 +299,17 @@ public final class XGBoostJson {
       } else {
         throw new IllegalArgumentException("'" + field + "' holds integers, not " + v);
       }
+    }
+    return out;
+  }
+
+  private static float[] floats(JsonNode node, String field) {
+    double[] values = doubles(node, field);
+    JsonNode array = node.get(field);
+    float[] out = new float[values.length];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode v = array.get(i);
+      out[i] = v.isBigDecimal() ? v.decimalValue().floatValue() : (float) values[i];
     }
     return out;
   }
