@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       CryptoCommand.class,
       AuditCommand.class,
       PrivacyCommand.class,
-      SecAggCommand.class
+      SecAggCommand.class,
+      ExplainCommand.class
     })
 public final class TrustStramCli implements Runnable {
 

@@ -1,0 +1,236 @@
+package io.truststram.cli;
+
+import io.truststram.explain.Explanation;
+import io.truststram.explain.Link;
+import io.truststram.explain.Rows;
+import io.truststram.explain.ShapExplainer;
+import io.truststram.explain.shap.KernelShap;
+import io.truststram.explain.tree.TreeEnsemble;
+import io.truststram.explain.tree.XGBoostJson;
+import io.truststram.ml.data.CsvTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code truststram explain}: explanations of a model file on the command line, with no server.
+ * {@code shap} gives the Shapley values of rows of a CSV file, by TreeSHAP (path-dependent or
+ * interventional), Kernel SHAP or exact enumeration.
+ */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = "Explain a model's predictions, locally (no server).",
+    subcommands = {ExplainCommand.Shap.class})
+final class ExplainCommand implements Runnable {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code truststram explain shap}. */
+  @Command(
+      name = "shap",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Shapley values of each row of --data: how much each feature moved the model's output"
+            + " away from the expected value.",
+        "Tree methods explain the margin (log-odds for a logistic objective), as XGBoost's"
+            + " pred_contribs does; kernel and exact explain the output in the --link space."
+      })
+  static final class Shap implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The model file.")
+    Path model;
+
+    @Option(
+        names = "--model-format",
+        defaultValue = "xgboost-json",
+        description = "The model file's format: xgboost-json (Booster.save_model(\"m.json\")).")
+    String format;
+
+    @Option(
+        names = "--data",
+        required = true,
+        description =
+            "CSV of the rows to explain, with a header naming the model's features (empty, NA or"
+                + " NaN for a missing value).")
+    Path data;
+
+    @Option(
+        names = "--background",
+        description =
+            "CSV of background rows, as --data: what a feature left out of a coalition takes."
+                + " Needed by every method but tree-path-dependent.")
+    Path background;
+
+    @Option(
+        names = "--method",
+        defaultValue = "tree-path-dependent",
+        description =
+            "tree-path-dependent (default; no background), tree-interventional, kernel or exact.")
+    String method;
+
+    @Option(
+        names = "--link",
+        defaultValue = "identity",
+        description = "identity or logit (kernel and exact).")
+    String link;
+
+    @Option(
+        names = "--samples",
+        defaultValue = "0",
+        description = "Kernel SHAP's coalitions per row; 0 for 2M + 2048.")
+    int samples;
+
+    @Option(
+        names = "--num-features",
+        defaultValue = "10",
+        description =
+            "Kernel SHAP: at most this many non-zero values per row (shap's"
+                + " num_features(10)); 0 for no selection.")
+    int numFeatures;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Kernel SHAP's seed.")
+    long seed;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!format.equals("xgboost-json")) {
+        throw new IllegalArgumentException(
+            "--model-format is xgboost-json; '" + format + "' is not read yet");
+      }
+      ShapExplainer.Method chosen = ShapExplainer.Method.of(method);
+      Link space = Link.of(link);
+      byte[] bytes = readModel(model);
+      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
+      double[][] rows = Rows.read(table(data, "--data"), ensemble.featureNames(), "--data");
+      double[][] reference =
+          background == null
+              ? null
+              : Rows.read(
+                  table(background, "--background"), ensemble.featureNames(), "--background");
+      Explanation explanation =
+          ShapExplainer.explain(
+              ensemble,
+              sha256(bytes),
+              new ShapExplainer.Request(
+                  chosen,
+                  rows,
+                  reference,
+                  space,
+                  new KernelShap.Options(samples, numFeatures, seed)));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(JSON.writeValueAsString(toJson(explanation)));
+      } else {
+        printText(out, explanation);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static byte[] readModel(Path file) throws IOException {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("no model file " + file);
+      }
+      if (Files.size(file) > XGBoostJson.MAX_BYTES) {
+        throw new IllegalArgumentException(file + " is larger than " + XGBoostJson.MAX_BYTES);
+      }
+      return Files.readAllBytes(file);
+    }
+
+    private static CsvTable table(Path file, String option) throws IOException {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(option + ": no file " + file);
+      }
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        return CsvTable.read(reader, CsvTable.Format.CSV, List.of());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(option + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The JSON form: for one output, {@code expectedValue} a number and {@code shapValues} one row of
+   * values per input row; for several, one of each per output.
+   */
+  static Map<String, Object> toJson(Explanation explanation) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("features", explanation.features());
+    boolean single = explanation.expectedValue().length == 1;
+    out.put("expectedValue", single ? explanation.expectedValue()[0] : explanation.expectedValue());
+    out.put("shapValues", single ? explanation.values()[0] : explanation.values());
+    out.put("method", explanation.method());
+    out.put("provenance", explanation.provenance());
+    return out;
+  }
+
+  private static void printText(PrintWriter out, Explanation explanation) {
+    List<String> features = explanation.features();
+    int outputs = explanation.expectedValue().length;
+    for (int r = 0; r < explanation.outputs().length; r++) {
+      for (int k = 0; k < outputs; k++) {
+        double[] phi = explanation.values()[k][r];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < phi.length; i++) {
+          order.add(i);
+        }
+        order.sort((a, b) -> Double.compare(Math.abs(phi[b]), Math.abs(phi[a])));
+        StringBuilder line =
+            new StringBuilder(
+                String.format(
+                    "row %d%s: %.4f = %.4f (expected)",
+                    r + 1,
+                    outputs > 1 ? " output " + k : "",
+                    explanation.outputs()[r][k],
+                    explanation.expectedValue()[k]));
+        for (int i : order.subList(0, Math.min(8, order.size()))) {
+          line.append(String.format(" %+.4f %s", phi[i], features.get(i)));
+        }
+        if (order.size() > 8) {
+          line.append(" …");
+        }
+        out.println(line);
+      }
+    }
+    out.println(
+        "method "
+            + explanation.method()
+            + ", additivity error "
+            + explanation.provenance().get("additivityError"));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
+    }
+  }
+}

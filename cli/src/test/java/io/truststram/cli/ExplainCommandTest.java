@@ -1,0 +1,105 @@
+package io.truststram.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code truststram explain shap} on the example XGBoost model of examples/explain/ (trained on
+ * Adult by XGBoost itself): every method gives values that add up to the margin, the background
+ * methods agree with each other, and bad input is a message and exit code 2.
+ */
+class ExplainCommandTest extends CommandLineTestSupport {
+
+  private static final Path EXAMPLES = Path.of("..", "examples", "explain");
+  private static final String MODEL = EXAMPLES.resolve("adult-xgboost.json").toString();
+  private static final String ROWS = EXAMPLES.resolve("adult-rows.csv").toString();
+  private static final String BACKGROUND = EXAMPLES.resolve("adult-background.csv").toString();
+
+  @TempDir Path directory;
+
+  @Test
+  void treeShapGivesTheMarginsAttributionsWithProvenance() {
+    JsonNode result = json("explain", "shap", "--model", MODEL, "--data", ROWS, "--json");
+    assertThat(result.path("method").asString()).isEqualTo("tree-path-dependent");
+    assertThat(result.path("features")).hasSize(8);
+    assertThat(result.path("features").get(0).asString()).isEqualTo("age");
+    assertThat(result.path("shapValues")).hasSize(20);
+    assertThat(result.path("shapValues").get(0)).hasSize(8);
+    JsonNode provenance = result.path("provenance");
+    assertThat(provenance.path("modelSha256").asString()).hasSize(64);
+    assertThat(provenance.path("valueFunction").asString()).contains("path-dependent");
+    assertThat(provenance.path("additivityError").asDouble()).isLessThan(1e-5);
+  }
+
+  @Test
+  void theBackgroundMethodsAgree() {
+    JsonNode interventional = background("tree-interventional");
+    JsonNode kernel = background("kernel");
+    JsonNode exact = background("exact");
+    for (JsonNode other : new JsonNode[] {kernel, exact}) {
+      assertThat(other.path("expectedValue").asDouble())
+          .isCloseTo(interventional.path("expectedValue").asDouble(), within(1e-6));
+      for (int r = 0; r < 20; r++) {
+        for (int f = 0; f < 8; f++) {
+          assertThat(other.path("shapValues").get(r).get(f).asDouble())
+              .isCloseTo(interventional.path("shapValues").get(r).get(f).asDouble(), within(1e-5));
+        }
+      }
+    }
+    assertThat(kernel.path("provenance").path("backgroundRows").asInt()).isEqualTo(100);
+    assertThat(kernel.path("provenance").path("backgroundSha256").asString()).hasSize(64);
+  }
+
+  private JsonNode background(String method) {
+    return json(
+        "explain",
+        "shap",
+        "--model",
+        MODEL,
+        "--data",
+        ROWS,
+        "--background",
+        BACKGROUND,
+        "--method",
+        method,
+        "--json");
+  }
+
+  @Test
+  void badInputIsAMessageAndExitCode2() throws Exception {
+    Path unknown = directory.resolve("unknown.csv");
+    Files.writeString(unknown, "age,height\n1,2\n");
+    assertThat(run("explain", "shap", "--model", MODEL, "--data", unknown.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("'height' that is not one of the model's features");
+    Path infinite = directory.resolve("infinite.csv");
+    Files.writeString(
+        infinite,
+        Files.readString(Path.of(ROWS))
+            .lines()
+            .limit(2)
+            .map(l -> l.replaceFirst("^39,", "Infinity,"))
+            .reduce("", (a, b) -> a + b + "\n"));
+    assertThat(run("explain", "shap", "--model", MODEL, "--data", infinite.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("row 1, 'age': infinite values are not taken");
+    assertThat(run("explain", "shap", "--model", MODEL, "--data", ROWS, "--method", "kernel"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("kernel needs a background");
+    assertThat(run("explain", "shap", "--model", MODEL, "--data", ROWS, "--method", "lime"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not 'lime'");
+    Path broken = directory.resolve("broken.json");
+    Files.writeString(broken, Files.readString(Path.of(MODEL)).substring(0, 5000));
+    assertThat(run("explain", "shap", "--model", broken.toString(), "--data", ROWS)).isEqualTo(2);
+    assertThat(err.toString()).contains("not JSON");
+    assertThat(run("explain", "shap", "--model", MODEL, "--data", ROWS, "--model-format", "onnx"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'onnx' is not read yet");
+  }
+}
