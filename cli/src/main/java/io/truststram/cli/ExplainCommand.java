@@ -89,7 +89,8 @@ final class ExplainCommand implements Runnable {
         names = "--method",
         defaultValue = "tree-path-dependent",
         description =
-            "tree-path-dependent (default; no background), tree-interventional, kernel or exact.")
+            "tree-path-dependent (default; no background), tree-interventional, kernel,"
+                + " permutation or exact.")
     String method;
 
     @Option(
@@ -112,7 +113,16 @@ final class ExplainCommand implements Runnable {
                 + " num_features(10)); 0 for no selection.")
     int numFeatures;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Kernel SHAP's seed.")
+    @Option(
+        names = "--max-evals",
+        defaultValue = "500",
+        description = "Permutation SHAP's coalitions per row (shap's max_evals, default 500).")
+    int maxEvaluations;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "The seed of Kernel and permutation SHAP's draws.")
     long seed;
 
     @Option(names = "--json", description = "Print the result as one JSON object (last line).")
@@ -143,7 +153,8 @@ final class ExplainCommand implements Runnable {
                   rows,
                   reference,
                   space,
-                  new KernelShap.Options(samples, numFeatures, seed)));
+                  new KernelShap.Options(samples, numFeatures, seed),
+                  maxEvaluations));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(JSON.writeValueAsString(toJson(explanation)));

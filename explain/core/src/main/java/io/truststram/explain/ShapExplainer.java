@@ -2,6 +2,7 @@ package io.truststram.explain;
 
 import io.truststram.explain.shap.ExactShap;
 import io.truststram.explain.shap.KernelShap;
+import io.truststram.explain.shap.PermutationShap;
 import io.truststram.explain.tree.TreeEnsemble;
 import io.truststram.explain.tree.TreeShap;
 import java.util.Arrays;
@@ -36,6 +37,7 @@ public final class ShapExplainer {
     TREE_PATH_DEPENDENT("tree-path-dependent", "path-dependent (tree covers)"),
     TREE_INTERVENTIONAL("tree-interventional", "interventional (background)"),
     KERNEL("kernel", "interventional (background)"),
+    PERMUTATION("permutation", "interventional (background)"),
     EXACT("exact", "interventional (background)");
 
     private final String id;
@@ -77,14 +79,16 @@ public final class ShapExplainer {
    * @param rows the rows to explain
    * @param background the background (null for path-dependent TreeSHAP, which needs none)
    * @param link the link (Kernel and exact SHAP; tree methods explain the margin)
-   * @param kernel Kernel SHAP's settings
+   * @param kernel Kernel SHAP's settings (its seed also seeds permutation SHAP)
+   * @param maxEvaluations permutation SHAP's budget of coalitions per row (shap's max_evals)
    */
   public record Request(
       Method method,
       double[][] rows,
       double @Nullable [][] background,
       Link link,
-      KernelShap.Options kernel) {}
+      KernelShap.Options kernel,
+      int maxEvaluations) {}
 
   private ShapExplainer() {}
 
@@ -120,6 +124,11 @@ public final class ShapExplainer {
                 + (method == Method.KERNEL ? "; summarise it (k-means or a sample)" : ""));
       }
     }
+    if (method == Method.PERMUTATION
+        && (request.maxEvaluations() < 1 || request.maxEvaluations() > MAX_KERNEL_SAMPLES)) {
+      throw new IllegalArgumentException(
+          "permutation SHAP evaluates 1 to " + MAX_KERNEL_SAMPLES + " coalitions per row");
+    }
     if (method == Method.KERNEL && request.kernel().samples() > MAX_KERNEL_SAMPLES) {
       throw new IllegalArgumentException(
           "Kernel SHAP evaluates at most " + MAX_KERNEL_SAMPLES + " coalitions per row");
@@ -150,6 +159,14 @@ public final class ShapExplainer {
                       case TREE_INTERVENTIONAL ->
                           TreeShap.interventional((TreeEnsemble) model, rows[r], background);
                       case EXACT -> ExactShap.explain(model, link, rows[r], background);
+                      case PERMUTATION ->
+                          PermutationShap.explain(
+                              model,
+                              link,
+                              rows[r],
+                              background,
+                              request.maxEvaluations(),
+                              request.kernel().seed() + r);
                       case KERNEL -> {
                         KernelShap.Result result = kernel.explain(rows[r], request.kernel());
                         coalitions[r] = result.cost().coalitions();
@@ -186,6 +203,10 @@ public final class ShapExplainer {
               ? "none"
               : "num_features(" + request.kernel().numFeatures() + ")");
       parameters.put("coalitionsPerRow", Arrays.stream(coalitions).max().orElse(0));
+      provenance.put("seed", request.kernel().seed());
+    }
+    if (method == Method.PERMUTATION) {
+      parameters.put("maxEvals", request.maxEvaluations());
       provenance.put("seed", request.kernel().seed());
     }
     provenance.put("parameters", parameters);
