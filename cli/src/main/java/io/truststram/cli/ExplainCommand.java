@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = "Explain a model's predictions, locally (no server).",
-    subcommands = {ExplainCommand.Shap.class})
+    subcommands = {ExplainCommand.Shap.class, ExplainCommand.Lime.class})
 final class ExplainCommand implements Runnable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -165,7 +165,7 @@ final class ExplainCommand implements Runnable {
       return 0;
     }
 
-    private static byte[] readModel(Path file) throws IOException {
+    static byte[] readModel(Path file) throws IOException {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException("no model file " + file);
       }
@@ -175,7 +175,7 @@ final class ExplainCommand implements Runnable {
       return Files.readAllBytes(file);
     }
 
-    private static CsvTable table(Path file, String option) throws IOException {
+    static CsvTable table(Path file, String option) throws IOException {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(option + ": no file " + file);
       }
@@ -184,6 +184,116 @@ final class ExplainCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(option + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** {@code truststram explain lime}. */
+  @Command(
+      name = "lime",
+      mixinStandardHelpOptions = true,
+      description = {
+        "LIME explanations of each row of --data: a weighted linear surrogate fitted around the"
+            + " row, with lime's defaults (quartile bins, 5,000 samples, kernel width 0.75·√F).",
+        "It explains what the model predicts: the probability of --output for a logistic or"
+            + " softmax objective."
+      })
+  static final class Lime implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "CSV of the rows to explain.")
+    Path data;
+
+    @Option(
+        names = "--training",
+        required = true,
+        description = "CSV of training rows, for the quartiles and frequencies LIME samples from.")
+    Path training;
+
+    @Option(
+        names = "--output",
+        defaultValue = "-1",
+        description =
+            "The output to explain (a class for softmax); default the last (the positive class"
+                + " of a binary model).")
+    int output;
+
+    @Option(names = "--num-features", defaultValue = "10", description = "Features kept (10).")
+    int numFeatures;
+
+    @Option(names = "--samples", defaultValue = "5000", description = "Samples per row (5000).")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "The seed of the samples.")
+    long seed;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      byte[] bytes = Shap.readModel(model);
+      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
+      double[][] rows = Rows.read(Shap.table(data, "--data"), ensemble.featureNames(), "--data");
+      double[][] reference =
+          Rows.read(Shap.table(training, "--training"), ensemble.featureNames(), "--training");
+      io.truststram.explain.lime.LimeTabular lime =
+          new io.truststram.explain.lime.LimeTabular(
+              ensemble.predictions(), reference, ensemble.featureNames(), null);
+      int explained = output < 0 ? ensemble.outputs() - 1 : output;
+      var options = new io.truststram.explain.lime.LimeTabular.Options(samples, numFeatures, seed);
+      List<Map<String, Object>> results = new ArrayList<>();
+      PrintWriter out = spec.commandLine().getOut();
+      for (int r = 0; r < rows.length; r++) {
+        var e = lime.explain(rows[r], explained, options);
+        Map<String, Object> one = new LinkedHashMap<>();
+        List<Map<String, Object>> weights = new ArrayList<>();
+        for (int i = 0; i < e.weights().length; i++) {
+          Map<String, Object> w = new LinkedHashMap<>();
+          w.put("feature", e.features().get(i));
+          w.put("weight", e.weights()[i]);
+          weights.add(w);
+        }
+        one.put("weights", weights);
+        one.put("intercept", e.intercept());
+        one.put("localPrediction", e.localPrediction());
+        one.put("prediction", e.modelPrediction());
+        one.put("score", e.score());
+        results.add(one);
+        if (!json) {
+          StringBuilder line =
+              new StringBuilder(
+                  String.format(
+                      "row %d: %.4f (surrogate %.4f, R² %.3f):",
+                      r + 1, e.modelPrediction(), e.localPrediction(), e.score()));
+          for (int i = 0; i < e.weights().length; i++) {
+            line.append(String.format(" %+.4f [%s]", e.weights()[i], e.features().get(i)));
+          }
+          out.println(line);
+        }
+      }
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("output", explained);
+        result.put("explanations", results);
+        result.put("method", "lime");
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("modelSha256", sha256(bytes));
+        provenance.put("trainingSha256", Rows.sha256(reference));
+        provenance.put("samples", samples);
+        provenance.put("numFeatures", numFeatures);
+        provenance.put("kernelWidth", 0.75 * Math.sqrt(ensemble.features()));
+        provenance.put("discretizer", "quartile");
+        provenance.put("seed", seed);
+        provenance.put("library", Explanation.library());
+        result.put("provenance", provenance);
+        out.println(JSON.writeValueAsString(result));
+      }
+      out.flush();
+      return 0;
     }
   }
 

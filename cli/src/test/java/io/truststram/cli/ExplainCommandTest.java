@@ -81,6 +81,37 @@ class ExplainCommandTest extends CommandLineTestSupport {
         "--json");
   }
 
+  /** LIME on the positive class's probability: reproducible, with lime's parameters named. */
+  @Test
+  void limeExplainsTheProbabilityWithASurrogate() {
+    String[] args = {
+      "explain",
+      "lime",
+      "--model",
+      MODEL,
+      "--data",
+      ROWS,
+      "--training",
+      BACKGROUND,
+      "--num-features",
+      "5",
+      "--samples",
+      "2000",
+      "--seed",
+      "3",
+      "--json"
+    };
+    JsonNode result = json(args);
+    assertThat(result.path("method").asString()).isEqualTo("lime");
+    assertThat(result.path("explanations")).hasSize(20);
+    JsonNode first = result.path("explanations").get(0);
+    assertThat(first.path("weights")).hasSize(5);
+    assertThat(first.path("prediction").asDouble()).isBetween(0.0, 1.0);
+    assertThat(result.path("provenance").path("kernelWidth").asDouble())
+        .isCloseTo(0.75 * Math.sqrt(8), within(1e-12));
+    assertThat(json(args)).isEqualTo(result);
+  }
+
   @Test
   void badInputIsAMessageAndExitCode2() throws Exception {
     Path unknown = directory.resolve("unknown.csv");

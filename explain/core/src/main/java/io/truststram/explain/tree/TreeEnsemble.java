@@ -76,6 +76,34 @@ public record TreeEnsemble(
   }
 
   /**
+   * This ensemble with the objective's transform applied: probabilities for logistic and softmax
+   * objectives (what LIME and a user see), margins otherwise.
+   */
+  public Model predictions() {
+    TreeEnsemble self = this;
+    return new Model() {
+      @Override
+      public int features() {
+        return features;
+      }
+
+      @Override
+      public int outputs() {
+        return baseMargin.length;
+      }
+
+      @Override
+      public void predict(double[][] rows, double[][] out) {
+        self.predict(rows, out);
+        for (int r = 0; r < rows.length; r++) {
+          double[] transformed = transform(out[r]);
+          System.arraycopy(transformed, 0, out[r], 0, transformed.length);
+        }
+      }
+    };
+  }
+
+  /**
    * What the objective predicts from margins: probabilities for logistic and softmax objectives.
    */
   public double[] transform(double[] margins) {
