@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       PrivacyCommand.class,
       SecAggCommand.class,
-      ExplainCommand.class
+      ExplainCommand.class,
+      FairnessCommand.class
     })
 public final class TrustStramCli implements Runnable {
 

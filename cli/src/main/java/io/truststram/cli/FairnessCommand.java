@@ -1,0 +1,243 @@
+package io.truststram.cli;
+
+import io.truststram.explain.fairness.GroupFairness;
+import io.truststram.ml.data.CsvTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code truststram fairness}: group fairness of a classifier's predictions from a CSV file, with
+ * Fairlearn's metric names and semantics, locally.
+ */
+@Command(
+    name = "fairness",
+    mixinStandardHelpOptions = true,
+    description = "Group fairness of predictions, locally (no server).",
+    subcommands = {FairnessCommand.Report.class})
+final class FairnessCommand implements Runnable {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code truststram fairness report}. */
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Rates per group (and per intersection of several sensitive attributes) and the"
+            + " disparities between them: demographic parity, equalized odds, equal opportunity,"
+            + " disparate impact, with Fairlearn's names and semantics.",
+        "Labels and predictions are 1/0 or true/false (or --positive's value); with --threshold"
+            + " the prediction column holds scores, and a score at or above it predicts positive."
+      })
+  static final class Report implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "The CSV file, with a header.")
+    java.nio.file.Path data;
+
+    @Option(names = "--label", required = true, description = "The column of true labels.")
+    String label;
+
+    @Option(names = "--prediction", required = true, description = "The column of predictions.")
+    String prediction;
+
+    @Option(
+        names = "--sensitive",
+        required = true,
+        split = ",",
+        description = "The sensitive attribute column(s), comma-separated.")
+    List<String> sensitive;
+
+    @Option(names = "--weight", description = "A column of sample weights.")
+    String weight;
+
+    @Option(
+        names = "--positive",
+        defaultValue = "1",
+        description = "The value of a positive label or prediction (default 1; true also counts).")
+    String positive;
+
+    @Option(names = "--threshold", description = "Predictions are scores; positive at or above.")
+    Double threshold;
+
+    @Option(
+        names = "--method",
+        defaultValue = "between_groups",
+        description = "between_groups (default) or to_overall.")
+    String method;
+
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "0",
+        description = "Resamples for percentile confidence intervals (e.g. 1000); 0 for none.")
+    int bootstrap;
+
+    @Option(names = "--confidence", defaultValue = "0.95", description = "The intervals' level.")
+    double confidence;
+
+    @Option(names = "--seed", defaultValue = "0", description = "The resampling's seed.")
+    long seed;
+
+    @Option(
+        names = "--privileged",
+        description = "The privileged group (e.g. sex=Male) for AIF360's signed metrics.")
+    String privileged;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      GroupFairness.Options options =
+          new GroupFairness.Options(method, bootstrap, confidence, seed, privileged);
+      CsvTable table = ExplainCommand.Shap.table(data, "--data");
+      boolean[] labels = binary(table, label, null);
+      boolean[] predictions = binary(table, prediction, threshold);
+      Map<String, String[]> attributes = new LinkedHashMap<>();
+      for (String name : sensitive) {
+        attributes.put(name.strip(), table.column(name.strip()));
+      }
+      double[] weights = weight == null ? null : numbers(table, weight);
+      GroupFairness.Report report =
+          GroupFairness.compute(labels, predictions, attributes, weights, options);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(JSON.writeValueAsString(toJson(report)));
+      } else {
+        printText(out, report);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private boolean[] binary(CsvTable table, String column, Double cut) {
+      String[] values = table.column(column);
+      boolean[] out = new boolean[values.length];
+      for (int r = 0; r < values.length; r++) {
+        String v = values[r].strip();
+        if (cut != null) {
+          try {
+            double score = Double.parseDouble(v);
+            if (!Double.isFinite(score)) {
+              throw new NumberFormatException();
+            }
+            out[r] = score >= cut;
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "row " + (r + 1) + ", '" + column + "': '" + v + "' is not a finite score");
+          }
+          continue;
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (v.equals(positive) || lower.equals("true") || lower.equals("1")) {
+          out[r] = true;
+        } else if (lower.equals("false") || lower.equals("0") || !positive.equals("1")) {
+          out[r] = false;
+        } else {
+          throw new IllegalArgumentException(
+              "row "
+                  + (r + 1)
+                  + ", '"
+                  + column
+                  + "': '"
+                  + v
+                  + "' is not 1/0 or true/false (name the positive value with --positive)");
+        }
+      }
+      return out;
+    }
+
+    private static double[] numbers(CsvTable table, String column) {
+      String[] values = table.column(column);
+      double[] out = new double[values.length];
+      for (int r = 0; r < values.length; r++) {
+        try {
+          out[r] = Double.parseDouble(values[r].strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "row " + (r + 1) + ", '" + column + "': '" + values[r] + "' is not a number");
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The JSON form: Fairlearn's names; an undefined ratio is null. */
+  static Map<String, Object> toJson(GroupFairness.Report report) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> groups = new LinkedHashMap<>();
+    report.groups().forEach((key, rates) -> groups.put(key, finite(rates)));
+    out.put("groups", groups);
+    out.put("overall", finite(report.overall()));
+    out.put("metrics", finite(report.metrics()));
+    if (!report.intervals().isEmpty()) {
+      out.put("intervals", report.intervals());
+    }
+    if (!report.aif360().isEmpty()) {
+      out.put("aif360", finite(report.aif360()));
+    }
+    out.put("warnings", report.warnings());
+    out.put("method", report.method());
+    return out;
+  }
+
+  private static Map<String, Object> finite(Map<String, Double> values) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, v == null || v.isNaN() ? null : v));
+    return out;
+  }
+
+  private static void printText(PrintWriter out, GroupFairness.Report report) {
+    List<String> columns =
+        List.of("count", "selection_rate", "true_positive_rate", "false_positive_rate", "accuracy");
+    out.printf("%-40s %8s %10s %8s %8s %8s%n", "group", "count", "selection", "TPR", "FPR", "acc");
+    Map<String, Map<String, Double>> rows = new LinkedHashMap<>(report.groups());
+    rows.put("overall", report.overall());
+    rows.forEach(
+        (key, rates) -> {
+          List<Object> values = new ArrayList<>();
+          values.add(key);
+          for (String column : columns) {
+            values.add(rates.get(column));
+          }
+          out.printf("%-40s %8.0f %10.4f %8.4f %8.4f %8.4f%n", values.toArray());
+        });
+    out.println();
+    report
+        .metrics()
+        .forEach(
+            (name, value) -> {
+              double[] interval = report.intervals().get(name);
+              out.printf(
+                  "%-34s %s%s%n",
+                  name,
+                  value.isNaN() ? "undefined" : String.format(Locale.ROOT, "%.4f", value),
+                  interval == null
+                      ? ""
+                      : String.format(Locale.ROOT, "  [%.4f, %.4f]", interval[0], interval[1]));
+            });
+    report.aif360().forEach((name, value) -> out.printf("aif360 %-27s %.4f%n", name, value));
+    if (report.metrics().get("disparate_impact_ratio") < 0.8) {
+      out.println("disparate impact below 0.8: the four-fifths rule is not met");
+    }
+    report.warnings().forEach(w -> out.println("warning: " + w));
+  }
+}

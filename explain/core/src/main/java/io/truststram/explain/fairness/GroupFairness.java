@@ -1,0 +1,406 @@
+package io.truststram.explain.fairness;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Group fairness of a binary classifier's predictions, with Fairlearn's names and semantics: the
+ * rates per group (each sensitive attribute's groups, and with several attributes their
+ * intersections), and the disparities between groups as Fairlearn's {@code MetricFrame} computes
+ * them ({@code between_groups}: the largest minus the smallest group value, and the smallest over
+ * the largest; {@code to_overall}: the largest distance of a group from the overall value, and the
+ * smallest ratio of the two either way round). With several attributes the disparities are over
+ * their intersections, as Fairlearn's with several sensitive features. A rate with no rows to be a
+ * rate of (a group with no positives has no true positive rate) is 0, as Fairlearn's (through
+ * scikit-learn), and a warning names it. With a privileged group, AIF360's signed metrics
+ * (unprivileged minus privileged) too. Percentile bootstrap intervals by resampling rows.
+ */
+public final class GroupFairness {
+
+  /**
+   * The settings.
+   *
+   * @param method {@code between_groups} or {@code to_overall}
+   * @param bootstrap resamples for the confidence intervals; 0 for none
+   * @param confidence the intervals' level, e.g. 0.95
+   * @param seed the resampling's seed
+   * @param privileged the privileged group as a group key ({@code sex=Male}) for AIF360's metrics,
+   *     or null
+   */
+  public record Options(
+      String method, int bootstrap, double confidence, long seed, @Nullable String privileged) {
+    public static final Options DEFAULT = new Options("between_groups", 0, 0.95, 0, null);
+
+    public Options {
+      if (!method.equals("between_groups") && !method.equals("to_overall")) {
+        throw new IllegalArgumentException(
+            "the method is between_groups or to_overall, not '" + method + "'");
+      }
+      if (bootstrap < 0 || bootstrap > 100_000) {
+        throw new IllegalArgumentException("bootstrap resamples are 0 to 100,000");
+      }
+      if (!(confidence > 0 && confidence < 1)) {
+        throw new IllegalArgumentException("the confidence level lies in (0, 1)");
+      }
+    }
+  }
+
+  /**
+   * The report.
+   *
+   * @param overall the rates over every row
+   * @param groups the rates per group key ({@code sex=Male}, or {@code sex=Male & race=White})
+   * @param metrics the disparities, by Fairlearn's names
+   * @param intervals per disparity, its bootstrap interval [low, high] (empty without bootstrap)
+   * @param aif360 AIF360's signed metrics against the privileged group (empty without one)
+   * @param warnings rates that were undefined and reported as 0, and other caveats
+   * @param method the method of the disparities
+   */
+  public record Report(
+      Map<String, Double> overall,
+      Map<String, Map<String, Double>> groups,
+      Map<String, Double> metrics,
+      Map<String, double[]> intervals,
+      Map<String, Double> aif360,
+      List<String> warnings,
+      String method) {}
+
+  /** The rates of a group, by Fairlearn's names. */
+  static final Map<String, ToDoubleFunction<Confusion>> RATES = new LinkedHashMap<>();
+
+  static {
+    RATES.put("selection_rate", Confusion::selectionRate);
+    RATES.put("true_positive_rate", Confusion::truePositiveRate);
+    RATES.put("false_positive_rate", Confusion::falsePositiveRate);
+    RATES.put("false_negative_rate", Confusion::falseNegativeRate);
+    RATES.put("true_negative_rate", Confusion::trueNegativeRate);
+    RATES.put("precision", Confusion::precision);
+    RATES.put("accuracy", Confusion::accuracy);
+    RATES.put("base_rate", Confusion::baseRate);
+  }
+
+  private GroupFairness() {}
+
+  /**
+   * The report of {@code predicted} against {@code label}, grouped by the {@code attributes} (name
+   * to one value per row).
+   *
+   * @param weights one weight per row (not negative), or null for equal
+   * @throws IllegalArgumentException for lengths that differ, no rows, no attribute, an attribute
+   *     with a single group, negative weights, or a privileged group that does not occur
+   */
+  public static Report compute(
+      boolean[] label,
+      boolean[] predicted,
+      Map<String, String[]> attributes,
+      double @Nullable [] weights,
+      Options options) {
+    int n = label.length;
+    if (n == 0 || predicted.length != n) {
+      throw new IllegalArgumentException("labels and predictions are non-empty and of one length");
+    }
+    if (attributes.isEmpty()) {
+      throw new IllegalArgumentException("name at least one sensitive attribute");
+    }
+    for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
+      if (attribute.getValue().length != n) {
+        throw new IllegalArgumentException(
+            "'"
+                + attribute.getKey()
+                + "' has "
+                + attribute.getValue().length
+                + " values for "
+                + n
+                + " rows");
+      }
+      if (Arrays.stream(attribute.getValue()).distinct().count() < 2) {
+        throw new IllegalArgumentException(
+            "'" + attribute.getKey() + "' has a single group: there is nothing to compare");
+      }
+    }
+    double[] w = weights == null ? filled(n) : weights.clone();
+    if (w.length != n) {
+      throw new IllegalArgumentException(w.length + " weights for " + n + " rows");
+    }
+    for (double v : w) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("weights are finite and not negative");
+      }
+    }
+    String[] keys = intersectionKeys(attributes, n);
+    Map<String, Confusion> tables = tables(label, predicted, keys, w, null);
+    Confusion overallTable = total(label, predicted, w, null);
+    List<String> warnings = new ArrayList<>();
+    Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+    if (attributes.size() > 1) {
+      for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
+        String[] single = new String[n];
+        for (int r = 0; r < n; r++) {
+          single[r] = attribute.getKey() + "=" + attribute.getValue()[r];
+        }
+        tables(label, predicted, single, w, null)
+            .forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
+      }
+    }
+    tables.forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
+    Map<String, Double> overall = rates("overall", overallTable, warnings);
+    Map<String, Double> metrics = disparities(tables, overallTable, options.method());
+    Map<String, double[]> intervals = new LinkedHashMap<>();
+    if (options.bootstrap() > 0) {
+      intervals = bootstrap(label, predicted, keys, w, options, metrics.keySet());
+    }
+    Map<String, Double> aif360 = new LinkedHashMap<>();
+    if (options.privileged() != null) {
+      aif360 = aif360(label, predicted, attributes, keys, w, options.privileged());
+    }
+    return new Report(overall, groups, metrics, intervals, aif360, warnings, options.method());
+  }
+
+  private static double[] filled(int n) {
+    double[] out = new double[n];
+    Arrays.fill(out, 1);
+    return out;
+  }
+
+  /** Each row's group: the attributes' values joined, "a=x & b=y". */
+  private static String[] intersectionKeys(Map<String, String[]> attributes, int n) {
+    String[] keys = new String[n];
+    for (int r = 0; r < n; r++) {
+      StringBuilder key = new StringBuilder();
+      for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
+        if (!key.isEmpty()) {
+          key.append(" & ");
+        }
+        key.append(attribute.getKey()).append('=').append(attribute.getValue()[r]);
+      }
+      keys[r] = key.toString();
+    }
+    return keys;
+  }
+
+  /** Confusion tables per group; {@code sample} picks rows (with repeats) or null for all. */
+  private static Map<String, Confusion> tables(
+      boolean[] label, boolean[] predicted, String[] keys, double[] w, int @Nullable [] sample) {
+    Map<String, Confusion> out = new TreeMap<>();
+    int n = sample == null ? label.length : sample.length;
+    for (int i = 0; i < n; i++) {
+      int r = sample == null ? i : sample[i];
+      out.merge(
+          keys[r],
+          Confusion.EMPTY.add(label[r], predicted[r], w[r]),
+          (a, b) -> a.add(label[r], predicted[r], w[r]));
+    }
+    return out;
+  }
+
+  private static Confusion total(
+      boolean[] label, boolean[] predicted, double[] w, int @Nullable [] sample) {
+    Confusion out = Confusion.EMPTY;
+    int n = sample == null ? label.length : sample.length;
+    for (int i = 0; i < n; i++) {
+      int r = sample == null ? i : sample[i];
+      out = out.add(label[r], predicted[r], w[r]);
+    }
+    return out;
+  }
+
+  /** A group's rates, undefined ones as 0 with a warning (Fairlearn's values). */
+  private static Map<String, Double> rates(String key, Confusion table, List<String> warnings) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("count", (double) table.count());
+    out.put("weight", table.weight());
+    for (Map.Entry<String, ToDoubleFunction<Confusion>> rate : RATES.entrySet()) {
+      double value = rate.getValue().applyAsDouble(table);
+      if (Double.isNaN(value)) {
+        warnings.add(key + ": " + rate.getKey() + " is undefined (no rows to rate); reported as 0");
+        value = 0;
+      }
+      out.put(rate.getKey(), value);
+    }
+    return out;
+  }
+
+  private static double rate(Confusion table, String name) {
+    double value = RATES.get(name).applyAsDouble(table);
+    return Double.isNaN(value) ? 0 : value;
+  }
+
+  /** Fairlearn's disparities over the groups' tables. */
+  static Map<String, Double> disparities(
+      Map<String, Confusion> tables, Confusion overall, String method) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    double dpDiff = difference(tables, overall, "selection_rate", method);
+    double dpRatio = ratio(tables, overall, "selection_rate", method);
+    double tprDiff = difference(tables, overall, "true_positive_rate", method);
+    double fprDiff = difference(tables, overall, "false_positive_rate", method);
+    double tprRatio = ratio(tables, overall, "true_positive_rate", method);
+    double fprRatio = ratio(tables, overall, "false_positive_rate", method);
+    out.put("demographic_parity_difference", dpDiff);
+    out.put("demographic_parity_ratio", dpRatio);
+    out.put("equalized_odds_difference", Math.max(tprDiff, fprDiff));
+    out.put("equalized_odds_ratio", Math.min(tprRatio, fprRatio));
+    out.put("equalized_odds_difference_mean", (tprDiff + fprDiff) / 2);
+    out.put("equalized_odds_ratio_mean", (tprRatio + fprRatio) / 2);
+    out.put("equal_opportunity_difference", tprDiff);
+    out.put("equal_opportunity_ratio", tprRatio);
+    // The four-fifths rule reads the selection-rate ratio between groups.
+    out.put("disparate_impact_ratio", ratio(tables, overall, "selection_rate", "between_groups"));
+    out.put("accuracy_difference", difference(tables, overall, "accuracy", method));
+    out.put("precision_difference", difference(tables, overall, "precision", method));
+    return out;
+  }
+
+  private static double difference(
+      Map<String, Confusion> tables, Confusion overall, String name, String method) {
+    if (method.equals("between_groups")) {
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (Confusion table : tables.values()) {
+        double v = rate(table, name);
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+      }
+      return max - min;
+    }
+    double all = rate(overall, name);
+    double worst = 0;
+    for (Confusion table : tables.values()) {
+      worst = Math.max(worst, Math.abs(rate(table, name) - all));
+    }
+    return worst;
+  }
+
+  /** NaN when undefined (a largest or overall value of 0). */
+  private static double ratio(
+      Map<String, Confusion> tables, Confusion overall, String name, String method) {
+    if (method.equals("between_groups")) {
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (Confusion table : tables.values()) {
+        double v = rate(table, name);
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+      }
+      return max == 0 ? Double.NaN : min / max;
+    }
+    double all = rate(overall, name);
+    double worst = Double.POSITIVE_INFINITY;
+    for (Confusion table : tables.values()) {
+      double v = rate(table, name);
+      double r = v / all;
+      if (r > 1) {
+        r = 1 / r;
+      }
+      worst = Math.min(worst, r);
+    }
+    return worst;
+  }
+
+  private static Map<String, double[]> bootstrap(
+      boolean[] label,
+      boolean[] predicted,
+      String[] keys,
+      double[] w,
+      Options options,
+      java.util.Set<String> names) {
+    int n = label.length;
+    SplittableRandom random = new SplittableRandom(options.seed());
+    Map<String, double[]> draws = new LinkedHashMap<>();
+    for (String name : names) {
+      draws.put(name, new double[options.bootstrap()]);
+    }
+    int[] sample = new int[n];
+    for (int b = 0; b < options.bootstrap(); b++) {
+      for (int i = 0; i < n; i++) {
+        sample[i] = random.nextInt(n);
+      }
+      Map<String, Double> metrics =
+          disparities(
+              tables(label, predicted, keys, w, sample),
+              total(label, predicted, w, sample),
+              options.method());
+      for (String name : names) {
+        draws.get(name)[b] = metrics.get(name);
+      }
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    double tail = (1 - options.confidence()) / 2;
+    for (Map.Entry<String, double[]> entry : draws.entrySet()) {
+      double[] values =
+          Arrays.stream(entry.getValue()).filter(v -> !Double.isNaN(v)).sorted().toArray();
+      if (values.length == 0) {
+        continue;
+      }
+      out.put(entry.getKey(), new double[] {quantile(values, tail), quantile(values, 1 - tail)});
+    }
+    return out;
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+  }
+
+  /** AIF360's signed metrics: the unprivileged rows (all but the group) minus the privileged. */
+  private static Map<String, Double> aif360(
+      boolean[] label,
+      boolean[] predicted,
+      Map<String, String[]> attributes,
+      String[] intersections,
+      double[] w,
+      String privileged) {
+    int n = label.length;
+    boolean[] isPrivileged = new boolean[n];
+    boolean any = false;
+    for (int r = 0; r < n; r++) {
+      isPrivileged[r] =
+          intersections[r].equals(privileged) || matchesOne(attributes, r, privileged);
+      any |= isPrivileged[r];
+    }
+    if (!any) {
+      throw new IllegalArgumentException("no row is in the privileged group '" + privileged + "'");
+    }
+    Confusion p = Confusion.EMPTY;
+    Confusion u = Confusion.EMPTY;
+    for (int r = 0; r < n; r++) {
+      if (isPrivileged[r]) {
+        p = p.add(label[r], predicted[r], w[r]);
+      } else {
+        u = u.add(label[r], predicted[r], w[r]);
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("statistical_parity_difference", rate(u, "selection_rate") - rate(p, "selection_rate"));
+    out.put(
+        "disparate_impact",
+        rate(p, "selection_rate") == 0
+            ? Double.NaN
+            : rate(u, "selection_rate") / rate(p, "selection_rate"));
+    out.put(
+        "equal_opportunity_difference",
+        rate(u, "true_positive_rate") - rate(p, "true_positive_rate"));
+    double fpr = rate(u, "false_positive_rate") - rate(p, "false_positive_rate");
+    double tpr = rate(u, "true_positive_rate") - rate(p, "true_positive_rate");
+    out.put("average_odds_difference", (fpr + tpr) / 2);
+    out.put("average_abs_odds_difference", (Math.abs(fpr) + Math.abs(tpr)) / 2);
+    return out;
+  }
+
+  private static boolean matchesOne(Map<String, String[]> attributes, int r, String key) {
+    int at = key.indexOf('=');
+    if (at < 0 || key.contains(" & ")) {
+      return false;
+    }
+    String[] values = attributes.get(key.substring(0, at));
+    return values != null && values[r].equals(key.substring(at + 1));
+  }
+}

@@ -1,0 +1,144 @@
+package io.truststram.explain.fairness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The metrics against values computed by hand on a nine-row weighted table. */
+class GroupFairnessTest {
+
+  // sex, race, label, prediction, weight
+  private static final String[] SEX = {"M", "M", "M", "M", "F", "F", "F", "F", "F"};
+  private static final String[] RACE = {"A", "A", "B", "B", "A", "A", "B", "B", "B"};
+  private static final boolean[] LABEL = {true, false, true, false, true, false, true, false, true};
+  private static final boolean[] PREDICTED = {
+    true, true, false, false, true, false, false, false, true
+  };
+  private static final double[] WEIGHT = {1, 1, 2, 1, 1, 1, 1, 3, 1};
+
+  private static final double EPS = 1e-12;
+
+  @Test
+  void oneAttributeBetweenGroupsAndToOverall() {
+    GroupFairness.Report report =
+        GroupFairness.compute(
+            LABEL, PREDICTED, Map.of("sex", SEX), WEIGHT, GroupFairness.Options.DEFAULT);
+    // M: tp 1, fp 1, fn 2, tn 1 (weight 5); F: tp 2, fp 0, fn 1, tn 4 (weight 7).
+    assertThat(report.groups().get("sex=M").get("selection_rate")).isCloseTo(0.4, within(EPS));
+    assertThat(report.groups().get("sex=M").get("true_positive_rate"))
+        .isCloseTo(1 / 3.0, within(EPS));
+    assertThat(report.groups().get("sex=M").get("false_positive_rate")).isCloseTo(0.5, within(EPS));
+    assertThat(report.groups().get("sex=F").get("selection_rate")).isCloseTo(2 / 7.0, within(EPS));
+    assertThat(report.groups().get("sex=F").get("count")).isEqualTo(5.0);
+    assertThat(report.groups().get("sex=F").get("weight")).isEqualTo(7.0);
+    assertThat(report.overall().get("true_positive_rate")).isCloseTo(0.5, within(EPS));
+    Map<String, Double> m = report.metrics();
+    assertThat(m.get("demographic_parity_difference")).isCloseTo(0.4 - 2 / 7.0, within(EPS));
+    assertThat(m.get("demographic_parity_ratio")).isCloseTo((2 / 7.0) / 0.4, within(EPS));
+    assertThat(m.get("equalized_odds_difference")).isCloseTo(0.5, within(EPS));
+    assertThat(m.get("equalized_odds_ratio")).isCloseTo(0.0, within(EPS));
+    assertThat(m.get("equal_opportunity_difference")).isCloseTo(1 / 3.0, within(EPS));
+    assertThat(m.get("equal_opportunity_ratio")).isCloseTo(0.5, within(EPS));
+    assertThat(m.get("disparate_impact_ratio")).isCloseTo((2 / 7.0) / 0.4, within(EPS));
+    GroupFairness.Report toOverall =
+        GroupFairness.compute(
+            LABEL,
+            PREDICTED,
+            Map.of("sex", SEX),
+            WEIGHT,
+            new GroupFairness.Options("to_overall", 0, 0.95, 0, null));
+    assertThat(toOverall.metrics().get("demographic_parity_difference"))
+        .isCloseTo(0.4 - 1 / 3.0, within(EPS));
+    assertThat(toOverall.metrics().get("demographic_parity_ratio"))
+        .isCloseTo((1 / 3.0) / 0.4, within(EPS));
+  }
+
+  @Test
+  void intersectionsAndAif360sSignedMetrics() {
+    Map<String, String[]> attributes = new LinkedHashMap<>();
+    attributes.put("sex", SEX);
+    attributes.put("race", RACE);
+    GroupFairness.Report report =
+        GroupFairness.compute(
+            LABEL,
+            PREDICTED,
+            attributes,
+            WEIGHT,
+            new GroupFairness.Options("between_groups", 0, 0.95, 0, "sex=M"));
+    assertThat(report.groups())
+        .containsKeys(
+            "sex=M",
+            "sex=F",
+            "race=A",
+            "race=B",
+            "sex=M & race=A",
+            "sex=M & race=B",
+            "sex=F & race=A",
+            "sex=F & race=B");
+    assertThat(report.groups().get("sex=F & race=B").get("selection_rate"))
+        .isCloseTo(0.2, within(EPS));
+    assertThat(report.groups().get("sex=F & race=B").get("true_positive_rate"))
+        .isCloseTo(0.5, within(EPS));
+    // Over the intersections: M&A selects everyone, M&B no one.
+    assertThat(report.metrics().get("demographic_parity_difference")).isCloseTo(1.0, within(EPS));
+    assertThat(report.metrics().get("demographic_parity_ratio")).isCloseTo(0.0, within(EPS));
+    assertThat(report.metrics().get("equalized_odds_difference")).isCloseTo(1.0, within(EPS));
+    Map<String, Double> aif = report.aif360();
+    assertThat(aif.get("statistical_parity_difference")).isCloseTo(2 / 7.0 - 0.4, within(EPS));
+    assertThat(aif.get("disparate_impact")).isCloseTo((2 / 7.0) / 0.4, within(EPS));
+    assertThat(aif.get("equal_opportunity_difference")).isCloseTo(1 / 3.0, within(EPS));
+    assertThat(aif.get("average_odds_difference"))
+        .isCloseTo(((0 - 0.5) + (2 / 3.0 - 1 / 3.0)) / 2, within(EPS));
+  }
+
+  @Test
+  void undefinedRatesAreZeroWithAWarningAndBootstrapIsReproducible() {
+    // Group B has no positive labels: its true positive rate is undefined.
+    String[] group = {"A", "A", "A", "B", "B"};
+    boolean[] label = {true, false, true, false, false};
+    boolean[] predicted = {true, true, false, true, false};
+    GroupFairness.Options options = new GroupFairness.Options("between_groups", 200, 0.9, 7, null);
+    GroupFairness.Report report =
+        GroupFairness.compute(label, predicted, Map.of("g", group), null, options);
+    assertThat(report.groups().get("g=B").get("true_positive_rate")).isZero();
+    assertThat(report.warnings())
+        .contains("g=B: true_positive_rate is undefined (no rows to rate); reported as 0");
+    double[] interval = report.intervals().get("demographic_parity_difference");
+    assertThat(interval[0]).isLessThanOrEqualTo(interval[1]);
+    assertThat(
+            GroupFairness.compute(label, predicted, Map.of("g", group), null, options)
+                .intervals()
+                .get("demographic_parity_difference"))
+        .isEqualTo(interval);
+  }
+
+  @Test
+  void badInputIsRefused() {
+    String[] everyone = {"x", "x", "x", "x", "x", "x", "x", "x", "x"};
+    assertThatThrownBy(
+            () ->
+                GroupFairness.compute(
+                    LABEL, PREDICTED, Map.of("all", everyone), null, GroupFairness.Options.DEFAULT))
+        .hasMessageContaining("'all' has a single group");
+    assertThatThrownBy(
+            () ->
+                GroupFairness.compute(
+                    LABEL, new boolean[3], Map.of("sex", SEX), null, GroupFairness.Options.DEFAULT))
+        .hasMessageContaining("one length");
+    assertThatThrownBy(
+            () ->
+                GroupFairness.compute(
+                    LABEL,
+                    PREDICTED,
+                    Map.of("sex", SEX),
+                    null,
+                    new GroupFairness.Options("between_groups", 0, 0.95, 0, "sex=X")))
+        .hasMessageContaining("no row is in the privileged group 'sex=X'");
+    assertThatThrownBy(() -> new GroupFairness.Options("worst", 0, 0.95, 0, null))
+        .hasMessageContaining("between_groups or to_overall");
+  }
+}
