@@ -47,17 +47,10 @@ import tools.jackson.databind.json.JsonMapper;
       CryptoBenchCommand.class,
       CryptoKeyCommand.class
     })
-final class CryptoCommand implements Runnable {
+final class CryptoCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   /** A subcommand that talks to the server in the credentials kept by {@code truststram login}. */
   abstract static class OnServer extends Base {

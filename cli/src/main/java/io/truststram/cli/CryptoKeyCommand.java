@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,14 +29,7 @@ import picocli.CommandLine.Parameters;
       CryptoKeyCommand.Sign.class,
       CryptoKeyCommand.Verify.class
     })
-final class CryptoKeyCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class CryptoKeyCommand extends CommandGroup {
 
   /** The key manager of the server in the kept credentials. */
   abstract static class OnServer extends CryptoCommand.OnServer {

@@ -16,14 +16,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Download standard data sets and verify their checksums.",
     subcommands = {DatasetsCommand.Fetch.class})
-final class DatasetsCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class DatasetsCommand extends CommandGroup {
 
   @Command(
       name = "fetch",

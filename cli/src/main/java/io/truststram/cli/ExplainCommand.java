@@ -36,16 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
     mixinStandardHelpOptions = true,
     description = "Explain a model's predictions, locally (no server).",
     subcommands = {ExplainCommand.Shap.class, ExplainCommand.Lime.class})
-final class ExplainCommand implements Runnable {
+final class ExplainCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   /** {@code truststram explain shap}. */
   @Command(

@@ -24,16 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
     mixinStandardHelpOptions = true,
     description = "Group fairness of predictions, locally (no server).",
     subcommands = {FairnessCommand.Report.class})
-final class FairnessCommand implements Runnable {
+final class FairnessCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   /** {@code truststram fairness report}. */
   @Command(

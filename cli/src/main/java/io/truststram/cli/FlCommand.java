@@ -38,14 +38,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
       FlNodeCommand.class,
       FlPaillierCommand.class
     })
-final class FlCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class FlCommand extends CommandGroup {
 
   @Command(
       name = "simulate",

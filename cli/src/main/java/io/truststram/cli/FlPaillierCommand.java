@@ -44,16 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
       FlPaillierCommand.Deal.class,
       FlPaillierCommand.Member.class
     })
-final class FlPaillierCommand implements Runnable {
+final class FlPaillierCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   /** {@code truststram fl paillier keygen}. */
   @Command(

@@ -8,7 +8,6 @@ import io.truststram.federation.privacy.RdpAccountant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,14 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Differential-privacy accounting, locally (no server).",
     subcommands = {PrivacyCommand.Epsilon.class, PrivacyCommand.Calibrate.class})
-final class PrivacyCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class PrivacyCommand extends CommandGroup {
 
   /** Options both subcommands take. */
   abstract static class Accounting extends CryptoCommand.Base {
