@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
     name = "fairness",
     mixinStandardHelpOptions = true,
     description = "Group fairness of predictions, locally (no server).",
-    subcommands = {FairnessCommand.Report.class})
+    subcommands = {FairnessCommand.Report.class, FairnessCommand.Reweigh.class})
 final class FairnessCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -121,7 +121,7 @@ final class FairnessCommand extends CommandGroup {
       return 0;
     }
 
-    private boolean[] binary(CsvTable table, String column, Double cut) {
+    boolean[] binary(CsvTable table, String column, Double cut) {
       String[] values = table.column(column);
       boolean[] out = new boolean[values.length];
       for (int r = 0; r < values.length; r++) {
@@ -158,7 +158,7 @@ final class FairnessCommand extends CommandGroup {
       return out;
     }
 
-    private static double[] numbers(CsvTable table, String column) {
+    static double[] numbers(CsvTable table, String column) {
       String[] values = table.column(column);
       double[] out = new double[values.length];
       for (int r = 0; r < values.length; r++) {
@@ -170,6 +170,90 @@ final class FairnessCommand extends CommandGroup {
         }
       }
       return out;
+    }
+  }
+
+  /** {@code truststram fairness reweigh}. */
+  @Command(
+      name = "reweigh",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Reweighing (Kamiran and Calders; AIF360's Reweighing): write --data with a column of"
+            + " weights under which the label is independent of the sensitive group, to train on.",
+        "W(g, y) = P(g)·P(y) / P(g, y), over the intersections of --sensitive."
+      })
+  static final class Reweigh implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "The CSV file, with a header.")
+    java.nio.file.Path data;
+
+    @Option(names = "--label", required = true, description = "The column of true labels (1/0).")
+    String label;
+
+    @Option(
+        names = "--sensitive",
+        required = true,
+        split = ",",
+        description = "The sensitive attribute column(s), comma-separated.")
+    List<String> sensitive;
+
+    @Option(names = "--weight", description = "A column of existing sample weights.")
+    String weight;
+
+    @Option(names = "--positive", defaultValue = "1", description = "The positive label's value.")
+    String positive;
+
+    @Option(names = "--out", required = true, description = "The CSV file to write.")
+    java.nio.file.Path output;
+
+    @Option(
+        names = "--column",
+        defaultValue = "reweighing_weight",
+        description = "The name of the new column (default reweighing_weight).")
+    String column;
+
+    @Override
+    public Integer call() throws IOException {
+      CsvTable table = ExplainCommand.Shap.table(data, "--data");
+      if (table.columns().contains(column)) {
+        throw new IllegalArgumentException("--data already has a column '" + column + "'");
+      }
+      Report reading = new Report();
+      reading.positive = positive;
+      boolean[] labels = reading.binary(table, label, null);
+      String[] groups = new String[labels.length];
+      for (int r = 0; r < groups.length; r++) {
+        StringBuilder key = new StringBuilder();
+        for (String name : sensitive) {
+          key.append(key.isEmpty() ? "" : " & ").append(name.strip()).append('=');
+          key.append(table.column(name.strip())[r]);
+        }
+        groups[r] = key.toString();
+      }
+      double[] weights =
+          GroupFairness.reweighing(
+              labels, groups, weight == null ? null : Report.numbers(table, weight));
+      StringBuilder csv = new StringBuilder();
+      csv.append(String.join(",", table.columns())).append(',').append(column).append('\n');
+      for (int r = 0; r < weights.length; r++) {
+        for (String field : table.rows().get(r)) {
+          csv.append(quote(field)).append(',');
+        }
+        csv.append(weights[r]).append('\n');
+      }
+      java.nio.file.Files.writeString(output, csv.toString());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("wrote " + weights.length + " rows with '" + column + "' to " + output);
+      out.flush();
+      return 0;
+    }
+
+    private static String quote(String field) {
+      return field.contains(",") || field.contains("\"")
+          ? "\"" + field.replace("\"", "\"\"") + "\""
+          : field;
     }
   }
 

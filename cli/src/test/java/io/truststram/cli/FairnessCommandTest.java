@@ -66,6 +66,45 @@ class FairnessCommandTest extends CommandLineTestSupport {
         .isCloseTo(2 / 7.0 - 0.4, within(1e-12));
   }
 
+  /** The reweighed table gives every group the same weighted base rate. */
+  @Test
+  void reweighWritesWeightsThatEqualiseTheBaseRates() throws Exception {
+    Path out = directory.resolve("reweighed.csv");
+    assertThat(
+            run(
+                "fairness",
+                "reweigh",
+                "--data",
+                table().toString(),
+                "--label",
+                "label",
+                "--sensitive",
+                "sex",
+                "--weight",
+                "w",
+                "--out",
+                out.toString()))
+        .as(err.toString())
+        .isZero();
+    JsonNode report =
+        json(
+            "fairness",
+            "report",
+            "--data",
+            out.toString(),
+            "--label",
+            "label",
+            "--prediction",
+            "label",
+            "--sensitive",
+            "sex",
+            "--weight",
+            "reweighing_weight",
+            "--json");
+    assertThat(report.path("groups").path("sex=M").path("base_rate").asDouble())
+        .isCloseTo(report.path("groups").path("sex=F").path("base_rate").asDouble(), within(1e-12));
+  }
+
   @Test
   void badInputIsAMessageAndExitCode2() throws Exception {
     String data = table().toString();

@@ -395,6 +395,42 @@ public final class GroupFairness {
     return out;
   }
 
+  /**
+   * Reweighing (Kamiran and Calders 2012, AIF360's {@code Reweighing}): a weight per row that makes
+   * the label independent of the group in the weighted data, W(g, y) = P(g)·P(y) / P(g, y) with
+   * every probability over the rows' weights, multiplied into each row's weight. Train on these
+   * weights to pre-process bias away.
+   *
+   * @param groups each row's group (e.g. the intersection of its sensitive attributes)
+   * @param weights the rows' weights, or null for equal
+   * @throws IllegalArgumentException for lengths that differ or no rows
+   */
+  public static double[] reweighing(boolean[] label, String[] groups, double @Nullable [] weights) {
+    int n = label.length;
+    if (n == 0 || groups.length != n || (weights != null && weights.length != n)) {
+      throw new IllegalArgumentException("labels, groups and weights are non-empty, of one length");
+    }
+    double[] w = weights == null ? filled(n) : weights;
+    double total = 0;
+    Map<String, Double> byGroup = new java.util.HashMap<>();
+    Map<String, Double> byGroupAndLabel = new java.util.HashMap<>();
+    double positive = 0;
+    for (int r = 0; r < n; r++) {
+      total += w[r];
+      byGroup.merge(groups[r], w[r], Double::sum);
+      byGroupAndLabel.merge(groups[r] + (label[r] ? "\u0000+" : "\u0000-"), w[r], Double::sum);
+      positive += label[r] ? w[r] : 0;
+    }
+    double[] out = new double[n];
+    for (int r = 0; r < n; r++) {
+      double pg = byGroup.get(groups[r]) / total;
+      double py = (label[r] ? positive : total - positive) / total;
+      double pgy = byGroupAndLabel.get(groups[r] + (label[r] ? "\u0000+" : "\u0000-")) / total;
+      out[r] = w[r] * pg * py / pgy;
+    }
+    return out;
+  }
+
   private static boolean matchesOne(Map<String, String[]> attributes, int r, String key) {
     int at = key.indexOf('=');
     if (at < 0 || key.contains(" & ")) {

@@ -116,6 +116,23 @@ class GroupFairnessTest {
         .isEqualTo(interval);
   }
 
+  /** After reweighing, the weighted base rate is the same in every group (AIF360's property). */
+  @Test
+  void reweighingMakesTheLabelIndependentOfTheGroup() {
+    double[] weights = GroupFairness.reweighing(LABEL, SEX, WEIGHT);
+    // W(M, 1) = P(M) P(1) / P(M, 1) = (5/12)(6/12)/(3/12) = 5/6, times row 3's weight 2.
+    assertThat(weights[2]).isCloseTo(2 * 5 / 6.0, within(EPS));
+    double[] positive = new double[2];
+    double[] all = new double[2];
+    for (int r = 0; r < LABEL.length; r++) {
+      int g = SEX[r].equals("M") ? 0 : 1;
+      all[g] += weights[r];
+      positive[g] += LABEL[r] ? weights[r] : 0;
+    }
+    assertThat(positive[0] / all[0]).isCloseTo(positive[1] / all[1], within(EPS));
+    assertThat(all[0] + all[1]).isCloseTo(12, within(EPS));
+  }
+
   @Test
   void badInputIsRefused() {
     String[] everyone = {"x", "x", "x", "x", "x", "x", "x", "x", "x"};
