@@ -3,7 +3,7 @@
 # bench/results/secure-aggregation.md, one JSON line per run (truststram secagg bench --json).
 # Every run quantises to 2^12 + 1 levels with weights up to 100, so that a sum of 5,000 inputs
 # fits the 32-bit ring.
-# Usage: bench/secure-aggregation/measure.sh [OUT.jsonl]   (about 30 minutes on 2 cores)
+# Usage: bench/secure-aggregation/measure.sh [OUT.jsonl]   (about 70 minutes on one core)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/dev/stdout}"
@@ -25,3 +25,7 @@ run --clients 100 --parameters 100000 --protocol secagg
 for clients in 100 1000; do
   run --clients "$clients" --parameters 100000 --protocol paillier --sample 1
 done
+# The largest sizes (about 30 minutes together).
+run --clients 1000 --parameters 1000000
+run --clients 1000 --parameters 1000000 --dropout 0.05
+run --clients 5000 --parameters 1000000
