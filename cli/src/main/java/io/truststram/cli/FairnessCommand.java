@@ -278,7 +278,7 @@ final class FairnessCommand extends CommandGroup {
 
   private static Map<String, Object> finite(Map<String, Double> values) {
     Map<String, Object> out = new LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, v == null || v.isNaN() ? null : v));
+    values.forEach((k, v) -> out.put(k, v == null || !Double.isFinite(v) ? null : v));
     return out;
   }
 
@@ -306,12 +306,12 @@ final class FairnessCommand extends CommandGroup {
               out.printf(
                   "%-34s %s%s%n",
                   name,
-                  value.isNaN() ? "undefined" : String.format(Locale.ROOT, "%.4f", value),
+                  !Double.isFinite(value) ? "undefined" : String.format(Locale.ROOT, "%.4f", value),
                   interval == null
                       ? ""
                       : String.format(Locale.ROOT, "  [%.4f, %.4f]", interval[0], interval[1]));
             });
-    report.aif360().forEach((name, value) -> out.printf("aif360 %-27s %.4f%n", name, value));
+    report.aif360().forEach((name, value) -> out.printf("aif360 %-27s %s%n", name, value));
     if (report.metrics().get("disparate_impact_ratio") < 0.8) {
       out.println("disparate impact below 0.8: the four-fifths rule is not met");
     }

@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * smallest ratio of the two either way round). With several attributes the disparities are over
  * their intersections, as Fairlearn's with several sensitive features. A rate with no rows to be a
  * rate of (a group with no positives has no true positive rate) is 0, as Fairlearn's (through
- * scikit-learn), and a warning names it. With a privileged group, AIF360's signed metrics
- * (unprivileged minus privileged) too. Percentile bootstrap intervals by resampling rows.
+ * scikit-learn), and a warning names it; a ratio whose largest value is 0 is NaN (null in JSON), as
+ * Fairlearn's. With a privileged group, AIF360's signed metrics (unprivileged minus privileged)
+ * too. Percentile bootstrap intervals by resampling rows.
  */
 public final class GroupFairness {
 
@@ -244,10 +245,11 @@ public final class GroupFairness {
     double fprRatio = ratio(tables, overall, "false_positive_rate", method);
     out.put("demographic_parity_difference", dpDiff);
     out.put("demographic_parity_ratio", dpRatio);
-    out.put("equalized_odds_difference", Math.max(tprDiff, fprDiff));
-    out.put("equalized_odds_ratio", Math.min(tprRatio, fprRatio));
-    out.put("equalized_odds_difference_mean", (tprDiff + fprDiff) / 2);
-    out.put("equalized_odds_ratio_mean", (tprRatio + fprRatio) / 2);
+    // Fairlearn takes Python's max and min over [tpr, fpr]: a NaN first wins, a NaN second loses.
+    out.put("equalized_odds_difference", worst(tprDiff, fprDiff, true));
+    out.put("equalized_odds_ratio", worst(tprRatio, fprRatio, false));
+    out.put("equalized_odds_difference_mean", meanSkippingNaN(tprDiff, fprDiff));
+    out.put("equalized_odds_ratio_mean", meanSkippingNaN(tprRatio, fprRatio));
     out.put("equal_opportunity_difference", tprDiff);
     out.put("equal_opportunity_ratio", tprRatio);
     // The four-fifths rule reads the selection-rate ratio between groups.
@@ -255,6 +257,20 @@ public final class GroupFairness {
     out.put("accuracy_difference", difference(tables, overall, "accuracy", method));
     out.put("precision_difference", difference(tables, overall, "precision", method));
     return out;
+  }
+
+  private static double worst(double tpr, double fpr, boolean largest) {
+    if (Double.isNaN(tpr) || Double.isNaN(fpr)) {
+      return tpr;
+    }
+    return largest ? Math.max(tpr, fpr) : Math.min(tpr, fpr);
+  }
+
+  private static double meanSkippingNaN(double a, double b) {
+    if (Double.isNaN(a)) {
+      return b;
+    }
+    return Double.isNaN(b) ? a : (a + b) / 2;
   }
 
   private static double difference(
@@ -290,15 +306,17 @@ public final class GroupFairness {
       }
       return max == 0 ? Double.NaN : min / max;
     }
+    // Fairlearn: min over groups of g/o, inverted above 1; a group at 0/0 is skipped.
     double all = rate(overall, name);
-    double worst = Double.POSITIVE_INFINITY;
+    double worst = Double.NaN;
     for (Confusion table : tables.values()) {
-      double v = rate(table, name);
-      double r = v / all;
+      double r = rate(table, name) / all;
       if (r > 1) {
         r = 1 / r;
       }
-      worst = Math.min(worst, r);
+      if (!Double.isNaN(r)) {
+        worst = Double.isNaN(worst) ? r : Math.min(worst, r);
+      }
     }
     return worst;
   }
@@ -378,18 +396,13 @@ public final class GroupFairness {
         u = u.add(label[r], predicted[r], w[r]);
       }
     }
+    // AIF360 does not guard these rates: an empty denominator gives NaN (or an infinite ratio).
     Map<String, Double> out = new LinkedHashMap<>();
-    out.put("statistical_parity_difference", rate(u, "selection_rate") - rate(p, "selection_rate"));
-    out.put(
-        "disparate_impact",
-        rate(p, "selection_rate") == 0
-            ? Double.NaN
-            : rate(u, "selection_rate") / rate(p, "selection_rate"));
-    out.put(
-        "equal_opportunity_difference",
-        rate(u, "true_positive_rate") - rate(p, "true_positive_rate"));
-    double fpr = rate(u, "false_positive_rate") - rate(p, "false_positive_rate");
-    double tpr = rate(u, "true_positive_rate") - rate(p, "true_positive_rate");
+    out.put("statistical_parity_difference", u.selectionRate() - p.selectionRate());
+    out.put("disparate_impact", u.selectionRate() / p.selectionRate());
+    out.put("equal_opportunity_difference", u.truePositiveRate() - p.truePositiveRate());
+    double fpr = u.falsePositiveRate() - p.falsePositiveRate();
+    double tpr = u.truePositiveRate() - p.truePositiveRate();
     out.put("average_odds_difference", (fpr + tpr) / 2);
     out.put("average_abs_odds_difference", (Math.abs(fpr) + Math.abs(tpr)) / 2);
     return out;

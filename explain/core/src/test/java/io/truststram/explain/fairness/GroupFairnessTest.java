@@ -107,6 +107,9 @@ class GroupFairnessTest {
     assertThat(report.groups().get("g=B").get("true_positive_rate")).isZero();
     assertThat(report.warnings())
         .contains("g=B: true_positive_rate is undefined (no rows to rate); reported as 0");
+    // Fairlearn's NaN rules: group B has no positives, so its TPR is 0 and the TPR ratio 0/…;
+    // the false positive rates are 1/… and 1/2: the ratio exists.
+    assertThat(report.metrics().get("equalized_odds_ratio")).isZero();
     double[] interval = report.intervals().get("demographic_parity_difference");
     assertThat(interval[0]).isLessThanOrEqualTo(interval[1]);
     assertThat(
@@ -131,6 +134,30 @@ class GroupFairnessTest {
     }
     assertThat(positive[0] / all[0]).isCloseTo(positive[1] / all[1], within(EPS));
     assertThat(all[0] + all[1]).isCloseTo(12, within(EPS));
+  }
+
+  /**
+   * A largest value of 0 makes a ratio undefined (NaN), and Fairlearn's worst case over [tpr, fpr]
+   * then returns the TPR ratio when only the FPR ratio is NaN; AIF360's unguarded rates give NaN.
+   */
+  @Test
+  void undefinedRatiosFollowFairlearnAndAif360() {
+    // No false positives anywhere: every FPR is 0, so the FPR ratio is 0/0.
+    String[] group = {"A", "A", "B", "B"};
+    boolean[] label = {true, false, true, false};
+    boolean[] predicted = {true, false, false, false};
+    GroupFairness.Report report =
+        GroupFairness.compute(
+            label,
+            predicted,
+            Map.of("g", group),
+            null,
+            new GroupFairness.Options("between_groups", 0, 0.95, 0, "g=B"));
+    assertThat(report.metrics().get("equalized_odds_ratio")).isZero(); // the TPR ratio, 0/1
+    assertThat(report.metrics().get("equalized_odds_ratio_mean")).isZero();
+    assertThat(report.metrics().get("demographic_parity_ratio")).isZero();
+    // Privileged B selects no one: AIF360's disparate impact is 0.5/0.
+    assertThat(report.aif360().get("disparate_impact")).isInfinite();
   }
 
   @Test
