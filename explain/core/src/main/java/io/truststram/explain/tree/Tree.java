@@ -23,6 +23,7 @@ public final class Tree {
   private final double[] cover;
   private final @Nullable BitSet[] categories;
   private final int depth;
+  private final double expectedValue;
 
   /**
    * A tree from its node arrays (copied).
@@ -81,6 +82,7 @@ public final class Tree {
     this.cover = cover.clone();
     this.categories = categories.clone();
     this.depth = depthBelow(0);
+    this.expectedValue = expectedBelow(0);
   }
 
   private int depthBelow(int node) {
@@ -164,7 +166,7 @@ public final class Tree {
 
   /** The tree's mean output over its training data: leaf values weighted by cover. */
   public double expectedValue() {
-    return expectedBelow(0);
+    return expectedValue;
   }
 
   private double expectedBelow(int node) {

@@ -3,10 +3,12 @@ package io.truststram.explain.tree;
 /**
  * Exact Shapley values of a tree ensemble's margin, in two forms.
  *
- * <p><b>Path-dependent</b> (Lundberg, Erion et al., Nature Machine Intelligence 2020, Algorithm 2;
- * the values XGBoost's {@code pred_contribs} gives): a coalition's value is the expected output
- * when the features outside it follow the tree's own training distribution, read from the covers.
- * One pass over each tree per row, O(leaves · depth²).
+ * <p><b>Path-dependent</b> (Lundberg, Erion et al., Nature Machine Intelligence 2020; the values
+ * XGBoost's {@code pred_contribs} gives): a coalition's value is the expected output when the
+ * features outside it follow the tree's own training distribution, read from the covers. Computed
+ * by Gauss–Legendre quadrature of the Shapley weights' Beta integral in one pass over each tree per
+ * row, O(nodes · depth): the idea of Linear TreeSHAP (Yu et al. 2022) and of XGBoost 3.3's
+ * quadrature TreeSHAP, written here from the integral.
  *
  * <p><b>Interventional</b> (the same paper's "independent" TreeSHAP): a coalition's value is the
  * mean over a background set of the output with the coalition's features from the row and the
@@ -33,7 +35,7 @@ public final class TreeShap {
     for (int k = 0; k < out.length; k++) {
       out[k][m] = model.baseMargin()[k];
     }
-    Path path = null;
+    Quadrature walk = null;
     for (int t = 0; t < model.trees().size(); t++) {
       Tree tree = model.trees().get(t);
       double[] phi = out[model.outputOf()[t]];
@@ -41,145 +43,177 @@ public final class TreeShap {
       if (tree.isLeaf(0)) {
         continue;
       }
-      if (path == null || path.capacity < tree.depth() + 2) {
-        path = new Path(tree.depth() + 2);
+      if (walk == null || walk.depth < tree.depth()) {
+        walk = new Quadrature(Math.max(tree.depth(), walk == null ? 0 : walk.depth));
       }
-      recurse(tree, row, phi, path, 0, 0, 0, 1, 1, -1);
+      walk.run(tree, row, phi);
     }
     return out;
   }
 
   /**
-   * The path of features from the root to a node, as Algorithm 2 keeps it: for each (distinct)
-   * feature split on, the fraction of the cover that follows when it is left out (z), whether the
-   * row follows when it is kept (o), and the permutation weights (w). Each recursion level keeps
-   * its own copy in a slab of {@code capacity} entries.
+   * Path-dependent TreeSHAP by quadrature, in one pass over the tree's nodes. A leaf of value v
+   * reached along distinct features j, each with the fraction z_j of the cover that follows the
+   * path when j is left out and o_j (1 when the row follows it), gives feature i
+   *
+   * <pre>v (o_i − z_i) ∫₀¹ Π_{j≠i} (z_j + (o_j − z_j) t) dt,</pre>
+   *
+   * <p>since the Shapley weight |S|!(d − |S| − 1)!/d! is the Beta integral ∫ t^|S| (1 − t)^(d − |S|
+   * − 1) dt. The integrand is a polynomial of degree below the depth, so Gauss–Legendre quadrature
+   * with ⌊depth/2⌋ + 1 points is exact. Each node passes down the product of its path's factors at
+   * the points and gets back the sum over its leaves of v times their products; a split then
+   * credits its feature with (o − z) Σ_k w_k S_k / g(t_k) over the leaves whose entry for that
+   * feature it made (a deeper split on the same feature replaces the entry, as Algorithm 2's
+   * unwinding does, and takes its leaves over). O(nodes · depth) per tree and row, against
+   * Algorithm 2's O(leaves · depth²), with the same values (checked against brute force and
+   * XGBoost).
    */
-  private static final class Path {
-    final int capacity;
+  private static final class Quadrature {
+    final int depth;
+    final int points;
+    final double[] nodes;
+    final double[] weights;
+
+    /** Per path level: its feature, z and o. */
     final int[] feature;
+
     final double[] zero;
     final double[] one;
-    final double[] weight;
 
-    Path(int depth) {
-      this.capacity = depth;
-      int size = depth * (depth + 1) / 2 + depth;
-      feature = new int[size];
-      zero = new double[size];
-      one = new double[size];
-      weight = new double[size];
-    }
-  }
+    /** Per path level: the leaf sums that deeper splits on the same feature took over. */
+    final double[][] taken;
 
-  /**
-   * Visits {@code node}. The parent's path is at {@code parentStart} with {@code uniqueDepth}
-   * entries; this level's copy goes right after it.
-   */
-  private static void recurse(
-      Tree tree,
-      double[] row,
-      double[] phi,
-      Path path,
-      int node,
-      int parentStart,
-      int uniqueDepth,
-      double parentZero,
-      double parentOne,
-      int parentFeature) {
-    int start = parentStart + uniqueDepth;
-    if (uniqueDepth > 0) {
-      System.arraycopy(path.feature, parentStart, path.feature, start, uniqueDepth);
-      System.arraycopy(path.zero, parentStart, path.zero, start, uniqueDepth);
-      System.arraycopy(path.one, parentStart, path.one, start, uniqueDepth);
-      System.arraycopy(path.weight, parentStart, path.weight, start, uniqueDepth);
+    /** Per recursion level: the products passed down and the sums returned, at the points. */
+    final double[][] products;
+
+    final double[][] sums;
+    private Tree tree;
+    private double[] row;
+    private double[] phi;
+    private int size;
+
+    Quadrature(int depth) {
+      this.depth = depth;
+      this.points = depth / 2 + 1;
+      double[][] rule = gaussLegendre(points);
+      this.nodes = rule[0];
+      this.weights = rule[1];
+      this.feature = new int[depth + 1];
+      this.zero = new double[depth + 1];
+      this.one = new double[depth + 1];
+      this.taken = new double[depth + 1][points];
+      this.products = new double[depth + 2][points];
+      this.sums = new double[depth + 2][points];
     }
-    extend(path, start, uniqueDepth, parentZero, parentOne, parentFeature);
-    if (tree.isLeaf(node)) {
-      double value = tree.leafValue(node);
-      for (int i = 1; i <= uniqueDepth; i++) {
-        double w = unwoundSum(path, start, uniqueDepth, i);
-        int at = start + i;
-        phi[path.feature[at]] += w * (path.one[at] - path.zero[at]) * value;
+
+    void run(Tree tree, double[] row, double[] phi) {
+      this.tree = tree;
+      this.row = row;
+      this.phi = phi;
+      this.size = 0;
+      java.util.Arrays.fill(products[0], 1.0);
+      visit(0, 0);
+    }
+
+    /**
+     * Visits {@code node} at recursion level {@code level}; leaves its leaf sums in sums[level].
+     */
+    private void visit(int node, int level) {
+      double[] product = products[level];
+      double[] sum = sums[level];
+      if (tree.isLeaf(node)) {
+        double v = tree.leafValue(node);
+        for (int k = 0; k < points; k++) {
+          sum[k] = v * product[k];
+        }
+        return;
       }
-      return;
-    }
-    int hot = tree.next(node, row);
-    int cold = hot == tree.left(node) ? tree.right(node) : tree.left(node);
-    double cover = tree.cover(node);
-    double hotZero = cover > 0 ? tree.cover(hot) / cover : 0.5;
-    double coldZero = cover > 0 ? tree.cover(cold) / cover : 0.5;
-    double incomingZero = 1;
-    double incomingOne = 1;
-    int split = tree.feature(node);
-    int depth = uniqueDepth;
-    int found = -1;
-    for (int i = 0; i <= depth; i++) {
-      if (path.feature[start + i] == split) {
-        found = i;
-        break;
+      int f = tree.feature(node);
+      int at = -1;
+      for (int i = 0; i < size; i++) {
+        if (feature[i] == f) {
+          at = i;
+          break;
+        }
       }
-    }
-    if (found >= 0) {
-      // A feature seen higher up: undo its entry, and carry its fractions down.
-      incomingZero = path.zero[start + found];
-      incomingOne = path.one[start + found];
-      unwind(path, start, depth, found);
-      depth--;
-    }
-    recurse(
-        tree, row, phi, path, hot, start, depth + 1, hotZero * incomingZero, incomingOne, split);
-    recurse(tree, row, phi, path, cold, start, depth + 1, coldZero * incomingZero, 0, split);
-  }
-
-  private static void extend(
-      Path path, int start, int depth, double zero, double one, int feature) {
-    path.feature[start + depth] = feature;
-    path.zero[start + depth] = zero;
-    path.one[start + depth] = one;
-    path.weight[start + depth] = depth == 0 ? 1 : 0;
-    for (int i = depth - 1; i >= 0; i--) {
-      path.weight[start + i + 1] += one * path.weight[start + i] * (i + 1) / (depth + 1);
-      path.weight[start + i] = zero * path.weight[start + i] * (depth - i) / (depth + 1);
-    }
-  }
-
-  private static void unwind(Path path, int start, int depth, int index) {
-    double one = path.one[start + index];
-    double zero = path.zero[start + index];
-    double next = path.weight[start + depth];
-    for (int i = depth - 1; i >= 0; i--) {
-      if (one != 0) {
-        double kept = path.weight[start + i];
-        path.weight[start + i] = next * (depth + 1) / ((i + 1) * one);
-        next = kept - path.weight[start + i] * zero * (depth - i) / (depth + 1);
+      boolean seen = at >= 0;
+      double zPrevious = seen ? zero[at] : 1;
+      double oPrevious = seen ? one[at] : 1;
+      if (!seen) {
+        at = size++;
+        feature[at] = f;
+      }
+      double[] saved = seen ? taken[at].clone() : null;
+      java.util.Arrays.fill(sum, 0);
+      int hot = tree.next(node, row);
+      int cold = hot == tree.left(node) ? tree.right(node) : tree.left(node);
+      double cover = tree.cover(node);
+      double[] childProduct = products[level + 1];
+      double[] childSum = sums[level + 1];
+      for (int side = 0; side < 2; side++) {
+        int child = side == 0 ? hot : cold;
+        double z = zPrevious * (cover > 0 ? tree.cover(child) / cover : 0.5);
+        double o = side == 0 ? oPrevious : 0;
+        if (z == 0 && o == 0) {
+          // No coalition reaches this child: its leaves weigh nothing.
+          continue;
+        }
+        for (int k = 0; k < points; k++) {
+          double t = nodes[k];
+          double previous = zPrevious + (oPrevious - zPrevious) * t;
+          childProduct[k] = product[k] / previous * (z + (o - z) * t);
+        }
+        zero[at] = z;
+        one[at] = o;
+        java.util.Arrays.fill(taken[at], 0);
+        visit(child, level + 1);
+        double credit = 0;
+        for (int k = 0; k < points; k++) {
+          credit += weights[k] * (childSum[k] - taken[at][k]) / (z + (o - z) * nodes[k]);
+          sum[k] += childSum[k];
+        }
+        phi[f] += (o - z) * credit;
+      }
+      if (seen) {
+        // The ancestor's entry again; its leaves under this node are this node's now.
+        zero[at] = zPrevious;
+        one[at] = oPrevious;
+        for (int k = 0; k < points; k++) {
+          taken[at][k] = saved[k] + sum[k];
+        }
       } else {
-        path.weight[start + i] = path.weight[start + i] * (depth + 1) / (zero * (depth - i));
+        size--;
       }
-    }
-    for (int i = index; i < depth; i++) {
-      path.feature[start + i] = path.feature[start + i + 1];
-      path.zero[start + i] = path.zero[start + i + 1];
-      path.one[start + i] = path.one[start + i + 1];
     }
   }
 
-  /** The sum of the weights the path would have with entry {@code index} unwound. */
-  private static double unwoundSum(Path path, int start, int depth, int index) {
-    double one = path.one[start + index];
-    double zero = path.zero[start + index];
-    double next = path.weight[start + depth];
-    double total = 0;
-    for (int i = depth - 1; i >= 0; i--) {
-      if (one != 0) {
-        double w = next * (depth + 1) / ((i + 1) * one);
-        total += w;
-        next = path.weight[start + i] - w * zero * (depth - i) / (depth + 1);
-      } else if (zero != 0) {
-        total += path.weight[start + i] / zero / ((double) (depth - i) / (depth + 1));
+  /** The Gauss–Legendre rule of n points on [0, 1]: {nodes, weights}. */
+  static double[][] gaussLegendre(int n) {
+    double[] x = new double[n];
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      // Newton's method on the Legendre polynomial P_n, from Tricomi's first guess.
+      double root = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
+      double derivative = 1;
+      for (int iteration = 0; iteration < 100; iteration++) {
+        double p0 = 1;
+        double p1 = root;
+        for (int k = 2; k <= n; k++) {
+          double p2 = ((2 * k - 1) * root * p1 - (k - 1) * p0) / k;
+          p0 = p1;
+          p1 = p2;
+        }
+        derivative = n * (root * p1 - p0) / (root * root - 1);
+        double step = p1 / derivative;
+        root -= step;
+        if (Math.abs(step) < 1e-15) {
+          break;
+        }
       }
+      x[i] = (1 - root) / 2;
+      w[i] = 1 / ((1 - root * root) * derivative * derivative);
     }
-    return total;
+    return new double[][] {x, w};
   }
 
   /**
