@@ -13,9 +13,10 @@ import org.springframework.modulith.docs.Documenter;
  * vectors, data sets, models, safetensors) are plain libraries every module may use, so they are
  * not application modules and are left out of the model; so are the federation engine's plain-Java
  * strategies and sharding packages ({@code federation/core}), which the aggregation shards use as a
- * library too; the crypto primitives and sealed boxes ({@code crypto/core}) and the verifiable log
- * ({@code audit/core}), which any service may use; and {@code io.truststram.cli} and {@code
- * io.truststram.sdk}, clients of the server that its tests put on the classpath.
+ * library too; the crypto primitives, sealed boxes, secret sharing and Paillier ({@code
+ * crypto/core}) and the verifiable log ({@code audit/core}), which any service may use; and {@code
+ * io.truststram.cli} and {@code io.truststram.sdk}, clients of the server that its tests put on the
+ * classpath.
  */
 class ModularityTests {
 
@@ -32,6 +33,7 @@ class ModularityTests {
               "io.truststram.crypto.primitive..",
               "io.truststram.crypto.seal..",
               "io.truststram.crypto.sharing..",
+              "io.truststram.crypto.homomorphic..",
               "io.truststram.audit.log..",
               "io.truststram.cli..",
               "io.truststram.sdk.."));
