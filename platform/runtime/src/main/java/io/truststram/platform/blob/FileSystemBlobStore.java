@@ -221,12 +221,15 @@ public final class FileSystemBlobStore implements BlobStore {
    */
   private static void moveInto(Path source, Path target) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Files.createDirectories(target.getParent());
       try {
+        Files.createDirectories(target.getParent());
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         return;
-      } catch (NoSuchFileException e) {
-        if (attempt == 3 || !Files.exists(source)) {
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // A concurrent delete pruned the directory: after it was made and before the move, or
+        // between createDirectories' attempt to make it (which found it there) and its check
+        // that it is a directory (which no longer found it). Make it again.
+        if (attempt == 10 || !Files.exists(source)) {
           throw e;
         }
       }
