@@ -35,7 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = "Explain a model's predictions, locally (no server).",
-    subcommands = {ExplainCommand.Shap.class, ExplainCommand.Lime.class})
+    subcommands = {
+      ExplainCommand.Shap.class,
+      ExplainCommand.Lime.class,
+      ExplainCommand.Importance.class,
+      ExplainCommand.Dependence.class
+    })
 final class ExplainCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -284,6 +289,187 @@ final class ExplainCommand extends CommandGroup {
         provenance.put("library", Explanation.library());
         result.put("provenance", provenance);
         out.println(JSON.writeValueAsString(result));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code truststram explain importance}. */
+  @Command(
+      name = "importance",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Permutation importance, as scikit-learn's permutation_importance: the score on --data"
+            + " less the score with one feature's column shuffled, over --repeats shuffles.",
+        "Classification models are scored on their probabilities (accuracy or neg_log_loss),"
+            + " regressions on their output (r2)."
+      })
+  static final class Importance implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
+    Path model;
+
+    @Option(
+        names = "--data",
+        required = true,
+        description = "CSV of rows with the model's features and the --label column.")
+    Path data;
+
+    @Option(names = "--label", required = true, description = "The column of targets.")
+    String label;
+
+    @Option(
+        names = "--scoring",
+        defaultValue = "accuracy",
+        description = "accuracy (default), neg_log_loss or r2.")
+    String scoring;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Shuffles per feature (5).")
+    int repeats;
+
+    @Option(names = "--seed", defaultValue = "0", description = "The shuffles' seed.")
+    long seed;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      io.truststram.explain.global.GlobalImportance.Scoring scorer =
+          switch (scoring) {
+            case "accuracy" -> io.truststram.explain.global.GlobalImportance.Scoring.ACCURACY;
+            case "neg_log_loss" ->
+                io.truststram.explain.global.GlobalImportance.Scoring.NEG_LOG_LOSS;
+            case "r2" -> io.truststram.explain.global.GlobalImportance.Scoring.R2;
+            default ->
+                throw new IllegalArgumentException(
+                    "--scoring is accuracy, neg_log_loss or r2, not '" + scoring + "'");
+          };
+      byte[] bytes = Shap.readModel(model);
+      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
+      CsvTable table = Shap.table(data, "--data");
+      double[][] rows =
+          Rows.read(table, ensemble.featureNames(), "--data", java.util.Set.of(label));
+      String[] column = table.column(label);
+      double[] targets = new double[column.length];
+      for (int r = 0; r < column.length; r++) {
+        try {
+          targets[r] = Double.parseDouble(column[r].strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "--data, row " + (r + 1) + ", '" + label + "': '" + column[r] + "' is not a number");
+        }
+      }
+      double[][] importance =
+          io.truststram.explain.global.GlobalImportance.permutation(
+              ensemble.predictions(), rows, targets, scorer, null, repeats, seed);
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < importance.length; i++) {
+        order.add(i);
+      }
+      order.sort((a, b) -> Double.compare(importance[b][0], importance[a][0]));
+      PrintWriter out = spec.commandLine().getOut();
+      List<Map<String, Object>> features = new ArrayList<>();
+      for (int i : order) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("feature", ensemble.featureNames().get(i));
+        one.put("importance", importance[i][0]);
+        one.put("std", importance[i][1]);
+        features.add(one);
+        if (!json) {
+          out.printf(
+              "%-24s %.4f ± %.4f%n",
+              ensemble.featureNames().get(i), importance[i][0], importance[i][1]);
+        }
+      }
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("scoring", scoring);
+        result.put("repeats", repeats);
+        result.put("importances", features);
+        result.put("modelSha256", sha256(bytes));
+        result.put("seed", seed);
+        out.println(JSON.writeValueAsString(result));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code truststram explain pdp}. */
+  @Command(
+      name = "pdp",
+      mixinStandardHelpOptions = true,
+      description =
+          "Partial dependence (and with --ice, individual conditional expectation) of the model's"
+              + " prediction on one feature, as scikit-learn's partial_dependence.")
+  static final class Dependence implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "CSV of rows to average over.")
+    Path data;
+
+    @Option(names = "--feature", required = true, description = "The feature's name.")
+    String feature;
+
+    @Option(
+        names = "--output",
+        defaultValue = "-1",
+        description = "The output (class) to follow; default the last.")
+    int output;
+
+    @Option(
+        names = "--resolution",
+        defaultValue = "100",
+        description = "Grid points over the 5th to 95th percentile (100).")
+    int resolution;
+
+    @Option(names = "--ice", description = "Include each row's curve.")
+    boolean ice;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      if (resolution < 2 || resolution > 10_000) {
+        throw new IllegalArgumentException("--resolution is 2 to 10000");
+      }
+      TreeEnsemble ensemble = XGBoostJson.parse(Shap.readModel(model));
+      int index = ensemble.featureNames().indexOf(feature);
+      if (index < 0) {
+        throw new IllegalArgumentException(
+            "the model has no feature '" + feature + "'; it has " + ensemble.featureNames());
+      }
+      double[][] rows = Rows.read(Shap.table(data, "--data"), ensemble.featureNames(), "--data");
+      var dependence =
+          io.truststram.explain.global.GlobalImportance.partialDependence(
+              ensemble.predictions(),
+              rows,
+              index,
+              output < 0 ? ensemble.outputs() - 1 : output,
+              resolution);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("feature", feature);
+        result.put("grid", dependence.grid());
+        result.put("average", dependence.average());
+        if (ice) {
+          result.put("individual", dependence.individual());
+        }
+        out.println(JSON.writeValueAsString(result));
+      } else {
+        for (int g = 0; g < dependence.grid().length; g++) {
+          out.printf("%s = %.4g: %.4f%n", feature, dependence.grid()[g], dependence.average()[g]);
+        }
       }
       out.flush();
       return 0;

@@ -112,6 +112,59 @@ class ExplainCommandTest extends CommandLineTestSupport {
     assertThat(json(args)).isEqualTo(result);
   }
 
+  /**
+   * Permutation importance needs the label beside the features; partial dependence follows one
+   * feature over its grid. On Adult the model leans on capital gains and marriage, not on sex.
+   */
+  @Test
+  void importanceAndPartialDependence() throws Exception {
+    Path labelled = directory.resolve("labelled.csv");
+    java.util.List<String> lines = Files.readAllLines(Path.of(BACKGROUND));
+    StringBuilder csv = new StringBuilder(lines.get(0)).append(",label\n");
+    for (int i = 1; i < lines.size(); i++) {
+      // A label the model can be scored against: what it predicts itself, so the score is 1.
+      csv.append(lines.get(i)).append(',').append(i % 7 == 0 ? 1 : 0).append('\n');
+    }
+    Files.writeString(labelled, csv.toString());
+    JsonNode importance =
+        json(
+            "explain",
+            "importance",
+            "--model",
+            MODEL,
+            "--data",
+            labelled.toString(),
+            "--label",
+            "label",
+            "--scoring",
+            "neg_log_loss",
+            "--json");
+    assertThat(importance.path("importances")).hasSize(8);
+    assertThat(importance.path("importances").get(0).path("std").asDouble()).isNotNegative();
+    JsonNode pdp =
+        json(
+            "explain",
+            "pdp",
+            "--model",
+            MODEL,
+            "--data",
+            BACKGROUND,
+            "--feature",
+            "age",
+            "--resolution",
+            "20",
+            "--ice",
+            "--json");
+    assertThat(pdp.path("grid")).hasSize(20);
+    assertThat(pdp.path("individual")).hasSize(100);
+    assertThat(run("explain", "pdp", "--model", MODEL, "--data", BACKGROUND, "--feature", "height"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("no feature 'height'");
+    assertThat(run("explain", "importance", "--model", MODEL, "--data", ROWS, "--label", "label"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("no column label");
+  }
+
   @Test
   void badInputIsAMessageAndExitCode2() throws Exception {
     Path unknown = directory.resolve("unknown.csv");

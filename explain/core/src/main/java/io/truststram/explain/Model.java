@@ -20,6 +20,44 @@ public interface Model {
    */
   void predict(double[][] rows, double[][] out);
 
+  /** A batched prediction: rows in, outputs written into {@code out[row]}. */
+  @FunctionalInterface
+  interface Predictor {
+    void predict(double[][] rows, double[][] out);
+  }
+
+  /** A model of {@code features} inputs and {@code outputs} outputs from its prediction. */
+  static Model of(int features, int outputs, Predictor predictor) {
+    return new Model() {
+      @Override
+      public int features() {
+        return features;
+      }
+
+      @Override
+      public int outputs() {
+        return outputs;
+      }
+
+      @Override
+      public void predict(double[][] rows, double[][] out) {
+        predictor.predict(rows, out);
+      }
+    };
+  }
+
+  /** A one-output model from a function of one row. */
+  static Model scalar(int features, java.util.function.ToDoubleFunction<double[]> function) {
+    return of(
+        features,
+        1,
+        (rows, out) -> {
+          for (int r = 0; r < rows.length; r++) {
+            out[r][0] = function.applyAsDouble(rows[r]);
+          }
+        });
+  }
+
   /** The outputs of {@code rows}, one array per row. */
   default double[][] predict(double[][] rows) {
     double[][] out = new double[rows.length][outputs()];

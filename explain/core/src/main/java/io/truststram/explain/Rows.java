@@ -23,13 +23,22 @@ public final class Rows {
    *     does not have or lacks, a field that is not a number, an infinite value, or no rows
    */
   public static double[][] read(CsvTable table, List<String> features, String what) {
+    return read(table, features, what, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #read(CsvTable, List, String)}, with {@code ignored} columns (a label, a weight)
+   * allowed beside the features.
+   */
+  public static double[][] read(
+      CsvTable table, List<String> features, String what, java.util.Set<String> ignored) {
     int m = features.size();
     int[] source = new int[m];
     boolean generated = true;
     for (int i = 0; i < m; i++) {
       generated &= features.get(i).equals("f" + i);
     }
-    List<String> columns = table.columns();
+    List<String> columns = table.columns().stream().filter(c -> !ignored.contains(c)).toList();
     if (generated && !columns.containsAll(features)) {
       if (columns.size() != m) {
         throw new IllegalArgumentException(
@@ -46,7 +55,7 @@ public final class Rows {
         }
       }
       for (int i = 0; i < m; i++) {
-        int at = columns.indexOf(features.get(i));
+        int at = table.columns().indexOf(features.get(i));
         if (at < 0) {
           throw new IllegalArgumentException(
               what + " lacks the model's feature '" + features.get(i) + "'");

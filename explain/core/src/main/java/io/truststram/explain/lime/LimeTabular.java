@@ -1,6 +1,7 @@
 package io.truststram.explain.lime;
 
 import io.truststram.explain.Model;
+import io.truststram.explain.Percentiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -124,7 +125,7 @@ public final class LimeTabular {
         Arrays.sort(sorted);
         edges[j] =
             Arrays.stream(new double[] {25, 50, 75})
-                .map(q -> percentile(sorted, q))
+                .map(q -> Percentiles.of(sorted, q))
                 .distinct()
                 .toArray();
       }
@@ -157,14 +158,6 @@ public final class LimeTabular {
         }
       }
     }
-  }
-
-  /** numpy's default (linear) percentile of sorted values. */
-  static double percentile(double[] sorted, double q) {
-    double position = q / 100 * (sorted.length - 1);
-    int below = (int) Math.floor(position);
-    int above = Math.min(sorted.length - 1, below + 1);
-    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
   }
 
   /** The bin of value v of feature j: numpy's searchsorted(edges, v, side='left'). */

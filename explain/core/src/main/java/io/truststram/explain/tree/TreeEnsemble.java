@@ -80,27 +80,16 @@ public record TreeEnsemble(
    * objectives (what LIME and a user see), margins otherwise.
    */
   public Model predictions() {
-    TreeEnsemble self = this;
-    return new Model() {
-      @Override
-      public int features() {
-        return features;
-      }
-
-      @Override
-      public int outputs() {
-        return baseMargin.length;
-      }
-
-      @Override
-      public void predict(double[][] rows, double[][] out) {
-        self.predict(rows, out);
-        for (int r = 0; r < rows.length; r++) {
-          double[] transformed = transform(out[r]);
-          System.arraycopy(transformed, 0, out[r], 0, transformed.length);
-        }
-      }
-    };
+    return Model.of(
+        features,
+        baseMargin.length,
+        (rows, out) -> {
+          predict(rows, out);
+          for (int r = 0; r < rows.length; r++) {
+            double[] transformed = transform(out[r]);
+            System.arraycopy(transformed, 0, out[r], 0, transformed.length);
+          }
+        });
   }
 
   /**

@@ -14,24 +14,7 @@ class KernelShapTest {
 
   /** A one-output model from a function of a row. */
   static Model model(int features, ToDoubleFunction<double[]> f) {
-    return new Model() {
-      @Override
-      public int features() {
-        return features;
-      }
-
-      @Override
-      public int outputs() {
-        return 1;
-      }
-
-      @Override
-      public void predict(double[][] rows, double[][] out) {
-        for (int r = 0; r < rows.length; r++) {
-          out[r][0] = f.applyAsDouble(rows[r]);
-        }
-      }
-    };
+    return Model.scalar(features, f);
   }
 
   /** Interactions, a product and a threshold: nothing a linear surrogate gets right by chance. */
