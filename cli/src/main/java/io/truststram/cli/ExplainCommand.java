@@ -123,11 +123,22 @@ final class ExplainCommand extends CommandGroup {
         description = "The seed of Kernel and permutation SHAP's draws.")
     long seed;
 
+    @Option(
+        names = "--interactions",
+        description =
+            "Also give SHAP interaction values (tree-path-dependent, with --json): per row a"
+                + " matrix of M + 1 by M + 1, as XGBoost's pred_interactions.")
+    boolean interactions;
+
     @Option(names = "--json", description = "Print the result as one JSON object (last line).")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
+      if (interactions && (!json || !method.equals("tree-path-dependent"))) {
+        throw new IllegalArgumentException(
+            "--interactions goes with --json and --method tree-path-dependent");
+      }
       if (!format.equals("xgboost-json")) {
         throw new IllegalArgumentException(
             "--model-format is xgboost-json; '" + format + "' is not read yet");
@@ -155,7 +166,16 @@ final class ExplainCommand extends CommandGroup {
                   maxEvaluations));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(JSON.writeValueAsString(toJson(explanation)));
+        Map<String, Object> result = toJson(explanation);
+        if (interactions) {
+          List<Object> matrices = new ArrayList<>();
+          for (double[] row : rows) {
+            double[][][] matrix = io.truststram.explain.tree.TreeShap.interactions(ensemble, row);
+            matrices.add(matrix.length == 1 ? matrix[0] : matrix);
+          }
+          result.put("interactionValues", matrices);
+        }
+        out.println(JSON.writeValueAsString(result));
       } else {
         printText(out, explanation);
       }

@@ -35,6 +35,16 @@ class ExplainCommandTest extends CommandLineTestSupport {
     assertThat(provenance.path("modelSha256").asString()).hasSize(64);
     assertThat(provenance.path("valueFunction").asString()).contains("path-dependent");
     assertThat(provenance.path("additivityError").asDouble()).isLessThan(1e-5);
+    // Interaction values: each row of a row's matrix sums to that feature's SHAP value.
+    JsonNode withInteractions =
+        json("explain", "shap", "--model", MODEL, "--data", ROWS, "--interactions", "--json");
+    JsonNode matrix = withInteractions.path("interactionValues").get(0);
+    assertThat(matrix).hasSize(9);
+    double sum = 0;
+    for (JsonNode value : matrix.get(0)) {
+      sum += value.asDouble();
+    }
+    assertThat(sum).isCloseTo(result.path("shapValues").get(0).get(0).asDouble(), within(1e-6));
   }
 
   @Test

@@ -92,6 +92,11 @@ public final class TreeShap {
     private double[] phi;
     private int size;
 
+    /** A feature held present (+1) or absent (−1) for interaction values; −1 for none. */
+    private int conditioned = -1;
+
+    private int condition;
+
     Quadrature(int depth) {
       this.depth = depth;
       this.points = depth / 2 + 1;
@@ -107,6 +112,17 @@ public final class TreeShap {
     }
 
     void run(Tree tree, double[] row, double[] phi) {
+      run(tree, row, phi, -1, 0);
+    }
+
+    /**
+     * As {@link #run(Tree, double[], double[])}, in the game where {@code feature} is always
+     * present ({@code condition} +1: the row's way) or always absent (−1: both ways, by cover), and
+     * gets no value itself.
+     */
+    void run(Tree tree, double[] row, double[] phi, int feature, int condition) {
+      this.conditioned = feature;
+      this.condition = condition;
       this.tree = tree;
       this.row = row;
       this.phi = phi;
@@ -129,6 +145,10 @@ public final class TreeShap {
         return;
       }
       int f = tree.feature(node);
+      if (f == conditioned) {
+        visitConditioned(node, level);
+        return;
+      }
       int at = -1;
       for (int i = 0; i < size; i++) {
         if (feature[i] == f) {
@@ -185,6 +205,38 @@ public final class TreeShap {
         size--;
       }
     }
+
+    /**
+     * A split on the conditioned feature: present, the row's way alone; absent, both ways weighted
+     * by cover. Either way it adds no entry to the path and credits nothing.
+     */
+    private void visitConditioned(int node, int level) {
+      double[] product = products[level];
+      double[] sum = sums[level];
+      double[] childProduct = products[level + 1];
+      double[] childSum = sums[level + 1];
+      java.util.Arrays.fill(sum, 0);
+      if (condition > 0) {
+        System.arraycopy(product, 0, childProduct, 0, points);
+        visit(tree.next(node, row), level + 1);
+        System.arraycopy(childSum, 0, sum, 0, points);
+        return;
+      }
+      double cover = tree.cover(node);
+      for (int child : new int[] {tree.left(node), tree.right(node)}) {
+        double fraction = cover > 0 ? tree.cover(child) / cover : 0.5;
+        if (fraction == 0) {
+          continue;
+        }
+        for (int k = 0; k < points; k++) {
+          childProduct[k] = product[k] * fraction;
+        }
+        visit(child, level + 1);
+        for (int k = 0; k < points; k++) {
+          sum[k] += childSum[k];
+        }
+      }
+    }
   }
 
   /** The Gauss–Legendre rule of n points on [0, 1]: {nodes, weights}. */
@@ -214,6 +266,62 @@ public final class TreeShap {
       w[i] = 1 / ((1 - root * root) * derivative * derivative);
     }
     return new double[][] {x, w};
+  }
+
+  /**
+   * Path-dependent SHAP interaction values of {@code row} (Lundberg et al. 2020, the Shapley
+   * interaction index; XGBoost's {@code pred_interactions}): {@code [output][i][j]} of size (M + 1)
+   * × (M + 1), Φ_ij = Φ_ji for i ≠ j half the change in i's value between the games where j is
+   * always present and always absent, Φ_ii = φ_i − Σ_{j≠i} Φ_ij, and the expected value at [M][M].
+   * Each row of the matrix sums to the feature's SHAP value, and the whole to the margin.
+   */
+  public static double[][][] interactions(TreeEnsemble model, double[] row) {
+    double[][] phi = pathDependent(model, row);
+    int m = model.features();
+    double[][][] out = new double[model.outputs()][m + 1][m + 1];
+    Quadrature walk = null;
+    double[] on = new double[m + 1];
+    double[] off = new double[m + 1];
+    for (int t = 0; t < model.trees().size(); t++) {
+      Tree tree = model.trees().get(t);
+      if (tree.isLeaf(0)) {
+        continue;
+      }
+      if (walk == null || walk.depth < tree.depth()) {
+        walk = new Quadrature(Math.max(tree.depth(), walk == null ? 0 : walk.depth));
+      }
+      double[][] matrix = out[model.outputOf()[t]];
+      java.util.BitSet used = new java.util.BitSet();
+      for (int node = 0; node < tree.nodes(); node++) {
+        if (!tree.isLeaf(node)) {
+          used.set(tree.feature(node));
+        }
+      }
+      for (int j = used.nextSetBit(0); j >= 0; j = used.nextSetBit(j + 1)) {
+        java.util.Arrays.fill(on, 0);
+        java.util.Arrays.fill(off, 0);
+        walk.run(tree, row, on, j, +1);
+        walk.run(tree, row, off, j, -1);
+        for (int i = 0; i < m; i++) {
+          if (i != j) {
+            matrix[i][j] += (on[i] - off[i]) / 2;
+          }
+        }
+      }
+    }
+    for (int k = 0; k < out.length; k++) {
+      for (int i = 0; i < m; i++) {
+        double rest = 0;
+        for (int j = 0; j < m; j++) {
+          if (j != i) {
+            rest += out[k][i][j];
+          }
+        }
+        out[k][i][i] = phi[k][i] - rest;
+      }
+      out[k][m][m] = phi[k][m];
+    }
+    return out;
   }
 
   /**

@@ -200,6 +200,55 @@ class TreeShapTest {
         .isCloseTo(model.predict(new double[][] {row})[0][0], within(1e-5));
   }
 
+  /**
+   * Interaction values against the Shapley interaction index of the same game enumerated over every
+   * coalition: Φ_ij = Σ_S |S|!(M − |S| − 2)!/(2(M − 1)!) [v(S∪ij) − v(S∪i) − v(S∪j) + v(S)].
+   */
+  @Property(tries = 40)
+  void interactionValuesAreTheShapleyInteractionIndexOfTheCoverWeightedGame(
+      @ForAll @IntRange(min = 2, max = 6) int features,
+      @ForAll @IntRange(min = 1, max = 5) int depth,
+      @ForAll @IntRange(min = 1, max = 3) int trees,
+      @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    TreeEnsemble model = ensemble(random, features, trees, depth);
+    double[] row = randomRow(random, features);
+    int m = features;
+    double[] value = new double[1 << m];
+    for (int s = 0; s < value.length; s++) {
+      value[s] = model.baseMargin()[0];
+      for (Tree tree : model.trees()) {
+        value[s] += expected(tree, 0, row, s);
+      }
+    }
+    double[][] actual = TreeShap.interactions(model, row)[0];
+    double[] phi = TreeShap.pathDependent(model, row)[0];
+    for (int i = 0; i < m; i++) {
+      double rowSum = 0;
+      for (int j = 0; j < m; j++) {
+        rowSum += actual[i][j];
+        if (i == j) {
+          continue;
+        }
+        double expectedValue = 0;
+        for (int s = 0; s < value.length; s++) {
+          if ((s & (1 << i)) != 0 || (s & (1 << j)) != 0) {
+            continue;
+          }
+          int size = Integer.bitCount(s);
+          double weight = factorial(size) * factorial(m - size - 2) / (2 * factorial(m - 1));
+          expectedValue +=
+              weight
+                  * (value[s | 1 << i | 1 << j] - value[s | 1 << i] - value[s | 1 << j] + value[s]);
+        }
+        assertThat(actual[i][j]).as("(%d, %d)", i, j).isCloseTo(expectedValue, within(1e-9));
+        assertThat(actual[i][j]).isCloseTo(actual[j][i], within(1e-9));
+      }
+      assertThat(rowSum).isCloseTo(phi[i], within(1e-9));
+    }
+    assertThat(actual[m][m]).isEqualTo(phi[m]);
+  }
+
   @Property(tries = 40)
   void interventionalValuesAreExactShapleyValuesOverTheBackground(
       @ForAll @IntRange(min = 1, max = 6) int features,
