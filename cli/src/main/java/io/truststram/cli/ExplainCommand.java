@@ -124,6 +124,14 @@ final class ExplainCommand extends CommandGroup {
     long seed;
 
     @Option(
+        names = "--background-kmeans",
+        defaultValue = "0",
+        description =
+            "Kernel SHAP: summarise --background into K weighted rows by k-means, as"
+                + " shap.kmeans (0: use it whole).")
+    int kmeans;
+
+    @Option(
         names = "--interactions",
         description =
             "Also give SHAP interaction values (tree-path-dependent, with --json): per row a"
@@ -153,6 +161,16 @@ final class ExplainCommand extends CommandGroup {
               ? null
               : Rows.read(
                   table(background, "--background"), ensemble.featureNames(), "--background");
+      double[] weights = null;
+      if (kmeans > 0) {
+        if (reference == null || chosen != ShapExplainer.Method.KERNEL) {
+          throw new IllegalArgumentException(
+              "--background-kmeans summarises --background for --method kernel");
+        }
+        var summary = io.truststram.explain.shap.KMeansSummary.of(reference, kmeans, seed);
+        reference = summary.centres();
+        weights = summary.weights();
+      }
       Explanation explanation =
           ShapExplainer.explain(
               ensemble,
@@ -163,7 +181,8 @@ final class ExplainCommand extends CommandGroup {
                   reference,
                   space,
                   new KernelShap.Options(samples, numFeatures, seed),
-                  maxEvaluations));
+                  maxEvaluations,
+                  weights));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> result = toJson(explanation);

@@ -73,6 +73,24 @@ class ExplainCommandTest extends CommandLineTestSupport {
       }
     }
     assertThat(kernel.path("provenance").path("backgroundRows").asInt()).isEqualTo(100);
+    // Summarised to 10 weighted rows, the expected value is the summary's and values still add.
+    JsonNode summarised =
+        json(
+            "explain",
+            "shap",
+            "--model",
+            MODEL,
+            "--data",
+            ROWS,
+            "--background",
+            BACKGROUND,
+            "--method",
+            "kernel",
+            "--background-kmeans",
+            "10",
+            "--json");
+    assertThat(summarised.path("provenance").path("backgroundRows").asInt()).isEqualTo(10);
+    assertThat(summarised.path("provenance").path("additivityError").asDouble()).isLessThan(1e-9);
     assertThat(kernel.path("provenance").path("backgroundSha256").asString()).hasSize(64);
   }
 

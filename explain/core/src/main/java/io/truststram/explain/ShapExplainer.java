@@ -81,6 +81,8 @@ public final class ShapExplainer {
    * @param link the link (Kernel and exact SHAP; tree methods explain the margin)
    * @param kernel Kernel SHAP's settings (its seed also seeds permutation SHAP)
    * @param maxEvaluations permutation SHAP's budget of coalitions per row (shap's max_evals)
+   * @param backgroundWeights the background rows' weights (a k-means summary's cluster shares),
+   *     Kernel SHAP only; null for equal
    */
   public record Request(
       Method method,
@@ -88,7 +90,8 @@ public final class ShapExplainer {
       double @Nullable [][] background,
       Link link,
       KernelShap.Options kernel,
-      int maxEvaluations) {}
+      int maxEvaluations,
+      double @Nullable [] backgroundWeights) {}
 
   private ShapExplainer() {}
 
@@ -124,6 +127,10 @@ public final class ShapExplainer {
                 + (method == Method.KERNEL ? "; summarise it (k-means or a sample)" : ""));
       }
     }
+    if (request.backgroundWeights() != null && method != Method.KERNEL) {
+      throw new IllegalArgumentException(
+          "weighted backgrounds (a k-means summary) go with kernel only, not " + method.id());
+    }
     if (method == Method.PERMUTATION
         && (request.maxEvaluations() < 1 || request.maxEvaluations() > MAX_KERNEL_SAMPLES)) {
       throw new IllegalArgumentException(
@@ -146,7 +153,9 @@ public final class ShapExplainer {
     int m = model.features();
     double[][][] perRow = new double[rows.length][][];
     KernelShap kernel =
-        method == Method.KERNEL ? new KernelShap(model, link, background, null, null) : null;
+        method == Method.KERNEL
+            ? new KernelShap(model, link, background, request.backgroundWeights(), null)
+            : null;
     long[] coalitions = new long[rows.length];
     IntStream.range(0, rows.length)
         .parallel()
@@ -213,6 +222,9 @@ public final class ShapExplainer {
     if (background != null && method != Method.TREE_PATH_DEPENDENT) {
       provenance.put("backgroundSha256", Rows.sha256(background));
       provenance.put("backgroundRows", background.length);
+      if (request.backgroundWeights() != null) {
+        provenance.put("backgroundWeighted", true);
+      }
     }
     provenance.put("library", Explanation.library());
     List<String> names =
