@@ -63,6 +63,11 @@ final class FairnessCommand extends CommandGroup {
     String weight;
 
     @Option(
+        names = "--score",
+        description = "A column of predicted probabilities: adds calibration per group.")
+    String score;
+
+    @Option(
         names = "--positive",
         defaultValue = "1",
         description = "The value of a positive label or prediction (default 1; true also counts).")
@@ -111,11 +116,30 @@ final class FairnessCommand extends CommandGroup {
       double[] weights = weight == null ? null : numbers(table, weight);
       GroupFairness.Report report =
           GroupFairness.compute(labels, predictions, attributes, weights, options);
+      Map<String, Map<String, Double>> calibration =
+          score == null
+              ? null
+              : GroupFairness.calibration(labels, numbers(table, score), attributes, weights, 10);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(JSON.writeValueAsString(toJson(report)));
+        Map<String, Object> result = toJson(report);
+        if (calibration != null) {
+          result.put("calibration", calibration);
+        }
+        out.println(JSON.writeValueAsString(result));
       } else {
         printText(out, report);
+        if (calibration != null) {
+          out.println();
+          calibration.forEach(
+              (key, values) ->
+                  out.printf(
+                      "%-40s mean score %.4f, base rate %.4f, ECE %.4f%n",
+                      key,
+                      values.get("mean_score"),
+                      values.get("base_rate"),
+                      values.get("expected_calibration_error")));
+        }
       }
       out.flush();
       return 0;

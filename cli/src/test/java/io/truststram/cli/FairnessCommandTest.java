@@ -53,7 +53,11 @@ class FairnessCommandTest extends CommandLineTestSupport {
             "w",
             "--privileged",
             "sex=M",
+            "--score",
+            "score",
             "--json");
+    assertThat(report.path("calibration").path("sex=M").path("base_rate").asDouble())
+        .isCloseTo(3 / 5.0, within(1e-12));
     assertThat(report.path("method").asString()).isEqualTo("between_groups");
     assertThat(report.path("groups").path("sex=M").path("selection_rate").asDouble())
         .isCloseTo(0.4, within(1e-12));

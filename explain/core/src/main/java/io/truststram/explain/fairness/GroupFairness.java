@@ -409,6 +409,91 @@ public final class GroupFairness {
   }
 
   /**
+   * Calibration per group of predicted probabilities {@code scores}: the (weighted) mean score, the
+   * base rate, their difference, and the expected calibration error over {@code bins} equal-width
+   * bins of the score (Σ_b (weight in b / weight) · |mean score in b − positive rate in b|). The
+   * groups are {@link #compute}'s: each attribute's and their intersections.
+   *
+   * @throws IllegalArgumentException for lengths that differ, scores outside [0, 1], or bins below
+   *     1
+   */
+  public static Map<String, Map<String, Double>> calibration(
+      boolean[] label,
+      double[] scores,
+      Map<String, String[]> attributes,
+      double @Nullable [] weights,
+      int bins) {
+    int n = label.length;
+    if (n == 0 || scores.length != n) {
+      throw new IllegalArgumentException("labels and scores are non-empty and of one length");
+    }
+    if (bins < 1 || bins > 1000) {
+      throw new IllegalArgumentException("calibration bins are 1 to 1000");
+    }
+    for (double s : scores) {
+      if (!(s >= 0 && s <= 1)) {
+        throw new IllegalArgumentException("scores are probabilities in [0, 1], not " + s);
+      }
+    }
+    double[] w = weights == null ? filled(n) : weights;
+    Map<String, List<Integer>> members = new LinkedHashMap<>();
+    if (attributes.size() > 1) {
+      for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
+        for (int r = 0; r < n; r++) {
+          members
+              .computeIfAbsent(
+                  attribute.getKey() + "=" + attribute.getValue()[r], k -> new ArrayList<>())
+              .add(r);
+        }
+      }
+    }
+    String[] keys = intersectionKeys(attributes, n);
+    Map<String, List<Integer>> intersections = new TreeMap<>();
+    for (int r = 0; r < n; r++) {
+      intersections.computeIfAbsent(keys[r], k -> new ArrayList<>()).add(r);
+    }
+    members.putAll(intersections);
+    List<Integer> everyone = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      everyone.add(r);
+    }
+    members.put("overall", everyone);
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    members.forEach(
+        (key, rows) -> {
+          double weight = 0;
+          double score = 0;
+          double positive = 0;
+          double[] binWeight = new double[bins];
+          double[] binScore = new double[bins];
+          double[] binPositive = new double[bins];
+          for (int r : rows) {
+            weight += w[r];
+            score += w[r] * scores[r];
+            positive += label[r] ? w[r] : 0;
+            int b = Math.min(bins - 1, (int) (scores[r] * bins));
+            binWeight[b] += w[r];
+            binScore[b] += w[r] * scores[r];
+            binPositive[b] += label[r] ? w[r] : 0;
+          }
+          double error = 0;
+          for (int b = 0; b < bins; b++) {
+            if (binWeight[b] > 0) {
+              error +=
+                  binWeight[b] / weight * Math.abs(binScore[b] - binPositive[b]) / binWeight[b];
+            }
+          }
+          Map<String, Double> one = new LinkedHashMap<>();
+          one.put("mean_score", score / weight);
+          one.put("base_rate", positive / weight);
+          one.put("calibration_difference", (score - positive) / weight);
+          one.put("expected_calibration_error", error);
+          out.put(key, one);
+        });
+    return out;
+  }
+
+  /**
    * Reweighing (Kamiran and Calders 2012, AIF360's {@code Reweighing}): a weight per row that makes
    * the label independent of the group in the weighted data, W(g, y) = P(g)·P(y) / P(g, y) with
    * every probability over the rows' weights, multiplied into each row's weight. Train on these

@@ -160,6 +160,25 @@ class GroupFairnessTest {
     assertThat(report.aif360().get("disparate_impact")).isInfinite();
   }
 
+  /** Calibration by hand: group M's scores against its labels, in two bins. */
+  @Test
+  void calibrationPerGroup() {
+    double[] scores = {0.9, 0.7, 0.2, 0.1, 0.8, 0.3, 0.4, 0.2, 0.6};
+    Map<String, Map<String, Double>> calibration =
+        GroupFairness.calibration(LABEL, scores, Map.of("sex", SEX), WEIGHT, 2);
+    // M: weights 1, 1, 2, 1; scores .9, .7, .2, .1; labels 1, 0, 1, 0.
+    Map<String, Double> m = calibration.get("sex=M");
+    assertThat(m.get("mean_score")).isCloseTo((0.9 + 0.7 + 0.4 + 0.1) / 5, within(EPS));
+    assertThat(m.get("base_rate")).isCloseTo(3 / 5.0, within(EPS));
+    // Bin [0, .5): weight 3, score .5, positives 2; bin [.5, 1]: weight 2, score 1.6, positives 1.
+    assertThat(m.get("expected_calibration_error"))
+        .isCloseTo(3 / 5.0 * Math.abs(0.5 - 2) / 3 + 2 / 5.0 * Math.abs(1.6 - 1) / 2, within(EPS));
+    assertThat(calibration).containsKeys("sex=F", "overall");
+    assertThatThrownBy(
+            () -> GroupFairness.calibration(LABEL, new double[9], Map.of("sex", SEX), null, 0))
+        .hasMessageContaining("bins");
+  }
+
   @Test
   void badInputIsRefused() {
     String[] everyone = {"x", "x", "x", "x", "x", "x", "x", "x", "x"};
