@@ -273,17 +273,23 @@ public final class GroupFairness {
     return Double.isNaN(b) ? a : (a + b) / 2;
   }
 
+  /** The smallest and largest group value of a rate. */
+  private static double[] range(Map<String, Confusion> tables, String name) {
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    for (Confusion table : tables.values()) {
+      double v = rate(table, name);
+      max = Math.max(max, v);
+      min = Math.min(min, v);
+    }
+    return new double[] {min, max};
+  }
+
   private static double difference(
       Map<String, Confusion> tables, Confusion overall, String name, String method) {
     if (method.equals("between_groups")) {
-      double max = Double.NEGATIVE_INFINITY;
-      double min = Double.POSITIVE_INFINITY;
-      for (Confusion table : tables.values()) {
-        double v = rate(table, name);
-        max = Math.max(max, v);
-        min = Math.min(min, v);
-      }
-      return max - min;
+      double[] range = range(tables, name);
+      return range[1] - range[0];
     }
     double all = rate(overall, name);
     double worst = 0;
@@ -297,14 +303,8 @@ public final class GroupFairness {
   private static double ratio(
       Map<String, Confusion> tables, Confusion overall, String name, String method) {
     if (method.equals("between_groups")) {
-      double max = Double.NEGATIVE_INFINITY;
-      double min = Double.POSITIVE_INFINITY;
-      for (Confusion table : tables.values()) {
-        double v = rate(table, name);
-        max = Math.max(max, v);
-        min = Math.min(min, v);
-      }
-      return max == 0 ? Double.NaN : min / max;
+      double[] range = range(tables, name);
+      return range[1] == 0 ? Double.NaN : range[0] / range[1];
     }
     // Fairlearn: min over groups of g/o, inverted above 1; a group at 0/0 is skipped.
     double all = rate(overall, name);
