@@ -45,7 +45,8 @@ public final class Rows {
             what + " has " + columns.size() + " columns; the model takes " + m + " features");
       }
       for (int i = 0; i < m; i++) {
-        source[i] = i;
+        // By position among the columns that are not ignored.
+        source[i] = table.columns().indexOf(columns.get(i));
       }
     } else {
       for (String column : columns) {
