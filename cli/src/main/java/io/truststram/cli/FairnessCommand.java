@@ -43,35 +43,15 @@ final class FairnessCommand extends CommandGroup {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "The CSV file, with a header.")
-    java.nio.file.Path data;
-
-    @Option(names = "--label", required = true, description = "The column of true labels.")
-    String label;
+    @CommandLine.Mixin LabelledTable input;
 
     @Option(names = "--prediction", required = true, description = "The column of predictions.")
     String prediction;
 
     @Option(
-        names = "--sensitive",
-        required = true,
-        split = ",",
-        description = "The sensitive attribute column(s), comma-separated.")
-    List<String> sensitive;
-
-    @Option(names = "--weight", description = "A column of sample weights.")
-    String weight;
-
-    @Option(
         names = "--score",
         description = "A column of predicted probabilities: adds calibration per group.")
     String score;
-
-    @Option(
-        names = "--positive",
-        defaultValue = "1",
-        description = "The value of a positive label or prediction (default 1; true also counts).")
-    String positive;
 
     @Option(names = "--threshold", description = "Predictions are scores; positive at or above.")
     Double threshold;
@@ -106,20 +86,18 @@ final class FairnessCommand extends CommandGroup {
     public Integer call() throws IOException {
       GroupFairness.Options options =
           new GroupFairness.Options(method, bootstrap, confidence, seed, privileged);
-      CsvTable table = ExplainCommand.Shap.table(data, "--data");
-      boolean[] labels = binary(table, label, null);
-      boolean[] predictions = binary(table, prediction, threshold);
-      Map<String, String[]> attributes = new LinkedHashMap<>();
-      for (String name : sensitive) {
-        attributes.put(name.strip(), table.column(name.strip()));
-      }
-      double[] weights = weight == null ? null : numbers(table, weight);
+      CsvTable table = input.table();
+      boolean[] labels = input.binary(table, input.label, null);
+      boolean[] predictions = input.binary(table, prediction, threshold);
+      Map<String, String[]> attributes = input.attributes(table);
+      double[] weights = input.weights(table);
       GroupFairness.Report report =
           GroupFairness.compute(labels, predictions, attributes, weights, options);
       Map<String, Map<String, Double>> calibration =
           score == null
               ? null
-              : GroupFairness.calibration(labels, numbers(table, score), attributes, weights, 10);
+              : GroupFairness.calibration(
+                  labels, LabelledTable.numbers(table, score), attributes, weights, 10);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> result = toJson(report);
@@ -143,6 +121,103 @@ final class FairnessCommand extends CommandGroup {
       }
       out.flush();
       return 0;
+    }
+  }
+
+  /** {@code truststram fairness reweigh}. */
+  @Command(
+      name = "reweigh",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Reweighing (Kamiran and Calders; AIF360's Reweighing): write --data with a column of"
+            + " weights under which the label is independent of the sensitive group, to train on.",
+        "W(g, y) = P(g)·P(y) / P(g, y), over the intersections of --sensitive."
+      })
+  static final class Reweigh implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin LabelledTable input;
+
+    @Option(names = "--out", required = true, description = "The CSV file to write.")
+    java.nio.file.Path output;
+
+    @Option(
+        names = "--column",
+        defaultValue = "reweighing_weight",
+        description = "The name of the new column (default reweighing_weight).")
+    String column;
+
+    @Override
+    public Integer call() throws IOException {
+      CsvTable table = input.table();
+      if (table.columns().contains(column)) {
+        throw new IllegalArgumentException("--data already has a column '" + column + "'");
+      }
+      boolean[] labels = input.binary(table, input.label, null);
+      String[] groups = GroupFairness.groupKeys(input.attributes(table), labels.length);
+      double[] weights = GroupFairness.reweighing(labels, groups, input.weights(table));
+      StringBuilder csv = new StringBuilder();
+      csv.append(String.join(",", table.columns())).append(',').append(column).append('\n');
+      for (int r = 0; r < weights.length; r++) {
+        for (String field : table.rows().get(r)) {
+          csv.append(quote(field)).append(',');
+        }
+        csv.append(weights[r]).append('\n');
+      }
+      java.nio.file.Files.writeString(output, csv.toString());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("wrote " + weights.length + " rows with '" + column + "' to " + output);
+      out.flush();
+      return 0;
+    }
+
+    private static String quote(String field) {
+      return field.contains(",") || field.contains("\"")
+          ? "\"" + field.replace("\"", "\"\"") + "\""
+          : field;
+    }
+  }
+
+  /** The options both subcommands read their table with, and how they read its columns. */
+  static final class LabelledTable {
+
+    @Option(names = "--data", required = true, description = "The CSV file, with a header.")
+    java.nio.file.Path data;
+
+    @Option(names = "--label", required = true, description = "The column of true labels.")
+    String label;
+
+    @Option(
+        names = "--sensitive",
+        required = true,
+        split = ",",
+        description = "The sensitive attribute column(s), comma-separated.")
+    List<String> sensitive;
+
+    @Option(names = "--weight", description = "A column of sample weights.")
+    String weight;
+
+    @Option(
+        names = "--positive",
+        defaultValue = "1",
+        description = "The value of a positive label or prediction (default 1; true also counts).")
+    String positive;
+
+    CsvTable table() throws IOException {
+      return ExplainCommand.Shap.table(data, "--data");
+    }
+
+    Map<String, String[]> attributes(CsvTable table) {
+      Map<String, String[]> attributes = new LinkedHashMap<>();
+      for (String name : sensitive) {
+        attributes.put(name.strip(), table.column(name.strip()));
+      }
+      return attributes;
+    }
+
+    double[] weights(CsvTable table) {
+      return weight == null ? null : numbers(table, weight);
     }
 
     boolean[] binary(CsvTable table, String column, Double cut) {
@@ -194,90 +269,6 @@ final class FairnessCommand extends CommandGroup {
         }
       }
       return out;
-    }
-  }
-
-  /** {@code truststram fairness reweigh}. */
-  @Command(
-      name = "reweigh",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Reweighing (Kamiran and Calders; AIF360's Reweighing): write --data with a column of"
-            + " weights under which the label is independent of the sensitive group, to train on.",
-        "W(g, y) = P(g)·P(y) / P(g, y), over the intersections of --sensitive."
-      })
-  static final class Reweigh implements Callable<Integer> {
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--data", required = true, description = "The CSV file, with a header.")
-    java.nio.file.Path data;
-
-    @Option(names = "--label", required = true, description = "The column of true labels (1/0).")
-    String label;
-
-    @Option(
-        names = "--sensitive",
-        required = true,
-        split = ",",
-        description = "The sensitive attribute column(s), comma-separated.")
-    List<String> sensitive;
-
-    @Option(names = "--weight", description = "A column of existing sample weights.")
-    String weight;
-
-    @Option(names = "--positive", defaultValue = "1", description = "The positive label's value.")
-    String positive;
-
-    @Option(names = "--out", required = true, description = "The CSV file to write.")
-    java.nio.file.Path output;
-
-    @Option(
-        names = "--column",
-        defaultValue = "reweighing_weight",
-        description = "The name of the new column (default reweighing_weight).")
-    String column;
-
-    @Override
-    public Integer call() throws IOException {
-      CsvTable table = ExplainCommand.Shap.table(data, "--data");
-      if (table.columns().contains(column)) {
-        throw new IllegalArgumentException("--data already has a column '" + column + "'");
-      }
-      Report reading = new Report();
-      reading.positive = positive;
-      boolean[] labels = reading.binary(table, label, null);
-      String[] groups = new String[labels.length];
-      for (int r = 0; r < groups.length; r++) {
-        StringBuilder key = new StringBuilder();
-        for (String name : sensitive) {
-          key.append(key.isEmpty() ? "" : " & ").append(name.strip()).append('=');
-          key.append(table.column(name.strip())[r]);
-        }
-        groups[r] = key.toString();
-      }
-      double[] weights =
-          GroupFairness.reweighing(
-              labels, groups, weight == null ? null : Report.numbers(table, weight));
-      StringBuilder csv = new StringBuilder();
-      csv.append(String.join(",", table.columns())).append(',').append(column).append('\n');
-      for (int r = 0; r < weights.length; r++) {
-        for (String field : table.rows().get(r)) {
-          csv.append(quote(field)).append(',');
-        }
-        csv.append(weights[r]).append('\n');
-      }
-      java.nio.file.Files.writeString(output, csv.toString());
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("wrote " + weights.length + " rows with '" + column + "' to " + output);
-      out.flush();
-      return 0;
-    }
-
-    private static String quote(String field) {
-      return field.contains(",") || field.contains("\"")
-          ? "\"" + field.replace("\"", "\"\"") + "\""
-          : field;
     }
   }
 

@@ -135,7 +135,7 @@ public final class GroupFairness {
         throw new IllegalArgumentException("weights are finite and not negative");
       }
     }
-    String[] keys = intersectionKeys(attributes, n);
+    String[] keys = groupKeys(attributes, n);
     Map<String, Confusion> tables = tables(label, predicted, keys, w, null);
     Confusion overallTable = total(label, predicted, w, null);
     List<String> warnings = new ArrayList<>();
@@ -170,8 +170,8 @@ public final class GroupFairness {
     return out;
   }
 
-  /** Each row's group: the attributes' values joined, "a=x & b=y". */
-  private static String[] intersectionKeys(Map<String, String[]> attributes, int n) {
+  /** Each row's group: the attributes' values joined, "a=x & b=y" (the groups of reweighing). */
+  public static String[] groupKeys(Map<String, String[]> attributes, int n) {
     String[] keys = new String[n];
     for (int r = 0; r < n; r++) {
       StringBuilder key = new StringBuilder();
@@ -447,7 +447,7 @@ public final class GroupFairness {
         }
       }
     }
-    String[] keys = intersectionKeys(attributes, n);
+    String[] keys = groupKeys(attributes, n);
     Map<String, List<Integer>> intersections = new TreeMap<>();
     for (int r = 0; r < n; r++) {
       intersections.computeIfAbsent(keys[r], k -> new ArrayList<>()).add(r);
