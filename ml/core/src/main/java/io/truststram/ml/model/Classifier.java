@@ -30,6 +30,23 @@ public interface Classifier {
   /** The class probabilities for {@code row} of {@code data}, written into {@code out}. */
   void probabilities(float[] parameters, Dataset data, int row, double[] out);
 
+  /**
+   * The class probabilities of one input {@code x} (of {@link #inputs()} values), written into
+   * {@code out}: the same as {@link #probabilities(float[], Dataset, int, double[])} for a row
+   * holding {@code x}, without a data set.
+   */
+  void probabilities(float[] parameters, double[] x, double[] out);
+
+  /**
+   * The gradient of class {@code output}'s probability with respect to the input {@code x}, written
+   * into {@code gradient} (one value per input), with every class's probability written into {@code
+   * probabilities}. Where the model is not differentiable (a ReLU at exactly 0) the derivative from
+   * the right is used for active units and 0 for inactive ones, as automatic differentiation
+   * libraries do.
+   */
+  void inputGradient(
+      float[] parameters, double[] x, int output, double[] probabilities, double[] gradient);
+
   /** A short description, e.g. {@code softmax(60 -> 10)}, recorded in provenance. */
   String describe();
 }

@@ -50,6 +50,50 @@ public final class Classifiers {
   }
 
   /**
+   * The model a {@link Classifier#describe()} text describes: {@code logistic(108)}, {@code
+   * softmax(108 -> 2)}, {@code mlp(108 -> 32 -> 2)}, as model files record it.
+   *
+   * @throws IllegalArgumentException for any other text, saying what was expected
+   */
+  public static Classifier fromDescription(String description) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("(logistic|softmax|mlp)\\(([0-9 >-]+)\\)")
+            .matcher(description.strip());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "the model description is logistic(n), softmax(n -> k) or mlp(n -> ... -> k), not '"
+              + description
+              + "'");
+    }
+    String kind = matcher.group(1);
+    int[] sizes;
+    try {
+      sizes =
+          java.util.Arrays.stream(matcher.group(2).split("->"))
+              .map(String::strip)
+              .mapToInt(Integer::parseInt)
+              .toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "the layer sizes in '" + description + "' are not numbers");
+    }
+    if (kind.equals("logistic")) {
+      if (sizes.length != 1) {
+        throw new IllegalArgumentException("logistic(n) has one size, not '" + description + "'");
+      }
+      return create(kind, sizes[0], 2, List.of());
+    }
+    if (sizes.length < 2 || (kind.equals("softmax") && sizes.length != 2)) {
+      throw new IllegalArgumentException("'" + description + "' has too few or too many sizes");
+    }
+    List<Integer> hidden = new java.util.ArrayList<>();
+    for (int i = 1; i < sizes.length - 1; i++) {
+      hidden.add(sizes[i]);
+    }
+    return create(kind, sizes[0], sizes[sizes.length - 1], hidden);
+  }
+
+  /**
    * A {@code kind} model of this shape.
    *
    * @throws IllegalArgumentException for an unknown kind, an impossible shape, or more parameters

@@ -75,6 +75,34 @@ public final class LogisticRegression implements Classifier {
   }
 
   @Override
+  public void probabilities(float[] w, double[] x, double[] out) {
+    out[1] = Activations.sigmoid(logit(w, x));
+    out[0] = 1 - out[1];
+  }
+
+  @Override
+  public void inputGradient(
+      float[] w, double[] x, int output, double[] probabilities, double[] gradient) {
+    probabilities(w, x, probabilities);
+    // dσ(z)/dx = σ(z)(1 − σ(z)) w; class 0's probability moves the other way.
+    double scale = probabilities[1] * probabilities[0] * (output == 1 ? 1 : -1);
+    for (int j = 0; j < inputs; j++) {
+      gradient[j] = scale * w[j];
+    }
+  }
+
+  private double logit(float[] w, double[] x) {
+    if (x.length != inputs) {
+      throw new IllegalArgumentException(x.length + " inputs for a model of " + inputs);
+    }
+    double z = w[inputs];
+    for (int j = 0; j < inputs; j++) {
+      z += x[j] * w[j];
+    }
+    return z;
+  }
+
+  @Override
   public String describe() {
     return "logistic(" + inputs + ")";
   }

@@ -138,12 +138,69 @@ public final class Mlp implements Classifier {
     System.arraycopy(activations[sizes.length - 1], 0, out, 0, out.length);
   }
 
+  @Override
+  public void probabilities(float[] w, double[] x, double[] out) {
+    double[][] activations = activations(x);
+    forward(w, activations);
+    System.arraycopy(activations[sizes.length - 1], 0, out, 0, out.length);
+  }
+
+  @Override
+  public void inputGradient(
+      float[] w, double[] x, int output, double[] probabilities, double[] gradient) {
+    double[][] activations = activations(x);
+    forward(w, activations);
+    int layers = sizes.length - 1;
+    double[] p = activations[layers];
+    System.arraycopy(p, 0, probabilities, 0, p.length);
+    // d p_k / d z_o = p_k (δ_ko − p_o) at the softmax, then back through the layers.
+    double[] delta = new double[p.length];
+    for (int o = 0; o < p.length; o++) {
+      delta[o] = p[output] * ((o == output ? 1 : 0) - p[o]);
+    }
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      double[] previous = new double[in];
+      for (int i = 0; i < in; i++) {
+        if (l > 0 && activations[l][i] <= 0) {
+          continue; // an inactive ReLU passes nothing back
+        }
+        double sum = 0;
+        int at = weightOffsets[l] + i * out;
+        for (int o = 0; o < out; o++) {
+          sum += w[at + o] * delta[o];
+        }
+        previous[i] = sum;
+      }
+      delta = previous;
+    }
+    System.arraycopy(delta, 0, gradient, 0, delta.length);
+  }
+
+  private double[][] activations(double[] x) {
+    if (x.length != sizes[0]) {
+      throw new IllegalArgumentException(x.length + " inputs for a model of " + sizes[0]);
+    }
+    double[][] activations = new double[sizes.length][];
+    activations[0] = x.clone();
+    for (int l = 1; l < sizes.length; l++) {
+      activations[l] = new double[sizes[l]];
+    }
+    return activations;
+  }
+
   private void forward(float[] w, Dataset data, int row, double[][] activations) {
     float[] x = data.features();
     int d = sizes[0];
     for (int j = 0; j < d; j++) {
       activations[0][j] = x[row * d + j];
     }
+    forward(w, activations);
+  }
+
+  /** Fills every layer's activations from the input layer's. */
+  private void forward(float[] w, double[][] activations) {
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];

@@ -92,6 +92,43 @@ public final class SoftmaxRegression implements Classifier {
   }
 
   @Override
+  public void probabilities(float[] w, double[] x, double[] out) {
+    if (x.length != inputs) {
+      throw new IllegalArgumentException(x.length + " inputs for a model of " + inputs);
+    }
+    int bias = inputs * classes;
+    for (int c = 0; c < classes; c++) {
+      out[c] = w[bias + c];
+    }
+    for (int j = 0; j < inputs; j++) {
+      double xj = x[j];
+      if (xj != 0) {
+        int at = j * classes;
+        for (int c = 0; c < classes; c++) {
+          out[c] += xj * w[at + c];
+        }
+      }
+    }
+    Activations.softmaxInPlace(out);
+  }
+
+  @Override
+  public void inputGradient(
+      float[] w, double[] x, int output, double[] probabilities, double[] gradient) {
+    probabilities(w, x, probabilities);
+    // dp_k/dx_j = p_k (W[j,k] − Σ_c p_c W[j,c]).
+    double pk = probabilities[output];
+    for (int j = 0; j < inputs; j++) {
+      int at = j * classes;
+      double mean = 0;
+      for (int c = 0; c < classes; c++) {
+        mean += probabilities[c] * w[at + c];
+      }
+      gradient[j] = pk * (w[at + output] - mean);
+    }
+  }
+
+  @Override
   public String describe() {
     return "softmax(" + inputs + " -> " + classes + ")";
   }

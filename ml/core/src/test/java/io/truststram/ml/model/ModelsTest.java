@@ -49,6 +49,75 @@ class ModelsTest {
   }
 
   @Test
+  void inputGradientsMatchFiniteDifferencesAndProbabilitiesMatchTheRowForm() {
+    Dataset data = gaussianBlobs(10, 5, 3, 4);
+    for (Classifier model :
+        List.of(
+            new LogisticRegression(5),
+            new SoftmaxRegression(5, 3),
+            new Mlp(5, new int[] {7, 4}, 3))) {
+      Dataset d = model.classes() == 2 ? binary(data) : data;
+      float[] w = model.initialParameters(8);
+      Random random = new Random(9);
+      for (int i = 0; i < w.length; i++) {
+        w[i] += (float) (0.5 * random.nextGaussian());
+      }
+      int k = model.classes();
+      for (int row = 0; row < d.rows(); row++) {
+        double[] x = new double[5];
+        for (int j = 0; j < 5; j++) {
+          x[j] = d.row(row)[j];
+        }
+        double[] fromRow = new double[k];
+        double[] fromArray = new double[k];
+        model.probabilities(w, d, row, fromRow);
+        model.probabilities(w, x, fromArray);
+        // The row form multiplies in float (as training does), the array form in double.
+        assertThat(fromArray).containsExactly(fromRow, within(1e-7));
+        for (int output = 0; output < k; output++) {
+          double[] p = new double[k];
+          double[] gradient = new double[5];
+          model.inputGradient(w, x, output, p, gradient);
+          assertThat(p).containsExactly(fromArray, within(1e-15));
+          for (int j = 0; j < 5; j++) {
+            double h = 1e-6;
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[j] += h;
+            minus[j] -= h;
+            double[] pp = new double[k];
+            double[] pm = new double[k];
+            model.probabilities(w, plus, pp);
+            model.probabilities(w, minus, pm);
+            assertThat(gradient[j])
+                .as("%s class %d input %d", model.describe(), output, j)
+                .isCloseTo((pp[output] - pm[output]) / (2 * h), within(1e-6));
+          }
+        }
+      }
+      assertThatThrownBy(() -> model.probabilities(w, new double[4], new double[k]))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aDescriptionBuildsTheModelItDescribes() {
+    for (Classifier model :
+        List.of(
+            new LogisticRegression(5),
+            new SoftmaxRegression(5, 3),
+            new Mlp(5, new int[] {7, 4}, 3))) {
+      Classifier rebuilt = Classifiers.fromDescription(model.describe());
+      assertThat(rebuilt.describe()).isEqualTo(model.describe());
+      assertThat(rebuilt.parameterCount()).isEqualTo(model.parameterCount());
+    }
+    for (String bad : List.of("tree(5)", "logistic(5 -> 2)", "mlp(5)", "softmax(x -> 2)", "")) {
+      assertThatThrownBy(() -> Classifiers.fromDescription(bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void logisticRegressionSeparatesSeparableData() {
     Dataset data = binary(gaussianBlobs(400, 4, 2, 2));
     LogisticRegression model = new LogisticRegression(4);
