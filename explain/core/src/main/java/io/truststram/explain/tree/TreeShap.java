@@ -100,7 +100,7 @@ public final class TreeShap {
     Quadrature(int depth) {
       this.depth = depth;
       this.points = depth / 2 + 1;
-      double[][] rule = gaussLegendre(points);
+      double[][] rule = io.truststram.explain.GaussLegendre.unitInterval(points);
       this.nodes = rule[0];
       this.weights = rule[1];
       this.feature = new int[depth + 1];
@@ -237,35 +237,6 @@ public final class TreeShap {
         }
       }
     }
-  }
-
-  /** The Gauss–Legendre rule of n points on [0, 1]: {nodes, weights}. */
-  static double[][] gaussLegendre(int n) {
-    double[] x = new double[n];
-    double[] w = new double[n];
-    for (int i = 0; i < n; i++) {
-      // Newton's method on the Legendre polynomial P_n, from Tricomi's first guess.
-      double root = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-      double derivative = 1;
-      for (int iteration = 0; iteration < 100; iteration++) {
-        double p0 = 1;
-        double p1 = root;
-        for (int k = 2; k <= n; k++) {
-          double p2 = ((2 * k - 1) * root * p1 - (k - 1) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        derivative = n * (root * p1 - p0) / (root * root - 1);
-        double step = p1 / derivative;
-        root -= step;
-        if (Math.abs(step) < 1e-15) {
-          break;
-        }
-      }
-      x[i] = (1 - root) / 2;
-      w[i] = 1 / ((1 - root * root) * derivative * derivative);
-    }
-    return new double[][] {x, w};
   }
 
   /**
