@@ -39,7 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
       ExplainCommand.Shap.class,
       ExplainCommand.Lime.class,
       ExplainCommand.Importance.class,
-      ExplainCommand.Dependence.class
+      ExplainCommand.Dependence.class,
+      ExplainIg.class,
+      ExplainCounterfactual.class,
+      ExplainAttention.class
     })
 final class ExplainCommand extends CommandGroup {
 
@@ -59,22 +62,7 @@ final class ExplainCommand extends CommandGroup {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "The model file.")
-    Path model;
-
-    @Option(
-        names = "--model-format",
-        defaultValue = "xgboost-json",
-        description = "The model file's format: xgboost-json (Booster.save_model(\"m.json\")).")
-    String format;
-
-    @Option(
-        names = "--data",
-        required = true,
-        description =
-            "CSV of the rows to explain, with a header naming the model's features (empty, NA or"
-                + " NaN for a missing value).")
-    Path data;
+    @CommandLine.Mixin ModelInput input;
 
     @Option(
         names = "--background",
@@ -147,20 +135,21 @@ final class ExplainCommand extends CommandGroup {
         throw new IllegalArgumentException(
             "--interactions goes with --json and --method tree-path-dependent");
       }
-      if (!format.equals("xgboost-json")) {
-        throw new IllegalArgumentException(
-            "--model-format is xgboost-json; '" + format + "' is not read yet");
-      }
       ShapExplainer.Method chosen = ShapExplainer.Method.of(method);
       Link space = Link.of(link);
-      byte[] bytes = readModel(model);
-      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
-      double[][] rows = Rows.read(table(data, "--data"), ensemble.featureNames(), "--data");
+      ModelFile file = input.read();
+      TreeEnsemble ensemble = file.ensemble();
+      if (ensemble == null && chosen.id().startsWith("tree")) {
+        throw new IllegalArgumentException(
+            "--method "
+                + chosen.id()
+                + " explains tree ensembles; a "
+                + file.format()
+                + " model takes kernel, permutation or exact, with a --background");
+      }
+      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
       double[][] reference =
-          background == null
-              ? null
-              : Rows.read(
-                  table(background, "--background"), ensemble.featureNames(), "--background");
+          background == null ? null : file.rows(background, "--background", java.util.Set.of());
       double[] weights = null;
       if (kmeans > 0) {
         if (reference == null || chosen != ShapExplainer.Method.KERNEL) {
@@ -173,8 +162,8 @@ final class ExplainCommand extends CommandGroup {
       }
       Explanation explanation =
           ShapExplainer.explain(
-              ensemble,
-              sha256(bytes),
+              file.model(),
+              file.sha256(),
               new ShapExplainer.Request(
                   chosen,
                   rows,
@@ -189,7 +178,9 @@ final class ExplainCommand extends CommandGroup {
         if (interactions) {
           List<Object> matrices = new ArrayList<>();
           for (double[] row : rows) {
-            double[][][] matrix = io.truststram.explain.tree.TreeShap.interactions(ensemble, row);
+            double[][][] matrix =
+                io.truststram.explain.tree.TreeShap.interactions(
+                    java.util.Objects.requireNonNull(ensemble), row);
             matrices.add(matrix.length == 1 ? matrix[0] : matrix);
           }
           result.put("interactionValues", matrices);
@@ -238,11 +229,7 @@ final class ExplainCommand extends CommandGroup {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
-    Path model;
-
-    @Option(names = "--data", required = true, description = "CSV of the rows to explain.")
-    Path data;
+    @CommandLine.Mixin ModelInput input;
 
     @Option(
         names = "--training",
@@ -272,15 +259,13 @@ final class ExplainCommand extends CommandGroup {
 
     @Override
     public Integer call() throws IOException {
-      byte[] bytes = Shap.readModel(model);
-      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
-      double[][] rows = Rows.read(Shap.table(data, "--data"), ensemble.featureNames(), "--data");
-      double[][] reference =
-          Rows.read(Shap.table(training, "--training"), ensemble.featureNames(), "--training");
+      ModelFile file = input.read();
+      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
+      double[][] reference = file.rows(training, "--training", java.util.Set.of());
       io.truststram.explain.lime.LimeTabular lime =
           new io.truststram.explain.lime.LimeTabular(
-              ensemble.predictions(), reference, ensemble.featureNames(), null);
-      int explained = output < 0 ? ensemble.outputs() - 1 : output;
+              file.probabilities(), reference, file.features(), null);
+      int explained = output < 0 ? file.probabilities().outputs() - 1 : output;
       var options = new io.truststram.explain.lime.LimeTabular.Options(samples, numFeatures, seed);
       List<Map<String, Object>> results = new ArrayList<>();
       PrintWriter out = spec.commandLine().getOut();
@@ -318,11 +303,11 @@ final class ExplainCommand extends CommandGroup {
         result.put("explanations", results);
         result.put("method", "lime");
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("modelSha256", sha256(bytes));
+        provenance.put("modelSha256", file.sha256());
         provenance.put("trainingSha256", Rows.sha256(reference));
         provenance.put("samples", samples);
         provenance.put("numFeatures", numFeatures);
-        provenance.put("kernelWidth", 0.75 * Math.sqrt(ensemble.features()));
+        provenance.put("kernelWidth", 0.75 * Math.sqrt(file.features().size()));
         provenance.put("discretizer", "quartile");
         provenance.put("seed", seed);
         provenance.put("library", Explanation.library());
@@ -348,14 +333,7 @@ final class ExplainCommand extends CommandGroup {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
-    Path model;
-
-    @Option(
-        names = "--data",
-        required = true,
-        description = "CSV of rows with the model's features and the --label column.")
-    Path data;
+    @CommandLine.Mixin ModelInput input;
 
     @Option(names = "--label", required = true, description = "The column of targets.")
     String label;
@@ -387,11 +365,9 @@ final class ExplainCommand extends CommandGroup {
                 throw new IllegalArgumentException(
                     "--scoring is accuracy, neg_log_loss or r2, not '" + scoring + "'");
           };
-      byte[] bytes = Shap.readModel(model);
-      TreeEnsemble ensemble = XGBoostJson.parse(bytes);
-      CsvTable table = Shap.table(data, "--data");
-      double[][] rows =
-          Rows.read(table, ensemble.featureNames(), "--data", java.util.Set.of(label));
+      ModelFile file = input.read();
+      CsvTable table = Shap.table(input.data, "--data");
+      double[][] rows = file.rows(input.data, "--data", java.util.Set.of(label));
       String[] column = table.column(label);
       double[] targets = new double[column.length];
       for (int r = 0; r < column.length; r++) {
@@ -404,7 +380,7 @@ final class ExplainCommand extends CommandGroup {
       }
       double[][] importance =
           io.truststram.explain.global.GlobalImportance.permutation(
-              ensemble.predictions(), rows, targets, scorer, null, repeats, seed);
+              file.probabilities(), rows, targets, scorer, null, repeats, seed);
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < importance.length; i++) {
         order.add(i);
@@ -414,14 +390,13 @@ final class ExplainCommand extends CommandGroup {
       List<Map<String, Object>> features = new ArrayList<>();
       for (int i : order) {
         Map<String, Object> one = new LinkedHashMap<>();
-        one.put("feature", ensemble.featureNames().get(i));
+        one.put("feature", file.features().get(i));
         one.put("importance", importance[i][0]);
         one.put("std", importance[i][1]);
         features.add(one);
         if (!json) {
           out.printf(
-              "%-24s %.4f ± %.4f%n",
-              ensemble.featureNames().get(i), importance[i][0], importance[i][1]);
+              "%-24s %.4f ± %.4f%n", file.features().get(i), importance[i][0], importance[i][1]);
         }
       }
       if (json) {
@@ -429,7 +404,7 @@ final class ExplainCommand extends CommandGroup {
         result.put("scoring", scoring);
         result.put("repeats", repeats);
         result.put("importances", features);
-        result.put("modelSha256", sha256(bytes));
+        result.put("modelSha256", file.sha256());
         result.put("seed", seed);
         out.println(JSON.writeValueAsString(result));
       }
@@ -449,11 +424,7 @@ final class ExplainCommand extends CommandGroup {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "The model file (XGBoost JSON).")
-    Path model;
-
-    @Option(names = "--data", required = true, description = "CSV of rows to average over.")
-    Path data;
+    @CommandLine.Mixin ModelInput input;
 
     @Option(names = "--feature", required = true, description = "The feature's name.")
     String feature;
@@ -481,19 +452,19 @@ final class ExplainCommand extends CommandGroup {
       if (resolution < 2 || resolution > 10_000) {
         throw new IllegalArgumentException("--resolution is 2 to 10000");
       }
-      TreeEnsemble ensemble = XGBoostJson.parse(Shap.readModel(model));
-      int index = ensemble.featureNames().indexOf(feature);
+      ModelFile file = input.read();
+      int index = file.features().indexOf(feature);
       if (index < 0) {
         throw new IllegalArgumentException(
-            "the model has no feature '" + feature + "'; it has " + ensemble.featureNames());
+            "the model has no feature '" + feature + "'; it has " + file.features());
       }
-      double[][] rows = Rows.read(Shap.table(data, "--data"), ensemble.featureNames(), "--data");
+      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
       var dependence =
           io.truststram.explain.global.GlobalImportance.partialDependence(
-              ensemble.predictions(),
+              file.probabilities(),
               rows,
               index,
-              output < 0 ? ensemble.outputs() - 1 : output,
+              output < 0 ? file.probabilities().outputs() - 1 : output,
               resolution);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

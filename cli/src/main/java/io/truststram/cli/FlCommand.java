@@ -208,6 +208,9 @@ final class FlCommand extends CommandGroup {
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("format", "truststram");
       metadata.put("model", built.classifier().describe());
+      if (!built.featureNames().isEmpty()) {
+        metadata.put("features", JSON.writeValueAsString(built.featureNames()));
+      }
       metadata.put("strategy", strategy.name());
       metadata.put(
           "strategy_parameters", JSON.writeValueAsString(setup.strategy().textParameters()));

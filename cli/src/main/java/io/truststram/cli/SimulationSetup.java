@@ -136,12 +136,19 @@ record SimulationSetup(
   }
 
   /** The model and the clients, each with its training and test data. */
-  record Built(Classifier classifier, List<LocalClient> clients) {}
+  /**
+   * The model and its clients.
+   *
+   * @param featureNames the model's input names, where the data has them (Adult's encoded columns),
+   *     else empty
+   */
+  record Built(Classifier classifier, List<LocalClient> clients, List<String> featureNames) {}
 
   /** Builds the clients; relative paths resolve against {@code baseDirectory}. */
   Built build(Path baseDirectory) throws IOException {
     List<LocalClient> clients = new ArrayList<>();
     Classifier classifier;
+    List<String> featureNames = List.of();
     switch (data.kind()) {
       case "synthetic", "synthetic-iid" -> {
         int devices = data.devices() == null ? 30 : data.devices();
@@ -173,6 +180,7 @@ record SimulationSetup(
                   + "; run 'truststram datasets fetch adult' or set data.path");
         }
         classifier = classifier(adult.train().columns(), adult.train().classes());
+        featureNames = adult.encoder().featureNames();
         Partition partition = data.partition();
         require(partition != null, "data.partition is required for adult");
         if (partition.kind().equals("by-column")) {
@@ -196,7 +204,7 @@ record SimulationSetup(
           throw new IllegalArgumentException(
               "data.kind must be synthetic, synthetic-iid or adult: " + data.kind());
     }
-    return new Built(classifier, clients);
+    return new Built(classifier, clients, featureNames);
   }
 
   private List<int[]> split(Dataset train, Partition partition) {

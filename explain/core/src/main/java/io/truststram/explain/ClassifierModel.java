@@ -67,13 +67,39 @@ public record ClassifierModel(
         Classifiers.fromDescription(description), values, contents.metadata());
   }
 
-  /** The feature names the model file records, or none (then the data's columns give them). */
+  /**
+   * The feature names: those the model file records (a JSON array in its {@code features} metadata,
+   * as {@code fl simulate} writes), or {@code f0}, {@code f1}, … (then a data file's columns are
+   * taken by position, as for an XGBoost model without names).
+   *
+   * @throws IllegalArgumentException when the recorded names are not a JSON array of as many
+   *     strings as the model has inputs
+   */
   public List<String> featureNames() {
     String names = metadata.get("features");
     if (names == null || names.isBlank()) {
-      return List.of();
+      return java.util.stream.IntStream.range(0, features()).mapToObj(i -> "f" + i).toList();
     }
-    return List.of(names.split(",", -1));
+    List<String> out = new java.util.ArrayList<>();
+    try {
+      tools.jackson.databind.JsonNode array =
+          tools.jackson.databind.json.JsonMapper.builder().build().readTree(names);
+      if (array.isArray()) {
+        array.forEach(node -> out.add(node.isString() ? node.asString() : ""));
+      }
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IllegalArgumentException("the model file's feature names are not a JSON array");
+    }
+    if (out.size() != features()
+        || out.contains("")
+        || new java.util.HashSet<>(out).size() != out.size()) {
+      throw new IllegalArgumentException(
+          "the model file names "
+              + out.size()
+              + " distinct features; the model takes "
+              + features());
+    }
+    return List.copyOf(out);
   }
 
   @Override
