@@ -1,6 +1,7 @@
 package io.truststram.cli;
 
 import io.truststram.explain.attention.AttentionMaps;
+import io.truststram.explain.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,8 +36,32 @@ final class ExplainAttention implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--attentions", required = true, description = "The attention weights (JSON).")
+  @Option(names = "--attentions", description = "The attention weights (JSON).")
   Path attentions;
+
+  @Option(
+      names = "--model",
+      description =
+          "Instead of --attentions: an ONNX model whose outputs named like --attention-outputs"
+              + " hold its attention, run on --inputs.")
+  Path model;
+
+  @Option(
+      names = "--inputs",
+      description =
+          "With --model: JSON of the model's inputs by name, each a nested array (its shape is"
+              + " the nesting), e.g. {\"input_ids\": [[101, 7592, 102]], \"attention_mask\":"
+              + " [[1, 1, 1]]}.")
+  Path inputs;
+
+  @Option(
+      names = "--attention-outputs",
+      defaultValue = "attention",
+      description = "With --model: the outputs whose names contain this (attention).")
+  String outputPattern;
+
+  @Option(names = "--tokens", split = ",", description = "With --model: the tokens' labels.")
+  List<String> tokenLabels = new ArrayList<>();
 
   @Option(
       names = "--method",
@@ -65,27 +90,35 @@ final class ExplainAttention implements java.util.concurrent.Callable<Integer> {
       throw new IllegalArgumentException("--method is rollout or flow, not '" + method + "'");
     }
     AttentionMaps.HeadFusion heads = AttentionMaps.HeadFusion.of(fusion);
-    if (!Files.isRegularFile(attentions)) {
-      throw new IllegalArgumentException("--attentions: no file " + attentions);
+    if ((attentions == null) == (model == null)) {
+      throw new IllegalArgumentException("give either --attentions or --model with --inputs");
     }
-    if (Files.size(attentions) > MAX_BYTES) {
-      throw new IllegalArgumentException("--attentions is larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readAllBytes(attentions));
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException("--attentions is not JSON: " + e.getOriginalMessage());
-    }
-    JsonNode weights = root.isArray() ? root : root.path("attentions");
-    double[][][][] layers = array4(weights);
-    int n = layers[0][0].length;
+    double[][][][] layers;
     List<String> tokens = new ArrayList<>();
-    if (root.path("tokens").isArray()) {
-      root.path("tokens").forEach(t -> tokens.add(t.asString()));
+    if (model != null) {
+      if (inputs == null) {
+        throw new IllegalArgumentException("--model needs --inputs");
+      }
+      Map<String, OnnxModel.Input> given = new LinkedHashMap<>();
+      readJson(inputs, "--inputs")
+          .properties()
+          .forEach(e -> given.put(e.getKey(), input(e.getKey(), e.getValue())));
+      try (OnnxModel onnx = OnnxModel.general(ExplainCommand.Shap.readModel(model))) {
+        layers = onnx.attentions(given, outputPattern);
+      }
+      tokens.addAll(tokenLabels);
+    } else {
+      JsonNode root = readJson(attentions, "--attentions");
+      JsonNode weights = root.isArray() ? root : root.path("attentions");
+      layers = array4(weights);
+      if (root.path("tokens").isArray()) {
+        root.path("tokens").forEach(t -> tokens.add(t.asString()));
+      }
+    }
+    int n = layers[0][0].length;
+    if (!tokens.isEmpty()) {
       if (tokens.size() != n) {
-        throw new IllegalArgumentException(
-            "--attentions names " + tokens.size() + " tokens for " + n + " positions");
+        throw new IllegalArgumentException(tokens.size() + " token labels for " + n + " positions");
       }
     } else {
       for (int i = 0; i < n; i++) {
@@ -118,6 +151,55 @@ final class ExplainAttention implements java.util.concurrent.Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static JsonNode readJson(Path file, String option) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(option + ": no file " + file);
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IllegalArgumentException(option + " is larger than " + MAX_BYTES + " bytes");
+    }
+    try {
+      return JSON.readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(option + " is not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** A nested array of numbers as an input: its shape is the nesting. */
+  private static OnnxModel.Input input(String name, JsonNode node) {
+    List<Long> shape = new ArrayList<>();
+    JsonNode at = node;
+    while (at.isArray()) {
+      if (at.isEmpty()) {
+        throw new IllegalArgumentException("--inputs: '" + name + "' has an empty dimension");
+      }
+      shape.add((long) at.size());
+      at = at.get(0);
+    }
+    List<Double> values = new ArrayList<>();
+    flatten(name, node, 0, shape, values);
+    return new OnnxModel.Input(
+        shape.stream().mapToLong(Long::longValue).toArray(),
+        values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  private static void flatten(
+      String name, JsonNode node, int depth, List<Long> shape, List<Double> out) {
+    if (depth == shape.size()) {
+      if (!node.isNumber()) {
+        throw new IllegalArgumentException("--inputs: '" + name + "' holds a non-number");
+      }
+      out.add(node.asDouble());
+      return;
+    }
+    if (!node.isArray() || node.size() != shape.get(depth)) {
+      throw new IllegalArgumentException("--inputs: '" + name + "' is ragged");
+    }
+    for (JsonNode child : node) {
+      flatten(name, child, depth + 1, shape, out);
+    }
   }
 
   /** A JSON array of depth four as numbers, refusing anything else. */

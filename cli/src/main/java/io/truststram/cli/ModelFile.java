@@ -4,6 +4,7 @@ import io.truststram.explain.ClassifierModel;
 import io.truststram.explain.Differentiable;
 import io.truststram.explain.Model;
 import io.truststram.explain.Rows;
+import io.truststram.explain.onnx.OnnxModel;
 import io.truststram.explain.tree.TreeEnsemble;
 import io.truststram.explain.tree.XGBoostJson;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A model file the explain commands read, in one of the formats {@code --model-format} names: an
- * XGBoost JSON model ({@code xgboost-json}) or one of our own ({@code truststram}, the safetensors
- * file {@code fl simulate --model} writes).
+ * XGBoost JSON model ({@code xgboost-json}), one of our own ({@code truststram}, the safetensors
+ * file {@code fl simulate --model} writes), or an ONNX model ({@code onnx}, run by ONNX Runtime as
+ * a black box whose output is taken for probabilities).
  *
  * @param model the model as its predictions: an XGBoost model's margins, ours' probabilities
  * @param probabilities the model as probabilities (an XGBoost model's transformed outputs)
@@ -28,14 +30,14 @@ record ModelFile(
     Model model, Model probabilities, List<String> features, String sha256, String format) {
 
   /** The formats, as the option's help lists them. */
-  static final String FORMATS = "xgboost-json or truststram";
+  static final String FORMATS = "xgboost-json, truststram or onnx";
 
   /**
    * Reads {@code file} as {@code format}.
    *
    * @throws IllegalArgumentException for an unknown format or a file that is not one
    */
-  static ModelFile read(Path file, String format) throws IOException {
+  static ModelFile read(Path file, String format, @Nullable String onnxOutput) throws IOException {
     byte[] bytes = ExplainCommand.Shap.readModel(file);
     String sha256 = ExplainCommand.sha256(bytes);
     String kind = format.equals("auto") ? detect(bytes) : format;
@@ -43,11 +45,17 @@ record ModelFile(
       case "xgboost-json" -> {
         TreeEnsemble ensemble = XGBoostJson.parse(bytes);
         yield new ModelFile(
-            ensemble, ensemble.predictions(), ensemble.featureNames(), sha256, format);
+            ensemble, ensemble.predictions(), ensemble.featureNames(), sha256, kind);
       }
       case "truststram" -> {
         ClassifierModel model = ClassifierModel.read(file);
-        yield new ModelFile(model, model, model.featureNames(), sha256, format);
+        yield new ModelFile(model, model, model.featureNames(), sha256, kind);
+      }
+      case "onnx" -> {
+        OnnxModel model = OnnxModel.tabular(bytes, onnxOutput);
+        List<String> names =
+            java.util.stream.IntStream.range(0, model.features()).mapToObj(i -> "f" + i).toList();
+        yield new ModelFile(model, model, names, sha256, kind);
       }
       default ->
           throw new IllegalArgumentException(
@@ -55,11 +63,18 @@ record ModelFile(
     };
   }
 
-  /** The format of a file's bytes: a JSON object is XGBoost's, anything else a safetensors file. */
-  private static String detect(byte[] bytes) {
+  /**
+   * The format of a file's bytes: a safetensors file starts with its header's length and then a
+   * JSON object, an XGBoost model is a JSON object, and anything else is taken for ONNX (a protocol
+   * buffer, which has no magic number).
+   */
+  static String detect(byte[] bytes) {
+    if (bytes.length > 8 && bytes[8] == '{' && bytes[7] == 0 && bytes[6] == 0) {
+      return "truststram";
+    }
     for (byte b : bytes) {
       if (!Character.isWhitespace(b)) {
-        return b == '{' ? "xgboost-json" : "truststram";
+        return b == '{' ? "xgboost-json" : "onnx";
       }
     }
     throw new IllegalArgumentException("the model file is empty");

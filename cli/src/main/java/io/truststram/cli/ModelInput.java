@@ -11,15 +11,23 @@ final class ModelInput {
       names = "--model",
       required = true,
       description =
-          "The model file: XGBoost JSON (Booster.save_model(\"m.json\")) or one of ours (fl"
-              + " simulate --model).")
+          "The model file: XGBoost JSON (Booster.save_model(\"m.json\")), one of ours (fl"
+              + " simulate --model) or ONNX.")
   Path model;
 
   @Option(
       names = "--model-format",
       defaultValue = "auto",
-      description = "xgboost-json, truststram, or auto (default: told by the file's content).")
+      description =
+          "xgboost-json, truststram, onnx, or auto (default: told by the file's content).")
   String format;
+
+  @Option(
+      names = "--onnx-output",
+      description =
+          "The ONNX model's output to explain (default the first float output [rows] or [rows,"
+              + " outputs], e.g. probabilities).")
+  String onnxOutput;
 
   @Option(
       names = "--data",
@@ -31,6 +39,6 @@ final class ModelInput {
 
   /** The model file. */
   ModelFile read() throws IOException {
-    return ModelFile.read(model, format);
+    return ModelFile.read(model, format, onnxOutput);
   }
 }

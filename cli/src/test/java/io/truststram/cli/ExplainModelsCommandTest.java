@@ -133,6 +133,85 @@ class ExplainModelsCommandTest extends CommandLineTestSupport {
   }
 
   @Test
+  void onnxModelsAreExplainedAsBlackBoxes() throws Exception {
+    String ours = logistic();
+    Path onnx = directory.resolve("logistic.onnx");
+    Files.write(
+        onnx,
+        io.truststram.explain.onnx.OnnxExport.classifier(
+            io.truststram.explain.ClassifierModel.read(Path.of(ours))));
+    JsonNode expected =
+        json(
+            "explain",
+            "shap",
+            "--model",
+            ours,
+            "--data",
+            ROWS,
+            "--background",
+            BACKGROUND,
+            "--method",
+            "exact",
+            "--link",
+            "logit",
+            "--json");
+    JsonNode actual =
+        json(
+            "explain",
+            "shap",
+            "--model",
+            onnx.toString(),
+            "--data",
+            ROWS,
+            "--background",
+            BACKGROUND,
+            "--method",
+            "exact",
+            "--link",
+            "logit",
+            "--json");
+    assertThat(actual.path("features").get(0).asString()).isEqualTo("f0");
+    for (int r = 0; r < 20; r++) {
+      for (int f = 0; f < 8; f++) {
+        assertThat(actual.path("shapValues").get(1).get(r).get(f).asDouble())
+            .isCloseTo(expected.path("shapValues").get(1).get(r).get(f).asDouble(), within(1e-3));
+      }
+    }
+    // Attention from a one-layer graph: A = softmax(x xᵀ) of two tokens.
+    Path attention = directory.resolve("attention.onnx");
+    Files.write(
+        attention,
+        new io.truststram.explain.onnx.OnnxWriter("attention")
+            .input("x", 2L, 2L)
+            .output("attention_0", 2L, 2L)
+            .node("Transpose", List.of("x"), List.of("xt"), "perm", new long[] {1, 0})
+            .node("MatMul", List.of("x", "xt"), List.of("s"))
+            .node("Softmax", List.of("s"), List.of("attention_0"), "axis", 1)
+            .toBytes());
+    Path inputs = directory.resolve("inputs.json");
+    Files.writeString(inputs, "{\"x\": [[1, 0], [0, 0]]}");
+    JsonNode map =
+        json(
+            "explain",
+            "attention",
+            "--model",
+            attention.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--tokens",
+            "a,b",
+            "--json");
+    // Row 0: softmax(1, 0) = (e/(e+1), 1/(e+1)); with the residual, 0.5·that + 0.5·(1, 0).
+    double p = Math.E / (Math.E + 1);
+    assertThat(map.path("map").get(0).get(0).asDouble()).isCloseTo(0.5 * p + 0.5, within(1e-6));
+    assertThat(map.path("tokens").get(1).asString()).isEqualTo("b");
+    Path garbage = directory.resolve("garbage.onnx");
+    Files.write(garbage, new byte[] {8, 1, 18, 4, 'a', 'b'});
+    assertThat(run("explain", "shap", "--model", garbage.toString(), "--data", ROWS)).isEqualTo(2);
+    assertThat(err.toString()).contains("ONNX Runtime cannot load the model");
+  }
+
+  @Test
   void counterfactualsFlipTheOutcomeWithinTheirConstraints() throws Exception {
     JsonNode result =
         json(
@@ -239,7 +318,17 @@ class ExplainModelsCommandTest extends CommandLineTestSupport {
     assertThat(err.toString()).contains("'capital_gain' is missing");
     Path notModel = directory.resolve("not.safetensors");
     Files.writeString(notModel, "hello");
-    assertThat(run("explain", "ig", "--model", notModel.toString(), "--data", ROWS)).isEqualTo(2);
+    assertThat(
+            run(
+                "explain",
+                "ig",
+                "--model",
+                notModel.toString(),
+                "--model-format",
+                "truststram",
+                "--data",
+                ROWS))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("not a safetensors file");
     Path attention = directory.resolve("bad.json");
     Files.writeString(attention, "{\"attentions\": [[[[0.5, 0.2], [0.5, 0.5]]]]}");
