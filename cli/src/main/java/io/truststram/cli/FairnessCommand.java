@@ -1,5 +1,6 @@
 package io.truststram.cli;
 
+import io.truststram.explain.fairness.BiasGate;
 import io.truststram.explain.fairness.GroupFairness;
 import io.truststram.ml.data.CsvTable;
 import java.io.IOException;
@@ -23,7 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
     name = "fairness",
     mixinStandardHelpOptions = true,
     description = "Group fairness of predictions, locally (no server).",
-    subcommands = {FairnessCommand.Report.class, FairnessCommand.Reweigh.class})
+    subcommands = {
+      FairnessCommand.Report.class,
+      FairnessCommand.Reweigh.class,
+      FairnessThreshold.class,
+      FairnessCommand.Gate.class
+    })
 final class FairnessCommand extends CommandGroup {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -39,7 +45,7 @@ final class FairnessCommand extends CommandGroup {
         "Labels and predictions are 1/0 or true/false (or --positive's value); with --threshold"
             + " the prediction column holds scores, and a score at or above it predicts positive."
       })
-  static final class Report implements Callable<Integer> {
+  static class Report implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -82,17 +88,23 @@ final class FairnessCommand extends CommandGroup {
     @Option(names = "--json", description = "Print the result as one JSON object (last line).")
     boolean json;
 
-    @Override
-    public Integer call() throws IOException {
+    /** The report of the table's predictions, with these options. */
+    GroupFairness.Report report(CsvTable table) {
       GroupFairness.Options options =
           new GroupFairness.Options(method, bootstrap, confidence, seed, privileged);
-      CsvTable table = input.table();
       boolean[] labels = input.binary(table, input.label, null);
       boolean[] predictions = input.binary(table, prediction, threshold);
+      return GroupFairness.compute(
+          labels, predictions, input.attributes(table), input.weights(table), options);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+      CsvTable table = input.table();
+      GroupFairness.Report report = report(table);
+      boolean[] labels = input.binary(table, input.label, null);
       Map<String, String[]> attributes = input.attributes(table);
       double[] weights = input.weights(table);
-      GroupFairness.Report report =
-          GroupFairness.compute(labels, predictions, attributes, weights, options);
       Map<String, Map<String, Double>> calibration =
           score == null
               ? null
@@ -121,6 +133,120 @@ final class FairnessCommand extends CommandGroup {
       }
       out.flush();
       return 0;
+    }
+  }
+
+  /** {@code truststram fairness gate}: a report judged against a bias policy. */
+  @Command(
+      name = "gate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Judge the fairness report of --data's predictions against a bias policy: pass (exit 0)"
+            + " or fail (exit 1), with a reason per rule, for pipelines.",
+        "The policy comes from --policy (YAML or JSON: name, rules: [{metric, max|min,"
+            + " pessimistic}], minimumGroupSize) and/or --max and --min; without either, the"
+            + " four-fifths rule (disparate_impact_ratio at least 0.8)."
+      })
+  static final class Gate extends Report {
+
+    @Option(names = "--policy", description = "The policy file (YAML or JSON).")
+    java.nio.file.Path policy;
+
+    @Option(
+        names = "--max",
+        description = "METRIC=VALUE: the metric may not exceed VALUE (repeatable).")
+    List<String> maxima = new ArrayList<>();
+
+    @Option(
+        names = "--min",
+        description = "METRIC=VALUE: the metric may not fall below VALUE (repeatable).")
+    List<String> minima = new ArrayList<>();
+
+    @Option(
+        names = "--pessimistic",
+        description =
+            "Judge --max and --min on the bootstrap interval's worse end (with --bootstrap).")
+    boolean pessimistic;
+
+    @Override
+    public Integer call() throws IOException {
+      BiasGate.Policy chosen = policy();
+      GroupFairness.Report report = report(input.table());
+      BiasGate.Verdict verdict = BiasGate.evaluate(report, chosen);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("policy", verdict.policy());
+        result.put("passed", verdict.passed());
+        result.put("rules", verdict.rules());
+        result.put("warnings", verdict.warnings());
+        result.put("report", toJson(report));
+        out.println(JSON.writeValueAsString(result));
+      } else {
+        for (BiasGate.RuleResult rule : verdict.rules()) {
+          out.println((rule.passed() ? "pass  " : "FAIL  ") + rule.reason());
+        }
+        verdict.warnings().forEach(w -> out.println("warning: " + w));
+        out.println(
+            (verdict.passed() ? "passed" : "failed") + ": policy '" + verdict.policy() + "'");
+      }
+      out.flush();
+      return verdict.passed() ? 0 : 1;
+    }
+
+    private BiasGate.Policy policy() throws IOException {
+      List<BiasGate.Rule> rules = new ArrayList<>();
+      String name = "command line";
+      int minimumGroupSize = 0;
+      if (policy != null) {
+        if (!java.nio.file.Files.isRegularFile(policy)) {
+          throw new IllegalArgumentException("--policy: no file " + policy);
+        }
+        Object parsed;
+        try {
+          parsed =
+              tools.jackson.dataformat.yaml.YAMLMapper.builder()
+                  .build()
+                  .readValue(policy.toFile(), Object.class);
+        } catch (tools.jackson.core.JacksonException e) {
+          throw new IllegalArgumentException(
+              "--policy is not YAML or JSON: " + e.getOriginalMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+          throw new IllegalArgumentException("--policy holds a map (name, rules, ...)");
+        }
+        @SuppressWarnings("unchecked")
+        BiasGate.Policy read = BiasGate.Policy.parse((Map<String, ?>) map);
+        rules.addAll(read.rules());
+        name = read.name();
+        minimumGroupSize = read.minimumGroupSize();
+      }
+      for (String bound : maxima) {
+        rules.add(rule(bound, "max"));
+      }
+      for (String bound : minima) {
+        rules.add(rule(bound, "min"));
+      }
+      if (rules.isEmpty()) {
+        return BiasGate.Policy.fourFifths();
+      }
+      return new BiasGate.Policy(name, rules, minimumGroupSize);
+    }
+
+    private BiasGate.Rule rule(String bound, String comparison) {
+      int at = bound.indexOf('=');
+      if (at < 1) {
+        throw new IllegalArgumentException(
+            "--" + comparison + " is METRIC=VALUE, not '" + bound + "'");
+      }
+      double value;
+      try {
+        value = Double.parseDouble(bound.substring(at + 1).strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--" + comparison + ": '" + bound.substring(at + 1) + "' is not a number");
+      }
+      return new BiasGate.Rule(bound.substring(0, at).strip(), comparison, value, pessimistic);
     }
   }
 
@@ -172,7 +298,7 @@ final class FairnessCommand extends CommandGroup {
       return 0;
     }
 
-    private static String quote(String field) {
+    static String quote(String field) {
       return field.contains(",") || field.contains("\"")
           ? "\"" + field.replace("\"", "\"\"") + "\""
           : field;
