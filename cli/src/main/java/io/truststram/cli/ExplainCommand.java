@@ -41,6 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
       ExplainCommand.Importance.class,
       ExplainCommand.Dependence.class,
       ExplainIg.class,
+      ExplainCommand.Merge.class,
       ExplainCounterfactual.class,
       ExplainAttention.class
     })
@@ -126,6 +127,13 @@ final class ExplainCommand extends CommandGroup {
                 + " matrix of M + 1 by M + 1, as XGBoost's pred_interactions.")
     boolean interactions;
 
+    @Option(
+        names = "--summary",
+        description =
+            "Also write the sums of the values (no rows) to this file, for 'explain merge': a"
+                + " federation participant's share of a global importance.")
+    Path summary;
+
     @Option(names = "--json", description = "Print the result as one JSON object (last line).")
     boolean json;
 
@@ -172,6 +180,9 @@ final class ExplainCommand extends CommandGroup {
                   new KernelShap.Options(samples, numFeatures, seed),
                   maxEvaluations,
                   weights));
+      if (summary != null) {
+        Summaries.write(summary, io.truststram.explain.global.ImportanceSummary.of(explanation));
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> result = toJson(explanation);
@@ -212,6 +223,66 @@ final class ExplainCommand extends CommandGroup {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(option + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** {@code truststram explain merge}: global importance from participants' summaries. */
+  @Command(
+      name = "merge",
+      mixinStandardHelpOptions = true,
+      description =
+          "Global SHAP importance (mean |value|, mean value, standard deviation per feature) of"
+              + " several summaries ('explain shap --summary') taken together, without the rows.")
+  static final class Merge implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(arity = "1..*", paramLabel = "SUMMARY", description = "Summary files.")
+    List<Path> files;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      io.truststram.explain.global.ImportanceSummary merged = Summaries.importance(files);
+      double[][] meanAbs = merged.meanAbsolute();
+      double[][] mean = merged.mean();
+      double[][] std = merged.standardDeviation();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("features", merged.features());
+        result.put("method", merged.method());
+        result.put("rows", merged.rows());
+        result.put("participants", files.size());
+        boolean single = meanAbs.length == 1;
+        result.put("meanAbsolute", single ? meanAbs[0] : meanAbs);
+        result.put("mean", single ? mean[0] : mean);
+        result.put("std", single ? std[0] : std);
+        out.println(JSON.writeValueAsString(result));
+      } else {
+        out.printf("%d rows from %d summaries, %s%n", merged.rows(), files.size(), merged.method());
+        for (int k = 0; k < meanAbs.length; k++) {
+          Integer[] order = new Integer[meanAbs[k].length];
+          for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+          }
+          double[] importance = meanAbs[k];
+          java.util.Arrays.sort(order, (a, b) -> Double.compare(importance[b], importance[a]));
+          for (int j : order) {
+            out.printf(
+                "%s%-28s mean |φ| %.4f  mean φ %+.4f  sd %.4f%n",
+                meanAbs.length > 1 ? "output " + k + " " : "",
+                merged.features().get(j),
+                importance[j],
+                mean[k][j],
+                std[k][j]);
+          }
+        }
+      }
+      out.flush();
+      return 0;
     }
   }
 

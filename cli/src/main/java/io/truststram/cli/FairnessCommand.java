@@ -1,6 +1,7 @@
 package io.truststram.cli;
 
 import io.truststram.explain.fairness.BiasGate;
+import io.truststram.explain.fairness.FairnessSummary;
 import io.truststram.explain.fairness.GroupFairness;
 import io.truststram.ml.data.CsvTable;
 import java.io.IOException;
@@ -28,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
       FairnessCommand.Report.class,
       FairnessCommand.Reweigh.class,
       FairnessThreshold.class,
-      FairnessCommand.Gate.class
+      FairnessCommand.Gate.class,
+      FairnessCommand.Summarize.class,
+      FairnessCommand.Merge.class
     })
 final class FairnessCommand extends CommandGroup {
 
@@ -247,6 +250,102 @@ final class FairnessCommand extends CommandGroup {
             "--" + comparison + ": '" + bound.substring(at + 1) + "' is not a number");
       }
       return new BiasGate.Rule(bound.substring(0, at).strip(), comparison, value, pessimistic);
+    }
+  }
+
+  /** {@code truststram fairness summarize}: a participant's counts, for a federated report. */
+  @Command(
+      name = "summarize",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write the confusion counts per group of --data's predictions (no rows) to --out: what a"
+            + " federation participant shares so that 'fairness merge' reports on everyone's"
+            + " predictions together, with the same numbers as a report on the pooled rows."
+      })
+  static final class Summarize implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin LabelledTable input;
+
+    @Option(names = "--prediction", required = true, description = "The column of predictions.")
+    String prediction;
+
+    @Option(names = "--threshold", description = "Predictions are scores; positive at or above.")
+    Double threshold;
+
+    @Option(names = "--out", required = true, description = "The summary file to write (JSON).")
+    java.nio.file.Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      CsvTable table = input.table();
+      FairnessSummary summary =
+          FairnessSummary.of(
+              input.binary(table, input.label, null),
+              input.binary(table, prediction, threshold),
+              input.attributes(table),
+              input.weights(table));
+      Summaries.write(output, summary);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "wrote the counts of "
+              + summary.overall().count()
+              + " rows in "
+              + summary.groups().size()
+              + " groups to "
+              + output);
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code truststram fairness merge}: the report of several participants' summaries. */
+  @Command(
+      name = "merge",
+      mixinStandardHelpOptions = true,
+      description =
+          "The fairness report of several summaries ('fairness summarize') taken together: the"
+              + " federation's report without anyone's rows. No bootstrap intervals (they need"
+              + " rows).")
+  static final class Merge implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(arity = "1..*", paramLabel = "SUMMARY", description = "Summary files.")
+    List<java.nio.file.Path> files;
+
+    @Option(
+        names = "--method",
+        defaultValue = "between_groups",
+        description = "between_groups (default) or to_overall.")
+    String method;
+
+    @Option(
+        names = "--privileged",
+        description = "The privileged group (e.g. sex=Male) for AIF360's signed metrics.")
+    String privileged;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (last line).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      FairnessSummary merged = Summaries.fairness(files);
+      GroupFairness.Report report =
+          GroupFairness.report(merged, new GroupFairness.Options(method, 0, 0.95, 0, privileged));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> result = toJson(report);
+        result.put("participants", files.size());
+        out.println(JSON.writeValueAsString(result));
+      } else {
+        out.println(
+            "merged " + files.size() + " summaries of " + merged.overall().count() + " rows");
+        printText(out, report);
+      }
+      out.flush();
+      return 0;
     }
   }
 

@@ -26,6 +26,18 @@ public record Confusion(double tp, double fp, double tn, double fn, long count) 
         count + 1);
   }
 
+  /** This table and {@code other} together: the table of both sets of rows. */
+  public Confusion plus(Confusion other) {
+    return new Confusion(
+        tp + other.tp, fp + other.fp, tn + other.tn, fn + other.fn, count + other.count);
+  }
+
+  /** This table less {@code other}'s rows (a subset of this table's). */
+  public Confusion minus(Confusion other) {
+    return new Confusion(
+        tp - other.tp, fp - other.fp, tn - other.tn, fn - other.fn, count - other.count);
+  }
+
   /** The total weight. */
   public double weight() {
     return tp + fp + tn + fn;

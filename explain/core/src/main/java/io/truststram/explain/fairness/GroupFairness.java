@@ -104,62 +104,69 @@ public final class GroupFairness {
       double @Nullable [] weights,
       Options options) {
     int n = label.length;
-    if (n == 0 || predicted.length != n) {
+    if (n == 0) {
       throw new IllegalArgumentException("labels and predictions are non-empty and of one length");
     }
-    if (attributes.isEmpty()) {
-      throw new IllegalArgumentException("name at least one sensitive attribute");
-    }
-    for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
-      if (attribute.getValue().length != n) {
-        throw new IllegalArgumentException(
-            "'"
-                + attribute.getKey()
-                + "' has "
-                + attribute.getValue().length
-                + " values for "
-                + n
-                + " rows");
-      }
-      if (Arrays.stream(attribute.getValue()).distinct().count() < 2) {
-        throw new IllegalArgumentException(
-            "'" + attribute.getKey() + "' has a single group: there is nothing to compare");
-      }
-    }
-    double[] w = weights == null ? filled(n) : weights.clone();
-    if (w.length != n) {
-      throw new IllegalArgumentException(w.length + " weights for " + n + " rows");
-    }
-    for (double v : w) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("weights are finite and not negative");
-      }
-    }
-    String[] keys = groupKeys(attributes, n);
-    Map<String, Confusion> tables = tables(label, predicted, keys, w, null);
-    Confusion overallTable = total(label, predicted, w, null);
-    List<String> warnings = new ArrayList<>();
-    Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
-    if (attributes.size() > 1) {
-      for (Map.Entry<String, String[]> attribute : attributes.entrySet()) {
-        String[] single = new String[n];
-        for (int r = 0; r < n; r++) {
-          single[r] = attribute.getKey() + "=" + attribute.getValue()[r];
-        }
-        tables(label, predicted, single, w, null)
-            .forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
-      }
-    }
-    tables.forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
-    Map<String, Double> overall = rates("overall", overallTable, warnings);
-    Map<String, Double> metrics = disparities(tables, overallTable, options.method());
+    FairnessSummary summary = FairnessSummary.of(label, predicted, attributes, weights);
+    requireTwoGroups(summary);
+    double[] w = weights == null ? filled(n) : weights;
     Map<String, double[]> intervals = new LinkedHashMap<>();
     if (options.bootstrap() > 0) {
-      intervals = bootstrap(label, predicted, keys, w, options, metrics.keySet());
+      intervals =
+          bootstrap(
+              label,
+              predicted,
+              groupKeys(attributes, n),
+              w,
+              options,
+              disparities(summary.intersections(), summary.overall(), options.method()).keySet());
     }
+    return assemble(summary, options, intervals);
+  }
+
+  /**
+   * The report of a summary of rows (one participant's, or the sum of a federation's): the same
+   * numbers {@link #compute} gives on the rows, without bootstrap intervals, which need the rows.
+   *
+   * @throws IllegalArgumentException for options that ask for bootstrap intervals, an attribute
+   *     with a single group, or a privileged group with no rows
+   */
+  public static Report report(FairnessSummary summary, Options options) {
+    if (options.bootstrap() > 0) {
+      throw new IllegalArgumentException(
+          "bootstrap intervals resample rows, and a summary holds only counts: ask for none");
+    }
+    requireTwoGroups(summary);
+    return assemble(summary, options, new LinkedHashMap<>());
+  }
+
+  private static void requireTwoGroups(FairnessSummary summary) {
+    for (String attribute : summary.attributes()) {
+      long values =
+          (summary.attributes().size() == 1 ? summary.intersections() : summary.singles())
+              .entrySet().stream()
+                  .filter(e -> e.getKey().startsWith(attribute + "="))
+                  .filter(e -> e.getValue().count() > 0)
+                  .count();
+      if (values < 2) {
+        throw new IllegalArgumentException(
+            "'" + attribute + "' has a single group: there is nothing to compare");
+      }
+    }
+  }
+
+  private static Report assemble(
+      FairnessSummary summary, Options options, Map<String, double[]> intervals) {
+    List<String> warnings = new ArrayList<>();
+    Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+    summary.singles().forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
+    Map<String, Confusion> tables = summary.intersections();
+    tables.forEach((key, table) -> groups.put(key, rates(key, table, warnings)));
+    Map<String, Double> overall = rates("overall", summary.overall(), warnings);
+    Map<String, Double> metrics = disparities(tables, summary.overall(), options.method());
     Map<String, Double> aif360 = new LinkedHashMap<>();
     if (options.privileged() != null) {
-      aif360 = aif360(label, predicted, attributes, keys, w, options.privileged());
+      aif360 = aif360(summary, options.privileged());
     }
     return new Report(overall, groups, metrics, intervals, aif360, warnings, options.method());
   }
@@ -369,33 +376,12 @@ public final class GroupFairness {
   }
 
   /** AIF360's signed metrics: the unprivileged rows (all but the group) minus the privileged. */
-  private static Map<String, Double> aif360(
-      boolean[] label,
-      boolean[] predicted,
-      Map<String, String[]> attributes,
-      String[] intersections,
-      double[] w,
-      String privileged) {
-    int n = label.length;
-    boolean[] isPrivileged = new boolean[n];
-    boolean any = false;
-    for (int r = 0; r < n; r++) {
-      isPrivileged[r] =
-          intersections[r].equals(privileged) || matchesOne(attributes, r, privileged);
-      any |= isPrivileged[r];
-    }
-    if (!any) {
+  private static Map<String, Double> aif360(FairnessSummary summary, String privileged) {
+    Confusion p = summary.groups().get(privileged);
+    if (p == null || p.count() == 0) {
       throw new IllegalArgumentException("no row is in the privileged group '" + privileged + "'");
     }
-    Confusion p = Confusion.EMPTY;
-    Confusion u = Confusion.EMPTY;
-    for (int r = 0; r < n; r++) {
-      if (isPrivileged[r]) {
-        p = p.add(label[r], predicted[r], w[r]);
-      } else {
-        u = u.add(label[r], predicted[r], w[r]);
-      }
-    }
+    Confusion u = summary.overall().minus(p);
     // AIF360 does not guard these rates: an empty denominator gives NaN (or an infinite ratio).
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("statistical_parity_difference", u.selectionRate() - p.selectionRate());
@@ -527,14 +513,5 @@ public final class GroupFairness {
       out[r] = w[r] * pg * py / pgy;
     }
     return out;
-  }
-
-  private static boolean matchesOne(Map<String, String[]> attributes, int r, String key) {
-    int at = key.indexOf('=');
-    if (at < 0 || key.contains(" & ")) {
-      return false;
-    }
-    String[] values = attributes.get(key.substring(0, at));
-    return values != null && values[r].equals(key.substring(at + 1));
   }
 }

@@ -128,6 +128,42 @@ class SecAggTest {
     assertThat(report.result().clippedValues()).isZero();
   }
 
+  /**
+   * Counts (a federated fairness summary's confusion counts, an importance summary's row count) sum
+   * exactly when the grid's step is 1: each count is a level, so rounding leaves it alone.
+   */
+  @Test
+  void wholeCountsSumExactlyOnAGridOfStepOne() {
+    int clients = 5;
+    int length = 40;
+    long half = 1L << 20; // counts up to 2^20 per client; ±2^20 over 2^21 + 1 levels: step 1
+    SecAggParameters counts =
+        new SecAggParameters(
+            "secagg+", 0, 0, half, 2 * half + 1, 48, "uniform", 1, 0, 0, 2, Algorithm.ML_KEM_768);
+    SplittableRandom source = new SplittableRandom(4);
+    float[][] inputs = new float[clients][length];
+    long[] expected = new long[length];
+    for (int i = 0; i < clients; i++) {
+      for (int j = 0; j < length; j++) {
+        inputs[i][j] = source.nextInt(100_000);
+        expected[j] += (long) inputs[i][j];
+      }
+    }
+    long[] ones = new long[clients];
+    Arrays.fill(ones, 1);
+    SecAggLoopback.Report report =
+        SecAggLoopback.run(
+            round(clients, length, counts),
+            SecAggLoopback.identities(clients, RANDOM),
+            i -> inputs[i],
+            ones,
+            Dropouts.NONE,
+            RANDOM);
+    assertThat(report.aborted()).isNull();
+    assertThat(report.result().sum()).containsExactly(expected);
+    assertThat(report.result().clippedValues()).isZero();
+  }
+
   @Test
   void theCompleteGraphIsSecAgg() {
     int clients = 6;
