@@ -2,6 +2,7 @@ package io.truststram.cli;
 
 import io.truststram.explain.Explanation;
 import io.truststram.explain.Link;
+import io.truststram.explain.LoadedModel;
 import io.truststram.explain.Rows;
 import io.truststram.explain.ShapExplainer;
 import io.truststram.explain.shap.KernelShap;
@@ -145,7 +146,7 @@ final class ExplainCommand extends CommandGroup {
       }
       ShapExplainer.Method chosen = ShapExplainer.Method.of(method);
       Link space = Link.of(link);
-      ModelFile file = input.read();
+      LoadedModel file = input.read();
       TreeEnsemble ensemble = file.ensemble();
       if (ensemble == null && chosen.id().startsWith("tree")) {
         throw new IllegalArgumentException(
@@ -155,9 +156,11 @@ final class ExplainCommand extends CommandGroup {
                 + file.format()
                 + " model takes kernel, permutation or exact, with a --background");
       }
-      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
+      double[][] rows = ModelInput.rows(file, input.data, "--data", java.util.Set.of());
       double[][] reference =
-          background == null ? null : file.rows(background, "--background", java.util.Set.of());
+          background == null
+              ? null
+              : ModelInput.rows(file, background, "--background", java.util.Set.of());
       double[] weights = null;
       if (kmeans > 0) {
         if (reference == null || chosen != ShapExplainer.Method.KERNEL) {
@@ -330,9 +333,9 @@ final class ExplainCommand extends CommandGroup {
 
     @Override
     public Integer call() throws IOException {
-      ModelFile file = input.read();
-      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
-      double[][] reference = file.rows(training, "--training", java.util.Set.of());
+      LoadedModel file = input.read();
+      double[][] rows = ModelInput.rows(file, input.data, "--data", java.util.Set.of());
+      double[][] reference = ModelInput.rows(file, training, "--training", java.util.Set.of());
       io.truststram.explain.lime.LimeTabular lime =
           new io.truststram.explain.lime.LimeTabular(
               file.probabilities(), reference, file.features(), null);
@@ -436,9 +439,9 @@ final class ExplainCommand extends CommandGroup {
                 throw new IllegalArgumentException(
                     "--scoring is accuracy, neg_log_loss or r2, not '" + scoring + "'");
           };
-      ModelFile file = input.read();
+      LoadedModel file = input.read();
       CsvTable table = Shap.table(input.data, "--data");
-      double[][] rows = file.rows(input.data, "--data", java.util.Set.of(label));
+      double[][] rows = ModelInput.rows(file, input.data, "--data", java.util.Set.of(label));
       String[] column = table.column(label);
       double[] targets = new double[column.length];
       for (int r = 0; r < column.length; r++) {
@@ -523,13 +526,13 @@ final class ExplainCommand extends CommandGroup {
       if (resolution < 2 || resolution > 10_000) {
         throw new IllegalArgumentException("--resolution is 2 to 10000");
       }
-      ModelFile file = input.read();
+      LoadedModel file = input.read();
       int index = file.features().indexOf(feature);
       if (index < 0) {
         throw new IllegalArgumentException(
             "the model has no feature '" + feature + "'; it has " + file.features());
       }
-      double[][] rows = file.rows(input.data, "--data", java.util.Set.of());
+      double[][] rows = ModelInput.rows(file, input.data, "--data", java.util.Set.of());
       var dependence =
           io.truststram.explain.global.GlobalImportance.partialDependence(
               file.probabilities(),

@@ -1,5 +1,6 @@
 package io.truststram.cli;
 
+import io.truststram.explain.LoadedModel;
 import io.truststram.explain.Model;
 import io.truststram.explain.Rows;
 import io.truststram.explain.counterfactual.Counterfactuals;
@@ -115,10 +116,10 @@ final class ExplainCounterfactual implements java.util.concurrent.Callable<Integ
     if (!method.equals("genetic") && !method.equals("gradient")) {
       throw new IllegalArgumentException("--method is genetic or gradient, not '" + method + "'");
     }
-    ModelFile file = input.read();
+    LoadedModel file = input.read();
     Model predictions = file.probabilities();
-    double[][] rows = file.rows(input.data, "--data", Set.of());
-    double[][] reference = file.rows(training, "--training", Set.of());
+    double[][] rows = ModelInput.rows(file, input.data, "--data", Set.of());
+    double[][] reference = ModelInput.rows(file, training, "--training", Set.of());
     Space space = Space.of(file.features(), reference);
     for (String range : ranges) {
       String[] parts = range.split("[=:]");

@@ -2,6 +2,7 @@ package io.truststram.cli;
 
 import io.truststram.explain.Explanation;
 import io.truststram.explain.Link;
+import io.truststram.explain.LoadedModel;
 import io.truststram.explain.gradient.IntegratedGradients;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,15 +58,16 @@ final class ExplainIg implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ModelFile file = input.read();
+    LoadedModel file = input.read();
     var differentiable = file.differentiable("integrated gradients");
     int explained = output < 0 ? differentiable.outputs() - 1 : output;
     if (explained >= differentiable.outputs()) {
       throw new IllegalArgumentException(
           "--output " + output + ": the model has " + differentiable.outputs() + " outputs");
     }
-    double[][] rows = file.rows(input.data, "--data", Set.of());
-    double[] base = baseline == null ? null : file.rows(baseline, "--baseline", Set.of())[0];
+    double[][] rows = ModelInput.rows(file, input.data, "--data", Set.of());
+    double[] base =
+        baseline == null ? null : ModelInput.rows(file, baseline, "--baseline", Set.of())[0];
     Explanation e =
         IntegratedGradients.explain(
             differentiable,

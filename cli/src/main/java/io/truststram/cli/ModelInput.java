@@ -1,7 +1,11 @@
 package io.truststram.cli;
 
+import io.truststram.explain.LoadedModel;
+import io.truststram.explain.Rows;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The options every {@code explain} command reads a model and its rows with. */
@@ -27,7 +31,7 @@ final class ModelInput {
       description =
           "The ONNX model's output to explain (default the first float output [rows] or [rows,"
               + " outputs], e.g. probabilities).")
-  String onnxOutput;
+  @Nullable String onnxOutput;
 
   @Option(
       names = "--data",
@@ -38,7 +42,23 @@ final class ModelInput {
   Path data;
 
   /** The model file. */
-  ModelFile read() throws IOException {
-    return ModelFile.read(model, format, onnxOutput);
+  LoadedModel read() throws IOException {
+    if (!format.equals("auto") && !Set.of("xgboost-json", "truststram", "onnx").contains(format)) {
+      throw new IllegalArgumentException(
+          "--model-format is " + LoadedModel.FORMATS + " or auto, not '" + format + "'");
+    }
+    return LoadedModel.read(ExplainCommand.Shap.readModel(model), format, onnxOutput);
+  }
+
+  /**
+   * The rows of a CSV file, in the model's feature order; a model that cannot take missing values
+   * (ours, ONNX) refuses them.
+   */
+  static double[][] rows(LoadedModel file, Path csv, String option, Set<String> ignored)
+      throws IOException {
+    double[][] rows =
+        Rows.read(ExplainCommand.Shap.table(csv, option), file.features(), option, ignored);
+    file.checkRows(rows, option);
+    return rows;
   }
 }

@@ -42,12 +42,26 @@ public record ClassifierModel(
    * @throws IllegalArgumentException when the file is not one, saying why
    */
   public static ClassifierModel read(Path file) throws IOException {
-    SafeTensors.Contents contents;
-    try (InputStream in = Files.newInputStream(file)) {
-      contents = SafeTensors.read(in, SafeTensors.Limits.DEFAULT);
-    } catch (io.truststram.ml.safetensors.InvalidSafeTensorsException e) {
-      throw new IllegalArgumentException(file + " is not a safetensors file: " + e.getMessage());
+    try {
+      return parse(Files.readAllBytes(file));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Parses a TrustStram model file's bytes.
+   *
+   * @throws IllegalArgumentException when they are not one, saying why
+   */
+  public static ClassifierModel parse(byte[] bytes) {
+    SafeTensors.Contents contents;
+    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+      contents = SafeTensors.read(in, SafeTensors.Limits.DEFAULT);
+    } catch (io.truststram.ml.safetensors.InvalidSafeTensorsException | IOException e) {
+      throw new IllegalArgumentException("not a safetensors file: " + e.getMessage());
+    }
+    String file = "the model file";
     String description = contents.metadata().get("model");
     if (description == null) {
       throw new IllegalArgumentException(
