@@ -499,27 +499,7 @@ final class FairnessCommand extends CommandGroup {
 
   /** The JSON form: Fairlearn's names; an undefined ratio is null. */
   static Map<String, Object> toJson(GroupFairness.Report report) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Object> groups = new LinkedHashMap<>();
-    report.groups().forEach((key, rates) -> groups.put(key, finite(rates)));
-    out.put("groups", groups);
-    out.put("overall", finite(report.overall()));
-    out.put("metrics", finite(report.metrics()));
-    if (!report.intervals().isEmpty()) {
-      out.put("intervals", report.intervals());
-    }
-    if (!report.aif360().isEmpty()) {
-      out.put("aif360", finite(report.aif360()));
-    }
-    out.put("warnings", report.warnings());
-    out.put("method", report.method());
-    return out;
-  }
-
-  private static Map<String, Object> finite(Map<String, Double> values) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, v == null || !Double.isFinite(v) ? null : v));
-    return out;
+    return report.toMap();
   }
 
   private static void printText(PrintWriter out, GroupFairness.Report report) {

@@ -71,7 +71,36 @@ public final class GroupFairness {
       Map<String, double[]> intervals,
       Map<String, Double> aif360,
       List<String> warnings,
-      String method) {}
+      String method) {
+
+    /**
+     * The report as JSON takes it: Fairlearn's names, an undefined value (NaN) as null, intervals
+     * and AIF360's metrics only when there are some.
+     */
+    public Map<String, Object> toMap() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      Map<String, Object> byGroup = new LinkedHashMap<>();
+      groups.forEach((key, rates) -> byGroup.put(key, finite(rates)));
+      out.put("groups", byGroup);
+      out.put("overall", finite(overall));
+      out.put("metrics", finite(metrics));
+      if (!intervals.isEmpty()) {
+        out.put("intervals", intervals);
+      }
+      if (!aif360.isEmpty()) {
+        out.put("aif360", finite(aif360));
+      }
+      out.put("warnings", warnings);
+      out.put("method", method);
+      return out;
+    }
+
+    private static Map<String, @Nullable Object> finite(Map<String, Double> values) {
+      Map<String, @Nullable Object> out = new LinkedHashMap<>();
+      values.forEach((k, v) -> out.put(k, v == null || !Double.isFinite(v) ? null : v));
+      return out;
+    }
+  }
 
   /** The rates of a group, by Fairlearn's names. */
   static final Map<String, ToDoubleFunction<Confusion>> RATES = new LinkedHashMap<>();

@@ -1,0 +1,701 @@
+package io.truststram.explain.internal;
+
+import io.truststram.common.cache.CacheStore;
+import io.truststram.common.cache.CacheUnavailableException;
+import io.truststram.common.id.Uuids;
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.explain.ExplainProblems;
+import io.truststram.explain.Explanation;
+import io.truststram.explain.Link;
+import io.truststram.explain.LoadedModel;
+import io.truststram.explain.ShapExplainer;
+import io.truststram.explain.gradient.IntegratedGradients;
+import io.truststram.explain.internal.ExplainStore.ExplanationRecord;
+import io.truststram.explain.internal.ExplainStore.ModelRecord;
+import io.truststram.explain.internal.ExplainStore.RowRecord;
+import io.truststram.explain.lime.LimeTabular;
+import io.truststram.explain.shap.KernelShap;
+import io.truststram.platform.blob.BlobStore;
+import io.truststram.platform.blob.BlobTooLargeException;
+import io.truststram.platform.security.Caller;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * The explanation service: models uploaded to explain, explanations computed (or taken from the
+ * cache) and archived with their provenance, row by row with the decision each explains, jobs for
+ * large requests, and retention.
+ */
+final class Explanations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Explanations.class);
+
+  /** The methods served, by the names requests use. */
+  static final Set<String> METHODS =
+      Set.of(
+          "tree-path-dependent",
+          "tree-interventional",
+          "kernel",
+          "permutation",
+          "exact",
+          "lime",
+          "integrated-gradients");
+
+  /** Rows a job computes between progress reports. */
+  private static final int CHUNK = 50;
+
+  private final ExplainStore store;
+  private final BlobStore blobs;
+  private final CacheStore cache;
+  private final ExplainProperties properties;
+  private final Clock clock;
+  private final ExecutorService jobs;
+  private final TransactionTemplate transactions;
+  private final ExplainMetrics metrics;
+  private final Map<String, LoadedModel> loaded =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, LoadedModel> eldest) {
+              return size() > 16;
+            }
+          });
+
+  Explanations(
+      ExplainStore store,
+      BlobStore blobs,
+      CacheStore cache,
+      ExplainProperties properties,
+      Clock clock,
+      ExecutorService jobs,
+      TransactionTemplate transactions,
+      ExplainMetrics metrics) {
+    this.store = store;
+    this.blobs = blobs;
+    this.cache = cache;
+    this.properties = properties;
+    this.clock = clock;
+    this.jobs = jobs;
+    this.transactions = transactions;
+    this.metrics = metrics;
+  }
+
+  // ---- models ----
+
+  ModelRecord upload(Caller caller, String name, String format, InputStream body)
+      throws IOException {
+    if (name.isBlank() || name.length() > 200) {
+      throw new ProblemException(ExplainProblems.INVALID_MODEL, "name the model (1 to 200 chars)");
+    }
+    long max = properties.maxModelSize().toBytes();
+    byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    if (bytes.length > max) {
+      throw new ProblemException(
+          ExplainProblems.INVALID_MODEL,
+          "the model is larger than truststram.explain.max-model-size (" + max + " bytes)");
+    }
+    LoadedModel model;
+    try {
+      model = LoadedModel.read(bytes, format, null);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ProblemException(ExplainProblems.INVALID_MODEL, e.getMessage());
+    }
+    TenantId tenant = caller.tenant();
+    UUID id = Uuids.v7();
+    String key = "explain/" + tenant.value() + "/models/" + id;
+    try {
+      blobs.put(key, new ByteArrayInputStream(bytes), max);
+    } catch (BlobTooLargeException e) {
+      throw new ProblemException(ExplainProblems.INVALID_MODEL, "the model is too large");
+    }
+    ModelRecord record =
+        new ModelRecord(
+            id,
+            tenant,
+            name.strip(),
+            model.format(),
+            model.sha256(),
+            bytes.length,
+            model.features(),
+            model.probabilities().outputs(),
+            key,
+            clock.instant());
+    store.insert(record);
+    loaded.put(model.sha256(), model);
+    return record;
+  }
+
+  ModelRecord model(Caller caller, UUID id) {
+    return store
+        .model(caller.tenant(), id)
+        .orElseThrow(() -> new ProblemException(ExplainProblems.MODEL_NOT_FOUND, "no model " + id));
+  }
+
+  Page<ModelRecord> models(Caller caller, PageRequest page) {
+    return store.models(caller.tenant(), page);
+  }
+
+  void deleteModel(Caller caller, UUID id) throws IOException {
+    ModelRecord model = model(caller, id);
+    store.deleteModel(caller.tenant(), id);
+    blobs.delete(model.blobKey());
+  }
+
+  /** The model, parsed once and kept (the 16 used last). */
+  LoadedModel load(ModelRecord record) {
+    LoadedModel model = loaded.get(record.sha256());
+    if (model != null) {
+      return model;
+    }
+    try (InputStream in = blobs.open(record.blobKey())) {
+      model = LoadedModel.read(in.readAllBytes(), record.format(), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading model " + record.id(), e);
+    }
+    loaded.put(record.sha256(), model);
+    return model;
+  }
+
+  // ---- explanations ----
+
+  /**
+   * What to explain.
+   *
+   * @param rows the rows, in the model's feature order; null for a missing value (XGBoost models)
+   * @param decisionIds one per row (or null): what each row's explanation is archived under
+   * @param background the background rows (every method but tree-path-dependent and
+   *     integrated-gradients); LIME's training rows
+   */
+  record Request(
+      UUID model,
+      String method,
+      List<List<@Nullable Double>> rows,
+      @Nullable List<List<@Nullable Double>> background,
+      @Nullable List<@Nullable String> decisionIds,
+      @Nullable String link,
+      @Nullable Integer samples,
+      @Nullable Integer numFeatures,
+      @Nullable Integer maxEvals,
+      @Nullable Long seed,
+      @Nullable Integer steps,
+      @Nullable Integer output,
+      @Nullable List<@Nullable Double> baseline) {}
+
+  /** The record served, and whether it came from the cache. */
+  record Served(ExplanationRecord explanation, boolean done) {}
+
+  Served explain(Caller caller, Request request) {
+    TenantId tenant = caller.tenant();
+    ModelRecord record = model(caller, request.model());
+    if (!METHODS.contains(request.method())) {
+      throw invalid("the method is one of " + sorted(METHODS) + ", not '" + request.method() + "'");
+    }
+    if (request.rows().isEmpty() || request.rows().size() > properties.maxRows()) {
+      throw invalid("explain 1 to " + properties.maxRows() + " rows, not " + request.rows().size());
+    }
+    if (request.decisionIds() != null) {
+      if (request.decisionIds().size() != request.rows().size()) {
+        throw invalid(
+            request.decisionIds().size() + " decision ids for " + request.rows().size() + " rows");
+      }
+      for (String id : request.decisionIds()) {
+        if (id != null && (id.isBlank() || id.length() > 200)) {
+          throw invalid("a decision id has 1 to 200 characters");
+        }
+      }
+    }
+    LoadedModel model = load(record);
+    double[][] rows = matrix(request.rows(), "rows", model);
+    double[][] background =
+        request.background() == null ? null : matrix(request.background(), "background", model);
+    Instant now = clock.instant();
+    Instant expires = now.plus(retention(tenant));
+    UUID id = Uuids.v7();
+    String key = cacheKey(tenant, record, request);
+    if (rows.length <= properties.syncRows()) {
+      Computed computed = cached(key);
+      boolean hit = computed != null;
+      if (computed == null) {
+        computed = compute(model, request, rows, background, done -> {});
+        remember(key, computed);
+      }
+      metrics.served(request.method(), hit);
+      ExplanationRecord explanation =
+          new ExplanationRecord(
+              id,
+              tenant,
+              record.id(),
+              record.sha256(),
+              request.method(),
+              "succeeded",
+              rows.length,
+              rows.length,
+              model.features(),
+              computed.expectedValue(),
+              computed.provenance(),
+              null,
+              hit,
+              caller.subject(),
+              now,
+              clock.instant(),
+              expires);
+      Computed result = computed;
+      transactions.executeWithoutResult(
+          s -> {
+            store.insert(explanation);
+            store.insertRows(tenant, id, rowRecords(rows, request, result));
+          });
+      return new Served(explanation, true);
+    }
+    ExplanationRecord running =
+        new ExplanationRecord(
+            id,
+            tenant,
+            record.id(),
+            record.sha256(),
+            request.method(),
+            "running",
+            rows.length,
+            0,
+            model.features(),
+            null,
+            null,
+            null,
+            false,
+            caller.subject(),
+            now,
+            null,
+            expires);
+    store.insert(running);
+    jobs.execute(() -> runJob(running, model, request, rows, background));
+    return new Served(running, false);
+  }
+
+  private void runJob(
+      ExplanationRecord job,
+      LoadedModel model,
+      Request request,
+      double[][] rows,
+      double @Nullable [][] background) {
+    try {
+      Computed computed =
+          compute(
+              model,
+              request,
+              rows,
+              background,
+              done -> store.progress(job.tenant(), job.id(), done));
+      transactions.executeWithoutResult(
+          s -> {
+            store.insertRows(job.tenant(), job.id(), rowRecords(rows, request, computed));
+            store.finish(
+                job.tenant(),
+                job.id(),
+                "succeeded",
+                computed.expectedValue(),
+                computed.provenance(),
+                null,
+                rows.length,
+                clock.instant());
+          });
+      metrics.served(request.method(), false);
+    } catch (RuntimeException e) {
+      LOG.warn("explanation job {} failed: {}", job.id(), e.getMessage());
+      store.finish(
+          job.tenant(),
+          job.id(),
+          "failed",
+          null,
+          null,
+          e instanceof ProblemException p ? p.detail() : String.valueOf(e.getMessage()),
+          0,
+          clock.instant());
+    }
+  }
+
+  ExplanationRecord explanation(Caller caller, UUID id) {
+    return store
+        .explanation(caller.tenant(), id)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ExplainProblems.EXPLANATION_NOT_FOUND, "no explanation " + id));
+  }
+
+  Page<ExplanationRecord> explanations(Caller caller, PageRequest page) {
+    return store.explanations(caller.tenant(), page);
+  }
+
+  /** A page of an explanation's rows; the cursor is the next row's index. */
+  Page<RowRecord> rows(Caller caller, UUID id, PageRequest page) {
+    ExplanationRecord e = explanation(caller, id);
+    if (!e.status().equals("succeeded")) {
+      throw new ProblemException(
+          ExplainProblems.NOT_READY,
+          "the explanation is " + e.status() + (e.error() == null ? "" : ": " + e.error()));
+    }
+    int from;
+    try {
+      from = page.after() == null ? 0 : Integer.parseInt(page.after());
+    } catch (NumberFormatException ex) {
+      throw invalid("the cursor is not one of ours");
+    }
+    List<RowRecord> rows = store.rows(caller.tenant(), id, from, page.limit() + 1);
+    return Page.fromLookahead(rows, page, r -> Integer.toString(r.index() + 1));
+  }
+
+  Map.Entry<ExplanationRecord, RowRecord> decision(Caller caller, String decisionId) {
+    Map.Entry<UUID, RowRecord> found =
+        store
+            .decision(caller.tenant(), decisionId)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ExplainProblems.EXPLANATION_NOT_FOUND,
+                        "no explanation of decision '" + decisionId + "'"));
+    return Map.entry(explanation(caller, found.getKey()), found.getValue());
+  }
+
+  /** Rows global charts draw at most. */
+  static final int PLOTTED_ROWS = 2_000;
+
+  /** A chart of an explanation. */
+  org.jfree.chart.JFreeChart plot(
+      Caller caller,
+      UUID id,
+      String kind,
+      int row,
+      @Nullable Integer output,
+      @Nullable String feature,
+      Plots plots) {
+    ExplanationRecord e = explanation(caller, id);
+    if (!e.status().equals("succeeded")) {
+      throw new ProblemException(ExplainProblems.NOT_READY, "the explanation is " + e.status());
+    }
+    List<RowRecord> rows =
+        switch (kind) {
+          case "waterfall", "force", "lime" -> {
+            if (row < 0 || row >= e.rowCount()) {
+              throw invalid("row " + row + " of an explanation of " + e.rowCount() + " rows");
+            }
+            yield store.rows(caller.tenant(), id, row, 1);
+          }
+          case "bar", "beeswarm", "dependence" -> store.rows(caller.tenant(), id, 0, PLOTTED_ROWS);
+          default ->
+              throw invalid(
+                  "kind is waterfall, force, bar, beeswarm, dependence or lime, not '"
+                      + kind
+                      + "'");
+        };
+    int outputs = rows.getFirst().attributions().length;
+    int k = output == null ? outputs - 1 : output;
+    if (k < 0 || k >= outputs) {
+      throw invalid("output " + k + " of an explanation of " + outputs + " outputs");
+    }
+    if (e.method().equals("lime") && !kind.equals("lime") && !kind.equals("bar")) {
+      throw invalid("a lime explanation draws as lime or bar");
+    }
+    double expected =
+        e.expectedValue() == null || e.expectedValue().length <= k ? 0 : e.expectedValue()[k];
+    return switch (kind) {
+      case "waterfall" -> plots.waterfall(e.features(), expected, rows.getFirst(), k, e.method());
+      case "force" -> plots.force(e.features(), expected, rows.getFirst(), k);
+      case "lime" -> plots.lime(rows.getFirst());
+      case "bar" -> plots.bar(e.features(), rows, k, e.method());
+      case "beeswarm" -> plots.beeswarm(e.features(), rows, k, e.method());
+      default -> {
+        int j = feature == null ? -1 : e.features().indexOf(feature);
+        if (j < 0) {
+          throw invalid("dependence needs feature=, one of the model's features");
+        }
+        yield plots.dependence(e.features(), rows, k, j, e.method());
+      }
+    };
+  }
+
+  // ---- retention ----
+
+  Duration retention(TenantId tenant) {
+    return store.retentionDays(tenant).map(Duration::ofDays).orElse(properties.retention());
+  }
+
+  void setRetention(Caller caller, int days) {
+    Duration wanted = Duration.ofDays(days);
+    if (days > 36_500) {
+      throw invalid("a retention is at most 36,500 days");
+    }
+    if (wanted.compareTo(properties.minimumRetention()) < 0) {
+      throw new ProblemException(
+          ExplainProblems.RETENTION_TOO_SHORT,
+          "explanations are kept at least "
+              + properties.minimumRetention().toDays()
+              + " days (truststram.explain.minimum-retention), not "
+              + days);
+    }
+    store.setRetentionDays(caller.tenant(), days, clock.instant());
+  }
+
+  // ---- computing ----
+
+  /** What a method computed, as the cache keeps it. */
+  record Computed(
+      double[] expectedValue,
+      List<double[]> outputs,
+      List<double[][]> attributions,
+      List<@Nullable Map<String, Object>> details,
+      Map<String, Object> provenance) {}
+
+  private Computed compute(
+      LoadedModel model,
+      Request request,
+      double[][] rows,
+      double @Nullable [][] background,
+      java.util.function.IntConsumer progress) {
+    try {
+      List<double[]> outputs = new ArrayList<>();
+      List<double[][]> attributions = new ArrayList<>();
+      List<@Nullable Map<String, Object>> details = new ArrayList<>();
+      double[] expected = new double[0];
+      Map<String, Object> provenance = new LinkedHashMap<>();
+      for (int from = 0; from < rows.length; from += CHUNK) {
+        double[][] chunk = Arrays.copyOfRange(rows, from, Math.min(rows.length, from + CHUNK));
+        Explanation e = explainChunk(model, request, chunk, background, details);
+        expected = e.expectedValue();
+        provenance = new LinkedHashMap<>(e.provenance());
+        for (int r = 0; r < chunk.length; r++) {
+          outputs.add(e.outputs()[r]);
+          double[][] a = new double[e.values().length][];
+          for (int k = 0; k < a.length; k++) {
+            a[k] = e.values()[k][r];
+          }
+          attributions.add(a);
+        }
+        progress.accept(Math.min(rows.length, from + CHUNK));
+      }
+      provenance.remove("deltas");
+      provenance.put("rows", rows.length);
+      return new Computed(expected, outputs, attributions, details, provenance);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  private Explanation explainChunk(
+      LoadedModel model,
+      Request request,
+      double[][] rows,
+      double @Nullable [][] background,
+      List<@Nullable Map<String, Object>> details) {
+    long seed = request.seed() == null ? 0 : request.seed();
+    switch (request.method()) {
+      case "integrated-gradients" -> {
+        double[] baseline =
+            request.baseline() == null
+                ? null
+                : matrix(List.of(request.baseline()), "baseline", model)[0];
+        Explanation e =
+            IntegratedGradients.explain(
+                model.differentiable("integrated gradients"),
+                model.sha256(),
+                model.features(),
+                rows,
+                new IntegratedGradients.Options(
+                    request.steps() == null ? 50 : request.steps(),
+                    baseline,
+                    Link.of(request.link() == null ? "identity" : request.link())));
+        double[][] deltas = (double[][]) e.provenance().get("deltas");
+        for (double[] delta : deltas) {
+          details.add(Map.of("completenessDelta", delta));
+        }
+        return e;
+      }
+      case "lime" -> {
+        if (background == null || background.length == 0) {
+          throw invalid("lime needs training rows (background) for its quartiles");
+        }
+        LimeTabular lime =
+            new LimeTabular(model.probabilities(), background, model.features(), null);
+        int outputs = model.probabilities().outputs();
+        int explained = request.output() == null ? outputs - 1 : request.output();
+        if (explained < 0 || explained >= outputs) {
+          throw invalid("output " + explained + " of a model of " + outputs + " outputs");
+        }
+        LimeTabular.Options options =
+            new LimeTabular.Options(
+                request.samples() == null ? 5_000 : request.samples(),
+                request.numFeatures() == null ? 10 : request.numFeatures(),
+                seed);
+        double[][][] values = new double[1][rows.length][model.features().size()];
+        double[][] out = new double[rows.length][1];
+        for (int r = 0; r < rows.length; r++) {
+          var e = lime.explain(rows[r], explained, options);
+          Map<String, Object> detail = new LinkedHashMap<>();
+          List<Map<String, Object>> weights = new ArrayList<>();
+          for (int i = 0; i < e.weights().length; i++) {
+            weights.add(Map.of("condition", e.features().get(i), "weight", e.weights()[i]));
+          }
+          detail.put("weights", weights);
+          detail.put("intercept", e.intercept());
+          detail.put("localPrediction", e.localPrediction());
+          detail.put("score", e.score());
+          details.add(detail);
+          out[r][0] = e.modelPrediction();
+          for (int i = 0; i < e.weights().length; i++) {
+            int feature = e.featureIndices()[i];
+            values[0][r][feature] += e.weights()[i];
+          }
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("modelSha256", model.sha256());
+        provenance.put("method", "lime");
+        provenance.put("output", explained);
+        provenance.put("samples", options.samples());
+        provenance.put("numFeatures", options.numFeatures());
+        provenance.put("kernelWidth", 0.75 * Math.sqrt(model.features().size()));
+        provenance.put("discretizer", "quartile");
+        provenance.put("seed", seed);
+        provenance.put("trainingSha256", io.truststram.explain.Rows.sha256(background));
+        provenance.put("library", Explanation.library());
+        // LIME has no expected value: its surrogate's intercept is in each row's detail.
+        return new Explanation(model.features(), new double[0], values, out, "lime", provenance);
+      }
+      default -> {
+        for (int r = 0; r < rows.length; r++) {
+          details.add(null);
+        }
+        return ShapExplainer.explain(
+            model.model(),
+            model.sha256(),
+            new ShapExplainer.Request(
+                ShapExplainer.Method.of(request.method()),
+                rows,
+                background,
+                Link.of(request.link() == null ? "identity" : request.link()),
+                new KernelShap.Options(
+                    request.samples() == null ? 0 : request.samples(),
+                    request.numFeatures() == null ? 10 : request.numFeatures(),
+                    seed),
+                request.maxEvals() == null ? 500 : request.maxEvals(),
+                null));
+      }
+    }
+  }
+
+  private static List<RowRecord> rowRecords(double[][] rows, Request request, Computed computed) {
+    List<RowRecord> out = new ArrayList<>();
+    for (int r = 0; r < rows.length; r++) {
+      out.add(
+          new RowRecord(
+              r,
+              request.decisionIds() == null ? null : request.decisionIds().get(r),
+              rows[r],
+              computed.outputs().get(r),
+              computed.attributions().get(r),
+              computed.details().get(r)));
+    }
+    return out;
+  }
+
+  private double[][] matrix(List<List<@Nullable Double>> values, String what, LoadedModel model) {
+    double[][] out = new double[values.size()][];
+    for (int r = 0; r < out.length; r++) {
+      List<@Nullable Double> row = values.get(r);
+      if (row == null) {
+        throw invalid(what + ", row " + (r + 1) + " is null");
+      }
+      out[r] = new double[row.size()];
+      for (int j = 0; j < row.size(); j++) {
+        Double v = row.get(j);
+        out[r][j] = v == null ? Double.NaN : v;
+      }
+    }
+    try {
+      model.checkRows(out, what);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+    return out;
+  }
+
+  private static String sorted(Set<String> names) {
+    return String.join(", ", new java.util.TreeSet<>(names));
+  }
+
+  private static ProblemException invalid(@Nullable String detail) {
+    return new ProblemException(
+        ExplainProblems.INVALID_REQUEST, detail == null ? "invalid request" : detail);
+  }
+
+  // ---- the cache ----
+
+  private String cacheKey(TenantId tenant, ModelRecord model, Request request) {
+    Map<String, Object> parts = new LinkedHashMap<>();
+    parts.put("model", model.sha256());
+    parts.put("method", request.method());
+    parts.put("rows", request.rows());
+    parts.put("background", request.background());
+    parts.put("link", request.link());
+    parts.put("samples", request.samples());
+    parts.put("numFeatures", request.numFeatures());
+    parts.put("maxEvals", request.maxEvals());
+    parts.put("seed", request.seed());
+    parts.put("steps", request.steps());
+    parts.put("output", request.output());
+    parts.put("baseline", request.baseline());
+    parts.put("library", Explanation.library());
+    return tenant.value() + ":" + LoadedModel.sha256(ExplainStore.JSON.writeValueAsBytes(parts));
+  }
+
+  private @Nullable Computed cached(String key) {
+    try {
+      Optional<byte[]> bytes = cache.get(key);
+      return bytes
+          .map(b -> ExplainStore.JSON.readValue(b, new TypeReference<Computed>() {}))
+          .orElse(null);
+    } catch (CacheUnavailableException | tools.jackson.core.JacksonException e) {
+      LOG.debug("explanation cache miss by failure: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private void remember(String key, Computed computed) {
+    try {
+      cache.put(key, ExplainStore.JSON.writeValueAsBytes(computed), properties.cacheTtl());
+    } catch (CacheUnavailableException e) {
+      LOG.debug("explanation not cached: {}", e.getMessage());
+    }
+  }
+
+  /** Marks jobs a stopped process left running as failed. */
+  void failAbandonedJobs() {
+    int failed =
+        store.failRunning(
+            "interrupted: the server stopped before the job finished; submit it again",
+            clock.instant());
+    if (failed > 0) {
+      LOG.info("{} explanation jobs left by a stopped server marked failed", failed);
+    }
+  }
+}

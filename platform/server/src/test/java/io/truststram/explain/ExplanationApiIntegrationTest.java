@@ -1,0 +1,283 @@
+package io.truststram.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.truststram.common.tenant.TenantId;
+import io.truststram.platform.testing.HttpTestClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The explanation API over HTTP on the example XGBoost model: upload, explain (at once and as a
+ * job), the cache, the archive by decision id, paging, plots, retention, tenancy, and bad input as
+ * problem documents.
+ */
+class ExplanationApiIntegrationTest extends ExplainIntegrationTest {
+
+  static final Path EXAMPLES = Path.of("..", "..", "examples", "explain");
+  static final String API = "/api/v1/explanations";
+  static final String TYPES = "https://truststram.io/problems/";
+
+  private HttpTestClient scientist;
+  private TenantId tenant;
+
+  @BeforeEach
+  void tenant() {
+    tenant = newTenant();
+    scientist = scientist(tenant);
+  }
+
+  /** Uploads the example XGBoost model; returns its id. */
+  static String upload(HttpTestClient client) throws Exception {
+    var response =
+        client.sendBytes(
+            "POST",
+            API + "/models?name=adult",
+            "application/octet-stream",
+            Files.readAllBytes(EXAMPLES.resolve("adult-xgboost.json")));
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    JsonNode model = response.json();
+    assertThat(model.path("format").asString()).isEqualTo("xgboost-json");
+    assertThat(model.path("features")).hasSize(8);
+    return model.path("id").asString();
+  }
+
+  /** The rows of an example CSV file as a JSON array of arrays. */
+  static String rows(String file, int copies) throws Exception {
+    List<String> lines = Files.readAllLines(EXAMPLES.resolve(file), StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>();
+    for (int c = 0; c < copies; c++) {
+      for (String line : lines.subList(1, lines.size())) {
+        out.add("[" + line + "]");
+      }
+    }
+    return "[" + String.join(",", out) + "]";
+  }
+
+  private static String decisions(int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("\"loan-" + i + "\"");
+    }
+    return "[" + String.join(",", ids) + "]";
+  }
+
+  @Test
+  void treeShapIsServedCachedAndArchivedByDecision() throws Exception {
+    String model = upload(scientist);
+    String body =
+        "{\"model\":\""
+            + model
+            + "\",\"method\":\"tree-path-dependent\",\"rows\":"
+            + rows("adult-rows.csv", 1)
+            + ",\"decisionIds\":"
+            + decisions(20)
+            + "}";
+    var first = scientist.postJson(API, body);
+    assertThat(first.status()).as(first.body()).isEqualTo(201);
+    assertThat(first.header("Location")).isPresent();
+    JsonNode explanation = first.json().path("explanation");
+    assertThat(explanation.path("status").asString()).isEqualTo("succeeded");
+    assertThat(explanation.path("cached").asBoolean()).isFalse();
+    assertThat(explanation.path("provenance").path("modelSha256").asString()).hasSize(64);
+    double expected = explanation.path("expectedValue").get(0).asDouble();
+    JsonNode items = first.json().path("items");
+    assertThat(items).hasSize(20);
+    for (JsonNode row : items) {
+      double sum = expected;
+      for (JsonNode v : row.path("attributions").get(0)) {
+        sum += v.asDouble();
+      }
+      assertThat(sum).isCloseTo(row.path("output").get(0).asDouble(), within(1e-5));
+    }
+    var again = scientist.postJson(API, body);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().path("explanation").path("cached").asBoolean()).isTrue();
+    assertThat(again.json().path("items").get(3).path("attributions"))
+        .isEqualTo(items.get(3).path("attributions"));
+    var decision = scientist.get(API + "/decisions/loan-3");
+    assertThat(decision.status()).as(decision.body()).isEqualTo(200);
+    assertThat(decision.json().path("row").path("index").asInt()).isEqualTo(3);
+    assertThat(decision.json().path("row").path("attributions"))
+        .isEqualTo(items.get(3).path("attributions"));
+    assertThat(decision.json().path("explanation").path("id").asString())
+        .isEqualTo(again.json().path("explanation").path("id").asString());
+    // Another tenant sees none of it.
+    TenantId other = newTenant();
+    HttpTestClient stranger = scientist(other);
+    assertThat(stranger.get(API + "/decisions/loan-3").status()).isEqualTo(404);
+    String id = explanation.path("id").asString();
+    var hidden = stranger.get(API + "/" + id);
+    assertThat(hidden.status()).isEqualTo(404);
+    assertThat(hidden.json().path("type").asString())
+        .isEqualTo(TYPES + "explain-explanation-not-found");
+  }
+
+  @Test
+  void largeRequestsBecomeJobsWhoseRowsArePaged() throws Exception {
+    String model = upload(scientist);
+    String body =
+        "{\"model\":\""
+            + model
+            + "\",\"method\":\"tree-interventional\",\"rows\":"
+            + rows("adult-background.csv", 2)
+            + ",\"background\":"
+            + rows("adult-rows.csv", 1)
+            + "}";
+    var accepted = scientist.postJson(API, body);
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String location = accepted.header("Location").orElseThrow();
+    String id = accepted.json().path("explanation").path("id").asString();
+    assertThat(location).endsWith(id);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                scientist.get(API + "/" + id).json().path("status").asString().equals("succeeded"));
+    JsonNode done = scientist.get(API + "/" + id).json();
+    assertThat(done.path("rows").asInt()).isEqualTo(200);
+    assertThat(done.path("rowsDone").asInt()).isEqualTo(200);
+    List<Integer> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page =
+          scientist
+              .get(API + "/" + id + "/rows?limit=64" + (cursor == null ? "" : "&cursor=" + cursor))
+              .json();
+      page.path("items").forEach(r -> seen.add(r.path("index").asInt()));
+      cursor = page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
+    } while (cursor != null);
+    assertThat(seen).hasSize(200).isSorted().doesNotHaveDuplicates();
+    var beeswarm = scientist.get(API + "/" + id + "/plots/beeswarm");
+    assertThat(beeswarm.status()).as(beeswarm.body()).isEqualTo(200);
+    assertThat(beeswarm.contentType()).startsWith("image/svg+xml");
+    assertThat(beeswarm.body()).contains("<svg");
+    byte[] png = scientist.getBytes(API + "/" + id + "/plots/waterfall?row=5&format=png");
+    assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    for (String kind : List.of("force?row=1", "bar", "dependence?feature=age")) {
+      var chart = scientist.get(API + "/" + id + "/plots/" + kind);
+      assertThat(chart.status()).as(kind + ": " + chart.body()).isEqualTo(200);
+    }
+    var unknown = scientist.get(API + "/" + id + "/plots/pie");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void limeAndKernelShapAreServedWithTheirDetails() throws Exception {
+    String model = upload(scientist);
+    String rows = rows("adult-rows.csv", 1);
+    var lime =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"lime\",\"rows\":"
+                + rows
+                + ",\"background\":"
+                + rows("adult-background.csv", 1)
+                + ",\"samples\":500}");
+    assertThat(lime.status()).as(lime.body()).isEqualTo(201);
+    JsonNode detail = lime.json().path("items").get(0).path("detail");
+    assertThat(detail.path("weights")).isNotEmpty();
+    assertThat(detail.path("score").isNumber()).isTrue();
+    String id = lime.json().path("explanation").path("id").asString();
+    assertThat(scientist.get(API + "/" + id + "/plots/lime?row=2").status()).isEqualTo(200);
+    var kernel =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"kernel\",\"rows\":"
+                + rows
+                + ",\"background\":"
+                + rows("adult-rows.csv", 1)
+                + ",\"link\":\"identity\"}");
+    assertThat(kernel.status()).as(kernel.body()).isEqualTo(201);
+    assertThat(
+            kernel.json().path("explanation").path("provenance").path("additivityError").asDouble())
+        .isLessThan(1e-6);
+  }
+
+  @Test
+  void badInputIsAProblemDocument() throws Exception {
+    String model = upload(scientist);
+    var garbage =
+        scientist.sendBytes(
+            "POST",
+            API + "/models?name=x",
+            "application/octet-stream",
+            "{\"learner\": 1}".getBytes());
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(garbage.json().path("type").asString()).isEqualTo(TYPES + "explain-invalid-model");
+    var wrongWidth =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"exact\",\"rows\":[[1,2,3]],\"background\":[[1,2,3]]}");
+    assertThat(wrongWidth.status()).isEqualTo(400);
+    assertThat(wrongWidth.json().path("type").asString())
+        .isEqualTo(TYPES + "explain-invalid-request");
+    assertThat(wrongWidth.json().path("detail").asString()).contains("3 values; the model takes 8");
+    var noBackground =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"kernel\",\"rows\":"
+                + rows("adult-rows.csv", 1)
+                + "}");
+    assertThat(noBackground.status()).isEqualTo(400);
+    assertThat(noBackground.json().path("detail").asString()).contains("needs a background");
+    var method =
+        scientist.postJson(
+            API, "{\"model\":\"" + model + "\",\"method\":\"magic\",\"rows\":[[1]]}");
+    assertThat(method.status()).isEqualTo(400);
+    assertThat(method.json().path("detail").asString()).contains("not 'magic'");
+    var ig =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"integrated-gradients\",\"rows\":"
+                + rows("adult-rows.csv", 1)
+                + "}");
+    assertThat(ig.status()).isEqualTo(400);
+    assertThat(ig.json().path("detail").asString()).contains("needs a differentiable model");
+    var noModel =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + java.util.UUID.randomUUID()
+                + "\",\"method\":\"exact\",\"rows\":[[1]]}");
+    assertThat(noModel.status()).isEqualTo(404);
+    assertThat(noModel.json().path("type").asString()).isEqualTo(TYPES + "explain-model-not-found");
+    assertThat(scientist.get(API + "/decisions/never").status()).isEqualTo(404);
+    var unknownField =
+        scientist.postJson(
+            API, "{\"model\":\"" + model + "\",\"method\":\"exact\",\"rows\":[[1]],\"colour\":1}");
+    assertThat(unknownField.status()).isEqualTo(400);
+  }
+
+  @Test
+  void retentionIsAtLeastSixMonths() {
+    assertThat(scientist.get(API + "/retention").json().path("days").asInt()).isEqualTo(183);
+    var tooShort = scientist.putJson(API + "/retention", "{\"days\":30}");
+    assertThat(tooShort.status()).isEqualTo(400);
+    assertThat(tooShort.json().path("type").asString())
+        .isEqualTo(TYPES + "explain-retention-too-short");
+    var longer = scientist.putJson(API + "/retention", "{\"days\":400}");
+    assertThat(longer.status()).as(longer.body()).isEqualTo(200);
+    assertThat(scientist.get(API + "/retention").json().path("days").asInt()).isEqualTo(400);
+  }
+}
