@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * reseeds the DRBG from the operating system's entropy and the configured extra source, and
  * publishes the period's key uses ({@link io.truststram.crypto.KeyUsed}).
  */
-final class KeyRotation implements AutoCloseable {
+final class KeyRotation
+    implements AutoCloseable,
+        org.springframework.context.ApplicationListener<
+            org.springframework.context.event.ContextClosedEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(KeyRotation.class);
 
@@ -45,7 +48,17 @@ final class KeyRotation implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** Stops, publishing the uses counted since the last period. */
+  /**
+   * When the application context starts to close, while its executors still run the listeners these
+   * events go to (they stop before beans are destroyed): stops, publishing the uses counted since
+   * the last period.
+   */
+  @Override
+  public void onApplicationEvent(org.springframework.context.event.ContextClosedEvent event) {
+    close();
+  }
+
+  /** Stops, publishing the uses counted since the last period (none, after a context close). */
   @Override
   public void close() {
     scheduler.shutdownNow();
