@@ -209,6 +209,55 @@ class ExplanationApiIntegrationTest extends ExplainIntegrationTest {
   }
 
   @Test
+  void counterfactualsAndAttentionAreServed() throws Exception {
+    String model = upload(scientist);
+    var response =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"counterfactual\",\"rows\":"
+                + "[[39,13,2174,0,40,1,0,77516],[50,13,0,0,13,1,1,83311]],\"background\":"
+                + rows("adult-background.csv", 1)
+                + ",\"seed\":3,\"counterfactual\":"
+                + "{\"immutable\":[\"age\",\"sex_male\",\"fnlwgt\"],"
+                + "\"integer\":[\"education_num\"],\"count\":2}}");
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    int found = 0;
+    for (JsonNode row : response.json().path("items")) {
+      double before = row.path("output").get(0).asDouble();
+      for (JsonNode cf : row.path("detail").path("counterfactuals")) {
+        found++;
+        assertThat(cf.path("outputs").get(0).asDouble() >= 0.5).isNotEqualTo(before >= 0.5);
+        for (JsonNode change : cf.path("changes")) {
+          assertThat(change.path("feature").asString()).isNotIn("age", "sex_male", "fnlwgt");
+        }
+      }
+    }
+    assertThat(found).isPositive();
+    String id = response.json().path("explanation").path("id").asString();
+    var table = scientist.get(API + "/" + id + "/plots/counterfactual?row=0");
+    assertThat(table.status()).as(table.body()).isEqualTo(200);
+    assertThat(table.body()).contains("<svg").contains("counterfactual 1");
+    assertThat(scientist.get(API + "/" + id + "/plots/waterfall?row=0").status()).isEqualTo(400);
+    String uniform = "[[[0.5,0.5],[0.5,0.5]]]";
+    var rollout =
+        scientist.postJson(
+            API + "/attention",
+            "{\"attentions\":[" + uniform + "," + uniform + "],\"tokens\":[\"[CLS]\",\"good\"]}");
+    assertThat(rollout.status()).as(rollout.body()).isEqualTo(200);
+    assertThat(rollout.json().path("map").get(0).get(0).asDouble()).isCloseTo(0.625, within(1e-12));
+    var flow =
+        scientist.postJson(
+            API + "/attention",
+            "{\"attentions\":[" + uniform + "," + uniform + "],\"method\":\"flow\"}");
+    assertThat(flow.json().path("map").get(0).get(0).asDouble()).isCloseTo(2.0 / 3, within(1e-12));
+    var bad = scientist.postJson(API + "/attention", "{\"attentions\":[[[[0.5,0.2],[0.5,0.5]]]]}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().path("detail").asString()).contains("sums to 0.7000");
+  }
+
+  @Test
   void badInputIsAProblemDocument() throws Exception {
     String model = upload(scientist);
     var garbage =

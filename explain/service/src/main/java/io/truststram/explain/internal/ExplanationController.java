@@ -10,6 +10,7 @@ import io.truststram.explain.internal.ExplainStore.ExplanationRecord;
 import io.truststram.explain.internal.ExplainStore.ModelRecord;
 import io.truststram.explain.internal.ExplainStore.RowRecord;
 import io.truststram.platform.audit.Audited;
+import io.truststram.platform.audit.NotAudited;
 import io.truststram.platform.security.Caller;
 import io.truststram.platform.security.CurrentPrincipal;
 import io.truststram.platform.web.StreamedBodies;
@@ -162,7 +163,8 @@ class ExplanationController {
       @Nullable Long seed,
       @Nullable @Min(1) @Max(10_000) Integer steps,
       @Nullable @Min(0) Integer output,
-      @Nullable List<@Nullable Double> baseline) {
+      @Nullable List<@Nullable Double> baseline,
+      @Nullable CounterfactualSpec counterfactual) {
 
     Explanations.Request toRequest() {
       return new Explanations.Request(
@@ -178,7 +180,8 @@ class ExplanationController {
           seed,
           steps,
           output,
-          baseline);
+          baseline,
+          counterfactual);
     }
   }
 
@@ -252,7 +255,9 @@ class ExplanationController {
       summary = "Explain rows of a model",
       description =
           "method: tree-path-dependent, tree-interventional, kernel, permutation, exact (SHAP),"
-              + " lime (background = training rows), integrated-gradients (TrustStram models)."
+              + " lime (background = training rows), integrated-gradients (TrustStram models),"
+              + " counterfactual (background = training rows; 'counterfactual' holds the outcome"
+              + " and constraints)."
               + " Requests of up to truststram.explain.sync-rows rows are answered at once (201,"
               + " with the first rows); larger ones become jobs (202; poll the explanation, then"
               + " page its rows). Every explanation is archived with its provenance, by decision"
@@ -339,7 +344,8 @@ class ExplanationController {
       summary = "A chart of an explanation, as SVG or PNG",
       description =
           "kind: waterfall and force (one row: row=), bar (mean |value|), beeswarm, dependence"
-              + " (feature=), lime (a lime explanation's row). output= the output (class) drawn,"
+              + " (feature=), lime (a lime explanation's row), counterfactual (a row's diff"
+              + " table). output= the output (class) drawn,"
               + " by default the last. Global charts draw the first 2,000 rows.")
   ResponseEntity<byte[]> plot(
       @PathVariable String id,
@@ -352,6 +358,64 @@ class ExplanationController {
         explanations.plot(
             CurrentPrincipal.require(), parseId(id, false), kind, row, output, feature, plots),
         format);
+  }
+
+  /** Attention weights of a transformer, as its runtime returned them. */
+  record AttentionBody(
+      @NotNull @Size(min = 1, max = 256) List<@NotNull List<@NotNull List<@NotNull List<@NotNull Double>>>> attentions,
+      @Nullable List<String> tokens,
+      @Nullable String method,
+      @Nullable String headFusion) {}
+
+  /** Per output token, how much it draws on each input token. */
+  record AttentionView(
+      List<String> tokens, String method, String headFusion, int layers, double[][] map) {}
+
+  @PostMapping(path = "/attention", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('explain:run')")
+  @NotAudited
+  @Operation(
+      summary = "Attention rollout or flow over a transformer's layers",
+      description =
+          "attentions: [layer][head][query][key], each query's row a softmax (summing to 1);"
+              + " method rollout (default) or flow (at most 128 tokens); headFusion mean"
+              + " (default), max or min. Abnar and Zuidema (2020), the residual added as they do.")
+  AttentionView attention(@Valid @RequestBody AttentionBody body) {
+    double[][][][] layers = new double[body.attentions().size()][][][];
+    for (int l = 0; l < layers.length; l++) {
+      var heads = body.attentions().get(l);
+      layers[l] = new double[heads.size()][][];
+      for (int h = 0; h < heads.size(); h++) {
+        var rows = heads.get(h);
+        layers[l][h] = new double[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+          layers[l][h][i] = rows.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+      }
+    }
+    String method = body.method() == null ? "rollout" : body.method();
+    String fusion = body.headFusion() == null ? "mean" : body.headFusion();
+    try {
+      var heads = io.truststram.explain.attention.AttentionMaps.HeadFusion.of(fusion);
+      double[][] map =
+          switch (method) {
+            case "rollout" -> io.truststram.explain.attention.AttentionMaps.rollout(layers, heads);
+            case "flow" -> io.truststram.explain.attention.AttentionMaps.flow(layers, heads);
+            default ->
+                throw new IllegalArgumentException(
+                    "the method is rollout or flow, not '" + method + "'");
+          };
+      int n = map.length;
+      List<String> tokens = body.tokens();
+      if (tokens == null) {
+        tokens = java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList();
+      } else if (tokens.size() != n) {
+        throw new IllegalArgumentException(tokens.size() + " tokens for " + n + " positions");
+      }
+      return new AttentionView(tokens, method, fusion, layers.length, map);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ExplainProblems.INVALID_REQUEST, e.getMessage());
+    }
   }
 
   /** How long the tenant keeps explanations and reports. */

@@ -61,7 +61,8 @@ final class Explanations {
           "permutation",
           "exact",
           "lime",
-          "integrated-gradients");
+          "integrated-gradients",
+          "counterfactual");
 
   /** Rows a job computes between progress reports. */
   private static final int CHUNK = 50;
@@ -201,7 +202,8 @@ final class Explanations {
       @Nullable Long seed,
       @Nullable Integer steps,
       @Nullable Integer output,
-      @Nullable List<@Nullable Double> baseline) {}
+      @Nullable List<@Nullable Double> baseline,
+      @Nullable CounterfactualSpec counterfactual) {}
 
   /** The record served, and whether it came from the cache. */
   record Served(ExplanationRecord explanation, boolean done) {}
@@ -382,7 +384,7 @@ final class Explanations {
   static final int PLOTTED_ROWS = 2_000;
 
   /** A chart of an explanation. */
-  org.jfree.chart.JFreeChart plot(
+  Plots.Drawing plot(
       Caller caller,
       UUID id,
       String kind,
@@ -396,7 +398,7 @@ final class Explanations {
     }
     List<RowRecord> rows =
         switch (kind) {
-          case "waterfall", "force", "lime" -> {
+          case "waterfall", "force", "lime", "counterfactual" -> {
             if (row < 0 || row >= e.rowCount()) {
               throw invalid("row " + row + " of an explanation of " + e.rowCount() + " rows");
             }
@@ -405,7 +407,8 @@ final class Explanations {
           case "bar", "beeswarm", "dependence" -> store.rows(caller.tenant(), id, 0, PLOTTED_ROWS);
           default ->
               throw invalid(
-                  "kind is waterfall, force, bar, beeswarm, dependence or lime, not '"
+                  "kind is waterfall, force, bar, beeswarm, dependence, lime or counterfactual,"
+                      + " not '"
                       + kind
                       + "'");
         };
@@ -417,22 +420,30 @@ final class Explanations {
     if (e.method().equals("lime") && !kind.equals("lime") && !kind.equals("bar")) {
       throw invalid("a lime explanation draws as lime or bar");
     }
+    if (e.method().equals("counterfactual") != kind.equals("counterfactual")) {
+      throw invalid("a counterfactual explanation draws as counterfactual, and only it does");
+    }
     double expected =
         e.expectedValue() == null || e.expectedValue().length <= k ? 0 : e.expectedValue()[k];
-    return switch (kind) {
-      case "waterfall" -> plots.waterfall(e.features(), expected, rows.getFirst(), k, e.method());
-      case "force" -> plots.force(e.features(), expected, rows.getFirst(), k);
-      case "lime" -> plots.lime(rows.getFirst());
-      case "bar" -> plots.bar(e.features(), rows, k, e.method());
-      case "beeswarm" -> plots.beeswarm(e.features(), rows, k, e.method());
-      default -> {
-        int j = feature == null ? -1 : e.features().indexOf(feature);
-        if (j < 0) {
-          throw invalid("dependence needs feature=, one of the model's features");
-        }
-        yield plots.dependence(e.features(), rows, k, j, e.method());
-      }
-    };
+    if (kind.equals("counterfactual")) {
+      return plots.counterfactualTable(e.features(), rows.getFirst());
+    }
+    return Plots.of(
+        switch (kind) {
+          case "waterfall" ->
+              plots.waterfall(e.features(), expected, rows.getFirst(), k, e.method());
+          case "force" -> plots.force(e.features(), expected, rows.getFirst(), k);
+          case "lime" -> plots.lime(rows.getFirst());
+          case "bar" -> plots.bar(e.features(), rows, k, e.method());
+          case "beeswarm" -> plots.beeswarm(e.features(), rows, k, e.method());
+          default -> {
+            int j = feature == null ? -1 : e.features().indexOf(feature);
+            if (j < 0) {
+              throw invalid("dependence needs feature=, one of the model's features");
+            }
+            yield plots.dependence(e.features(), rows, k, j, e.method());
+          }
+        });
   }
 
   // ---- retention ----
@@ -531,6 +542,9 @@ final class Explanations {
         }
         return e;
       }
+      case "counterfactual" -> {
+        return counterfactuals(model, request, rows, background, details, seed);
+      }
       case "lime" -> {
         if (background == null || background.length == 0) {
           throw invalid("lime needs training rows (background) for its quartiles");
@@ -603,6 +617,85 @@ final class Explanations {
     }
   }
 
+  /**
+   * Counterfactuals of each row, in its detail; its attributions are the change the nearest
+   * counterfactual makes to each feature (zeros when none was found).
+   */
+  private static Explanation counterfactuals(
+      LoadedModel model,
+      Request request,
+      double[][] rows,
+      double @Nullable [][] background,
+      List<@Nullable Map<String, Object>> details,
+      long seed) {
+    if (background == null || background.length == 0) {
+      throw invalid("counterfactuals need background rows: the ranges and scales of the features");
+    }
+    CounterfactualSpec spec =
+        request.counterfactual() == null
+            ? new CounterfactualSpec(
+                null, null, null, null, null, null, null, null, null, null, null, null)
+            : request.counterfactual();
+    io.truststram.explain.counterfactual.Space space = spec.space(model.features(), background);
+    io.truststram.explain.counterfactual.Counterfactuals.Options options = spec.options(seed);
+    boolean gradient = spec.gradient();
+    io.truststram.explain.Model predictions = model.probabilities();
+    double[][] outputs = predictions.predict(rows);
+    int m = model.features().size();
+    double[][][] values = new double[1][rows.length][m];
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    for (int r = 0; r < rows.length; r++) {
+      io.truststram.explain.counterfactual.Desired desired = spec.desired(outputs[r]);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("desired", desired.describe());
+      if (desired.reached(outputs[r])) {
+        detail.put("status", "already");
+        detail.put("message", "the row already has the outcome asked for");
+        detail.put("counterfactuals", List.of());
+        details.add(detail);
+        continue;
+      }
+      io.truststram.explain.counterfactual.Counterfactuals.Result result =
+          gradient
+              ? io.truststram.explain.counterfactual.Counterfactuals.gradient(
+                  model.differentiable("the gradient search"),
+                  model.sha256(),
+                  space,
+                  rows[r],
+                  desired,
+                  options)
+              : io.truststram.explain.counterfactual.Counterfactuals.genetic(
+                  predictions, model.sha256(), space, rows[r], desired, options);
+      provenance = new LinkedHashMap<>(result.provenance());
+      detail.put("status", result.status());
+      detail.put("message", result.message());
+      List<Map<String, Object>> found = new ArrayList<>();
+      for (var cf : result.counterfactuals()) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("values", cf.values());
+        c.put("outputs", cf.outputs());
+        c.put("changes", cf.changes());
+        c.put("distance", cf.distance());
+        found.add(c);
+      }
+      detail.put("counterfactuals", found);
+      details.add(detail);
+      if (!result.counterfactuals().isEmpty()) {
+        double[] nearest = result.counterfactuals().getFirst().values();
+        for (int j = 0; j < m; j++) {
+          values[0][r][j] = nearest[j] - rows[r][j];
+        }
+      }
+    }
+    provenance.remove("model_evaluations");
+    provenance.remove("valid_rows_met");
+    provenance.put("modelSha256", model.sha256());
+    provenance.put("backgroundSha256", io.truststram.explain.Rows.sha256(background));
+    provenance.put("method", gradient ? "counterfactual-gradient" : "counterfactual-genetic");
+    return new Explanation(
+        model.features(), new double[0], values, outputs, "counterfactual", provenance);
+  }
+
   private static List<RowRecord> rowRecords(double[][] rows, Request request, Computed computed) {
     List<RowRecord> out = new ArrayList<>();
     for (int r = 0; r < rows.length; r++) {
@@ -664,6 +757,7 @@ final class Explanations {
     parts.put("steps", request.steps());
     parts.put("output", request.output());
     parts.put("baseline", request.baseline());
+    parts.put("counterfactual", request.counterfactual());
     parts.put("library", Explanation.library());
     return tenant.value() + ":" + LoadedModel.sha256(ExplainStore.JSON.writeValueAsBytes(parts));
   }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
@@ -54,29 +53,203 @@ final class Plots {
   private static final int WIDTH = 800;
   private static final int HEIGHT = 500;
 
+  /** Something drawn on a canvas of a size: a chart, or a table. */
+  interface Drawing {
+    int width();
+
+    int height();
+
+    void draw(java.awt.Graphics2D g, Rectangle area);
+  }
+
+  /** A chart at the usual size. */
+  static Drawing of(JFreeChart chart) {
+    return new Drawing() {
+      @Override
+      public int width() {
+        return WIDTH;
+      }
+
+      @Override
+      public int height() {
+        return HEIGHT;
+      }
+
+      @Override
+      public void draw(java.awt.Graphics2D g, Rectangle area) {
+        chart.draw(g, area);
+      }
+    };
+  }
+
   /** The chart as SVG or PNG, with its media type. */
   ResponseEntity<byte[]> respond(JFreeChart chart, String format) {
+    return respond(of(chart), format);
+  }
+
+  /** The drawing as SVG or PNG, with its media type. */
+  ResponseEntity<byte[]> respond(Drawing drawing, String format) {
     return switch (format) {
-      case "svg" -> ResponseEntity.ok().contentType(MediaType.parseMediaType(SVG)).body(svg(chart));
-      case "png" -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(png(chart));
+      case "svg" ->
+          ResponseEntity.ok().contentType(MediaType.parseMediaType(SVG)).body(svg(drawing));
+      case "png" -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(png(drawing));
       default -> throw invalid("format is svg or png, not '" + format + "'");
     };
   }
 
   byte[] svg(JFreeChart chart) {
-    SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, HEIGHT);
-    chart.draw(g2, new Rectangle(0, 0, WIDTH, HEIGHT));
-    return g2.getSVGDocument().getBytes(StandardCharsets.UTF_8);
+    return svg(of(chart));
   }
 
   byte[] png(JFreeChart chart) {
+    return png(of(chart));
+  }
+
+  byte[] svg(Drawing drawing) {
+    SVGGraphics2D g2 = new SVGGraphics2D(drawing.width(), drawing.height());
+    drawing.draw(g2, new Rectangle(0, 0, drawing.width(), drawing.height()));
+    return g2.getSVGDocument().getBytes(StandardCharsets.UTF_8);
+  }
+
+  byte[] png(Drawing drawing) {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(
+            drawing.width(), drawing.height(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    try {
+      g.setRenderingHint(
+          java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+      drawing.draw(g, new Rectangle(0, 0, drawing.width(), drawing.height()));
+    } finally {
+      g.dispose();
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
+      javax.imageio.ImageIO.write(image, "png", out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * A counterfactual row's diff table: the features any counterfactual changes, the row's value and
+   * each counterfactual's, changed cells marked, and the model's outputs.
+   */
+  @SuppressWarnings("unchecked")
+  Drawing counterfactualTable(List<String> features, RowRecord row) {
+    Map<String, Object> detail = row.detail();
+    if (detail == null || !(detail.get("counterfactuals") instanceof List<?> found)) {
+      throw invalid("the counterfactual table is of a counterfactual explanation");
+    }
+    List<double[]> values = new ArrayList<>();
+    List<double[]> outputs = new ArrayList<>();
+    for (Object item : found) {
+      Map<String, Object> cf = (Map<String, Object>) item;
+      values.add(numbers(cf.get("values")));
+      outputs.add(numbers(cf.get("outputs")));
+    }
+    List<Integer> changed = new ArrayList<>();
+    for (int j = 0; j < features.size(); j++) {
+      for (double[] v : values) {
+        if (v[j] != row.input()[j]) {
+          changed.add(j);
+          break;
+        }
+      }
+    }
+    int columns = 2 + values.size();
+    int rows = changed.size() + 2;
+    int cellWidth = 150;
+    int cellHeight = 24;
+    int width = Math.max(300, columns * cellWidth + 20);
+    int height = (rows + 2) * cellHeight + 20;
+    String title = "row " + row.index() + ": " + detail.getOrDefault("message", "");
+    return new Drawing() {
+      @Override
+      public int width() {
+        return width;
+      }
+
+      @Override
+      public int height() {
+        return height;
+      }
+
+      @Override
+      public void draw(java.awt.Graphics2D g, Rectangle area) {
+        g.setColor(Color.WHITE);
+        g.fill(area);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
+        g.setColor(Color.BLACK);
+        g.drawString(title, 10, 20);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        int top = 10 + cellHeight;
+        List<String> header = new ArrayList<>(List.of("feature", "row"));
+        for (int c = 0; c < values.size(); c++) {
+          header.add("counterfactual " + (c + 1));
+        }
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < columns; c++) {
+            int x = 10 + c * cellWidth;
+            int y = top + r * cellHeight;
+            String text;
+            boolean mark = false;
+            if (r == 0) {
+              text = header.get(c);
+            } else if (r == rows - 1) {
+              text =
+                  c == 0
+                      ? "model outputs"
+                      : c == 1 ? outputsText(row.output()) : outputsText(outputs.get(c - 2));
+            } else {
+              int j = changed.get(r - 1);
+              if (c == 0) {
+                text = features.get(j);
+              } else if (c == 1) {
+                text = cell(row.input()[j]);
+              } else {
+                double v = values.get(c - 2)[j];
+                text = cell(v);
+                mark = v != row.input()[j];
+              }
+            }
+            g.setColor(
+                r == 0
+                    ? new Color(0xEE, 0xEE, 0xEE)
+                    : mark ? new Color(0xFF, 0xE0, 0xE8) : Color.WHITE);
+            g.fillRect(x, y, cellWidth, cellHeight);
+            g.setColor(Color.GRAY);
+            g.drawRect(x, y, cellWidth, cellHeight);
+            g.setColor(Color.BLACK);
+            g.drawString(text, x + 5, y + 16);
+          }
+        }
+      }
+    };
+  }
+
+  private static double[] numbers(@org.jspecify.annotations.Nullable Object list) {
+    if (!(list instanceof List<?> items)) {
+      return new double[0];
+    }
+    double[] out = new double[items.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) items.get(i)).doubleValue();
+    }
+    return out;
+  }
+
+  private static String cell(double v) {
+    return Double.isNaN(v) ? "missing" : String.format(java.util.Locale.ROOT, "%.5g", v);
+  }
+
+  private static String outputsText(double[] outputs) {
+    StringBuilder out = new StringBuilder();
+    for (double v : outputs) {
+      out.append(out.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.3f", v));
+    }
+    return out.toString();
   }
 
   /**
