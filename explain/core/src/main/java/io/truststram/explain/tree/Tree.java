@@ -21,6 +21,10 @@ public final class Tree {
   private final boolean[] defaultLeft;
   private final float[] value;
   private final double[] cover;
+
+  /** Per node, its share of its parent's cover (1 at the root; ½ under a parent of no cover). */
+  private final double[] fraction;
+
   private final @Nullable BitSet[] categories;
   private final int depth;
   private final double expectedValue;
@@ -81,6 +85,15 @@ public final class Tree {
     this.value = value.clone();
     this.cover = cover.clone();
     this.categories = categories.clone();
+    this.fraction = new double[n];
+    fraction[0] = 1;
+    for (int node = 0; node < n; node++) {
+      if (left[node] >= 0) {
+        double parent = cover[node];
+        fraction[left[node]] = parent > 0 ? cover[left[node]] / parent : 0.5;
+        fraction[right[node]] = parent > 0 ? cover[right[node]] / parent : 0.5;
+      }
+    }
     this.depth = depthBelow(0);
     this.expectedValue = expectedBelow(0);
   }
@@ -126,6 +139,14 @@ public final class Tree {
 
   public double cover(int node) {
     return cover[node];
+  }
+
+  /**
+   * The node's share of its parent's cover: the fraction of the training data at the parent that
+   * went this way (½ under a parent that saw none), 1 at the root.
+   */
+  public double fraction(int node) {
+    return fraction[node];
   }
 
   /** The largest feature index any split uses, or −1 for a single leaf. */

@@ -87,6 +87,10 @@ public final class TreeShap {
     final double[][] products;
 
     final double[][] sums;
+
+    /** Per recursion level: a repeated feature's ancestor entry's taken sums, kept aside. */
+    final double[][] saved;
+
     private Tree tree;
     private double[] row;
     private double[] phi;
@@ -109,6 +113,7 @@ public final class TreeShap {
       this.taken = new double[depth + 1][points];
       this.products = new double[depth + 2][points];
       this.sums = new double[depth + 2][points];
+      this.saved = new double[depth + 2][points];
     }
 
     void run(Tree tree, double[] row, double[] phi) {
@@ -163,43 +168,54 @@ public final class TreeShap {
         at = size++;
         feature[at] = f;
       }
-      double[] saved = seen ? taken[at].clone() : null;
+      double[] kept = saved[level];
+      if (seen) {
+        System.arraycopy(taken[at], 0, kept, 0, points);
+      }
       java.util.Arrays.fill(sum, 0);
       int hot = tree.next(node, row);
       int cold = hot == tree.left(node) ? tree.right(node) : tree.left(node);
-      double cover = tree.cover(node);
       double[] childProduct = products[level + 1];
       double[] childSum = sums[level + 1];
+      double[] takenHere = taken[at];
       for (int side = 0; side < 2; side++) {
         int child = side == 0 ? hot : cold;
-        double z = zPrevious * (cover > 0 ? tree.cover(child) / cover : 0.5);
+        double z = zPrevious * tree.fraction(child);
         double o = side == 0 ? oPrevious : 0;
         if (z == 0 && o == 0) {
           // No coalition reaches this child: its leaves weigh nothing.
           continue;
         }
-        for (int k = 0; k < points; k++) {
-          double t = nodes[k];
-          double previous = zPrevious + (oPrevious - zPrevious) * t;
-          childProduct[k] = product[k] / previous * (z + (o - z) * t);
+        double slope = o - z;
+        if (seen) {
+          // The entry replaces the ancestor's: divide its factor out.
+          double previousSlope = oPrevious - zPrevious;
+          for (int k = 0; k < points; k++) {
+            double t = nodes[k];
+            childProduct[k] = product[k] * (z + slope * t) / (zPrevious + previousSlope * t);
+          }
+        } else {
+          for (int k = 0; k < points; k++) {
+            childProduct[k] = product[k] * (z + slope * nodes[k]);
+          }
         }
         zero[at] = z;
         one[at] = o;
-        java.util.Arrays.fill(taken[at], 0);
+        java.util.Arrays.fill(takenHere, 0);
         visit(child, level + 1);
         double credit = 0;
         for (int k = 0; k < points; k++) {
-          credit += weights[k] * (childSum[k] - taken[at][k]) / (z + (o - z) * nodes[k]);
+          credit += weights[k] * (childSum[k] - takenHere[k]) / (z + slope * nodes[k]);
           sum[k] += childSum[k];
         }
-        phi[f] += (o - z) * credit;
+        phi[f] += slope * credit;
       }
       if (seen) {
         // The ancestor's entry again; its leaves under this node are this node's now.
         zero[at] = zPrevious;
         one[at] = oPrevious;
         for (int k = 0; k < points; k++) {
-          taken[at][k] = saved[k] + sum[k];
+          takenHere[k] = kept[k] + sum[k];
         }
       } else {
         size--;
@@ -222,9 +238,8 @@ public final class TreeShap {
         System.arraycopy(childSum, 0, sum, 0, points);
         return;
       }
-      double cover = tree.cover(node);
       for (int child : new int[] {tree.left(node), tree.right(node)}) {
-        double fraction = cover > 0 ? tree.cover(child) / cover : 0.5;
+        double fraction = tree.fraction(child);
         if (fraction == 0) {
           continue;
         }
