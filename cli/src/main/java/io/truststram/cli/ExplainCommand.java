@@ -124,8 +124,9 @@ final class ExplainCommand extends CommandGroup {
     @Option(
         names = "--interactions",
         description =
-            "Also give SHAP interaction values (tree-path-dependent, with --json): per row a"
-                + " matrix of M + 1 by M + 1, as XGBoost's pred_interactions.")
+            "Also give SHAP interaction values (tree methods, with --json): per row a matrix of"
+                + " M + 1 by M + 1 (as XGBoost's pred_interactions for tree-path-dependent), and"
+                + " their summary, the mean |value| of each pair over the rows.")
     boolean interactions;
 
     @Option(
@@ -140,9 +141,10 @@ final class ExplainCommand extends CommandGroup {
 
     @Override
     public Integer call() throws IOException {
-      if (interactions && (!json || !method.equals("tree-path-dependent"))) {
+      if (interactions && (!json || !method.startsWith("tree-"))) {
         throw new IllegalArgumentException(
-            "--interactions goes with --json and --method tree-path-dependent");
+            "--interactions goes with --json and a tree method (tree-path-dependent or"
+                + " tree-interventional)");
       }
       ShapExplainer.Method chosen = ShapExplainer.Method.of(method);
       Link space = Link.of(link);
@@ -191,13 +193,29 @@ final class ExplainCommand extends CommandGroup {
         Map<String, Object> result = toJson(explanation);
         if (interactions) {
           List<Object> matrices = new ArrayList<>();
+          List<double[][][]> all = new ArrayList<>();
           for (double[] row : rows) {
             double[][][] matrix =
-                io.truststram.explain.tree.TreeShap.interactions(
-                    java.util.Objects.requireNonNull(ensemble), row);
+                chosen == ShapExplainer.Method.TREE_INTERVENTIONAL
+                    ? io.truststram.explain.tree.TreeShap.interventionalInteractions(
+                        java.util.Objects.requireNonNull(ensemble), row, reference)
+                    : io.truststram.explain.tree.TreeShap.interactions(
+                        java.util.Objects.requireNonNull(ensemble), row);
             matrices.add(matrix.length == 1 ? matrix[0] : matrix);
+            all.add(matrix);
           }
           result.put("interactionValues", matrices);
+          List<Object> summaries = new ArrayList<>();
+          for (int k = 0; k < ensemble.outputs(); k++) {
+            double[][][] perRow = new double[all.size()][][];
+            for (int r = 0; r < perRow.length; r++) {
+              perRow[r] = all.get(r)[k];
+            }
+            summaries.add(
+                io.truststram.explain.global.GlobalImportance.meanAbsoluteInteractions(perRow));
+          }
+          result.put(
+              "interactionSummary", summaries.size() == 1 ? summaries.getFirst() : summaries);
         }
         out.println(JSON.writeValueAsString(result));
       } else {

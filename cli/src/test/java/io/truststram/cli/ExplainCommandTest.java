@@ -45,6 +45,36 @@ class ExplainCommandTest extends CommandLineTestSupport {
       sum += value.asDouble();
     }
     assertThat(sum).isCloseTo(result.path("shapValues").get(0).get(0).asDouble(), within(1e-6));
+    JsonNode summary = withInteractions.path("interactionSummary");
+    assertThat(summary).hasSize(8);
+    assertThat(summary.get(1).get(2).asDouble())
+        .isCloseTo(summary.get(2).get(1).asDouble(), within(1e-12));
+    JsonNode interventional =
+        json(
+            "explain",
+            "shap",
+            "--model",
+            MODEL,
+            "--data",
+            ROWS,
+            "--background",
+            BACKGROUND,
+            "--method",
+            "tree-interventional",
+            "--interactions",
+            "--json");
+    JsonNode first = interventional.path("interactionValues").get(0);
+    double total = 0;
+    for (JsonNode line : first) {
+      for (JsonNode value : line) {
+        total += value.asDouble();
+      }
+    }
+    assertThat(total)
+        .isCloseTo(
+            interventional.path("expectedValue").asDouble()
+                + sum(interventional.path("shapValues").get(0)),
+            within(1e-6));
   }
 
   @Test
@@ -223,5 +253,13 @@ class ExplainCommandTest extends CommandLineTestSupport {
     assertThat(run("explain", "shap", "--model", MODEL, "--data", ROWS, "--model-format", "pmml"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--model-format is").contains("not 'pmml'");
+  }
+
+  private static double sum(JsonNode values) {
+    double total = 0;
+    for (JsonNode value : values) {
+      total += value.asDouble();
+    }
+    return total;
   }
 }

@@ -258,6 +258,65 @@ class ExplanationApiIntegrationTest extends ExplainIntegrationTest {
   }
 
   @Test
+  void ourOwnAndOnnxModelsAreServed() throws Exception {
+    String rows = rows("adult-encoded-rows.csv", 1);
+    String background = rows("adult-encoded-background.csv", 1);
+    // Our MLP: integrated gradients, which need its input gradients.
+    var ours =
+        scientist.sendBytes(
+            "POST",
+            API + "/models?name=mlp",
+            "application/vnd.safetensors",
+            Files.readAllBytes(EXAMPLES.resolve("adult-mlp.safetensors")));
+    assertThat(ours.status()).as(ours.body()).isEqualTo(201);
+    assertThat(ours.json().path("format").asString()).isEqualTo("truststram");
+    assertThat(ours.json().path("features").get(0).asString()).isEqualTo("age");
+    var ig =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + ours.json().path("id").asString()
+                + "\",\"method\":\"integrated-gradients\",\"link\":\"logit\",\"rows\":"
+                + rows
+                + "}");
+    assertThat(ig.status()).as(ig.body()).isEqualTo(201);
+    for (JsonNode row : ig.json().path("items")) {
+      for (JsonNode delta : row.path("detail").path("completenessDelta")) {
+        assertThat(Math.abs(delta.asDouble())).isLessThan(0.05);
+      }
+    }
+    // The same model as ONNX, a black box to ONNX Runtime: permutation SHAP, additive.
+    var onnx =
+        scientist.sendBytes(
+            "POST",
+            API + "/models?name=mlp-onnx",
+            "application/octet-stream",
+            Files.readAllBytes(EXAMPLES.resolve("adult-mlp.onnx")));
+    assertThat(onnx.status()).as(onnx.body()).isEqualTo(201);
+    assertThat(onnx.json().path("format").asString()).isEqualTo("onnx");
+    assertThat(onnx.json().path("outputs").asInt()).isEqualTo(2);
+    var permutation =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + onnx.json().path("id").asString()
+                + "\",\"method\":\"permutation\",\"maxEvals\":300,\"rows\":"
+                + rows("adult-encoded-rows.csv", 1).replaceFirst("\\],\\[.*", "]]")
+                + ",\"background\":"
+                + background
+                + "}");
+    assertThat(permutation.status()).as(permutation.body()).isEqualTo(201);
+    assertThat(
+            permutation
+                .json()
+                .path("explanation")
+                .path("provenance")
+                .path("additivityError")
+                .asDouble())
+        .isLessThan(1e-6);
+  }
+
+  @Test
   void badInputIsAProblemDocument() throws Exception {
     String model = upload(scientist);
     var garbage =

@@ -24,6 +24,33 @@ public final class GlobalImportance {
 
   private GlobalImportance() {}
 
+  /**
+   * The interaction summary: {@code [i][j]} the mean over rows of |Φ_ij| of the rows' SHAP
+   * interaction matrices ({@code [row][M + 1][M + 1]}, the last row and column the expected value,
+   * left out), as shap's interaction summary plot ranks pairs by; the diagonal holds the main
+   * effects.
+   *
+   * @throws IllegalArgumentException for no rows or matrices of different sizes
+   */
+  public static double[][] meanAbsoluteInteractions(double[][][] matrices) {
+    if (matrices.length == 0) {
+      throw new IllegalArgumentException("no rows");
+    }
+    int m = matrices[0].length - 1;
+    double[][] out = new double[m][m];
+    for (double[][] matrix : matrices) {
+      if (matrix.length != m + 1) {
+        throw new IllegalArgumentException("interaction matrices of different sizes");
+      }
+      for (int i = 0; i < m; i++) {
+        for (int k = 0; k < m; k++) {
+          out[i][k] += Math.abs(matrix[i][k]) / matrices.length;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Mean |value| per feature of {@code values} ({@code [row][feature]}). */
   public static double[] meanAbsolute(double[][] values) {
     if (values.length == 0) {

@@ -311,6 +311,78 @@ public final class TreeShap {
   }
 
   /**
+   * Interventional SHAP interaction values of {@code row} against {@code background}: the Shapley
+   * interaction index of the game v(S) = mean over the background rows b of f(x_S, b_rest), as
+   * {@link #interactions} gives for the path-dependent game. For each background row the game where
+   * j is always present is the game against b with b_j set to x_j, and the game where j is always
+   * absent is the game of x with x_j set to b_j; in both j is a null player, so the other features'
+   * values are those of the game without j, and Φ_ij is half their difference. Φ_ii = φ_i − Σ_{j≠i}
+   * Φ_ij, and the expected value at [M][M]. Costs 2M walks per tree and background row.
+   *
+   * @throws IllegalArgumentException for an empty background or rows of the wrong length
+   */
+  public static double[][][] interventionalInteractions(
+      TreeEnsemble model, double[] row, double[][] background) {
+    double[][] phi = interventional(model, row, background);
+    int m = model.features();
+    int outputs = model.outputs();
+    double[][][] out = new double[outputs][m + 1][m + 1];
+    double weight = 1.0 / background.length;
+    double[][] on = new double[outputs][m + 1];
+    double[][] off = new double[outputs][m + 1];
+    double[] present = new double[m];
+    double[] absent = new double[m];
+    for (int j = 0; j < m; j++) {
+      for (double[] k : on) {
+        java.util.Arrays.fill(k, 0);
+      }
+      for (double[] k : off) {
+        java.util.Arrays.fill(k, 0);
+      }
+      boolean differs = false;
+      for (double[] reference : background) {
+        if (Double.compare(reference[j], row[j]) == 0) {
+          continue; // both games are the game without j: no difference
+        }
+        differs = true;
+        System.arraycopy(reference, 0, present, 0, m);
+        present[j] = row[j];
+        System.arraycopy(row, 0, absent, 0, m);
+        absent[j] = reference[j];
+        for (int t = 0; t < model.trees().size(); t++) {
+          Tree tree = model.trees().get(t);
+          int k = model.outputOf()[t];
+          new Walk(tree, row, present, on[k], weight).visit(0, 0, 0);
+          new Walk(tree, absent, reference, off[k], weight).visit(0, 0, 0);
+        }
+      }
+      if (!differs) {
+        continue;
+      }
+      for (int k = 0; k < outputs; k++) {
+        for (int i = 0; i < m; i++) {
+          if (i != j) {
+            out[k][i][j] = (on[k][i] - off[k][i]) / 2;
+          }
+        }
+      }
+    }
+    for (int k = 0; k < outputs; k++) {
+      for (int i = 0; i < m; i++) {
+        double rest = 0;
+        for (int j = 0; j < m; j++) {
+          if (j != i) {
+            rest += out[k][i][j];
+          }
+        }
+        out[k][i][i] = phi[k][i] - rest;
+      }
+      out[k][m][m] = phi[k][m];
+    }
+    return out;
+  }
+
+  /**
    * Interventional SHAP values of {@code row} against {@code background}: {@code
    * [output][feature]}, with the expected value (the background's mean margin) in the last column.
    *

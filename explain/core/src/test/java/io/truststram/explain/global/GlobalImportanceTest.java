@@ -83,4 +83,18 @@ class GlobalImportanceTest {
     assertThat(GlobalImportance.meanAbsolute(new double[][] {{1, -2}, {-3, 0}}))
         .containsExactly(2, 1);
   }
+
+  @org.junit.jupiter.api.Test
+  void theInteractionSummaryIsTheMeanAbsoluteMatrix() {
+    double[][][] matrices = {
+      {{1, -2, 0}, {-2, 3, 0}, {0, 0, 5}},
+      {{-3, 4, 0}, {4, 1, 0}, {0, 0, 5}}
+    };
+    double[][] summary = GlobalImportance.meanAbsoluteInteractions(matrices);
+    org.assertj.core.api.Assertions.assertThat(summary[0]).containsExactly(2, 3);
+    org.assertj.core.api.Assertions.assertThat(summary[1]).containsExactly(3, 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> GlobalImportance.meanAbsoluteInteractions(new double[0][][]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -223,6 +223,71 @@ class TreeShapTest {
     }
     double[][] actual = TreeShap.interactions(model, row)[0];
     double[] phi = TreeShap.pathDependent(model, row)[0];
+    assertIsTheInteractionIndex(actual, phi, value, m, 1e-9);
+  }
+
+  /**
+   * Interventional interaction values against the Shapley interaction index of the interventional
+   * game, v(S) = mean over the background of f(x_S, b_rest), enumerated over every coalition.
+   */
+  @Property(tries = 30)
+  void interventionalInteractionValuesAreTheShapleyInteractionIndexOverTheBackground(
+      @ForAll @IntRange(min = 2, max = 5) int features,
+      @ForAll @IntRange(min = 1, max = 4) int depth,
+      @ForAll @IntRange(min = 1, max = 3) int trees,
+      @ForAll @IntRange(min = 1, max = 4) int backgroundRows,
+      @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    TreeEnsemble model = ensemble(random, features, trees, depth);
+    double[] row = randomRow(random, features);
+    double[][] background = randomRows(random, backgroundRows, features);
+    int m = features;
+    double[] value = new double[1 << m];
+    for (int s = 0; s < value.length; s++) {
+      double[][] mixed = new double[backgroundRows][];
+      for (int b = 0; b < backgroundRows; b++) {
+        mixed[b] = background[b].clone();
+        for (int i = 0; i < m; i++) {
+          if ((s & (1 << i)) != 0) {
+            mixed[b][i] = row[i];
+          }
+        }
+      }
+      for (double[] margin : model.predict(mixed)) {
+        value[s] += margin[0] / backgroundRows;
+      }
+    }
+    double[][] actual = TreeShap.interventionalInteractions(model, row, background)[0];
+    double[] phi = TreeShap.interventional(model, row, background)[0];
+    assertIsTheInteractionIndex(actual, phi, value, m, 1e-6);
+  }
+
+  @Property(tries = 40)
+  void interventionalValuesAreExactShapleyValuesOverTheBackground(
+      @ForAll @IntRange(min = 1, max = 6) int features,
+      @ForAll @IntRange(min = 1, max = 5) int depth,
+      @ForAll @IntRange(min = 1, max = 3) int trees,
+      @ForAll @IntRange(min = 1, max = 6) int backgroundRows,
+      @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    TreeEnsemble model = ensemble(random, features, trees, depth);
+    double[] row = randomRow(random, features);
+    double[][] background = randomRows(random, backgroundRows, features);
+    double[] expected = ExactShap.explain(model, Link.IDENTITY, row, background)[0];
+    double[] actual = TreeShap.interventional(model, row, background)[0];
+    for (int i = 0; i <= features; i++) {
+      assertThat(actual[i]).as("feature %d", i).isCloseTo(expected[i], within(1e-6));
+    }
+  }
+
+  /**
+   * Asserts that {@code actual} is the Shapley interaction index of the game {@code value} (one
+   * value per coalition bitmask), Φ_ij = Σ_S |S|!(M − |S| − 2)!/(2(M − 1)!) [v(S∪ij) − v(S∪i) −
+   * v(S∪j) + v(S)], symmetric, each row summing to the feature's value and the corner the expected
+   * value.
+   */
+  private static void assertIsTheInteractionIndex(
+      double[][] actual, double[] phi, double[] value, int m, double tolerance) {
     for (int i = 0; i < m; i++) {
       double rowSum = 0;
       for (int j = 0; j < m; j++) {
@@ -241,32 +306,19 @@ class TreeShapTest {
               weight
                   * (value[s | 1 << i | 1 << j] - value[s | 1 << i] - value[s | 1 << j] + value[s]);
         }
-        assertThat(actual[i][j]).as("(%d, %d)", i, j).isCloseTo(expectedValue, within(1e-9));
-        assertThat(actual[i][j]).isCloseTo(actual[j][i], within(1e-9));
+        assertThat(actual[i][j]).as("(%d, %d)", i, j).isCloseTo(expectedValue, within(tolerance));
+        assertThat(actual[i][j]).isCloseTo(actual[j][i], within(tolerance));
       }
       assertThat(rowSum).isCloseTo(phi[i], within(1e-9));
     }
     assertThat(actual[m][m]).isEqualTo(phi[m]);
   }
 
-  @Property(tries = 40)
-  void interventionalValuesAreExactShapleyValuesOverTheBackground(
-      @ForAll @IntRange(min = 1, max = 6) int features,
-      @ForAll @IntRange(min = 1, max = 5) int depth,
-      @ForAll @IntRange(min = 1, max = 3) int trees,
-      @ForAll @IntRange(min = 1, max = 6) int backgroundRows,
-      @ForAll long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    TreeEnsemble model = ensemble(random, features, trees, depth);
-    double[] row = randomRow(random, features);
-    double[][] background = new double[backgroundRows][];
-    for (int b = 0; b < backgroundRows; b++) {
-      background[b] = randomRow(random, features);
+  private static double[][] randomRows(SplittableRandom random, int count, int features) {
+    double[][] out = new double[count][];
+    for (int b = 0; b < count; b++) {
+      out[b] = randomRow(random, features);
     }
-    double[] expected = ExactShap.explain(model, Link.IDENTITY, row, background)[0];
-    double[] actual = TreeShap.interventional(model, row, background)[0];
-    for (int i = 0; i <= features; i++) {
-      assertThat(actual[i]).as("feature %d", i).isCloseTo(expected[i], within(1e-6));
-    }
+    return out;
   }
 }
