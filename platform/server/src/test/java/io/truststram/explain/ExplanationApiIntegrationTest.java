@@ -317,6 +317,71 @@ class ExplanationApiIntegrationTest extends ExplainIntegrationTest {
   }
 
   @Test
+  void globalExplanationsAndAGateOnTheModelItself() throws Exception {
+    String model = upload(scientist);
+    List<String> lines = Files.readAllLines(EXAMPLES.resolve("adult-background.csv"));
+    List<String> targets = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    List<String> sex = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      boolean positive = f[6].equals("1") && Double.parseDouble(f[1]) > 12;
+      targets.add(positive ? "1" : "0");
+      labels.add(Boolean.toString(positive));
+      sex.add(f[5].equals("1") ? "\"Male\"" : "\"Female\"");
+    }
+    String rows = rows("adult-background.csv", 1);
+    var importance =
+        scientist.postJson(
+            API + "/global",
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"permutation-importance\",\"rows\":"
+                + rows
+                + ",\"targets\":["
+                + String.join(",", targets)
+                + "],\"repeats\":3}");
+    assertThat(importance.status()).as(importance.body()).isEqualTo(200);
+    assertThat(importance.json().path("importances")).hasSize(8);
+    var dependence =
+        scientist.postJson(
+            API + "/global",
+            "{\"model\":\""
+                + model
+                + "\",\"method\":\"partial-dependence\",\"rows\":"
+                + rows
+                + ",\"feature\":\"age\",\"resolution\":20,\"ice\":true}");
+    assertThat(dependence.status()).as(dependence.body()).isEqualTo(200);
+    assertThat(dependence.json().path("grid")).hasSize(20);
+    assertThat(dependence.json().path("individual")).hasSize(100);
+    var gate =
+        scientist.postJson(
+            "/api/v1/fairness/gate",
+            "{\"evaluation\":{\"model\":\""
+                + model
+                + "\",\"rows\":"
+                + rows
+                + ",\"labels\":["
+                + String.join(",", labels)
+                + "],\"attributes\":{\"sex\":["
+                + String.join(",", sex)
+                + "]}}}");
+    assertThat(gate.status()).as(gate.body()).isEqualTo(200);
+    assertThat(gate.json().path("policy").asString()).isEqualTo("four-fifths");
+    assertThat(gate.json().path("passed").isBoolean()).isTrue();
+    assertThat(gate.json().path("report").path("groups").path("sex=Female").isObject()).isTrue();
+    var both =
+        scientist.postJson(
+            "/api/v1/fairness/gate",
+            "{\"evaluation\":{\"model\":\""
+                + model
+                + "\",\"rows\":[[1]],\"labels\":[true],"
+                + "\"attributes\":{\"g\":[\"a\"]}},\"report\":{\"labels\":[true],"
+                + "\"predictions\":[true],\"attributes\":{\"g\":[\"a\"]}}}");
+    assertThat(both.status()).isEqualTo(400);
+  }
+
+  @Test
   void badInputIsAProblemDocument() throws Exception {
     String model = upload(scientist);
     var garbage =

@@ -360,6 +360,45 @@ class ExplanationController {
         format);
   }
 
+  /** A global explanation of a model on some rows. */
+  record GlobalBody(
+      @NotNull UUID model,
+      @NotBlank @Size(max = 40) String method,
+      @NotNull @Size(min = 1) List<@NotNull List<@Nullable Double>> rows,
+      @Nullable List<Double> targets,
+      @Nullable String scoring,
+      @Nullable Integer repeats,
+      @Nullable Long seed,
+      @Nullable String feature,
+      @Nullable Integer output,
+      @Nullable Integer resolution,
+      @Nullable Boolean ice) {}
+
+  @PostMapping(path = "/global", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('explain:run')")
+  @NotAudited
+  @Operation(
+      summary = "Permutation importance or partial dependence (with ICE) of a model",
+      description =
+          "method permutation-importance (targets, scoring accuracy|neg_log_loss|r2, repeats,"
+              + " seed) or partial-dependence (feature, output, resolution, ice), as"
+              + " scikit-learn's, on the model's probabilities.")
+  Map<String, Object> global(@Valid @RequestBody GlobalBody body) {
+    return explanations.global(
+        CurrentPrincipal.require(),
+        body.model(),
+        body.method(),
+        body.rows(),
+        body.targets(),
+        body.scoring(),
+        body.repeats(),
+        body.seed(),
+        body.feature(),
+        body.output(),
+        body.resolution(),
+        Boolean.TRUE.equals(body.ice()));
+  }
+
   /** Attention weights of a transformer, as its runtime returned them. */
   record AttentionBody(
       @NotNull @Size(min = 1, max = 256) List<@NotNull List<@NotNull List<@NotNull List<@NotNull Double>>>> attentions,

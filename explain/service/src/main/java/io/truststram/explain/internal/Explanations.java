@@ -446,6 +446,131 @@ final class Explanations {
         });
   }
 
+  /**
+   * The model's probability of output {@code output} (the last by default) for each row: how a
+   * model's predictions on an evaluation set are made for its fairness.
+   */
+  double[] scores(
+      Caller caller,
+      UUID modelId,
+      List<List<@Nullable Double>> rowValues,
+      @Nullable Integer output) {
+    LoadedModel model = load(model(caller, modelId));
+    if (rowValues.isEmpty() || rowValues.size() > properties.maxRows()) {
+      throw invalid("give 1 to " + properties.maxRows() + " rows");
+    }
+    double[][] rows = matrix(rowValues, "rows", model);
+    double[][] predicted = model.probabilities().predict(rows);
+    int k = output == null ? predicted[0].length - 1 : output;
+    if (k < 0 || k >= predicted[0].length) {
+      throw invalid("output " + k + " of a model of " + predicted[0].length + " outputs");
+    }
+    double[] out = new double[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      out[r] = predicted[r][k];
+    }
+    return out;
+  }
+
+  /**
+   * A global explanation of a model on some rows: permutation importance (scikit-learn's
+   * permutation_importance, against {@code targets}) or partial dependence with ICE curves
+   * (scikit-learn's partial_dependence), on the model's probabilities.
+   */
+  Map<String, Object> global(
+      Caller caller,
+      UUID modelId,
+      String method,
+      List<List<@Nullable Double>> rowValues,
+      @Nullable List<Double> targets,
+      @Nullable String scoring,
+      @Nullable Integer repeats,
+      @Nullable Long seed,
+      @Nullable String feature,
+      @Nullable Integer output,
+      @Nullable Integer resolution,
+      boolean ice) {
+    ModelRecord record = model(caller, modelId);
+    LoadedModel model = load(record);
+    if (rowValues.isEmpty() || rowValues.size() > properties.maxRows()) {
+      throw invalid("give 1 to " + properties.maxRows() + " rows");
+    }
+    double[][] rows = matrix(rowValues, "rows", model);
+    io.truststram.explain.Model predictions = model.probabilities();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("method", method);
+    out.put("modelSha256", model.sha256());
+    try {
+      switch (method) {
+        case "permutation-importance" -> {
+          if (targets == null || targets.size() != rows.length || targets.contains(null)) {
+            throw invalid("permutation importance needs one target per row");
+          }
+          var scorer =
+              switch (scoring == null ? "accuracy" : scoring) {
+                case "accuracy" -> io.truststram.explain.global.GlobalImportance.Scoring.ACCURACY;
+                case "neg_log_loss" ->
+                    io.truststram.explain.global.GlobalImportance.Scoring.NEG_LOG_LOSS;
+                case "r2" -> io.truststram.explain.global.GlobalImportance.Scoring.R2;
+                default ->
+                    throw invalid("scoring is accuracy, neg_log_loss or r2, not '" + scoring + "'");
+              };
+          int times = repeats == null ? 5 : repeats;
+          if (times < 1 || times > 100) {
+            throw invalid("repeats lie in 1..100");
+          }
+          double[][] importance =
+              io.truststram.explain.global.GlobalImportance.permutation(
+                  predictions,
+                  rows,
+                  targets.stream().mapToDouble(Double::doubleValue).toArray(),
+                  scorer,
+                  null,
+                  times,
+                  seed == null ? 0 : seed);
+          List<Map<String, Object>> features = new ArrayList<>();
+          for (int j = 0; j < importance.length; j++) {
+            features.add(
+                Map.of(
+                    "feature", model.features().get(j),
+                    "importance", importance[j][0],
+                    "std", importance[j][1]));
+          }
+          out.put("scoring", scoring == null ? "accuracy" : scoring);
+          out.put("repeats", times);
+          out.put("importances", features);
+        }
+        case "partial-dependence" -> {
+          int j = feature == null ? -1 : model.features().indexOf(feature);
+          if (j < 0) {
+            throw invalid("partial dependence needs feature, one of the model's features");
+          }
+          int k = output == null ? predictions.outputs() - 1 : output;
+          int points = resolution == null ? 100 : resolution;
+          if (points < 2 || points > 10_000) {
+            throw invalid("resolution lies in 2..10,000");
+          }
+          var dependence =
+              io.truststram.explain.global.GlobalImportance.partialDependence(
+                  predictions, rows, j, k, points);
+          out.put("feature", feature);
+          out.put("output", k);
+          out.put("grid", dependence.grid());
+          out.put("average", dependence.average());
+          if (ice) {
+            out.put("individual", dependence.individual());
+          }
+        }
+        default ->
+            throw invalid(
+                "the method is permutation-importance or partial-dependence, not '" + method + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+    return out;
+  }
+
   // ---- retention ----
 
   Duration retention(TenantId tenant) {

@@ -40,10 +40,12 @@ class FairnessController {
 
   private final Fairness fairness;
   private final Plots plots;
+  private final Explanations explanations;
 
-  FairnessController(Fairness fairness, Plots plots) {
+  FairnessController(Fairness fairness, Plots plots, Explanations explanations) {
     this.fairness = fairness;
     this.plots = plots;
+    this.explanations = explanations;
   }
 
   /** Rows and options of a report. */
@@ -98,9 +100,23 @@ class FairnessController {
     return plots.respond(plots.groupBars(report, rate), format);
   }
 
-  /** A report and the policy to judge it by. */
+  /**
+   * A model version and an evaluation set: the model's decisions (its probability of {@code output}
+   * at or above {@code threshold}) are judged against the labels.
+   */
+  record Evaluation(
+      @NotNull java.util.UUID model,
+      @NotNull @Size(min = 1) List<@NotNull List<@Nullable Double>> rows,
+      @NotNull @Size(min = 1) List<Boolean> labels,
+      @NotNull @Size(min = 1, max = 8) Map<String, @NotNull List<String>> attributes,
+      @Nullable Double threshold,
+      @Nullable Integer output,
+      @Nullable @Min(0) @Max(10_000) Integer bootstrap) {}
+
+  /** A report (or a model and its evaluation set) and the policy to judge it by. */
   record GateBody(
-      @NotNull @Valid ReportBody report,
+      @Nullable @Valid ReportBody report,
+      @Nullable @Valid Evaluation evaluation,
       @Nullable String policy,
       @Nullable Map<String, Object> rules) {}
 
@@ -109,11 +125,36 @@ class FairnessController {
   @Operation(
       summary = "Judge predictions against a bias policy",
       description =
-          "policy names a stored policy; rules gives one inline ({name, rules: [{metric,"
-              + " max|min, pessimistic}], minimumGroupSize}); neither: the four-fifths rule. 200"
-              + " with passed true or false and a reason per rule.")
+          "report gives predictions to judge, or evaluation a model version (its id) and an"
+              + " evaluation set whose decisions the service makes; policy names a stored"
+              + " policy, rules gives one inline ({name, rules: [{metric, max|min, pessimistic}],"
+              + " minimumGroupSize}); neither: the four-fifths rule. 200 with passed true or false"
+              + " and a reason per rule.")
   Map<String, Object> gate(@Valid @RequestBody GateBody body) {
-    GroupFairness.Report report = fairness.report(body.report().rows(), body.report().options());
+    if ((body.report() == null) == (body.evaluation() == null)) {
+      throw new io.truststram.common.problem.ProblemException(
+          io.truststram.explain.ExplainProblems.INVALID_FAIRNESS_REQUEST,
+          "give a report's rows, or a model and an evaluation set, not both");
+    }
+    GroupFairness.Report report;
+    if (body.report() != null) {
+      report = fairness.report(body.report().rows(), body.report().options());
+    } else {
+      Evaluation e = body.evaluation();
+      double[] scores =
+          explanations.scores(CurrentPrincipal.require(), e.model(), e.rows(), e.output());
+      List<Double> boxed = java.util.Arrays.stream(scores).boxed().toList();
+      report =
+          fairness.report(
+              new Fairness.Rows(
+                  e.labels(),
+                  null,
+                  boxed,
+                  e.threshold() == null ? 0.5 : e.threshold(),
+                  e.attributes(),
+                  null),
+              new Fairness.Options(null, e.bootstrap(), null, null, null));
+    }
     BiasGate.Verdict verdict =
         fairness.gate(CurrentPrincipal.require().tenant(), report, body.policy(), body.rules());
     Map<String, Object> out = new LinkedHashMap<>();
