@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       PrivacyCommand.class,
       SecAggCommand.class,
       ExplainCommand.class,
-      FairnessCommand.class
+      FairnessCommand.class,
+      TrustCommand.class
     })
 public final class TrustStramCli implements Runnable {
 
