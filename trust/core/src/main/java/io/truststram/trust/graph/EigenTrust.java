@@ -57,23 +57,17 @@ public final class EigenTrust {
    * nothing positive are left empty: they follow the pre-trusted distribution).
    */
   public static Graph normalise(Graph local) {
-    Graph.Builder builder = new Graph.Builder(local.nodes(), local.edges());
+    double[] sums = new double[local.nodes()];
     for (int i = 0; i < local.nodes(); i++) {
-      double sum = 0;
       for (int e = local.start(i); e < local.end(i); e++) {
-        sum += Math.max(local.weight(e), 0);
-      }
-      if (sum == 0) {
-        continue;
-      }
-      for (int e = local.start(i); e < local.end(i); e++) {
-        double w = local.weight(e);
-        if (w > 0) {
-          builder.add(i, local.target(e), w / sum);
-        }
+        sums[i] += Math.max(local.weight(e), 0);
       }
     }
-    return builder.build();
+    return local.reweigh(
+        (source, edge) -> {
+          double w = local.weight(edge);
+          return w > 0 ? w / sums[source] : 0;
+        });
   }
 
   /**
