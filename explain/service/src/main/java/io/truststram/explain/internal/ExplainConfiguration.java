@@ -31,8 +31,9 @@ class ExplainConfiguration {
   }
 
   @Bean
-  ExplainStore explainStore(JdbcClient jdbc) {
-    return new ExplainStore(jdbc);
+  ExplainStore explainStore(
+      JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate) {
+    return new ExplainStore(jdbc, jdbcTemplate);
   }
 
   @Bean

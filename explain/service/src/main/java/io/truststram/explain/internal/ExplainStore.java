@@ -27,9 +27,11 @@ final class ExplainStore {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JdbcClient jdbc;
+  private final org.springframework.jdbc.core.JdbcTemplate batches;
 
-  ExplainStore(JdbcClient jdbc) {
+  ExplainStore(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batches) {
     this.jdbc = jdbc;
+    this.batches = batches;
   }
 
   /** An uploaded model. */
@@ -289,21 +291,28 @@ final class ExplainStore {
         instant(rs, "expires_at"));
   }
 
+  /** Inserts the rows in batches of 500 statements (one round trip each). */
   void insertRows(TenantId tenant, UUID explanation, List<RowRecord> rows) {
-    for (RowRecord r : rows) {
-      jdbc.sql(
-              "INSERT INTO explain_row (tenant_id, explanation_id, row_index, decision_id, input,"
-                  + " output, attributions, detail) VALUES (:tenant, :explanation, :index,"
-                  + " :decision, :input, :output, :attributions, :detail)")
-          .param("tenant", tenant.value())
-          .param("explanation", explanation)
-          .param("index", r.index())
-          .param("decision", r.decisionId())
-          .param("input", JSON.writeValueAsString(nullForMissing(r.input())))
-          .param("output", JSON.writeValueAsString(r.output()))
-          .param("attributions", JSON.writeValueAsString(r.attributions()))
-          .param("detail", r.detail() == null ? null : JSON.writeValueAsString(r.detail()))
-          .update();
+    String sql =
+        "INSERT INTO explain_row (tenant_id, explanation_id, row_index, decision_id, input,"
+            + " output, attributions, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    for (int from = 0; from < rows.size(); from += 500) {
+      List<RowRecord> batch = rows.subList(from, Math.min(rows.size(), from + 500));
+      List<Object[]> arguments = new java.util.ArrayList<>(batch.size());
+      for (RowRecord r : batch) {
+        arguments.add(
+            new Object[] {
+              tenant.value(),
+              explanation,
+              r.index(),
+              r.decisionId(),
+              JSON.writeValueAsString(nullForMissing(r.input())),
+              JSON.writeValueAsString(r.output()),
+              JSON.writeValueAsString(r.attributions()),
+              r.detail() == null ? null : JSON.writeValueAsString(r.detail())
+            });
+      }
+      batches.batchUpdate(sql, arguments);
     }
   }
 
