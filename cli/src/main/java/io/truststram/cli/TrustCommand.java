@@ -158,29 +158,35 @@ final class TrustCommand extends CommandGroup {
 
     @Option(
         names = "--explain",
-        description = "An id whose score to explain: what flows into it, largest first.")
+        description =
+            "An id whose score to explain: what flows into it from each source, and the paths"
+                + " that carry most of it, largest first.")
     String explain;
 
     @Option(names = "--json", description = "Print the result as one JSON object (last line).")
     boolean json;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() throws IOException {
       Graph graph = edges.read(true);
       int[] seeds = edges.indices(pretrusted, "--pretrusted");
       EigenTrust.Options options = new EigenTrust.Options(alpha, tolerance, maxIterations);
       EigenTrust.Result result = EigenTrust.compute(graph, seeds, null, options);
       List<Map<String, Object>> why = new ArrayList<>();
+      List<Map<String, Object>> paths = new ArrayList<>();
       if (explain != null) {
         int node = edges.indices(List.of(explain), "--explain")[0];
+        Graph normalised = EigenTrust.normalise(graph);
+        double[] p = EigenTrust.pretrusted(graph.nodes(), seeds);
+        for (EigenTrust.Path path : EigenTrust.paths(normalised, p, result, alpha, node, 6, 5)) {
+          Map<String, Object> one = new LinkedHashMap<>();
+          one.put("path", path.nodes().stream().map(edges.ids::get).toList());
+          one.put("amount", path.amount());
+          paths.add(one);
+        }
         for (EigenTrust.Contribution c :
-            EigenTrust.explain(
-                EigenTrust.normalise(graph),
-                EigenTrust.pretrusted(graph.nodes(), seeds),
-                result,
-                alpha,
-                node,
-                10)) {
+            EigenTrust.explain(normalised, p, result, alpha, node, 10)) {
           Map<String, Object> one = new LinkedHashMap<>();
           one.put("from", c.source() < 0 ? "pre-trusted" : edges.ids.get(c.source()));
           one.put("amount", c.amount());
@@ -194,7 +200,7 @@ final class TrustCommand extends CommandGroup {
         r.put("iterations", result.iterations());
         r.put("change", result.change());
         if (explain != null) {
-          r.put("explanation", Map.of("id", explain, "contributions", why));
+          r.put("explanation", Map.of("id", explain, "contributions", why, "paths", paths));
         }
         out.println(JSON.writeValueAsString(r));
       } else {
@@ -203,6 +209,13 @@ final class TrustCommand extends CommandGroup {
             Locale.ROOT, "%d iterations, last change %.2e%n", result.iterations(), result.change());
         for (Map<String, Object> c : why) {
           out.printf(Locale.ROOT, "  %s gives %s %.6f%n", c.get("from"), explain, c.get("amount"));
+        }
+        for (Map<String, Object> path : paths) {
+          out.printf(
+              Locale.ROOT,
+              "  path %s carries %.6f%n",
+              String.join(" -> ", (List<String>) path.get("path")),
+              (Double) path.get("amount"));
         }
       }
       out.flush();

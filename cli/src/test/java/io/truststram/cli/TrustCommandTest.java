@@ -42,6 +42,12 @@ class TrustCommandTest extends CommandLineTestSupport {
     assertThat(result.path("iterations").asInt()).isPositive();
     assertThat(result.path("explanation").path("contributions").get(0).path("from").asString())
         .isEqualTo("bob");
+    // The path that carries most of carol's trust starts at the pre-trusted alice.
+    JsonNode path = result.path("explanation").path("paths").get(0);
+    assertThat(path.path("path").get(0).asString()).isEqualTo("alice");
+    assertThat(path.path("path").get(2).asString()).isEqualTo("carol");
+    // alice's own share a·p reaches carol through two steps of 0.8: 0.2 · 0.8 · 0.8.
+    assertThat(path.path("amount").asDouble()).isCloseTo(0.2 * 0.64, within(1e-12));
   }
 
   @Test

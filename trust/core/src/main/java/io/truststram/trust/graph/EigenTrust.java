@@ -253,4 +253,86 @@ public final class EigenTrust {
     out.sort(Comparator.comparingDouble((Contribution c) -> -c.amount()));
     return out.subList(0, Math.min(out.size(), Math.max(1, top)));
   }
+
+  /**
+   * One way trust reaches a node: a path of nodes (the first a source of trust, the last the node
+   * explained) and the trust that flows along it.
+   */
+  public record Path(List<Integer> nodes, double amount) {
+    public Path {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
+  /**
+   * The paths along which most of node {@code node}'s trust arrives. The fixed point unrolls into t
+   * = Σ_k ((1 − a) Cᵀ)^k q, q = a p + (1 − a) (dangling mass) p: trust starts at the pre-trusted
+   * (q) and flows along edges, keeping (1 − a) c_ij of itself at each step. A path s → … → j
+   * carries q_s Π (1 − a) c along it; the paths of every length add up to t_j. This searches
+   * backwards from the node, best first, for the {@code top} largest of length at most {@code
+   * maxLength}.
+   *
+   * @param normalised the row-normalised graph ({@link #normalise})
+   */
+  public static List<Path> paths(
+      Graph normalised, double[] p, Result result, double alpha, int node, int maxLength, int top) {
+    int n = normalised.nodes();
+    if (node < 0 || node >= n) {
+      throw new IllegalArgumentException("node " + node + " is not in the graph");
+    }
+    if (maxLength < 0 || maxLength > 64 || top < 1 || top > 1_000) {
+      throw new IllegalArgumentException("path length lies in 0..64 and top in 1..1,000");
+    }
+    double[] t = result.scores();
+    double danglingMass = 0;
+    for (int i = 0; i < n; i++) {
+      if (normalised.start(i) == normalised.end(i)) {
+        danglingMass += t[i];
+      }
+    }
+    double[] q = new double[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = alpha * p[i] + (1 - alpha) * danglingMass * p[i];
+    }
+    double qMax = java.util.Arrays.stream(q).max().orElse(0);
+    Graph incoming = normalised.transpose();
+    // A partial path, from its current start back to the node: its factor Π (1 − a) c.
+    record Partial(int[] nodes, double factor) {}
+    java.util.PriorityQueue<Partial> frontier =
+        new java.util.PriorityQueue<>(Comparator.comparingDouble((Partial x) -> -x.factor()));
+    frontier.add(new Partial(new int[] {node}, 1));
+    java.util.PriorityQueue<Path> best =
+        new java.util.PriorityQueue<>(Comparator.comparingDouble(Path::amount));
+    int expanded = 0;
+    while (!frontier.isEmpty() && expanded < 200_000) {
+      Partial partial = frontier.poll();
+      expanded++;
+      if (best.size() == top && partial.factor() * qMax <= best.peek().amount()) {
+        break; // nothing left can beat the paths kept
+      }
+      int start = partial.nodes()[0];
+      if (q[start] > 0) {
+        List<Integer> nodes = new ArrayList<>();
+        for (int v : partial.nodes()) {
+          nodes.add(v);
+        }
+        best.add(new Path(nodes, q[start] * partial.factor()));
+        if (best.size() > top) {
+          best.poll();
+        }
+      }
+      if (partial.nodes().length > maxLength) {
+        continue;
+      }
+      for (int e = incoming.start(start); e < incoming.end(start); e++) {
+        int[] longer = new int[partial.nodes().length + 1];
+        longer[0] = incoming.target(e);
+        System.arraycopy(partial.nodes(), 0, longer, 1, partial.nodes().length);
+        frontier.add(new Partial(longer, partial.factor() * (1 - alpha) * incoming.weight(e)));
+      }
+    }
+    List<Path> out = new ArrayList<>(best);
+    out.sort(Comparator.comparingDouble((Path x) -> -x.amount()));
+    return out;
+  }
 }

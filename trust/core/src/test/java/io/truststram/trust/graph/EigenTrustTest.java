@@ -158,6 +158,59 @@ class EigenTrustTest {
   }
 
   @Test
+  void thePathsIntoANodeAddUpToItsTrust() {
+    // A small graph with a cycle: paths of every length, whose amounts sum to the score.
+    Graph local =
+        new Graph.Builder(5, 8)
+            .add(0, 1, 2)
+            .add(0, 2, 1)
+            .add(1, 2, 1)
+            .add(2, 3, 1)
+            .add(3, 1, 1)
+            .add(3, 4, 3)
+            .add(4, 0, 1)
+            .add(2, 4, 1)
+            .build();
+    int[] pretrusted = {0};
+    EigenTrust.Options options = new EigenTrust.Options(0.3, 1e-15, 10_000);
+    EigenTrust.Result result = EigenTrust.compute(local, pretrusted, null, options);
+    Graph c = EigenTrust.normalise(local);
+    double[] p = EigenTrust.pretrusted(5, pretrusted);
+    // Every path of length up to 8 (a few hundred here) against the series cut at 8 terms,
+    // Σ_{k ≤ 8} ((1 − a) Cᵀ)^k q, computed by iterating on vectors.
+    List<EigenTrust.Path> all = EigenTrust.paths(c, p, result, 0.3, 4, 8, 1_000);
+    assertThat(all.size()).isLessThan(1_000);
+    double sum = all.stream().mapToDouble(EigenTrust.Path::amount).sum();
+    double dangling = 0; // no node here rates no one
+    double[] q = new double[5];
+    for (int i = 0; i < 5; i++) {
+      q[i] = 0.3 * p[i] + 0.7 * dangling * p[i];
+    }
+    double[] term = q.clone();
+    double series = term[4];
+    for (int k = 1; k <= 8; k++) {
+      double[] next = new double[5];
+      for (int i = 0; i < 5; i++) {
+        for (int e = c.start(i); e < c.end(i); e++) {
+          next[c.target(e)] += 0.7 * c.weight(e) * term[i];
+        }
+      }
+      term = next;
+      series += term[4];
+    }
+    assertThat(sum).isCloseTo(series, within(1e-12));
+    assertThat(series).isLessThan(result.scores()[4]);
+    List<EigenTrust.Path> top = EigenTrust.paths(c, p, result, 0.3, 4, 10, 3);
+    assertThat(top).hasSize(3);
+    assertThat(top.getFirst().nodes().getFirst()).isEqualTo(0); // trust starts at the pre-trusted
+    assertThat(top.getFirst().nodes().getLast()).isEqualTo(4);
+    assertThat(top.getFirst().amount()).isEqualTo(all.getFirst().amount());
+    for (int k = 1; k < top.size(); k++) {
+      assertThat(top.get(k).amount()).isLessThanOrEqualTo(top.get(k - 1).amount());
+    }
+  }
+
+  @Test
   void badGraphsAndSettingsAreRefused() {
     assertThatThrownBy(() -> new Graph.Builder(3, 1).add(1, 1, 1))
         .hasMessageContaining("self-loop");
