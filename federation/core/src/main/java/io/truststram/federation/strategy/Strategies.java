@@ -247,6 +247,15 @@ public final class Strategies {
                   seed == 0 ? new java.security.SecureRandom() : new java.util.Random(seed));
             }),
         wrapper(
+            "trust",
+            (inner, p) ->
+                new TrustWeighted(
+                    inner,
+                    p.number("trust-floor", 0.1),
+                    p.number("trust-minimum", 0.3),
+                    p.number("trust-forgetting", 0.9),
+                    p.flag("trust-selection", true))),
+        wrapper(
             "detect",
             (inner, p) ->
                 new AnomalyDetection(

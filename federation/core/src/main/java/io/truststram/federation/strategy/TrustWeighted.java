@@ -1,0 +1,197 @@
+package io.truststram.federation.strategy;
+
+import io.truststram.trust.reputation.BetaReputation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Trust-weighted federated learning around any strategy ({@code trust(detect(fedavg))}, {@code
+ * trust(krum)}): each client's Beta reputation (Jøsang and Ismail 2002), built from the evidence of
+ * its rounds, moves how often it is chosen and how much its update weighs, closing the loop from
+ * attack detection to aggregation.
+ *
+ * <ul>
+ *   <li><b>Evidence.</b> After each round, every scored update counts once: positive when the
+ *       attack detection inside ({@code detect}, found anywhere in the chain) did not flag it,
+ *       negative when it did. Without a detection layer there is no evidence and trust stays
+ *       neutral. Older evidence fades by the forgetting factor λ per round.
+ *   <li><b>Selection.</b> A client whose trust τ (the reputation's expected value, ½ for a
+ *       newcomer) is below the minimum is not chosen; the others stay available to the strategy
+ *       inside with probability max(τ, floor) / max over clients: the most trusted always, others
+ *       in proportion, no one below the floor. Evidence fades, so an excluded client drifts back to
+ *       ½ and is tried again: a newcomer, or a client wrongly flagged, can earn trust back.
+ *   <li><b>Weighting.</b> Each update's example count is scaled by max(τ, floor) before the
+ *       strategy inside averages it (strategies that do not weigh by examples, the coordinate-wise
+ *       and distance-based robust aggregators, feel trust through selection alone).
+ * </ul>
+ *
+ * <p>The reputations are server state: they are checkpointed with the model.
+ */
+public final class TrustWeighted extends ForwardingStrategy {
+
+  /** Example counts are scaled by trust in these units, so that integers keep the ratios. */
+  static final long SCALE = 1_000;
+
+  private static final Instant EPOCH = Instant.EPOCH;
+
+  private final double floor;
+  private final double minimum;
+  private final BetaReputation.Forgetting forgetting;
+  private final boolean selection;
+  private final Map<String, BetaReputation> reputations = new TreeMap<>();
+
+  /** The round the strategy is at: trust is read with the evidence aged to it. */
+  private int round;
+
+  /**
+   * Trust around {@code inner}.
+   *
+   * @param floor the least selection probability and weight, in (0, 1]
+   * @param minimum the least trust a client needs to be chosen at all, in [0, 1) (a policy's
+   *     "minimum trust to take part"); evidence fades, so an excluded client's trust drifts back to
+   *     ½ and it gets another chance
+   * @param lambda the weight left to evidence one round old, in (0, 1]
+   * @param selection whether trust also chooses who trains (else it only weighs)
+   */
+  public TrustWeighted(
+      Strategy inner, double floor, double minimum, double lambda, boolean selection) {
+    super(inner);
+    if (!(floor > 0 && floor <= 1)) {
+      throw new IllegalArgumentException("trust-floor lies in (0, 1], not " + floor);
+    }
+    if (!(minimum >= 0 && minimum < 1)) {
+      throw new IllegalArgumentException("trust-minimum lies in [0, 1), not " + minimum);
+    }
+    this.floor = floor;
+    this.minimum = minimum;
+    this.forgetting = new BetaReputation.Forgetting(lambda, Duration.ofSeconds(1));
+    this.selection = selection;
+  }
+
+  @Override
+  public String name() {
+    return "trust(" + inner().name() + ")";
+  }
+
+  /**
+   * A client's trust: its reputation's expected value with the evidence aged to the current round,
+   * ½ without evidence.
+   */
+  public double trust(String clientId) {
+    BetaReputation r = reputations.get(clientId);
+    return r == null ? 0.5 : r.at(EPOCH.plusSeconds(round), forgetting).expected();
+  }
+
+  /** Every client with evidence, and its reputation. */
+  public Map<String, BetaReputation> reputations() {
+    return Map.copyOf(reputations);
+  }
+
+  @Override
+  public List<TrainPlan> configureTrain(
+      int round, List<ClientProfile> available, SplittableRandom random) {
+    this.round = Math.max(this.round, round);
+    if (!selection || available.isEmpty()) {
+      return super.configureTrain(round, available, random);
+    }
+    double top = 0;
+    for (ClientProfile client : available) {
+      top = Math.max(top, Math.max(trust(client.clientId()), floor));
+    }
+    List<ClientProfile> kept = new ArrayList<>();
+    for (ClientProfile client : available) {
+      if (trust(client.clientId()) < minimum) {
+        continue;
+      }
+      double keep = Math.max(trust(client.clientId()), floor) / top;
+      if (random.nextDouble() < keep) {
+        kept.add(client);
+      }
+    }
+    // The strategy inside may need a minimum; never hand it fewer than it asked of the whole.
+    if (kept.size() < Math.min(available.size(), Math.max(2, inner().minimumUpdates()))) {
+      kept = available;
+    }
+    return super.configureTrain(round, kept, random);
+  }
+
+  @Override
+  public RoundAggregation beginRound(int round, float[] global) {
+    this.round = Math.max(this.round, round);
+    RoundAggregation inside = super.beginRound(round, global);
+    Strategy strategy = this;
+    return new RoundAggregation() {
+      @Override
+      public void accept(ClientUpdate update) {
+        double weight = Math.max(trust(update.clientId()), floor);
+        long scaled = Math.max(1, Math.round(update.examples() * SCALE * weight));
+        inside.accept(
+            new ClientUpdate(
+                update.clientId(),
+                update.parameters(),
+                scaled,
+                update.localSteps(),
+                update.baseVersion(),
+                update.metrics()));
+      }
+
+      @Override
+      public int accepted() {
+        return inside.accepted();
+      }
+
+      @Override
+      public float[] finish() {
+        float[] next = inside.finish();
+        Wrapper.find(strategy, AnomalyDetection.class)
+            .map(AnomalyDetection::lastRound)
+            .filter(scores -> scores != null && scores.round() == round)
+            .ifPresent(
+                scores -> {
+                  Instant now = EPOCH.plusSeconds(round);
+                  for (AnomalyDetection.Score score : scores.scores()) {
+                    reputations.merge(
+                        score.clientId(),
+                        BetaReputation.none(now).observe(!score.flagged(), 1, now, forgetting),
+                        (old, fresh) -> old.observe(!score.flagged(), 1, now, forgetting));
+                  }
+                });
+        return next;
+      }
+    };
+  }
+
+  @Override
+  public Map<String, double[]> serverState() {
+    Map<String, double[]> state = new LinkedHashMap<>(super.serverState());
+    reputations.forEach(
+        (client, r) ->
+            state.put(
+                "trust." + client,
+                new double[] {r.positive(), r.negative(), r.at().getEpochSecond()}));
+    return state;
+  }
+
+  @Override
+  public void restoreServerState(Map<String, double[]> state) {
+    Map<String, double[]> inside = new LinkedHashMap<>();
+    reputations.clear();
+    state.forEach(
+        (key, value) -> {
+          if (key.startsWith("trust.") && value.length == 3) {
+            reputations.put(
+                key.substring("trust.".length()),
+                new BetaReputation(value[0], value[1], EPOCH.plusSeconds((long) value[2])));
+          } else {
+            inside.put(key, value);
+          }
+        });
+    super.restoreServerState(inside);
+  }
+}
