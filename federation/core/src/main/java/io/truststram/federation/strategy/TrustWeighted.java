@@ -170,6 +170,7 @@ public final class TrustWeighted extends ForwardingStrategy {
   @Override
   public Map<String, double[]> serverState() {
     Map<String, double[]> state = new LinkedHashMap<>(super.serverState());
+    state.put("trust-round", new double[] {round});
     reputations.forEach(
         (client, r) ->
             state.put(
@@ -184,7 +185,9 @@ public final class TrustWeighted extends ForwardingStrategy {
     reputations.clear();
     state.forEach(
         (key, value) -> {
-          if (key.startsWith("trust.") && value.length == 3) {
+          if (key.equals("trust-round") && value.length == 1) {
+            round = (int) value[0];
+          } else if (key.startsWith("trust.") && value.length == 3) {
             reputations.put(
                 key.substring("trust.".length()),
                 new BetaReputation(value[0], value[1], EPOCH.plusSeconds((long) value[2])));
