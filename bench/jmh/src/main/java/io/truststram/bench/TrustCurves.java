@@ -39,6 +39,8 @@ public final class TrustCurves {
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
     SoftmaxRegression model = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
     boolean iid = args.length <= 4 || args[4].equals("iid");
+    // The robust configuration compared with and without trust, e.g. detect(median).
+    String robust = args.length > 5 ? args[5] : "detect(fedavg)";
     List<Synthetic.Device> data =
         iid ? Synthetic.generateIid(clients, seed) : Synthetic.generate(1, 1, clients, seed);
     List<LocalClient> devices = new ArrayList<>();
@@ -48,7 +50,9 @@ public final class TrustCurves {
     Map<String, String> training =
         new HashMap<>(Map.of("epochs", "2", "batch-size", "10", "learning-rate", "0.01"));
     Map<String, String> detecting = new HashMap<>(training);
-    detecting.put("exclude-flagged", "true");
+    // "exclude": detection leaves flagged updates out of their round; "score": it only scores.
+    boolean exclude = args.length <= 6 || args[6].equals("exclude");
+    detecting.put("exclude-flagged", Boolean.toString(exclude));
     Simulation.Config config = new Simulation.Config(rounds, 0, 0, 1, seed);
     double[] clean =
         curve(
@@ -68,7 +72,7 @@ public final class TrustCurves {
       }
       double[] detect =
           curve(
-              Strategies.standard().create("detect(fedavg)", detecting),
+              Strategies.standard().create(robust, detecting),
               devices,
               model,
               config,
@@ -76,7 +80,7 @@ public final class TrustCurves {
               malicious,
               null);
       TrustWeighted trust =
-          (TrustWeighted) Strategies.standard().create("trust(detect(fedavg))", detecting);
+          (TrustWeighted) Strategies.standard().create("trust(" + robust + ")", detecting);
       double[][] trustCurves = new double[3][rounds];
       double[] trusted =
           curve(
@@ -103,13 +107,15 @@ public final class TrustCurves {
       System.out.printf(
           Locale.ROOT,
           "%n### %d%% attackers (%d of %d), %s, %s%n%n"
-              + "| round | fedavg, no attack | detect(fedavg) | trust(detect(fedavg)) |"
+              + "| round | fedavg, no attack | %s | trust(%s) |"
               + " attackers' trust | honest trust |%n|---:|---:|---:|---:|---:|---:|%n",
           Math.round(share * 100),
           bad,
           clients,
           attack,
-          iid ? "Synthetic IID" : "Synthetic(1, 1)");
+          iid ? "Synthetic IID" : "Synthetic(1, 1)",
+          robust,
+          robust);
       for (int r = 0; r < rounds; r++) {
         System.out.printf(
             Locale.ROOT,
@@ -123,10 +129,13 @@ public final class TrustCurves {
       }
       System.out.printf(
           Locale.ROOT,
-          "%nWithin one point of clean FedAvg's final %.3f: detect(fedavg) at round %s,"
-              + " trust(detect(fedavg)) at round %s.%n",
+          "%nWithin one point of clean FedAvg's final %.3f (flagged updates %s): %s at round %s,"
+              + " trust(%s) at round %s.%n",
           clean[rounds - 1],
+          exclude ? "left out" : "kept",
+          robust,
           first(detect, target),
+          robust,
           first(trusted, target));
     }
   }
