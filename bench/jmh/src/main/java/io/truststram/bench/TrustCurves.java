@@ -53,6 +53,14 @@ public final class TrustCurves {
     // "exclude": detection leaves flagged updates out of their round; "score": it only scores.
     boolean exclude = args.length <= 6 || args[6].equals("exclude");
     detecting.put("exclude-flagged", Boolean.toString(exclude));
+    // The trust wrapper's own settings, from the environment (TRUST_PENALTY, TRUST_FORGETTING).
+    Map<String, String> trusting = new HashMap<>(detecting);
+    for (String name : new String[] {"penalty", "forgetting", "minimum", "floor"}) {
+      String value = System.getenv("TRUST_" + name.toUpperCase(Locale.ROOT));
+      if (value != null) {
+        trusting.put("trust-" + name, value);
+      }
+    }
     Simulation.Config config = new Simulation.Config(rounds, 0, 0, 1, seed);
     double[] clean =
         curve(
@@ -80,7 +88,7 @@ public final class TrustCurves {
               malicious,
               null);
       TrustWeighted trust =
-          (TrustWeighted) Strategies.standard().create("trust(" + robust + ")", detecting);
+          (TrustWeighted) Strategies.standard().create("trust(" + robust + ")", trusting);
       double[][] trustCurves = new double[3][rounds];
       double[] trusted =
           curve(

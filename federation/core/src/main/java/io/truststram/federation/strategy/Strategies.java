@@ -253,6 +253,7 @@ public final class Strategies {
                     inner,
                     p.number("trust-floor", 0.1),
                     p.number("trust-minimum", 0.3),
+                    p.number("trust-penalty", 1),
                     p.number("trust-forgetting", 0.9),
                     p.flag("trust-selection", true))),
         wrapper(

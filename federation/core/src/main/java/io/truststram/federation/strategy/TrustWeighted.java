@@ -42,6 +42,7 @@ public final class TrustWeighted extends ForwardingStrategy {
 
   private final double floor;
   private final double minimum;
+  private final double penalty;
   private final BetaReputation.Forgetting forgetting;
   private final boolean selection;
   private final Map<String, BetaReputation> reputations = new TreeMap<>();
@@ -56,12 +57,23 @@ public final class TrustWeighted extends ForwardingStrategy {
    * @param minimum the least trust a client needs to be chosen at all, in [0, 1) (a policy's
    *     "minimum trust to take part"); evidence fades, so an excluded client's trust drifts back to
    *     ½ and it gets another chance
+   * @param penalty how much a flagged round weighs against an unflagged one (1: as much; more keeps
+   *     a caught attacker out for longer, as evidence fades)
    * @param lambda the weight left to evidence one round old, in (0, 1]
    * @param selection whether trust also chooses who trains (else it only weighs)
    */
   public TrustWeighted(
-      Strategy inner, double floor, double minimum, double lambda, boolean selection) {
+      Strategy inner,
+      double floor,
+      double minimum,
+      double penalty,
+      double lambda,
+      boolean selection) {
     super(inner);
+    if (!(penalty >= 1) || Double.isInfinite(penalty)) {
+      throw new IllegalArgumentException("trust-penalty is at least 1, not " + penalty);
+    }
+    this.penalty = penalty;
     if (!(floor > 0 && floor <= 1)) {
       throw new IllegalArgumentException("trust-floor lies in (0, 1], not " + floor);
     }
@@ -158,13 +170,20 @@ public final class TrustWeighted extends ForwardingStrategy {
                   for (AnomalyDetection.Score score : scores.scores()) {
                     reputations.merge(
                         score.clientId(),
-                        BetaReputation.none(now).observe(!score.flagged(), 1, now, forgetting),
-                        (old, fresh) -> old.observe(!score.flagged(), 1, now, forgetting));
+                        BetaReputation.none(now)
+                            .observe(!score.flagged(), weight(score), now, forgetting),
+                        (old, fresh) ->
+                            old.observe(!score.flagged(), weight(score), now, forgetting));
                   }
                 });
         return next;
       }
     };
+  }
+
+  /** A flag weighs {@code penalty}; an unflagged round 1. */
+  private double weight(AnomalyDetection.Score score) {
+    return score.flagged() ? penalty : 1;
   }
 
   @Override

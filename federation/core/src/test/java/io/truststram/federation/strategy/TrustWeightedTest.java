@@ -67,7 +67,7 @@ class TrustWeightedTest {
   @Test
   void trustScalesWeightsAndChoosesWhoTrains() {
     TrustWeighted trust =
-        new TrustWeighted(Strategies.standard().create("fedavg", TRAINING), 0.2, 0.3, 0.9, true);
+        new TrustWeighted(Strategies.standard().create("fedavg", TRAINING), 0.2, 0.3, 1, 0.9, true);
     assertThat(trust.name()).isEqualTo("trust(fedavg)");
     assertThat(trust.trust("newcomer")).isEqualTo(0.5);
     // Without evidence everyone is equal: everyone stays available.
@@ -83,7 +83,7 @@ class TrustWeightedTest {
     assertThatThrownBy(
             () ->
                 new TrustWeighted(
-                    Strategies.standard().create("fedavg", TRAINING), 0, 0.3, 0.9, true))
+                    Strategies.standard().create("fedavg", TRAINING), 0, 0.3, 1, 0.9, true))
         .hasMessageContaining("trust-floor");
   }
 }
