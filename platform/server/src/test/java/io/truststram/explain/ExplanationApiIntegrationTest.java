@@ -252,6 +252,46 @@ class ExplanationApiIntegrationTest extends ExplainIntegrationTest {
             API + "/attention",
             "{\"attentions\":[" + uniform + "," + uniform + "],\"method\":\"flow\"}");
     assertThat(flow.json().path("map").get(0).get(0).asDouble()).isCloseTo(2.0 / 3, within(1e-12));
+    // An ONNX transformer run by the service: A = softmax(x xᵀ) of two tokens.
+    byte[] transformer =
+        new io.truststram.explain.onnx.OnnxWriter("attention")
+            .input("x", 2L, 2L)
+            .output("attention_0", 2L, 2L)
+            .node("Transpose", List.of("x"), List.of("xt"), "perm", new long[] {1, 0})
+            .node("MatMul", List.of("x", "xt"), List.of("s"))
+            .node("Softmax", List.of("s"), List.of("attention_0"), "axis", 1)
+            .toBytes();
+    var uploaded =
+        scientist.sendBytes(
+            "POST",
+            API + "/models?name=t&format=onnx-transformer",
+            "application/octet-stream",
+            transformer);
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+    var run =
+        scientist.postJson(
+            API + "/attention",
+            "{\"model\":\""
+                + uploaded.json().path("id").asString()
+                + "\",\"inputs\":{\"x\":[[1,0],[0,0]]},\"tokens\":[\"a\",\"b\"]}");
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    double p = Math.E / (Math.E + 1);
+    assertThat(run.json().path("map").get(0).get(0).asDouble())
+        .isCloseTo(0.5 * p + 0.5, within(1e-6));
+    var ragged =
+        scientist.postJson(
+            API + "/attention",
+            "{\"model\":\""
+                + uploaded.json().path("id").asString()
+                + "\",\"inputs\":{\"x\":[[1,0],[0]]}}");
+    assertThat(ragged.status()).isEqualTo(400);
+    var notForShap =
+        scientist.postJson(
+            API,
+            "{\"model\":\""
+                + uploaded.json().path("id").asString()
+                + "\",\"method\":\"exact\",\"rows\":[[1]],\"background\":[[1]]}");
+    assertThat(notForShap.status()).isEqualTo(400);
     var bad = scientist.postJson(API + "/attention", "{\"attentions\":[[[[0.5,0.2],[0.5,0.5]]]]}");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().path("detail").asString()).contains("sums to 0.7000");

@@ -24,6 +24,7 @@ import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,10 +108,13 @@ class ExplanationController {
       HttpServletRequest request,
       UriComponentsBuilder uri)
       throws IOException {
-    if (!List.of("auto", "xgboost-json", "truststram", "onnx").contains(format)) {
+    if (!List.of("auto", "xgboost-json", "truststram", "onnx", Explanations.TRANSFORMER)
+        .contains(format)) {
       throw new ProblemException(
           ExplainProblems.INVALID_MODEL,
-          "format is xgboost-json, truststram, onnx or auto, not '" + format + "'");
+          "format is xgboost-json, truststram, onnx, onnx-transformer or auto, not '"
+              + format
+              + "'");
     }
     ModelRecord model;
     try (InputStream body = request.getInputStream()) {
@@ -399,9 +403,15 @@ class ExplanationController {
         Boolean.TRUE.equals(body.ice()));
   }
 
-  /** Attention weights of a transformer, as its runtime returned them. */
+  /**
+   * Attention weights of a transformer, as its runtime returned them, or an uploaded ONNX
+   * transformer ({@code format=onnx-transformer}) to run on named inputs (nested arrays).
+   */
   record AttentionBody(
-      @NotNull @Size(min = 1, max = 256) List<@NotNull List<@NotNull List<@NotNull List<@NotNull Double>>>> attentions,
+      @Nullable @Size(min = 1, max = 256) List<@NotNull List<@NotNull List<@NotNull List<@NotNull Double>>>> attentions,
+      @Nullable UUID model,
+      @Nullable Map<String, Object> inputs,
+      @Nullable String outputs,
       @Nullable List<String> tokens,
       @Nullable String method,
       @Nullable String headFusion) {}
@@ -420,15 +430,30 @@ class ExplanationController {
               + " method rollout (default) or flow (at most 128 tokens); headFusion mean"
               + " (default), max or min. Abnar and Zuidema (2020), the residual added as they do.")
   AttentionView attention(@Valid @RequestBody AttentionBody body) {
-    double[][][][] layers = new double[body.attentions().size()][][][];
-    for (int l = 0; l < layers.length; l++) {
-      var heads = body.attentions().get(l);
-      layers[l] = new double[heads.size()][][];
-      for (int h = 0; h < heads.size(); h++) {
-        var rows = heads.get(h);
-        layers[l][h] = new double[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-          layers[l][h][i] = rows.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+    if ((body.attentions() == null) == (body.model() == null)) {
+      throw new ProblemException(
+          ExplainProblems.INVALID_REQUEST, "give attentions, or a model with its inputs");
+    }
+    double[][][][] layers;
+    if (body.model() != null) {
+      Map<String, io.truststram.explain.onnx.OnnxModel.Input> inputs = new LinkedHashMap<>();
+      if (body.inputs() == null || body.inputs().isEmpty()) {
+        throw new ProblemException(ExplainProblems.INVALID_REQUEST, "a model needs its inputs");
+      }
+      body.inputs().forEach((name, value) -> inputs.put(name, NestedArrays.input(name, value)));
+      layers =
+          explanations.attentions(CurrentPrincipal.require(), body.model(), inputs, body.outputs());
+    } else {
+      layers = new double[body.attentions().size()][][][];
+      for (int l = 0; l < layers.length; l++) {
+        var heads = body.attentions().get(l);
+        layers[l] = new double[heads.size()][][];
+        for (int h = 0; h < heads.size(); h++) {
+          var rows = heads.get(h);
+          layers[l][h] = new double[rows.size()][];
+          for (int i = 0; i < rows.size(); i++) {
+            layers[l][h][i] = rows.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+          }
         }
       }
     }

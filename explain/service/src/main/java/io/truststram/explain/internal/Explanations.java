@@ -117,11 +117,21 @@ final class Explanations {
           ExplainProblems.INVALID_MODEL,
           "the model is larger than truststram.explain.max-model-size (" + max + " bytes)");
     }
-    LoadedModel model;
-    try {
-      model = LoadedModel.read(bytes, format, null);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ProblemException(ExplainProblems.INVALID_MODEL, e.getMessage());
+    LoadedModel model = null;
+    if (format.equals(TRANSFORMER)) {
+      // A model run for its attention: it need only load.
+      try (io.truststram.explain.onnx.OnnxModel onnx =
+          io.truststram.explain.onnx.OnnxModel.general(bytes)) {
+        // loaded: ONNX Runtime takes it
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(ExplainProblems.INVALID_MODEL, e.getMessage());
+      }
+    } else {
+      try {
+        model = LoadedModel.read(bytes, format, null);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new ProblemException(ExplainProblems.INVALID_MODEL, e.getMessage());
+      }
     }
     TenantId tenant = caller.tenant();
     UUID id = Uuids.v7();
@@ -136,15 +146,17 @@ final class Explanations {
             id,
             tenant,
             name.strip(),
-            model.format(),
-            model.sha256(),
+            model == null ? TRANSFORMER : model.format(),
+            LoadedModel.sha256(bytes),
             bytes.length,
-            model.features(),
-            model.probabilities().outputs(),
+            model == null ? List.of() : model.features(),
+            model == null ? 0 : model.probabilities().outputs(),
             key,
             clock.instant());
     store.insert(record);
-    loaded.put(model.sha256(), model);
+    if (model != null) {
+      loaded.put(model.sha256(), model);
+    }
     return record;
   }
 
@@ -164,8 +176,45 @@ final class Explanations {
     blobs.delete(model.blobKey());
   }
 
+  /** The format name of an ONNX model uploaded to run for its attention. */
+  static final String TRANSFORMER = "onnx-transformer";
+
+  /**
+   * Runs an uploaded ONNX transformer on {@code inputs} and gathers its attention weights ({@link
+   * io.truststram.explain.onnx.OnnxModel#attentions}).
+   */
+  double[][][][] attentions(
+      Caller caller,
+      UUID modelId,
+      Map<String, io.truststram.explain.onnx.OnnxModel.Input> inputs,
+      @Nullable String pattern) {
+    ModelRecord record = model(caller, modelId);
+    if (!record.format().equals(TRANSFORMER)) {
+      throw invalid(
+          "attention needs a model uploaded with format="
+              + TRANSFORMER
+              + ", not "
+              + record.format());
+    }
+    byte[] bytes;
+    try (InputStream in = blobs.open(record.blobKey())) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading model " + record.id(), e);
+    }
+    try (io.truststram.explain.onnx.OnnxModel onnx =
+        io.truststram.explain.onnx.OnnxModel.general(bytes)) {
+      return onnx.attentions(inputs, pattern);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
   /** The model, parsed once and kept (the 16 used last). */
   LoadedModel load(ModelRecord record) {
+    if (record.format().equals(TRANSFORMER)) {
+      throw invalid("model " + record.id() + " is a transformer, run only for its attention");
+    }
     LoadedModel model = loaded.get(record.sha256());
     if (model != null) {
       return model;
