@@ -102,7 +102,17 @@ final class ExplainAttention implements java.util.concurrent.Callable<Integer> {
       Map<String, OnnxModel.Input> given = new LinkedHashMap<>();
       readJson(inputs, "--inputs")
           .properties()
-          .forEach(e -> given.put(e.getKey(), input(e.getKey(), e.getValue())));
+          .forEach(
+              e -> {
+                try {
+                  given.put(
+                      e.getKey(),
+                      OnnxModel.Input.nested(
+                          e.getKey(), JSON.treeToValue(e.getValue(), Object.class)));
+                } catch (IllegalArgumentException invalid) {
+                  throw new IllegalArgumentException("--inputs: " + invalid.getMessage());
+                }
+              });
       try (OnnxModel onnx = OnnxModel.general(ExplainCommand.Shap.readModel(model))) {
         layers = onnx.attentions(given, outputPattern);
       }
@@ -164,41 +174,6 @@ final class ExplainAttention implements java.util.concurrent.Callable<Integer> {
       return JSON.readTree(Files.readAllBytes(file));
     } catch (JacksonException e) {
       throw new IllegalArgumentException(option + " is not JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  /** A nested array of numbers as an input: its shape is the nesting. */
-  private static OnnxModel.Input input(String name, JsonNode node) {
-    List<Long> shape = new ArrayList<>();
-    JsonNode at = node;
-    while (at.isArray()) {
-      if (at.isEmpty()) {
-        throw new IllegalArgumentException("--inputs: '" + name + "' has an empty dimension");
-      }
-      shape.add((long) at.size());
-      at = at.get(0);
-    }
-    List<Double> values = new ArrayList<>();
-    flatten(name, node, 0, shape, values);
-    return new OnnxModel.Input(
-        shape.stream().mapToLong(Long::longValue).toArray(),
-        values.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  private static void flatten(
-      String name, JsonNode node, int depth, List<Long> shape, List<Double> out) {
-    if (depth == shape.size()) {
-      if (!node.isNumber()) {
-        throw new IllegalArgumentException("--inputs: '" + name + "' holds a non-number");
-      }
-      out.add(node.asDouble());
-      return;
-    }
-    if (!node.isArray() || node.size() != shape.get(depth)) {
-      throw new IllegalArgumentException("--inputs: '" + name + "' is ragged");
-    }
-    for (JsonNode child : node) {
-      flatten(name, child, depth + 1, shape, out);
     }
   }
 

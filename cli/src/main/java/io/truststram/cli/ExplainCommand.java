@@ -15,10 +15,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -363,20 +360,7 @@ final class ExplainCommand extends CommandGroup {
       PrintWriter out = spec.commandLine().getOut();
       for (int r = 0; r < rows.length; r++) {
         var e = lime.explain(rows[r], explained, options);
-        Map<String, Object> one = new LinkedHashMap<>();
-        List<Map<String, Object>> weights = new ArrayList<>();
-        for (int i = 0; i < e.weights().length; i++) {
-          Map<String, Object> w = new LinkedHashMap<>();
-          w.put("feature", e.features().get(i));
-          w.put("weight", e.weights()[i]);
-          weights.add(w);
-        }
-        one.put("weights", weights);
-        one.put("intercept", e.intercept());
-        one.put("localPrediction", e.localPrediction());
-        one.put("prediction", e.modelPrediction());
-        one.put("score", e.score());
-        results.add(one);
+        results.add(e.toMap());
         if (!json) {
           StringBuilder line =
               new StringBuilder(
@@ -626,13 +610,5 @@ final class ExplainCommand extends CommandGroup {
             + explanation.method()
             + ", additivity error "
             + explanation.provenance().get("additivityError"));
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
-    }
   }
 }

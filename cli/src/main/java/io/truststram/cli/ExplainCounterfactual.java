@@ -230,18 +230,12 @@ final class ExplainCounterfactual implements java.util.concurrent.Callable<Integ
     if (desiredClass >= 0) {
       return new Desired.Class(desiredClass, threshold);
     }
-    if (outputs.length == 1) {
-      return new Desired.Class(outputs[0] >= threshold ? 0 : 1, threshold);
+    try {
+      return Desired.opposite(outputs, threshold);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "row " + (row + 1) + ": " + e.getMessage() + " with --desired-class");
     }
-    if (outputs.length == 2) {
-      return new Desired.Class(outputs[1] > outputs[0] ? 0 : 1, threshold);
-    }
-    throw new IllegalArgumentException(
-        "row "
-            + (row + 1)
-            + ": the model has "
-            + outputs.length
-            + " classes; say which with --desired-class");
   }
 
   private static double number(String text, String option) {

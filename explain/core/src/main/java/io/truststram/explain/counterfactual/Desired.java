@@ -20,6 +20,23 @@ public sealed interface Desired {
   String describe();
 
   /**
+   * The class a binary model's row does not have: with one output (a probability or a margin),
+   * class 0 at or above {@code threshold} and 1 below; with two, the smaller one.
+   *
+   * @throws IllegalArgumentException for a model of more than two classes (name the class then)
+   */
+  static Desired opposite(double[] outputs, double threshold) {
+    if (outputs.length == 1) {
+      return new Class(outputs[0] >= threshold ? 0 : 1, threshold);
+    }
+    if (outputs.length == 2) {
+      return new Class(outputs[1] > outputs[0] ? 0 : 1, threshold);
+    }
+    throw new IllegalArgumentException(
+        "the model has " + outputs.length + " classes: say which class is asked for");
+  }
+
+  /**
    * A class: with several outputs, the one of index {@code cls} must be the largest; with one
    * output (a probability or a margin), class 1 is an output at or above {@code threshold} and
    * class 0 below it.

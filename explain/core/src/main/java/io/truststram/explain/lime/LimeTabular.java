@@ -60,7 +60,30 @@ public final class LimeTabular {
       double[] weights,
       double localPrediction,
       double modelPrediction,
-      double score) {}
+      double score) {
+
+    /**
+     * The explanation as JSON takes it: {@code weights} (each a {@code feature} condition and its
+     * {@code weight}, in order), {@code intercept}, {@code localPrediction}, {@code prediction}
+     * (the model's) and {@code score}.
+     */
+    public java.util.Map<String, Object> toMap() {
+      java.util.List<java.util.Map<String, Object>> list = new java.util.ArrayList<>();
+      for (int i = 0; i < weights.length; i++) {
+        java.util.Map<String, Object> w = new java.util.LinkedHashMap<>();
+        w.put("feature", features.get(i));
+        w.put("weight", weights[i]);
+        list.add(w);
+      }
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("weights", list);
+      out.put("intercept", intercept);
+      out.put("localPrediction", localPrediction);
+      out.put("prediction", modelPrediction);
+      out.put("score", score);
+      return out;
+    }
+  }
 
   private final Model model;
   private final List<String> names;

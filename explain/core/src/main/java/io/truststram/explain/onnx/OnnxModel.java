@@ -255,6 +255,49 @@ public final class OnnxModel implements Model, AutoCloseable {
    * float, double, int64 or int32).
    */
   public record Input(long[] shape, double[] values) {
+
+    /**
+     * The input {@code name} given as nested lists of numbers (as JSON arrays read into Java): its
+     * shape is the nesting, its values the leaves in order.
+     *
+     * @throws IllegalArgumentException for an empty dimension, ragged arrays, or a leaf that is not
+     *     a finite number
+     */
+    public static Input nested(String name, @Nullable Object value) {
+      List<Long> shape = new ArrayList<>();
+      Object at = value;
+      while (at instanceof List<?> list) {
+        if (list.isEmpty()) {
+          throw new IllegalArgumentException("'" + name + "' has an empty dimension");
+        }
+        shape.add((long) list.size());
+        at = list.getFirst();
+      }
+      List<Double> values = new ArrayList<>();
+      flatten(name, value, 0, shape, values);
+      return new Input(
+          shape.stream().mapToLong(Long::longValue).toArray(),
+          values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static void flatten(
+        String name, @Nullable Object node, int depth, List<Long> shape, List<Double> out) {
+      if (depth == shape.size()) {
+        if (!(node instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+          throw new IllegalArgumentException(
+              "'" + name + "' holds something that is not a finite number");
+        }
+        out.add(number.doubleValue());
+        return;
+      }
+      if (!(node instanceof List<?> list) || list.size() != shape.get(depth)) {
+        throw new IllegalArgumentException("'" + name + "' is ragged: its arrays differ in length");
+      }
+      for (Object child : list) {
+        flatten(name, child, depth + 1, shape, out);
+      }
+    }
+
     public Input {
       long count = 1;
       for (long d : shape) {

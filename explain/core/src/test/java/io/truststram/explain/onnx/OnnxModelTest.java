@@ -179,6 +179,20 @@ class OnnxModelTest {
   }
 
   @Test
+  void nestedListsBecomeInputsOfTheirShape() {
+    OnnxModel.Input input =
+        OnnxModel.Input.nested("ids", List.of(List.of(101, 7592, 102), List.of(1, 2, 3)));
+    assertThat(input.shape()).containsExactly(2, 3);
+    assertThat(input.values()).containsExactly(101, 7592, 102, 1, 2, 3);
+    assertThatThrownBy(() -> OnnxModel.Input.nested("x", List.of(List.of(1, 2), List.of(3))))
+        .hasMessageContaining("ragged");
+    assertThatThrownBy(() -> OnnxModel.Input.nested("x", List.of(List.of())))
+        .hasMessageContaining("empty dimension");
+    assertThatThrownBy(() -> OnnxModel.Input.nested("x", List.of("a")))
+        .hasMessageContaining("not a finite number");
+  }
+
+  @Test
   void filesThatAreNotModelsAreRefused() {
     byte[] model = OnnxExport.classifier(randomised(new LogisticRegression(3), 1));
     Random random = new Random(8);

@@ -66,14 +66,11 @@ record CounterfactualSpec(
     if (desiredClass != null) {
       return new Desired.Class(desiredClass, cut);
     }
-    if (outputs.length == 1) {
-      return new Desired.Class(outputs[0] >= cut ? 0 : 1, cut);
+    try {
+      return Desired.opposite(outputs, cut);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " with desiredClass");
     }
-    if (outputs.length == 2) {
-      return new Desired.Class(outputs[1] > outputs[0] ? 0 : 1, cut);
-    }
-    throw new IllegalArgumentException(
-        "the model has " + outputs.length + " classes: say which with desiredClass");
   }
 
   Counterfactuals.Options options(long seed) {

@@ -440,7 +440,15 @@ class ExplanationController {
       if (body.inputs() == null || body.inputs().isEmpty()) {
         throw new ProblemException(ExplainProblems.INVALID_REQUEST, "a model needs its inputs");
       }
-      body.inputs().forEach((name, value) -> inputs.put(name, NestedArrays.input(name, value)));
+      try {
+        body.inputs()
+            .forEach(
+                (name, value) ->
+                    inputs.put(
+                        name, io.truststram.explain.onnx.OnnxModel.Input.nested(name, value)));
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(ExplainProblems.INVALID_REQUEST, "inputs: " + e.getMessage());
+      }
       layers =
           explanations.attentions(CurrentPrincipal.require(), body.model(), inputs, body.outputs());
     } else {

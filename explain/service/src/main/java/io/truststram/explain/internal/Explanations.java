@@ -739,16 +739,7 @@ final class Explanations {
         double[][] out = new double[rows.length][1];
         for (int r = 0; r < rows.length; r++) {
           var e = lime.explain(rows[r], explained, options);
-          Map<String, Object> detail = new LinkedHashMap<>();
-          List<Map<String, Object>> weights = new ArrayList<>();
-          for (int i = 0; i < e.weights().length; i++) {
-            weights.add(Map.of("condition", e.features().get(i), "weight", e.weights()[i]));
-          }
-          detail.put("weights", weights);
-          detail.put("intercept", e.intercept());
-          detail.put("localPrediction", e.localPrediction());
-          detail.put("score", e.score());
-          details.add(detail);
+          details.add(e.toMap());
           out[r][0] = e.modelPrediction();
           for (int i = 0; i < e.weights().length; i++) {
             int feature = e.featureIndices()[i];

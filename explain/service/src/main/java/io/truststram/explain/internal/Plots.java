@@ -450,7 +450,7 @@ final class Plots {
     for (Object item : weights) {
       Map<String, Object> w = (Map<String, Object>) item;
       double weight = ((Number) w.get("weight")).doubleValue();
-      data.addValue(weight, "weight", (String) w.get("condition"));
+      data.addValue(weight, "weight", (String) w.get("feature"));
     }
     JFreeChart chart = horizontalBars("LIME weights of row " + row.index(), "weight", data);
     BarRenderer bars =
