@@ -20,6 +20,23 @@ public final class SybilRank {
    * @throws IllegalArgumentException for no seeds, a seed out of range, or negative weights
    */
   public static double[] compute(Graph graph, int[] seeds, int iterations) {
+    double[][] walked = spread(graph, seeds, iterations);
+    double[] trust = walked[0];
+    double[] degree = walked[1];
+    double[] out = new double[trust.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = degree[i] == 0 ? 0 : trust[i] / degree[i];
+    }
+    return out;
+  }
+
+  /** The total trust (before normalisation) each node holds after the walk. */
+  public static double[] walk(Graph graph, int[] seeds, int iterations) {
+    return spread(graph, seeds, iterations)[0];
+  }
+
+  /** The walk: {trust each node holds, its weighted degree}. */
+  private static double[][] spread(Graph graph, int[] seeds, int iterations) {
     int n = graph.nodes();
     if (seeds.length == 0) {
       throw new IllegalArgumentException("SybilRank starts from at least one trusted seed");
@@ -58,25 +75,6 @@ public final class SybilRank {
       }
       trust = next;
     }
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = degree[i] == 0 ? 0 : trust[i] / degree[i];
-    }
-    return out;
-  }
-
-  /** The total trust (before normalisation) each node holds after the walk. */
-  public static double[] walk(Graph graph, int[] seeds, int iterations) {
-    double[] normalised = compute(graph, seeds, iterations);
-    Graph undirected = graph.symmetric();
-    double[] out = new double[normalised.length];
-    for (int i = 0; i < out.length; i++) {
-      double degree = 0;
-      for (int e = undirected.start(i); e < undirected.end(i); e++) {
-        degree += undirected.weight(e);
-      }
-      out[i] = normalised[i] * degree;
-    }
-    return out;
+    return new double[][] {trust, degree};
   }
 }
