@@ -958,7 +958,9 @@ final class Coordinator implements AutoCloseable {
     int attempt = live.nextAttempt;
     long seed = mix(federation.seed(), number, attempt);
     SplittableRandom random = new SplittableRandom(seed);
-    List<ClientProfile> chosen = selector.choose(available, federation.clientsPerRound(), random);
+    List<ClientProfile> chosen =
+        selector.choose(
+            federation.tenant(), federation.id(), available, federation.clientsPerRound(), random);
     List<TrainPlan> plans = live.strategy.configureTrain(number, chosen, random);
     Map<UUID, TenantTask> assigned = new LinkedHashMap<>();
     for (TrainPlan plan : plans) {

@@ -6,10 +6,12 @@ import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
 import io.truststram.platform.blob.BlobStore;
+import io.truststram.trust.TrustScores;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -59,10 +61,25 @@ class FederationConfiguration {
     return new Rounds(jdbc);
   }
 
+  /**
+   * Clients chosen by trust when the trust service runs in this process
+   * (truststram.trust.client-selection, default true), uniformly otherwise.
+   */
   @Bean
   @ConditionalOnMissingBean
-  ClientSelector uniformClientSelector() {
-    return ClientSelector.uniform();
+  ClientSelector federationClientSelector(
+      ObjectProvider<TrustScores> trust,
+      @Value("${truststram.trust.client-selection:true}") boolean byTrust,
+      @Value("${truststram.trust.selection-floor:0.1}") double floor) {
+    TrustScores scores = trust.getIfAvailable();
+    return scores != null && byTrust
+        ? new TrustAwareClientSelector(scores, floor)
+        : ClientSelector.uniform();
+  }
+
+  @Bean
+  TrustFeedback federationTrustFeedback(ObjectProvider<TrustScores> trust) {
+    return new TrustFeedback(trust);
   }
 
   @Bean(destroyMethod = "close")

@@ -31,6 +31,9 @@ public enum Permission {
   MODEL_DEPLOY("model:deploy"),
   EXPLAIN_READ("explain:read"),
   EXPLAIN_RUN("explain:run"),
+  TRUST_READ("trust:read"),
+  /** Writing the trust graph (entities, relationships, evidence), computing, policies. */
+  TRUST_WRITE("trust:write"),
   KEY_USE("key:use"),
   KEY_MANAGE("key:manage"),
   AUDIT_READ("audit:read"),

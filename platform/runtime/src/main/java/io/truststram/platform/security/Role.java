@@ -18,6 +18,8 @@ import static io.truststram.platform.security.Permission.MODEL_REGISTER;
 import static io.truststram.platform.security.Permission.POLICY_MANAGE;
 import static io.truststram.platform.security.Permission.POLICY_READ;
 import static io.truststram.platform.security.Permission.TENANT_READ;
+import static io.truststram.platform.security.Permission.TRUST_READ;
+import static io.truststram.platform.security.Permission.TRUST_WRITE;
 import static io.truststram.platform.security.Permission.USER_MANAGE;
 import static io.truststram.platform.security.Permission.USER_READ;
 
@@ -56,6 +58,8 @@ public enum Role {
           MODEL_DEPLOY,
           EXPLAIN_READ,
           EXPLAIN_RUN,
+          TRUST_READ,
+          TRUST_WRITE,
           KEY_USE,
           KEY_MANAGE,
           AUDIT_READ,
@@ -73,6 +77,8 @@ public enum Role {
           MODEL_DEPLOY,
           EXPLAIN_READ,
           EXPLAIN_RUN,
+          TRUST_READ,
+          TRUST_WRITE,
           KEY_USE)),
   /** A federated-learning client node or its operator: joins rounds and sends updates. */
   FEDERATION_PARTICIPANT(
@@ -89,9 +95,10 @@ public enum Role {
           POLICY_READ,
           FEDERATION_READ,
           MODEL_READ,
-          EXPLAIN_READ)),
+          EXPLAIN_READ,
+          TRUST_READ)),
   /** Reads federations, models and explanations. */
-  VIEWER("viewer", EnumSet.of(TENANT_READ, FEDERATION_READ, MODEL_READ, EXPLAIN_READ));
+  VIEWER("viewer", EnumSet.of(TENANT_READ, FEDERATION_READ, MODEL_READ, EXPLAIN_READ, TRUST_READ));
 
   private final String value;
   private final Set<Permission> permissions;

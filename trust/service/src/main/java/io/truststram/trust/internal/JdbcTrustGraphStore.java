@@ -1,0 +1,719 @@
+package io.truststram.trust.internal;
+
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.tenant.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The trust graph in relational tables (H2 or PostgreSQL): the embedded default. Scoring reads the
+ * whole graph into the in-memory engine of {@code trust/core}; queries use the tables' indexes.
+ */
+final class JdbcTrustGraphStore implements TrustGraphStore {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  private static final int CHUNK = 1_000;
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate batches;
+  private final TransactionTemplate transactions;
+
+  JdbcTrustGraphStore(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions) {
+    this.jdbc = jdbc;
+    this.batches = batches;
+    this.transactions = transactions;
+  }
+
+  // Entities
+
+  @Override
+  public void putEntities(TenantId tenant, List<Entity> entities) {
+    transactions.executeWithoutResult(
+        status -> {
+          List<Object[]> updates = new ArrayList<>();
+          for (Entity e : entities) {
+            updates.add(
+                new Object[] {
+                  e.type().name(),
+                  e.name(),
+                  json(e.attributes()),
+                  e.pretrusted(),
+                  time(e.updatedAt()),
+                  tenant.value(),
+                  e.id()
+                });
+          }
+          int[] counts =
+              batch(
+                  "UPDATE trust_entity SET type = ?, name = ?, attributes = ?, pretrusted = ?,"
+                      + " updated_at = ? WHERE tenant_id = ? AND id = ?",
+                  updates);
+          List<Object[]> inserts = new ArrayList<>();
+          for (int i = 0; i < entities.size(); i++) {
+            if (counts[i] == 0) {
+              Entity e = entities.get(i);
+              inserts.add(
+                  new Object[] {
+                    tenant.value(),
+                    e.id(),
+                    e.type().name(),
+                    e.name(),
+                    json(e.attributes()),
+                    e.pretrusted(),
+                    time(e.createdAt()),
+                    time(e.updatedAt())
+                  });
+            }
+          }
+          batch(
+              "INSERT INTO trust_entity (tenant_id, id, type, name, attributes, pretrusted,"
+                  + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              inserts);
+        });
+  }
+
+  @Override
+  public Optional<Entity> entity(TenantId tenant, String id) {
+    return jdbc.sql("SELECT * FROM trust_entity WHERE tenant_id = ? AND id = ?")
+        .params(tenant.value(), id)
+        .query(JdbcTrustGraphStore::entity)
+        .optional();
+  }
+
+  @Override
+  public Page<Entity> entities(TenantId tenant, @Nullable EntityType type, PageRequest page) {
+    String after = page.after() == null ? "" : page.after();
+    List<Entity> rows =
+        type == null
+            ? jdbc.sql(
+                    "SELECT * FROM trust_entity WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+                .params(tenant.value(), after, page.limit() + 1)
+                .query(JdbcTrustGraphStore::entity)
+                .list()
+            : jdbc.sql(
+                    "SELECT * FROM trust_entity WHERE tenant_id = ? AND type = ? AND id > ?"
+                        + " ORDER BY id LIMIT ?")
+                .params(tenant.value(), type.name(), after, page.limit() + 1)
+                .query(JdbcTrustGraphStore::entity)
+                .list();
+    return Page.fromLookahead(rows, page, Entity::id);
+  }
+
+  @Override
+  public Set<String> missing(TenantId tenant, Collection<String> ids) {
+    Set<String> wanted = new LinkedHashSet<>(ids);
+    List<String> all = new ArrayList<>(wanted);
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      jdbc.sql("SELECT id FROM trust_entity WHERE tenant_id = :tenant AND id IN (:ids)")
+          .param("tenant", tenant.value())
+          .param("ids", chunk)
+          .query(String.class)
+          .list()
+          .forEach(wanted::remove);
+    }
+    return wanted;
+  }
+
+  @Override
+  public boolean deleteEntity(TenantId tenant, String id) {
+    Boolean deleted =
+        transactions.execute(
+            status -> {
+              UUID t = tenant.value();
+              jdbc.sql("DELETE FROM trust_edge WHERE tenant_id = ? AND (source = ? OR target = ?)")
+                  .params(t, id, id)
+                  .update();
+              jdbc.sql("DELETE FROM trust_evidence WHERE tenant_id = ? AND subject = ?")
+                  .params(t, id)
+                  .update();
+              jdbc.sql("DELETE FROM trust_score WHERE tenant_id = ? AND entity = ?")
+                  .params(t, id)
+                  .update();
+              jdbc.sql("DELETE FROM trust_membership WHERE tenant_id = ? AND entity = ?")
+                  .params(t, id)
+                  .update();
+              return jdbc.sql("DELETE FROM trust_entity WHERE tenant_id = ? AND id = ?")
+                      .params(t, id)
+                      .update()
+                  > 0;
+            });
+    return Boolean.TRUE.equals(deleted);
+  }
+
+  @Override
+  public long countEntities(TenantId tenant) {
+    return jdbc.sql("SELECT COUNT(*) FROM trust_entity WHERE tenant_id = ?")
+        .param(tenant.value())
+        .query(Long.class)
+        .single();
+  }
+
+  // Relationships
+
+  @Override
+  public void putEdges(TenantId tenant, List<Edge> edges) {
+    writeEdges(tenant, edges, "weight = ?");
+  }
+
+  @Override
+  public void addToEdges(TenantId tenant, List<Edge> edges) {
+    writeEdges(tenant, edges, "weight = weight + ?");
+  }
+
+  private void writeEdges(TenantId tenant, List<Edge> edges, String assignment) {
+    transactions.executeWithoutResult(
+        status -> {
+          List<Object[]> updates = new ArrayList<>();
+          for (Edge e : edges) {
+            updates.add(
+                new Object[] {
+                  e.weight(),
+                  time(e.updatedAt()),
+                  tenant.value(),
+                  e.source(),
+                  e.target(),
+                  e.type().name()
+                });
+          }
+          int[] counts =
+              batch(
+                  "UPDATE trust_edge SET "
+                      + assignment
+                      + ", updated_at = ? WHERE tenant_id = ? AND source = ? AND target = ?"
+                      + " AND type = ?",
+                  updates);
+          List<Object[]> inserts = new ArrayList<>();
+          for (int i = 0; i < edges.size(); i++) {
+            if (counts[i] == 0) {
+              Edge e = edges.get(i);
+              inserts.add(
+                  new Object[] {
+                    tenant.value(),
+                    e.source(),
+                    e.target(),
+                    e.type().name(),
+                    e.weight(),
+                    time(e.updatedAt())
+                  });
+            }
+          }
+          batch(
+              "INSERT INTO trust_edge (tenant_id, source, target, type, weight, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)",
+              inserts);
+        });
+  }
+
+  @Override
+  public List<Edge> edges(
+      TenantId tenant, String entity, Direction direction, @Nullable RelationType type, int limit) {
+    String where =
+        switch (direction) {
+          case OUT -> "source = :entity";
+          case IN -> "target = :entity";
+          case BOTH -> "(source = :entity OR target = :entity)";
+        };
+    String sql =
+        "SELECT * FROM trust_edge WHERE tenant_id = :tenant AND "
+            + where
+            + (type == null ? "" : " AND type = :type")
+            + " ORDER BY weight DESC, source, target, type LIMIT :limit";
+    JdbcClient.StatementSpec spec =
+        jdbc.sql(sql).param("tenant", tenant.value()).param("entity", entity).param("limit", limit);
+    if (type != null) {
+      spec = spec.param("type", type.name());
+    }
+    return spec.query(JdbcTrustGraphStore::edge).list();
+  }
+
+  @Override
+  public boolean deleteEdge(TenantId tenant, String source, String target, RelationType type) {
+    return jdbc.sql(
+                "DELETE FROM trust_edge WHERE tenant_id = ? AND source = ? AND target = ? AND"
+                    + " type = ?")
+            .params(tenant.value(), source, target, type.name())
+            .update()
+        > 0;
+  }
+
+  // Evidence
+
+  @Override
+  public void appendEvidence(TenantId tenant, List<Evidence> evidence) {
+    transactions.executeWithoutResult(
+        status -> {
+          List<Object[]> rows = new ArrayList<>();
+          for (Evidence e : evidence) {
+            rows.add(
+                new Object[] {
+                  tenant.value(),
+                  e.id(),
+                  e.subject(),
+                  e.source(),
+                  e.kind(),
+                  e.positive(),
+                  e.weight(),
+                  time(e.observedAt()),
+                  time(e.recordedAt()),
+                  json(e.details())
+                });
+          }
+          batch(
+              "INSERT INTO trust_evidence (tenant_id, id, subject, source, kind, positive, weight,"
+                  + " observed_at, recorded_at, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              rows);
+        });
+  }
+
+  @Override
+  public List<Evidence> evidence(TenantId tenant, String subject, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM trust_evidence WHERE tenant_id = ? AND subject = ?"
+                + " ORDER BY observed_at DESC, id LIMIT ?")
+        .params(tenant.value(), subject, limit)
+        .query(JdbcTrustGraphStore::evidence)
+        .list();
+  }
+
+  @Override
+  public void scan(TenantId tenant, GraphVisitor visitor) {
+    UUID t = tenant.value();
+    transactions.executeWithoutResult(
+        status -> {
+          batches.query(
+              "SELECT id, type, pretrusted FROM trust_entity WHERE tenant_id = ? ORDER BY id",
+              rs -> {
+                visitor.entity(
+                    rs.getString(1), EntityType.valueOf(rs.getString(2)), rs.getBoolean(3));
+              },
+              t);
+          batches.query(
+              "SELECT source, target, type, weight FROM trust_edge WHERE tenant_id = ?",
+              rs -> {
+                visitor.edge(
+                    rs.getString(1),
+                    rs.getString(2),
+                    RelationType.valueOf(rs.getString(3)),
+                    rs.getDouble(4));
+              },
+              t);
+          batches.query(
+              "SELECT subject, source, positive, weight, observed_at FROM trust_evidence"
+                  + " WHERE tenant_id = ?",
+              rs -> {
+                visitor.evidence(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getBoolean(3),
+                    rs.getDouble(4),
+                    instant(rs, "observed_at"));
+              },
+              t);
+        });
+  }
+
+  // Scores and communities
+
+  @Override
+  public void saveComputation(
+      TenantId tenant, Computation c, List<Score> scores, List<Membership> memberships, int keep) {
+    UUID t = tenant.value();
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.sql(
+                  "INSERT INTO trust_computation (tenant_id, id, seq, computed_at, entities, edges,"
+                      + " evidence, iterations, warm_start, alpha, community_levels, modularity,"
+                      + " millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .params(
+                  t,
+                  c.id(),
+                  c.sequence(),
+                  time(c.computedAt()),
+                  c.entities(),
+                  c.edges(),
+                  c.evidence(),
+                  c.iterations(),
+                  c.warmStart(),
+                  c.alpha(),
+                  c.communityLevels(),
+                  c.modularity(),
+                  c.millis())
+              .update();
+          List<Object[]> rows = new ArrayList<>(scores.size());
+          for (Score s : scores) {
+            rows.add(
+                new Object[] {
+                  t,
+                  c.id(),
+                  s.entity(),
+                  s.type().name(),
+                  s.eigentrust(),
+                  s.sybilrank(),
+                  s.reputation(),
+                  s.uncertainty(),
+                  s.positive(),
+                  s.negative()
+                });
+          }
+          batches.batchUpdate(
+              "INSERT INTO trust_score (tenant_id, computation_id, entity, type, eigentrust,"
+                  + " sybilrank, reputation, uncertainty, positive, negative)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              rows,
+              new int[] {
+                Types.OTHER,
+                Types.OTHER,
+                Types.VARCHAR,
+                Types.VARCHAR,
+                Types.DOUBLE,
+                Types.DOUBLE,
+                Types.DOUBLE,
+                Types.DOUBLE,
+                Types.DOUBLE,
+                Types.DOUBLE
+              });
+          List<Object[]> members = new ArrayList<>(memberships.size());
+          for (Membership m : memberships) {
+            members.add(new Object[] {t, c.id(), m.entity(), m.level(), m.community()});
+          }
+          batch(
+              "INSERT INTO trust_membership (tenant_id, computation_id, entity, level, community)"
+                  + " VALUES (?, ?, ?, ?, ?)",
+              members);
+          List<UUID> old =
+              jdbc.sql("SELECT id FROM trust_computation WHERE tenant_id = ? AND seq <= ?")
+                  .params(t, c.sequence() - keep)
+                  .query(UUID.class)
+                  .list();
+          for (UUID id : old) {
+            jdbc.sql("DELETE FROM trust_score WHERE tenant_id = ? AND computation_id = ?")
+                .params(t, id)
+                .update();
+            jdbc.sql("DELETE FROM trust_membership WHERE tenant_id = ? AND computation_id = ?")
+                .params(t, id)
+                .update();
+          }
+        });
+  }
+
+  @Override
+  public Optional<Computation> latestComputation(TenantId tenant) {
+    return computations(tenant, 1).stream().findFirst();
+  }
+
+  @Override
+  public List<Computation> computations(TenantId tenant, int limit) {
+    return jdbc.sql("SELECT * FROM trust_computation WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?")
+        .params(tenant.value(), limit)
+        .query(JdbcTrustGraphStore::computation)
+        .list();
+  }
+
+  private @Nullable UUID latestId(TenantId tenant) {
+    return latestComputation(tenant).map(Computation::id).orElse(null);
+  }
+
+  @Override
+  public Optional<Score> score(TenantId tenant, String entity) {
+    UUID latest = latestId(tenant);
+    if (latest == null) {
+      return Optional.empty();
+    }
+    return jdbc.sql(
+            "SELECT * FROM trust_score WHERE tenant_id = ? AND computation_id = ? AND entity = ?")
+        .params(tenant.value(), latest, entity)
+        .query(JdbcTrustGraphStore::score)
+        .optional();
+  }
+
+  @Override
+  public Map<String, Score> scores(TenantId tenant) {
+    UUID latest = latestId(tenant);
+    Map<String, Score> out = new HashMap<>();
+    if (latest != null) {
+      batches.query(
+          "SELECT * FROM trust_score WHERE tenant_id = ? AND computation_id = ?",
+          rs -> {
+            Score s = score(rs, 0);
+            out.put(s.entity(), s);
+          },
+          tenant.value(),
+          latest);
+    }
+    return out;
+  }
+
+  @Override
+  public List<Score> top(TenantId tenant, ScoreKind kind, @Nullable EntityType type, int k) {
+    UUID latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    String column = kind.wire();
+    String sql =
+        "SELECT * FROM trust_score WHERE tenant_id = :tenant AND computation_id = :computation"
+            + " AND "
+            + column
+            + " IS NOT NULL"
+            + (type == null ? "" : " AND type = :type")
+            + " ORDER BY "
+            + column
+            + " DESC, entity LIMIT :k";
+    JdbcClient.StatementSpec spec =
+        jdbc.sql(sql).param("tenant", tenant.value()).param("computation", latest).param("k", k);
+    if (type != null) {
+      spec = spec.param("type", type.name());
+    }
+    return spec.query(JdbcTrustGraphStore::score).list();
+  }
+
+  @Override
+  public List<HistoryPoint> history(TenantId tenant, String entity, int limit) {
+    return jdbc.sql(
+            "SELECT s.*, c.computed_at FROM trust_score s JOIN trust_computation c"
+                + " ON c.tenant_id = s.tenant_id AND c.id = s.computation_id"
+                + " WHERE s.tenant_id = ? AND s.entity = ? ORDER BY c.seq DESC LIMIT ?")
+        .params(tenant.value(), entity, limit)
+        .query(
+            (rs, n) ->
+                new HistoryPoint(
+                    rs.getObject("computation_id", UUID.class),
+                    instant(rs, "computed_at"),
+                    score(rs, n)))
+        .list();
+  }
+
+  @Override
+  public List<Membership> memberships(TenantId tenant, String entity) {
+    UUID latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT entity, level, community FROM trust_membership WHERE tenant_id = ? AND"
+                + " computation_id = ? AND entity = ? ORDER BY level")
+        .params(tenant.value(), latest, entity)
+        .query((rs, n) -> new Membership(rs.getString(1), rs.getInt(2), rs.getInt(3)))
+        .list();
+  }
+
+  @Override
+  public List<CommunitySize> communities(TenantId tenant, int level, int limit) {
+    UUID latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT community, COUNT(*) AS size FROM trust_membership WHERE tenant_id = ? AND"
+                + " computation_id = ? AND level = ? GROUP BY community"
+                + " ORDER BY size DESC, community LIMIT ?")
+        .params(tenant.value(), latest, level, limit)
+        .query((rs, n) -> new CommunitySize(level, rs.getInt(1), rs.getInt(2)))
+        .list();
+  }
+
+  @Override
+  public List<String> members(TenantId tenant, int level, int community, int limit) {
+    UUID latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT entity FROM trust_membership WHERE tenant_id = ? AND computation_id = ? AND"
+                + " level = ? AND community = ? ORDER BY entity LIMIT ?")
+        .params(tenant.value(), latest, level, community, limit)
+        .query(String.class)
+        .list();
+  }
+
+  // Policies
+
+  @Override
+  public void putPolicy(TenantId tenant, Policy policy) {
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.sql("DELETE FROM trust_policy WHERE tenant_id = ? AND name = ?")
+              .params(tenant.value(), policy.name())
+              .update();
+          jdbc.sql(
+                  "INSERT INTO trust_policy (tenant_id, name, kind, minimum, entity_types,"
+                      + " updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+              .params(
+                  tenant.value(),
+                  policy.name(),
+                  policy.kind().name(),
+                  policy.minimum(),
+                  policy.entityTypes().stream()
+                      .map(EntityType::name)
+                      .sorted()
+                      .collect(Collectors.joining(",")),
+                  time(policy.updatedAt()))
+              .update();
+        });
+  }
+
+  @Override
+  public Optional<Policy> policy(TenantId tenant, String name) {
+    return jdbc.sql("SELECT * FROM trust_policy WHERE tenant_id = ? AND name = ?")
+        .params(tenant.value(), name)
+        .query(JdbcTrustGraphStore::policy)
+        .optional();
+  }
+
+  @Override
+  public List<Policy> policies(TenantId tenant) {
+    return jdbc.sql("SELECT * FROM trust_policy WHERE tenant_id = ? ORDER BY name")
+        .param(tenant.value())
+        .query(JdbcTrustGraphStore::policy)
+        .list();
+  }
+
+  @Override
+  public boolean deletePolicy(TenantId tenant, String name) {
+    return jdbc.sql("DELETE FROM trust_policy WHERE tenant_id = ? AND name = ?")
+            .params(tenant.value(), name)
+            .update()
+        > 0;
+  }
+
+  // Rows
+
+  private int[] batch(String sql, List<Object[]> rows) {
+    if (rows.isEmpty()) {
+      return new int[0];
+    }
+    int[] counts = new int[rows.size()];
+    int at = 0;
+    for (int[] chunk : batches.batchUpdate(sql, rows, CHUNK, (ps, row) -> set(ps, row))) {
+      for (int c : chunk) {
+        counts[at++] = c;
+      }
+    }
+    return counts;
+  }
+
+  private static void set(java.sql.PreparedStatement ps, Object[] row) throws SQLException {
+    for (int i = 0; i < row.length; i++) {
+      Object value = row[i];
+      if (value == null) {
+        ps.setNull(i + 1, Types.VARCHAR);
+      } else {
+        ps.setObject(i + 1, value);
+      }
+    }
+  }
+
+  private static Entity entity(ResultSet rs, int n) throws SQLException {
+    return new Entity(
+        rs.getString("id"),
+        EntityType.valueOf(rs.getString("type")),
+        rs.getString("name"),
+        JSON.readValue(rs.getString("attributes"), STRINGS),
+        rs.getBoolean("pretrusted"),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"));
+  }
+
+  private static Edge edge(ResultSet rs, int n) throws SQLException {
+    return new Edge(
+        rs.getString("source"),
+        rs.getString("target"),
+        RelationType.valueOf(rs.getString("type")),
+        rs.getDouble("weight"),
+        instant(rs, "updated_at"));
+  }
+
+  private static Evidence evidence(ResultSet rs, int n) throws SQLException {
+    return new Evidence(
+        rs.getObject("id", UUID.class),
+        rs.getString("subject"),
+        rs.getString("source"),
+        rs.getString("kind"),
+        rs.getBoolean("positive"),
+        rs.getDouble("weight"),
+        instant(rs, "observed_at"),
+        instant(rs, "recorded_at"),
+        JSON.readValue(rs.getString("details"), STRINGS));
+  }
+
+  private static Computation computation(ResultSet rs, int n) throws SQLException {
+    return new Computation(
+        rs.getObject("id", UUID.class),
+        rs.getLong("seq"),
+        instant(rs, "computed_at"),
+        rs.getInt("entities"),
+        rs.getLong("edges"),
+        rs.getLong("evidence"),
+        rs.getInt("iterations"),
+        rs.getBoolean("warm_start"),
+        rs.getDouble("alpha"),
+        rs.getInt("community_levels"),
+        rs.getDouble("modularity"),
+        rs.getLong("millis"));
+  }
+
+  private static Score score(ResultSet rs, int n) throws SQLException {
+    double sybil = rs.getDouble("sybilrank");
+    Double sybilrank = rs.wasNull() ? null : sybil;
+    return new Score(
+        rs.getString("entity"),
+        EntityType.valueOf(rs.getString("type")),
+        rs.getDouble("eigentrust"),
+        sybilrank,
+        rs.getDouble("reputation"),
+        rs.getDouble("uncertainty"),
+        rs.getDouble("positive"),
+        rs.getDouble("negative"));
+  }
+
+  private static Policy policy(ResultSet rs, int n) throws SQLException {
+    String types = rs.getString("entity_types");
+    Set<EntityType> set = EnumSet.noneOf(EntityType.class);
+    if (!types.isEmpty()) {
+      Arrays.stream(types.split(",")).map(EntityType::valueOf).forEach(set::add);
+    }
+    return new Policy(
+        rs.getString("name"),
+        ScoreKind.valueOf(rs.getString("kind")),
+        rs.getDouble("minimum"),
+        set,
+        instant(rs, "updated_at"));
+  }
+
+  private static String json(Map<String, String> map) {
+    return JSON.writeValueAsString(map);
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+}

@@ -1,0 +1,787 @@
+package io.truststram.trust.internal;
+
+import io.truststram.common.page.Page;
+import io.truststram.common.page.PageRequest;
+import io.truststram.common.tenant.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.TransactionCallback;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The trust graph in Neo4j, through the official Java driver and Cypher. Entities are {@code
+ * :TrustEntity} nodes keyed by tenant and id, relationships are Neo4j relationships of the same six
+ * types, and evidence, computations, scores, memberships and policies are nodes of their own
+ * labels, each indexed for the queries the service makes. Every method runs in one transaction.
+ */
+final class Neo4jTrustGraphStore implements TrustGraphStore {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  private static final int CHUNK = 10_000;
+  private static final List<String> SCHEMA =
+      List.of(
+          "CREATE CONSTRAINT trust_entity_key IF NOT EXISTS FOR (e:TrustEntity) REQUIRE e.key IS"
+              + " UNIQUE",
+          "CREATE INDEX trust_entity_type IF NOT EXISTS FOR (e:TrustEntity) ON (e.tenant, e.type)",
+          "CREATE INDEX trust_entity_tenant IF NOT EXISTS FOR (e:TrustEntity) ON (e.tenant, e.id)",
+          "CREATE INDEX trust_evidence_subject IF NOT EXISTS FOR (e:TrustEvidence) ON (e.tenant,"
+              + " e.subject)",
+          "CREATE INDEX trust_computation_seq IF NOT EXISTS FOR (c:TrustComputation) ON (c.tenant,"
+              + " c.seq)",
+          "CREATE INDEX trust_score_entity IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.entity)",
+          "CREATE INDEX trust_score_history IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.entity)",
+          "CREATE INDEX trust_score_eigentrust IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.eigentrust)",
+          "CREATE INDEX trust_score_reputation IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.reputation)",
+          "CREATE INDEX trust_score_sybilrank IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.sybilrank)",
+          "CREATE INDEX trust_membership_community IF NOT EXISTS FOR (m:TrustMembership) ON"
+              + " (m.tenant, m.computation, m.level, m.community)",
+          "CREATE INDEX trust_membership_entity IF NOT EXISTS FOR (m:TrustMembership) ON"
+              + " (m.tenant, m.computation, m.entity)",
+          "CREATE CONSTRAINT trust_policy_key IF NOT EXISTS FOR (p:TrustPolicy) REQUIRE p.key IS"
+              + " UNIQUE");
+
+  private final Driver driver;
+  private final SessionConfig sessions;
+
+  /**
+   * @param database the Neo4j database to use, or null for the server's default
+   */
+  Neo4jTrustGraphStore(Driver driver, @Nullable String database) {
+    this.driver = driver;
+    this.sessions =
+        database == null || database.isBlank()
+            ? SessionConfig.defaultConfig()
+            : SessionConfig.forDatabase(database);
+    try (Session session = driver.session(sessions)) {
+      for (String statement : SCHEMA) {
+        session.run(statement).consume();
+      }
+    }
+  }
+
+  private <T> T write(TransactionCallback<T> work) {
+    try (Session session = driver.session(sessions)) {
+      return session.executeWrite(work);
+    }
+  }
+
+  private <T> T read(TransactionCallback<T> work) {
+    try (Session session = driver.session(sessions)) {
+      return session.executeRead(work);
+    }
+  }
+
+  /**
+   * Runs {@code query} over {@code rows} in chunks, each bound to {@code $rows} with the other
+   * parameters beside it.
+   */
+  private static void unwind(
+      TransactionContext tx, String query, List<Map<String, Object>> rows, Object... others) {
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      Map<String, Object> p = params(others);
+      p.put("rows", rows.subList(from, Math.min(rows.size(), from + CHUNK)));
+      tx.run(query, p).consume();
+    }
+  }
+
+  private static String key(TenantId tenant, String id) {
+    return tenant.value() + "|" + id;
+  }
+
+  private static Map<String, Object> params(Object... pairs) {
+    Map<String, Object> out = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put((String) pairs[i], pairs[i + 1]);
+    }
+    return out;
+  }
+
+  // Entities
+
+  @Override
+  public void putEntities(TenantId tenant, List<Entity> entities) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Entity e : entities) {
+      rows.add(
+          params(
+              "key", key(tenant, e.id()),
+              "id", e.id(),
+              "type", e.type().name(),
+              "name", e.name(),
+              "attributes", JSON.writeValueAsString(e.attributes()),
+              "pretrusted", e.pretrusted(),
+              "createdAt", e.createdAt().toEpochMilli(),
+              "updatedAt", e.updatedAt().toEpochMilli()));
+    }
+    write(
+        tx -> {
+          unwind(
+              tx,
+              "UNWIND $rows AS row MERGE (e:TrustEntity {key: row.key})"
+                  + " ON CREATE SET e.tenant = $tenant, e.id = row.id,"
+                  + " e.createdAt = row.createdAt"
+                  + " SET e.type = row.type, e.name = row.name, e.attributes = row.attributes,"
+                  + " e.pretrusted = row.pretrusted, e.updatedAt = row.updatedAt",
+              rows,
+              "tenant",
+              tenant.value().toString());
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Entity> entity(TenantId tenant, String id) {
+    return read(
+        tx ->
+            tx
+                .run("MATCH (e:TrustEntity {key: $key}) RETURN e", params("key", key(tenant, id)))
+                .list(r -> entity(r.get("e")))
+                .stream()
+                .findFirst());
+  }
+
+  @Override
+  public Page<Entity> entities(TenantId tenant, @Nullable EntityType type, PageRequest page) {
+    List<Entity> rows =
+        read(
+            tx ->
+                tx.run(
+                        "MATCH (e:TrustEntity) WHERE e.tenant = $tenant AND e.id > $after"
+                            + (type == null ? "" : " AND e.type = $type")
+                            + " RETURN e ORDER BY e.id LIMIT $limit",
+                        params(
+                            "tenant",
+                            tenant.value().toString(),
+                            "after",
+                            page.after() == null ? "" : page.after(),
+                            "type",
+                            type == null ? "" : type.name(),
+                            "limit",
+                            page.limit() + 1))
+                    .list(r -> entity(r.get("e"))));
+    return Page.fromLookahead(rows, page, Entity::id);
+  }
+
+  @Override
+  public Set<String> missing(TenantId tenant, Collection<String> ids) {
+    Set<String> wanted = new LinkedHashSet<>(ids);
+    List<String> keys = wanted.stream().map(id -> key(tenant, id)).toList();
+    List<String> found =
+        read(
+            tx ->
+                tx.run(
+                        "UNWIND $keys AS k MATCH (e:TrustEntity {key: k}) RETURN e.id AS id",
+                        params("keys", keys))
+                    .list(r -> r.get("id").asString()));
+    found.forEach(wanted::remove);
+    return wanted;
+  }
+
+  @Override
+  public boolean deleteEntity(TenantId tenant, String id) {
+    String t = tenant.value().toString();
+    return write(
+        tx -> {
+          Map<String, Object> p = params("tenant", t, "id", id, "key", key(tenant, id));
+          tx.run("MATCH (v:TrustEvidence {tenant: $tenant, subject: $id}) DELETE v", p).consume();
+          tx.run("MATCH (s:TrustScore {tenant: $tenant, entity: $id}) DELETE s", p).consume();
+          tx.run("MATCH (m:TrustMembership {tenant: $tenant, entity: $id}) DELETE m", p).consume();
+          return tx.run("MATCH (e:TrustEntity {key: $key}) DETACH DELETE e RETURN count(*) AS n", p)
+                  .single()
+                  .get("n")
+                  .asLong()
+              > 0;
+        });
+  }
+
+  @Override
+  public long countEntities(TenantId tenant) {
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (e:TrustEntity) WHERE e.tenant = $tenant RETURN count(e) AS n",
+                    params("tenant", tenant.value().toString()))
+                .single()
+                .get("n")
+                .asLong());
+  }
+
+  // Relationships
+
+  @Override
+  public void putEdges(TenantId tenant, List<Edge> edges) {
+    writeEdges(tenant, edges, "r.weight = row.weight");
+  }
+
+  @Override
+  public void addToEdges(TenantId tenant, List<Edge> edges) {
+    writeEdges(tenant, edges, "r.weight = coalesce(r.weight, 0) + row.weight");
+  }
+
+  private void writeEdges(TenantId tenant, List<Edge> edges, String assignment) {
+    Map<RelationType, List<Map<String, Object>>> byType = new LinkedHashMap<>();
+    for (Edge e : edges) {
+      byType
+          .computeIfAbsent(e.type(), t -> new ArrayList<>())
+          .add(
+              params(
+                  "source", key(tenant, e.source()),
+                  "target", key(tenant, e.target()),
+                  "weight", e.weight(),
+                  "updatedAt", e.updatedAt().toEpochMilli()));
+    }
+    write(
+        tx -> {
+          for (var entry : byType.entrySet()) {
+            unwind(
+                tx,
+                "UNWIND $rows AS row MATCH (a:TrustEntity {key: row.source})"
+                    + " MATCH (b:TrustEntity {key: row.target})"
+                    + " MERGE (a)-[r:"
+                    + entry.getKey().name()
+                    + "]->(b) SET "
+                    + assignment
+                    + ", r.updatedAt = row.updatedAt",
+                entry.getValue());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<Edge> edges(
+      TenantId tenant, String entity, Direction direction, @Nullable RelationType type, int limit) {
+    String relation = type == null ? "r" : "r:" + type.name();
+    String pattern =
+        switch (direction) {
+          case OUT -> "(e:TrustEntity {key: $key})-[" + relation + "]->(o:TrustEntity)";
+          case IN -> "(e:TrustEntity {key: $key})<-[" + relation + "]-(o:TrustEntity)";
+          case BOTH -> "(e:TrustEntity {key: $key})-[" + relation + "]-(o:TrustEntity)";
+        };
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH "
+                        + pattern
+                        + " RETURN startNode(r).id AS source, endNode(r).id AS target,"
+                        + " type(r) AS type, r.weight AS weight, r.updatedAt AS updatedAt"
+                        + " ORDER BY weight DESC, source, target, type LIMIT $limit",
+                    params("key", key(tenant, entity), "limit", limit))
+                .list(
+                    r ->
+                        new Edge(
+                            r.get("source").asString(),
+                            r.get("target").asString(),
+                            RelationType.valueOf(r.get("type").asString()),
+                            r.get("weight").asDouble(),
+                            Instant.ofEpochMilli(r.get("updatedAt").asLong()))));
+  }
+
+  @Override
+  public boolean deleteEdge(TenantId tenant, String source, String target, RelationType type) {
+    return write(
+        tx ->
+            tx.run(
+                        "MATCH (a:TrustEntity {key: $source})-[r:"
+                            + type.name()
+                            + "]->(b:TrustEntity {key: $target}) DELETE r RETURN count(*) AS n",
+                        params("source", key(tenant, source), "target", key(tenant, target)))
+                    .single()
+                    .get("n")
+                    .asLong()
+                > 0);
+  }
+
+  // Evidence
+
+  @Override
+  public void appendEvidence(TenantId tenant, List<Evidence> evidence) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Evidence e : evidence) {
+      Map<String, Object> row =
+          params(
+              "id", e.id().toString(),
+              "subject", e.subject(),
+              "kind", e.kind(),
+              "positive", e.positive(),
+              "weight", e.weight(),
+              "observedAt", e.observedAt().toEpochMilli(),
+              "recordedAt", e.recordedAt().toEpochMilli(),
+              "details", JSON.writeValueAsString(e.details()));
+      row.put("source", e.source());
+      rows.add(row);
+    }
+    write(
+        tx -> {
+          unwind(
+              tx,
+              "UNWIND $rows AS row CREATE (v:TrustEvidence) SET v = row, v.tenant = $tenant",
+              rows,
+              "tenant",
+              tenant.value().toString());
+          return null;
+        });
+  }
+
+  @Override
+  public List<Evidence> evidence(TenantId tenant, String subject, int limit) {
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (v:TrustEvidence {tenant: $tenant, subject: $subject}) RETURN v"
+                        + " ORDER BY v.observedAt DESC, v.id LIMIT $limit",
+                    params("tenant", tenant.value().toString(), "subject", subject, "limit", limit))
+                .list(r -> evidence(r.get("v"))));
+  }
+
+  @Override
+  public void scan(TenantId tenant, GraphVisitor visitor) {
+    Map<String, Object> p = params("tenant", tenant.value().toString());
+    read(
+        tx -> {
+          tx.run(
+                  "MATCH (e:TrustEntity) WHERE e.tenant = $tenant"
+                      + " RETURN e.id AS id, e.type AS type, e.pretrusted AS pretrusted"
+                      + " ORDER BY id",
+                  p)
+              .forEachRemaining(
+                  r ->
+                      visitor.entity(
+                          r.get("id").asString(),
+                          EntityType.valueOf(r.get("type").asString()),
+                          r.get("pretrusted").asBoolean()));
+          tx.run(
+                  "MATCH (a:TrustEntity)-[r]->(b:TrustEntity) WHERE a.tenant = $tenant"
+                      + " RETURN a.id AS source, b.id AS target, type(r) AS type,"
+                      + " r.weight AS weight",
+                  p)
+              .forEachRemaining(
+                  r ->
+                      visitor.edge(
+                          r.get("source").asString(),
+                          r.get("target").asString(),
+                          RelationType.valueOf(r.get("type").asString()),
+                          r.get("weight").asDouble()));
+          tx.run(
+                  "MATCH (v:TrustEvidence) WHERE v.tenant = $tenant RETURN v.subject AS subject,"
+                      + " v.source AS source, v.positive AS positive, v.weight AS weight,"
+                      + " v.observedAt AS at",
+                  p)
+              .forEachRemaining(
+                  r ->
+                      visitor.evidence(
+                          r.get("subject").asString(),
+                          r.get("source").isNull() ? null : r.get("source").asString(),
+                          r.get("positive").asBoolean(),
+                          r.get("weight").asDouble(),
+                          Instant.ofEpochMilli(r.get("at").asLong())));
+          return null;
+        });
+  }
+
+  // Scores and communities
+
+  @Override
+  public void saveComputation(
+      TenantId tenant, Computation c, List<Score> scores, List<Membership> memberships, int keep) {
+    String t = tenant.value().toString();
+    String id = c.id().toString();
+    List<Map<String, Object>> scoreRows = new ArrayList<>(scores.size());
+    for (Score s : scores) {
+      Map<String, Object> row =
+          params(
+              "entity", s.entity(),
+              "type", s.type().name(),
+              "eigentrust", s.eigentrust(),
+              "reputation", s.reputation(),
+              "uncertainty", s.uncertainty(),
+              "positive", s.positive(),
+              "negative", s.negative());
+      row.put("sybilrank", s.sybilrank());
+      scoreRows.add(row);
+    }
+    List<Map<String, Object>> memberRows = new ArrayList<>(memberships.size());
+    for (Membership m : memberships) {
+      memberRows.add(params("entity", m.entity(), "level", m.level(), "community", m.community()));
+    }
+    write(
+        tx -> {
+          tx.run(
+                  "CREATE (c:TrustComputation) SET c = $c",
+                  params(
+                      "c",
+                      params(
+                          "tenant", t,
+                          "id", id,
+                          "seq", c.sequence(),
+                          "computedAt", c.computedAt().toEpochMilli(),
+                          "entities", c.entities(),
+                          "edges", c.edges(),
+                          "evidence", c.evidence(),
+                          "iterations", c.iterations(),
+                          "warmStart", c.warmStart(),
+                          "alpha", c.alpha(),
+                          "communityLevels", c.communityLevels(),
+                          "modularity", c.modularity(),
+                          "millis", c.millis())))
+              .consume();
+          unwind(
+              tx,
+              "UNWIND $rows AS row CREATE (s:TrustScore) SET s = row,"
+                  + " s.tenant = $tenant, s.computation = $id, s.seq = $seq",
+              scoreRows,
+              "tenant",
+              t,
+              "id",
+              id,
+              "seq",
+              c.sequence());
+          unwind(
+              tx,
+              "UNWIND $rows AS row CREATE (m:TrustMembership) SET m = row,"
+                  + " m.tenant = $tenant, m.computation = $id",
+              memberRows,
+              "tenant",
+              t,
+              "id",
+              id);
+          List<String> old =
+              tx.run(
+                      "MATCH (c:TrustComputation) WHERE c.tenant = $tenant AND c.seq <= $cut"
+                          + " RETURN c.id AS id",
+                      params("tenant", t, "cut", c.sequence() - keep))
+                  .list(r -> r.get("id").asString());
+          for (String gone : old) {
+            Map<String, Object> p = params("tenant", t, "id", gone);
+            tx.run("MATCH (s:TrustScore {tenant: $tenant, computation: $id}) DELETE s", p)
+                .consume();
+            tx.run("MATCH (m:TrustMembership {tenant: $tenant, computation: $id}) DELETE m", p)
+                .consume();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Computation> latestComputation(TenantId tenant) {
+    return computations(tenant, 1).stream().findFirst();
+  }
+
+  @Override
+  public List<Computation> computations(TenantId tenant, int limit) {
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (c:TrustComputation) WHERE c.tenant = $tenant RETURN c"
+                        + " ORDER BY c.seq DESC LIMIT $limit",
+                    params("tenant", tenant.value().toString(), "limit", limit))
+                .list(r -> computation(r.get("c"))));
+  }
+
+  private @Nullable String latestId(TenantId tenant) {
+    return latestComputation(tenant).map(c -> c.id().toString()).orElse(null);
+  }
+
+  @Override
+  public Optional<Score> score(TenantId tenant, String entity) {
+    String latest = latestId(tenant);
+    if (latest == null) {
+      return Optional.empty();
+    }
+    return read(
+        tx ->
+            tx
+                .run(
+                    "MATCH (s:TrustScore {tenant: $tenant, computation: $id, entity: $entity})"
+                        + " RETURN s",
+                    params("tenant", tenant.value().toString(), "id", latest, "entity", entity))
+                .list(r -> score(r.get("s")))
+                .stream()
+                .findFirst());
+  }
+
+  @Override
+  public Map<String, Score> scores(TenantId tenant) {
+    String latest = latestId(tenant);
+    Map<String, Score> out = new HashMap<>();
+    if (latest != null) {
+      read(
+          tx -> {
+            tx.run(
+                    "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id"
+                        + " RETURN s",
+                    params("tenant", tenant.value().toString(), "id", latest))
+                .forEachRemaining(
+                    r -> {
+                      Score s = score(r.get("s"));
+                      out.put(s.entity(), s);
+                    });
+            return null;
+          });
+    }
+    return out;
+  }
+
+  @Override
+  public List<Score> top(TenantId tenant, ScoreKind kind, @Nullable EntityType type, int k) {
+    String latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    String property = "s." + kind.wire();
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id AND "
+                        + property
+                        + " IS NOT NULL"
+                        + (type == null ? "" : " AND s.type = $type")
+                        + " RETURN s ORDER BY "
+                        + property
+                        + " DESC, s.entity LIMIT $k",
+                    params(
+                        "tenant",
+                        tenant.value().toString(),
+                        "id",
+                        latest,
+                        "type",
+                        type == null ? "" : type.name(),
+                        "k",
+                        k))
+                .list(r -> score(r.get("s"))));
+  }
+
+  @Override
+  public List<HistoryPoint> history(TenantId tenant, String entity, int limit) {
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (s:TrustScore {tenant: $tenant, entity: $entity})"
+                        + " MATCH (c:TrustComputation {tenant: $tenant, id: s.computation})"
+                        + " RETURN s, c.id AS id, c.computedAt AS at ORDER BY c.seq DESC"
+                        + " LIMIT $limit",
+                    params("tenant", tenant.value().toString(), "entity", entity, "limit", limit))
+                .list(
+                    r ->
+                        new HistoryPoint(
+                            UUID.fromString(r.get("id").asString()),
+                            Instant.ofEpochMilli(r.get("at").asLong()),
+                            score(r.get("s")))));
+  }
+
+  @Override
+  public List<Membership> memberships(TenantId tenant, String entity) {
+    String latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (m:TrustMembership {tenant: $tenant, computation: $id, entity: $entity})"
+                        + " RETURN m.level AS level, m.community AS community ORDER BY level",
+                    params("tenant", tenant.value().toString(), "id", latest, "entity", entity))
+                .list(
+                    r ->
+                        new Membership(
+                            entity, r.get("level").asInt(), r.get("community").asInt())));
+  }
+
+  @Override
+  public List<CommunitySize> communities(TenantId tenant, int level, int limit) {
+    String latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
+                        + " AND m.level = $level RETURN m.community AS community,"
+                        + " count(*) AS size ORDER BY size DESC, community LIMIT $limit",
+                    params(
+                        "tenant",
+                        tenant.value().toString(),
+                        "id",
+                        latest,
+                        "level",
+                        level,
+                        "limit",
+                        limit))
+                .list(
+                    r ->
+                        new CommunitySize(
+                            level, r.get("community").asInt(), r.get("size").asInt())));
+  }
+
+  @Override
+  public List<String> members(TenantId tenant, int level, int community, int limit) {
+    String latest = latestId(tenant);
+    if (latest == null) {
+      return List.of();
+    }
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
+                        + " AND m.level = $level AND m.community = $community"
+                        + " RETURN m.entity AS entity ORDER BY entity LIMIT $limit",
+                    params(
+                        "tenant",
+                        tenant.value().toString(),
+                        "id",
+                        latest,
+                        "level",
+                        level,
+                        "community",
+                        community,
+                        "limit",
+                        limit))
+                .list(r -> r.get("entity").asString()));
+  }
+
+  // Policies
+
+  @Override
+  public void putPolicy(TenantId tenant, Policy policy) {
+    write(
+        tx ->
+            tx.run(
+                    "MERGE (p:TrustPolicy {key: $key}) SET p.tenant = $tenant, p.name = $name,"
+                        + " p.kind = $kind, p.minimum = $minimum, p.entityTypes = $types,"
+                        + " p.updatedAt = $at",
+                    params(
+                        "key", key(tenant, policy.name()),
+                        "tenant", tenant.value().toString(),
+                        "name", policy.name(),
+                        "kind", policy.kind().name(),
+                        "minimum", policy.minimum(),
+                        "types", policy.entityTypes().stream().map(Enum::name).sorted().toList(),
+                        "at", policy.updatedAt().toEpochMilli()))
+                .consume());
+  }
+
+  @Override
+  public Optional<Policy> policy(TenantId tenant, String name) {
+    return read(
+        tx ->
+            tx
+                .run("MATCH (p:TrustPolicy {key: $key}) RETURN p", params("key", key(tenant, name)))
+                .list(r -> policy(r.get("p")))
+                .stream()
+                .findFirst());
+  }
+
+  @Override
+  public List<Policy> policies(TenantId tenant) {
+    return read(
+        tx ->
+            tx.run(
+                    "MATCH (p:TrustPolicy) WHERE p.tenant = $tenant RETURN p ORDER BY p.name",
+                    params("tenant", tenant.value().toString()))
+                .list(r -> policy(r.get("p"))));
+  }
+
+  @Override
+  public boolean deletePolicy(TenantId tenant, String name) {
+    return write(
+        tx ->
+            tx.run(
+                        "MATCH (p:TrustPolicy {key: $key}) DELETE p RETURN count(*) AS n",
+                        params("key", key(tenant, name)))
+                    .single()
+                    .get("n")
+                    .asLong()
+                > 0);
+  }
+
+  // Values
+
+  private static Entity entity(Value e) {
+    return new Entity(
+        e.get("id").asString(),
+        EntityType.valueOf(e.get("type").asString()),
+        e.get("name").asString(),
+        JSON.readValue(e.get("attributes").asString(), STRINGS),
+        e.get("pretrusted").asBoolean(),
+        Instant.ofEpochMilli(e.get("createdAt").asLong()),
+        Instant.ofEpochMilli(e.get("updatedAt").asLong()));
+  }
+
+  private static Evidence evidence(Value v) {
+    return new Evidence(
+        UUID.fromString(v.get("id").asString()),
+        v.get("subject").asString(),
+        v.get("source").isNull() ? null : v.get("source").asString(),
+        v.get("kind").asString(),
+        v.get("positive").asBoolean(),
+        v.get("weight").asDouble(),
+        Instant.ofEpochMilli(v.get("observedAt").asLong()),
+        Instant.ofEpochMilli(v.get("recordedAt").asLong()),
+        JSON.readValue(v.get("details").asString(), STRINGS));
+  }
+
+  private static Computation computation(Value c) {
+    return new Computation(
+        UUID.fromString(c.get("id").asString()),
+        c.get("seq").asLong(),
+        Instant.ofEpochMilli(c.get("computedAt").asLong()),
+        c.get("entities").asInt(),
+        c.get("edges").asLong(),
+        c.get("evidence").asLong(),
+        c.get("iterations").asInt(),
+        c.get("warmStart").asBoolean(),
+        c.get("alpha").asDouble(),
+        c.get("communityLevels").asInt(),
+        c.get("modularity").asDouble(),
+        c.get("millis").asLong());
+  }
+
+  private static Score score(Value s) {
+    return new Score(
+        s.get("entity").asString(),
+        EntityType.valueOf(s.get("type").asString()),
+        s.get("eigentrust").asDouble(),
+        s.get("sybilrank").isNull() ? null : s.get("sybilrank").asDouble(),
+        s.get("reputation").asDouble(),
+        s.get("uncertainty").asDouble(),
+        s.get("positive").asDouble(),
+        s.get("negative").asDouble());
+  }
+
+  private static Policy policy(Value p) {
+    Set<EntityType> types = EnumSet.noneOf(EntityType.class);
+    for (Object name : p.get("entityTypes").asList()) {
+      types.add(EntityType.valueOf((String) name));
+    }
+    return new Policy(
+        p.get("name").asString(),
+        ScoreKind.valueOf(p.get("kind").asString()),
+        p.get("minimum").asDouble(),
+        types,
+        Instant.ofEpochMilli(p.get("updatedAt").asLong()));
+  }
+}

@@ -1,0 +1,686 @@
+package io.truststram.trust.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.truststram.common.id.Uuids;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.trust.TrustProblems;
+import io.truststram.trust.TrustScores;
+import io.truststram.trust.graph.EigenTrust;
+import io.truststram.trust.graph.Graph;
+import io.truststram.trust.internal.TrustGraphStore.Computation;
+import io.truststram.trust.internal.TrustGraphStore.Edge;
+import io.truststram.trust.internal.TrustGraphStore.Entity;
+import io.truststram.trust.internal.TrustGraphStore.EntityType;
+import io.truststram.trust.internal.TrustGraphStore.Evidence;
+import io.truststram.trust.internal.TrustGraphStore.Policy;
+import io.truststram.trust.internal.TrustGraphStore.RelationType;
+import io.truststram.trust.internal.TrustGraphStore.Score;
+import io.truststram.trust.internal.TrustGraphStore.ScoreKind;
+import io.truststram.trust.reputation.BetaReputation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The trust service's rules: what may enter the graph, how scores are computed (once at a time per
+ * tenant, warm-started) and explained, and how policies judge them. Input is checked whole before
+ * anything is written, so a bad record leaves the graph as it was.
+ */
+final class TrustService implements TrustScores {
+
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}");
+  static final Pattern KIND = Pattern.compile("[a-z][a-z0-9._-]{0,99}");
+  static final Pattern POLICY = Pattern.compile("[a-z][a-z0-9-]{0,99}");
+  static final double MAX_WEIGHT = 1e9;
+  static final int MAX_ATTRIBUTES = 32;
+
+  private final TrustGraphStore store;
+  private final TrustProperties properties;
+  private final Clock clock;
+  private final Timer computeTimer;
+  private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Set<TenantId> dirty = ConcurrentHashMap.newKeySet();
+
+  TrustService(
+      TrustGraphStore store, TrustProperties properties, Clock clock, MeterRegistry registry) {
+    this.store = store;
+    this.properties = properties;
+    this.clock = clock;
+    this.computeTimer =
+        Timer.builder("truststram.trust.computation")
+            .description("Time to compute a tenant's trust scores and communities")
+            .register(registry);
+  }
+
+  TrustGraphStore store() {
+    return store;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  static ProblemException invalid(String detail) {
+    return new ProblemException(TrustProblems.INVALID_INPUT, detail);
+  }
+
+  // Entities
+
+  /** An entity as a client writes it. */
+  record EntityInput(
+      @Nullable String id,
+      @Nullable String type,
+      @Nullable String name,
+      @Nullable Map<String, String> attributes,
+      @Nullable Boolean pretrusted) {}
+
+  List<Entity> putEntities(TenantId tenant, List<EntityInput> inputs) {
+    batchSize(inputs.size(), "entities");
+    Instant now = now();
+    List<Entity> entities = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      EntityInput in = inputs.get(i);
+      String where = "entities[" + i + "]";
+      String id = id(in.id(), where + ".id");
+      if (!seen.add(id)) {
+        throw invalid(where + ": the entity " + id + " appears twice in the batch");
+      }
+      EntityType type = entityType(in.type(), where + ".type");
+      String name = in.name() == null || in.name().isBlank() ? id : in.name().strip();
+      if (name.length() > 200) {
+        throw invalid(where + ".name: at most 200 characters");
+      }
+      Map<String, String> attributes = in.attributes() == null ? Map.of() : in.attributes();
+      details(attributes, where + ".attributes");
+      entities.add(
+          new Entity(id, type, name, attributes, Boolean.TRUE.equals(in.pretrusted()), now, now));
+    }
+    store.putEntities(tenant, entities);
+    dirty.add(tenant);
+    return entities.stream().map(e -> store.entity(tenant, e.id()).orElse(e)).toList();
+  }
+
+  Entity entity(TenantId tenant, String id) {
+    return store.entity(tenant, id).orElseThrow(() -> entityNotFound(id));
+  }
+
+  void deleteEntity(TenantId tenant, String id) {
+    if (!store.deleteEntity(tenant, id)) {
+      throw entityNotFound(id);
+    }
+    dirty.add(tenant);
+  }
+
+  private static ProblemException entityNotFound(String id) {
+    return new ProblemException(
+        TrustProblems.ENTITY_NOT_FOUND, "no trust entity " + id + " in this tenant");
+  }
+
+  private static ProblemException policyNotFound(String name) {
+    return new ProblemException(
+        TrustProblems.POLICY_NOT_FOUND, "no trust policy " + name + " in this tenant");
+  }
+
+  // Relationships
+
+  /** A relationship as a client writes it. */
+  record EdgeInput(
+      @Nullable String source,
+      @Nullable String target,
+      @Nullable String type,
+      @Nullable Double weight) {}
+
+  List<Edge> putEdges(TenantId tenant, List<EdgeInput> inputs) {
+    batchSize(inputs.size(), "relationships");
+    Instant now = now();
+    List<Edge> edges = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    Set<String> named = new LinkedHashSet<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      EdgeInput in = inputs.get(i);
+      String where = "relationships[" + i + "]";
+      String source = id(in.source(), where + ".source");
+      String target = id(in.target(), where + ".target");
+      RelationType type = relationType(in.type(), where + ".type");
+      if (source.equals(target)) {
+        throw invalid(where + ": a self-loop on " + source + "; an entity does not rate itself");
+      }
+      double weight = in.weight() == null ? 1 : in.weight();
+      if (!Double.isFinite(weight) || weight < 0 || weight > MAX_WEIGHT) {
+        throw invalid(
+            where + ".weight: a finite number in [0, " + (long) MAX_WEIGHT + "], not " + weight);
+      }
+      if (!seen.add(source + "\u0000" + target + "\u0000" + type)) {
+        throw invalid(where + ": " + source + " -" + type + "-> " + target + " appears twice");
+      }
+      named.add(source);
+      named.add(target);
+      edges.add(new Edge(source, target, type, weight, now));
+    }
+    known(tenant, named);
+    store.putEdges(tenant, edges);
+    dirty.add(tenant);
+    return edges;
+  }
+
+  void deleteEdge(TenantId tenant, String source, String target, String type) {
+    RelationType relation = relationType(type, "type");
+    if (!store.deleteEdge(tenant, source, target, relation)) {
+      throw new ProblemException(
+          TrustProblems.ENTITY_NOT_FOUND,
+          "no relationship " + source + " -" + relation + "-> " + target + " in this tenant");
+    }
+    dirty.add(tenant);
+  }
+
+  // Evidence
+
+  /** Evidence as a client writes it. */
+  record EvidenceInput(
+      @Nullable String subject,
+      @Nullable String source,
+      @Nullable String kind,
+      @Nullable String outcome,
+      @Nullable Double weight,
+      @Nullable Instant observedAt,
+      @Nullable Map<String, String> details) {}
+
+  List<Evidence> appendEvidence(TenantId tenant, List<EvidenceInput> inputs) {
+    batchSize(inputs.size(), "evidence records");
+    Instant now = now();
+    Instant latest = now.plus(properties.futureSkew());
+    List<Evidence> evidence = new ArrayList<>();
+    Set<String> named = new LinkedHashSet<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      EvidenceInput in = inputs.get(i);
+      String where = "evidence[" + i + "]";
+      String subject = id(in.subject(), where + ".subject");
+      String source = in.source() == null ? null : id(in.source(), where + ".source");
+      if (subject.equals(source)) {
+        throw invalid(where + ": " + subject + " reports on itself; evidence comes from others");
+      }
+      String kind = in.kind() == null ? "rating" : in.kind();
+      if (!KIND.matcher(kind).matches()) {
+        throw invalid(where + ".kind: lower-case letters, digits, '.', '_', '-', not " + kind);
+      }
+      boolean positive =
+          switch (in.outcome() == null ? "" : in.outcome()) {
+            case "positive" -> true;
+            case "negative" -> false;
+            default -> throw invalid(where + ".outcome: positive or negative");
+          };
+      double weight = in.weight() == null ? 1 : in.weight();
+      if (!Double.isFinite(weight) || weight <= 0 || weight > MAX_WEIGHT) {
+        throw invalid(
+            where + ".weight: a finite number in (0, " + (long) MAX_WEIGHT + "], not " + weight);
+      }
+      Instant observed =
+          in.observedAt() == null ? now : in.observedAt().truncatedTo(ChronoUnit.MILLIS);
+      if (observed.isAfter(latest)) {
+        throw invalid(
+            where + ".observedAt: " + observed + " is in the future (it is now " + now + ")");
+      }
+      Map<String, String> details = in.details() == null ? Map.of() : in.details();
+      details(details, where + ".details");
+      named.add(subject);
+      if (source != null) {
+        named.add(source);
+      }
+      evidence.add(
+          new Evidence(
+              Uuids.v7(), subject, source, kind, positive, weight, observed, now, details));
+    }
+    known(tenant, named);
+    store.appendEvidence(tenant, evidence);
+    dirty.add(tenant);
+    return evidence;
+  }
+
+  /** At most this many collaborators are linked pairwise by one observation (n² edges). */
+  static final int MAX_COLLABORATORS = 64;
+
+  @Override
+  public void observe(TenantId tenant, List<Observation> observations, List<String> collaborators) {
+    if (collaborators.size() > MAX_COLLABORATORS) {
+      collaborators = List.of();
+    }
+    Map<String, Entity> subjects = new LinkedHashMap<>();
+    List<Evidence> evidence = new ArrayList<>();
+    for (Observation o : observations) {
+      Instant at = o.at().truncatedTo(ChronoUnit.MILLIS);
+      String id = id(o.subject(), "subject");
+      subjects.putIfAbsent(
+          id, new Entity(id, entityType(o.subjectType(), "type"), id, Map.of(), false, at, at));
+      evidence.add(
+          new Evidence(
+              Uuids.v7(), id, null, o.kind(), o.positive(), o.weight(), at, now(), o.details()));
+    }
+    Instant now = now();
+    for (String id : collaborators) {
+      subjects.putIfAbsent(
+          id, new Entity(id, EntityType.CLIENT_NODE, id, Map.of(), false, now, now));
+    }
+    Set<String> missing = store.missing(tenant, subjects.keySet());
+    List<Entity> created =
+        subjects.values().stream().filter(e -> missing.contains(e.id())).toList();
+    if (!created.isEmpty()) {
+      store.putEntities(tenant, created);
+    }
+    if (!evidence.isEmpty()) {
+      store.appendEvidence(tenant, evidence);
+    }
+    List<String> sorted = collaborators.stream().distinct().sorted().toList();
+    List<Edge> pairs = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      for (int j = i + 1; j < sorted.size(); j++) {
+        pairs.add(new Edge(sorted.get(i), sorted.get(j), RelationType.COLLABORATED_WITH, 1, now));
+      }
+    }
+    if (!pairs.isEmpty()) {
+      store.addToEdges(tenant, pairs);
+    }
+    dirty.add(tenant);
+  }
+
+  @Override
+  public java.util.OptionalDouble reputation(TenantId tenant, String entity) {
+    return store
+        .score(tenant, entity)
+        .map(s -> java.util.OptionalDouble.of(s.reputation()))
+        .orElse(java.util.OptionalDouble.empty());
+  }
+
+  @Override
+  public boolean admits(TenantId tenant, String policyName, String entity, String entityType) {
+    Optional<Policy> policy = store.policy(tenant, policyName);
+    if (policy.isEmpty()) {
+      return true;
+    }
+    Optional<EntityType> type = EntityType.parse(entityType);
+    if (!policy.get().entityTypes().isEmpty()
+        && (type.isEmpty() || !policy.get().entityTypes().contains(type.get()))) {
+      return true;
+    }
+    Optional<Score> score = store.score(tenant, entity);
+    return score.isEmpty() || score.get().value(policy.get().kind()) >= policy.get().minimum();
+  }
+
+  // Computation
+
+  /** Overrides of the configured computation options; null keeps the configured value. */
+  record ComputeInput(
+      @Nullable Double alpha, @Nullable Double tolerance, @Nullable Double resolution) {}
+
+  Computation compute(TenantId tenant, ComputeInput input) {
+    double alpha = input.alpha() == null ? properties.alpha() : input.alpha();
+    double tolerance = input.tolerance() == null ? properties.tolerance() : input.tolerance();
+    double resolution = input.resolution() == null ? properties.resolution() : input.resolution();
+    if (!(alpha >= 0 && alpha <= 1)) {
+      throw invalid("alpha lies in [0, 1], not " + alpha);
+    }
+    if (!(tolerance > 0 && tolerance <= 1)) {
+      throw invalid("tolerance lies in (0, 1], not " + tolerance);
+    }
+    if (!(resolution > 0 && resolution <= 100)) {
+      throw invalid("resolution lies in (0, 100], not " + resolution);
+    }
+    ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      dirty.remove(tenant);
+      long started = System.nanoTime();
+      Instant now = now();
+      TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now, forgetting());
+      store.scan(tenant, snapshot);
+      Map<String, Score> previous = store.scores(tenant);
+      TrustScoring.Result result;
+      try {
+        result =
+            TrustScoring.compute(
+                snapshot,
+                previous,
+                new TrustScoring.Options(
+                    alpha, tolerance, properties.maxIterations(), resolution, forgetting()),
+                tenant.value().getLeastSignificantBits());
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(TrustProblems.NOT_COMPUTABLE, e.getMessage());
+      }
+      long sequence = store.latestComputation(tenant).map(Computation::sequence).orElse(0L) + 1;
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      Computation computation =
+          new Computation(
+              Uuids.v7(),
+              sequence,
+              now,
+              snapshot.size(),
+              result.edges(),
+              result.evidence(),
+              result.iterations(),
+              result.warmStart(),
+              alpha,
+              result.communityLevels(),
+              result.modularity(),
+              millis);
+      store.saveComputation(
+          tenant,
+          computation,
+          result.scores(),
+          result.memberships(),
+          properties.keepComputations());
+      computeTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      return computation;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Recomputes the tenants whose graph changed since their last computation. */
+  void recomputeChanged() {
+    for (TenantId tenant : List.copyOf(dirty)) {
+      try {
+        compute(tenant, new ComputeInput(null, null, null));
+      } catch (ProblemException e) {
+        // Not computable as configured (no pre-trusted entities with alpha 0): wait for a change.
+        dirty.remove(tenant);
+      }
+    }
+  }
+
+  boolean changedSinceComputation(TenantId tenant) {
+    return dirty.contains(tenant);
+  }
+
+  BetaReputation.Forgetting forgetting() {
+    return new BetaReputation.Forgetting(
+        properties.forgettingFactor(), properties.forgettingPeriod());
+  }
+
+  Computation latest(TenantId tenant) {
+    return store
+        .latestComputation(tenant)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    TrustProblems.NOT_COMPUTED,
+                    "no trust scores yet: compute them (POST /api/v1/trust/computations)"));
+  }
+
+  Score score(TenantId tenant, String entity) {
+    entity(tenant, entity);
+    latest(tenant);
+    return store
+        .score(tenant, entity)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    TrustProblems.NOT_COMPUTED,
+                    entity + " was added after the latest computation: compute again"));
+  }
+
+  // Explanations
+
+  /** Why an entity has its scores. */
+  Map<String, Object> explain(TenantId tenant, String id, int top, int maxLength) {
+    if (top < 1 || top > 100 || maxLength < 1 || maxLength > 8) {
+      throw invalid("top lies in 1..100 and paths' length in 1..8");
+    }
+    Score score = score(tenant, id);
+    Computation computation = latest(tenant);
+    TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now(), forgetting());
+    store.scan(tenant, snapshot);
+    Integer node = snapshot.index.get(id);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("entity", id);
+    out.put("computation", computation.id());
+    out.put("computedAt", computation.computedAt());
+    out.put("score", TrustViews.score(score));
+    Map<String, Object> reputation = new LinkedHashMap<>();
+    reputation.put("expected", score.reputation());
+    reputation.put("uncertainty", score.uncertainty());
+    reputation.put("positive", score.positive());
+    reputation.put("negative", score.negative());
+    reputation.put(
+        "forgetting",
+        Map.of(
+            "factor",
+            properties.forgettingFactor(),
+            "period",
+            properties.forgettingPeriod().toString()));
+    reputation.put(
+        "recentEvidence",
+        store.evidence(tenant, id, top).stream().map(TrustViews::evidence).toList());
+    out.put("reputation", reputation);
+    if (node == null || snapshot.size() == 0) {
+      return out;
+    }
+    int n = snapshot.size();
+    double[] t = new double[n];
+    Map<String, Score> scores = store.scores(tenant);
+    for (int i = 0; i < n; i++) {
+      Score s = scores.get(snapshot.ids.get(i));
+      t[i] = s == null ? 0 : s.eigentrust() / n;
+    }
+    int[] seeds = snapshot.pretrustedArray();
+    double[] p = EigenTrust.pretrusted(n, seeds);
+    Graph normalised = EigenTrust.normalise(snapshot.localGraph());
+    EigenTrust.Result result = new EigenTrust.Result(t, computation.iterations(), 0);
+    double alpha = computation.alpha();
+    List<Map<String, Object>> contributions = new ArrayList<>();
+    for (EigenTrust.Contribution c : EigenTrust.explain(normalised, p, result, alpha, node, top)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("source", c.source() < 0 ? "(pre-trusted)" : snapshot.ids.get(c.source()));
+      row.put("amount", c.amount() * n);
+      row.put("share", t[node] == 0 ? 0 : c.amount() / t[node]);
+      contributions.add(row);
+    }
+    List<Map<String, Object>> paths = new ArrayList<>();
+    for (EigenTrust.Path path :
+        EigenTrust.paths(normalised, p, result, alpha, node, maxLength, top)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("entities", path.nodes().stream().map(snapshot.ids::get).toList());
+      row.put("amount", path.amount() * n);
+      row.put("share", t[node] == 0 ? 0 : path.amount() / t[node]);
+      paths.add(row);
+    }
+    Map<String, Object> eigentrust = new LinkedHashMap<>();
+    eigentrust.put("value", score.eigentrust());
+    eigentrust.put("alpha", alpha);
+    eigentrust.put(
+        "pretrusted", Arrays.stream(seeds).mapToObj(snapshot.ids::get).limit(100).toList());
+    eigentrust.put("contributions", contributions);
+    eigentrust.put("paths", paths);
+    out.put("eigentrust", eigentrust);
+    return out;
+  }
+
+  // Policies
+
+  /** A policy as a client writes it. */
+  record PolicyInput(
+      @Nullable String kind, @Nullable Double minimum, @Nullable List<String> entityTypes) {}
+
+  Policy putPolicy(TenantId tenant, String name, PolicyInput in) {
+    if (!POLICY.matcher(name).matches()) {
+      throw invalid("a policy name is lower-case letters, digits and '-', not " + name);
+    }
+    ScoreKind kind =
+        ScoreKind.parse(in.kind() == null ? "" : in.kind())
+            .orElseThrow(() -> invalid("kind: eigentrust, sybilrank or reputation"));
+    if (in.minimum() == null || !Double.isFinite(in.minimum()) || in.minimum() < 0) {
+      throw invalid("minimum: a finite number, not negative");
+    }
+    if (kind == ScoreKind.REPUTATION && in.minimum() > 1) {
+      throw invalid("minimum: a reputation lies in [0, 1]");
+    }
+    Set<EntityType> types = EnumSet.noneOf(EntityType.class);
+    for (String type : in.entityTypes() == null ? List.<String>of() : in.entityTypes()) {
+      types.add(entityType(type, "entityTypes"));
+    }
+    Policy policy = new Policy(name, kind, in.minimum(), types, now());
+    store.putPolicy(tenant, policy);
+    return policy;
+  }
+
+  Policy policy(TenantId tenant, String name) {
+    return store.policy(tenant, name).orElseThrow(() -> policyNotFound(name));
+  }
+
+  void deletePolicy(TenantId tenant, String name) {
+    if (!store.deletePolicy(tenant, name)) {
+      throw policyNotFound(name);
+    }
+  }
+
+  /** A policy's verdict on an entity. */
+  record Verdict(
+      String policy,
+      String entity,
+      boolean passed,
+      @Nullable Double value,
+      double minimum,
+      String kind,
+      String reason) {}
+
+  Verdict check(TenantId tenant, String policyName, String id) {
+    Policy policy = policy(tenant, policyName);
+    Entity entity = entity(tenant, id);
+    String kind = policy.kind().wire();
+    if (!policy.entityTypes().isEmpty() && !policy.entityTypes().contains(entity.type())) {
+      return new Verdict(
+          policy.name(),
+          id,
+          true,
+          null,
+          policy.minimum(),
+          kind,
+          "the policy does not apply to entities of type " + entity.type().wire());
+    }
+    Optional<Score> score = store.score(tenant, id);
+    if (score.isEmpty()) {
+      return new Verdict(
+          policy.name(),
+          id,
+          false,
+          null,
+          policy.minimum(),
+          kind,
+          "no " + kind + " score yet: the entity has not been scored");
+    }
+    double value = score.get().value(policy.kind());
+    if (Double.isNaN(value)) {
+      return new Verdict(
+          policy.name(),
+          id,
+          false,
+          null,
+          policy.minimum(),
+          kind,
+          "no " + kind + " score: the tenant has no pre-trusted seeds or no social graph");
+    }
+    boolean passed = value >= policy.minimum();
+    return new Verdict(
+        policy.name(),
+        id,
+        passed,
+        value,
+        policy.minimum(),
+        kind,
+        kind
+            + " "
+            + String.format(java.util.Locale.ROOT, "%.4f", value)
+            + (passed ? " is at least " : " is below ")
+            + policy.minimum());
+  }
+
+  // Checks
+
+  private void batchSize(int size, String what) {
+    if (size < 1) {
+      throw invalid("no " + what + " given");
+    }
+    if (size > properties.maxBatch()) {
+      throw invalid(
+          size + " " + what + " in one request; at most " + properties.maxBatch() + " (split it)");
+    }
+  }
+
+  static String id(@Nullable String id, String where) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw invalid(
+          where
+              + ": an id is 1 to 200 letters, digits and . _ : @ + -, starting with a letter or"
+              + " digit");
+    }
+    return id;
+  }
+
+  static EntityType entityType(@Nullable String type, String where) {
+    return EntityType.parse(type == null ? "" : type)
+        .orElseThrow(
+            () ->
+                invalid(
+                    where
+                        + ": unknown entity type "
+                        + type
+                        + "; one of "
+                        + Arrays.stream(EntityType.values()).map(EntityType::wire).toList()));
+  }
+
+  static RelationType relationType(@Nullable String type, String where) {
+    return RelationType.parse(type == null ? "" : type)
+        .orElseThrow(
+            () ->
+                invalid(
+                    where
+                        + ": unknown relationship type "
+                        + type
+                        + "; one of "
+                        + Arrays.toString(RelationType.values())));
+  }
+
+  private static void details(Map<String, String> map, String where) {
+    if (map.size() > MAX_ATTRIBUTES) {
+      throw invalid(where + ": at most " + MAX_ATTRIBUTES + " entries");
+    }
+    for (var e : map.entrySet()) {
+      if (e.getKey() == null || e.getKey().isEmpty() || e.getKey().length() > 64) {
+        throw invalid(where + ": keys are 1 to 64 characters");
+      }
+      if (e.getValue() == null || e.getValue().length() > 1_000) {
+        throw invalid(where + "." + e.getKey() + ": a value of at most 1,000 characters");
+      }
+    }
+  }
+
+  private void known(TenantId tenant, Set<String> ids) {
+    Set<String> missing = store.missing(tenant, ids);
+    if (!missing.isEmpty()) {
+      List<String> some = missing.stream().limit(20).toList();
+      throw new ProblemException(
+          TrustProblems.UNKNOWN_ENTITY,
+          "the tenant has no entit"
+              + (missing.size() == 1 ? "y " : "ies ")
+              + String.join(", ", some)
+              + (missing.size() > some.size() ? " (and " + (missing.size() - 20) + " more)" : "")
+              + "; create them first (PUT /api/v1/trust/entities)",
+          Map.of("missing", some));
+    }
+  }
+}

@@ -1,0 +1,356 @@
+package io.truststram.trust.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.truststram.common.problem.ProblemException;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.trust.TrustProblems;
+import io.truststram.trust.TrustScores;
+import io.truststram.trust.graph.EigenTrust;
+import io.truststram.trust.graph.Graph;
+import io.truststram.trust.internal.TrustGraphStore.Direction;
+import io.truststram.trust.internal.TrustGraphStore.RelationType;
+import io.truststram.trust.internal.TrustGraphStore.Score;
+import io.truststram.trust.internal.TrustService.ComputeInput;
+import io.truststram.trust.internal.TrustService.EdgeInput;
+import io.truststram.trust.internal.TrustService.EntityInput;
+import io.truststram.trust.internal.TrustService.EvidenceInput;
+import io.truststram.trust.internal.TrustService.PolicyInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The service's rules over the relational store: input checks, scoring, explanations, policies. */
+class TrustServiceTest {
+
+  static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+  static TrustGraphStore store;
+
+  TenantId tenant;
+  TrustService trust;
+
+  static TrustProperties properties(int maxBatch, double alpha) {
+    return new TrustProperties(
+        "jdbc",
+        new TrustProperties.Neo4j("bolt://localhost:7687", "neo4j", "", ""),
+        maxBatch,
+        alpha,
+        1e-12,
+        1_000,
+        1,
+        0.5,
+        Duration.ofDays(10),
+        3,
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(1),
+        true,
+        0.1);
+  }
+
+  @BeforeAll
+  static void database() {
+    JdbcTrustGraphStoreTest.database();
+    store = JdbcTrustGraphStoreTest.jdbcStore(JdbcTrustGraphStoreTest.dataSource);
+  }
+
+  @BeforeEach
+  void setUp() {
+    tenant = TenantId.newId();
+    trust = service(properties(100, 0.15));
+  }
+
+  static TrustService service(TrustProperties properties) {
+    return new TrustService(
+        store, properties, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+  }
+
+  static EntityInput node(String id, boolean pretrusted) {
+    return new EntityInput(id, "client-node", null, Map.of(), pretrusted);
+  }
+
+  static EvidenceInput rating(
+      String subject, @Nullable String source, boolean good, @Nullable Instant at) {
+    return new EvidenceInput(
+        subject, source, "rating", good ? "positive" : "negative", 1.0, at, null);
+  }
+
+  static ProblemException problem(Runnable call) {
+    try {
+      call.run();
+    } catch (ProblemException e) {
+      return e;
+    }
+    throw new AssertionError("no problem raised");
+  }
+
+  /** The detail of the problem a batch of relationships raises. */
+  String edgeProblem(EdgeInput... edges) {
+    return problem(() -> trust.putEdges(tenant, List.of(edges))).getMessage();
+  }
+
+  @Test
+  void badInputIsRefusedWholeAndWritesNothing() {
+    trust.putEntities(tenant, List.of(node("a", true), node("b", false)));
+    assertThat(
+            problem(
+                    () ->
+                        trust.putEntities(
+                            tenant,
+                            List.of(
+                                node("c", false),
+                                new EntityInput("d", "spaceship", null, null, null))))
+                .type())
+        .isEqualTo(TrustProblems.INVALID_INPUT);
+    assertThat(store.entity(tenant, "c")).isEmpty();
+    assertThat(
+            problem(() -> trust.putEntities(tenant, List.of(node("bad id", false)))).getMessage())
+        .contains("entities[0].id");
+    assertThat(
+            problem(() -> trust.putEntities(tenant, List.of(node("x", false), node("x", false))))
+                .getMessage())
+        .contains("twice");
+    List<EntityInput> many = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      many.add(node("n" + i, false));
+    }
+    assertThat(problem(() -> trust.putEntities(tenant, many)).getMessage()).contains("at most 100");
+
+    assertThat(
+            edgeProblem(
+                new EdgeInput("a", "b", "TRUSTS", 1.0), new EdgeInput("a", "a", "TRUSTS", 1.0)))
+        .contains("self-loop");
+    assertThat(edgeProblem(new EdgeInput("a", "b", "TRUSTS", -0.5))).contains("weight");
+    assertThat(edgeProblem(new EdgeInput("a", "b", "TRUSTS", Double.NaN))).contains("weight");
+    assertThat(edgeProblem(new EdgeInput("a", "b", "TRUSTS", Double.POSITIVE_INFINITY)))
+        .contains("weight");
+    assertThat(edgeProblem(new EdgeInput("a", "b", "LIKES", 1.0)))
+        .contains("unknown relationship type");
+    ProblemException unknown =
+        problem(
+            () ->
+                trust.putEdges(
+                    tenant,
+                    List.of(
+                        new EdgeInput("a", "b", "TRUSTS", 1.0),
+                        new EdgeInput("a", "ghost", "TRUSTS", 1.0))));
+    assertThat(unknown.type()).isEqualTo(TrustProblems.UNKNOWN_ENTITY);
+    assertThat(unknown.properties().get("missing")).isEqualTo(List.of("ghost"));
+    assertThat(store.edges(tenant, "a", Direction.BOTH, null, 10)).isEmpty();
+
+    assertThat(
+            problem(
+                    () ->
+                        trust.appendEvidence(
+                            tenant, List.of(rating("b", "a", true, NOW.plus(Duration.ofHours(1))))))
+                .getMessage())
+        .contains("in the future");
+    assertThat(
+            problem(() -> trust.appendEvidence(tenant, List.of(rating("b", "b", true, null))))
+                .getMessage())
+        .contains("itself");
+    assertThat(
+            problem(
+                    () ->
+                        trust.appendEvidence(
+                            tenant,
+                            List.of(
+                                new EvidenceInput("b", null, "rating", "maybe", 1.0, null, null))))
+                .getMessage())
+        .contains("outcome");
+    assertThat(
+            problem(
+                    () ->
+                        trust.appendEvidence(
+                            tenant,
+                            List.of(
+                                rating("b", "a", true, null), rating("ghost", null, false, null))))
+                .type())
+        .isEqualTo(TrustProblems.UNKNOWN_ENTITY);
+    assertThat(store.evidence(tenant, "b", 10)).isEmpty();
+    // Within the allowed clock skew is fine.
+    trust.appendEvidence(tenant, List.of(rating("b", "a", true, NOW.plusSeconds(30))));
+    assertThat(store.evidence(tenant, "b", 10)).hasSize(1);
+  }
+
+  @Test
+  void aCycleWithoutPreTrustedEntitiesAndAlphaZeroIsNotComputable() {
+    trust.putEntities(tenant, List.of(node("a", false), node("b", false), node("c", false)));
+    trust.putEdges(
+        tenant,
+        List.of(
+            new EdgeInput("a", "b", "TRUSTS", 1.0),
+            new EdgeInput("b", "c", "TRUSTS", 1.0),
+            new EdgeInput("c", "a", "TRUSTS", 1.0)));
+    ProblemException e = problem(() -> trust.compute(tenant, new ComputeInput(0.0, null, null)));
+    assertThat(e.type()).isEqualTo(TrustProblems.NOT_COMPUTABLE);
+    assertThat(store.latestComputation(tenant)).isEmpty();
+    // With teleportation the cycle's trust is uniform.
+    trust.compute(tenant, new ComputeInput(0.15, null, null));
+    assertThat(store.score(tenant, "a").orElseThrow().eigentrust()).isCloseTo(1, within(1e-9));
+  }
+
+  @Test
+  void scoresFollowEigenTrustOverRatingsAndEvidenceAndReputationOverEvidence() {
+    trust.putEntities(
+        tenant, List.of(node("a", true), node("b", false), node("c", false), node("d", false)));
+    trust.putEdges(
+        tenant,
+        List.of(
+            new EdgeInput("a", "b", "TRUSTS", 2.0),
+            new EdgeInput("a", "c", "TRUSTS", 1.0),
+            new EdgeInput("b", "c", "TRUSTS", 1.0),
+            new EdgeInput("c", "d", "COLLABORATED_WITH", 1.0)));
+    // d says good things about c (twice, one aged ten days: half weight) and one bad about b.
+    trust.appendEvidence(
+        tenant,
+        List.of(
+            rating("c", "d", true, NOW),
+            rating("c", "d", true, NOW.minus(Duration.ofDays(10))),
+            rating("b", "d", false, NOW),
+            rating("b", null, true, NOW)));
+    var computation = trust.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(computation.entities()).isEqualTo(4);
+    assertThat(computation.evidence()).isEqualTo(4);
+    assertThat(computation.warmStart()).isFalse();
+
+    // The same computation by hand with trust/core: s_dc = 1 + 0.5, s_db = -1 (dropped).
+    Graph.Builder local = new Graph.Builder(4, 4);
+    local.add(0, 1, 2).add(0, 2, 1).add(1, 2, 1).add(3, 2, 1.5);
+    double[] t =
+        EigenTrust.compute(
+                local.build(), new int[] {0}, null, new EigenTrust.Options(0.15, 1e-12, 1_000))
+            .scores();
+    String[] ids = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) {
+      assertThat(store.score(tenant, ids[i]).orElseThrow().eigentrust())
+          .isCloseTo(4 * t[i], within(1e-8));
+    }
+    // Beta reputation of c: r = 1.5, s = 0 -> (r + 1) / (r + s + 2).
+    Score c = store.score(tenant, "c").orElseThrow();
+    assertThat(c.reputation()).isCloseTo(2.5 / 3.5, within(1e-12));
+    assertThat(c.uncertainty()).isCloseTo(2 / 3.5, within(1e-12));
+    Score b = store.score(tenant, "b").orElseThrow();
+    assertThat(b.reputation()).isCloseTo(0.5, within(1e-12));
+    assertThat(b.positive()).isEqualTo(1);
+    assertThat(b.negative()).isEqualTo(1);
+    // SybilRank from the pre-trusted a reaches all of the connected social graph.
+    assertThat(c.sybilrank()).isNotNull().isPositive();
+    assertThat(store.memberships(tenant, "a")).isNotEmpty();
+
+    // The explanation's contributions add up to the score.
+    Map<String, Object> why = trust.explain(tenant, "c", 10, 4);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> eigen = (Map<String, Object>) why.get("eigentrust");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> contributions =
+        (List<Map<String, Object>>) eigen.get("contributions");
+    double sum = contributions.stream().mapToDouble(r -> (double) r.get("amount")).sum();
+    assertThat(sum).isCloseTo(c.eigentrust(), within(1e-8));
+    assertThat(contributions)
+        .extracting(r -> r.get("source"))
+        .contains("a", "b", "d", "(pre-trusted)");
+
+    // A second computation starts warm and keeps a history.
+    trust.appendEvidence(tenant, List.of(rating("b", "a", false, NOW)));
+    var second = trust.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(second.warmStart()).isTrue();
+    assertThat(second.sequence()).isEqualTo(2);
+    assertThat(store.history(tenant, "b", 10)).hasSize(2);
+    assertThat(store.score(tenant, "b").orElseThrow().reputation()).isLessThan(0.5);
+  }
+
+  @Test
+  void policiesJudgeScores() {
+    trust.putEntities(
+        tenant,
+        List.of(
+            node("a", true), node("b", false), new EntityInput("m", "model", null, null, null)));
+    trust.putEdges(tenant, List.of(new EdgeInput("a", "b", "TRUSTS", 1.0)));
+    trust.appendEvidence(
+        tenant, List.of(rating("b", null, false, NOW), rating("b", null, false, NOW)));
+    trust.putPolicy(tenant, "join", new PolicyInput("reputation", 0.4, List.of("client-node")));
+    assertThat(trust.check(tenant, "join", "b").passed()).isFalse();
+    assertThat(trust.check(tenant, "join", "b").reason()).contains("not been scored");
+    trust.compute(tenant, new ComputeInput(null, null, null));
+    TrustService.Verdict b = trust.check(tenant, "join", "b");
+    assertThat(b.passed()).isFalse();
+    assertThat(b.value()).isCloseTo(0.25, within(1e-12));
+    assertThat(b.reason()).contains("is below 0.4");
+    assertThat(trust.check(tenant, "join", "a").passed()).isTrue();
+    assertThat(trust.check(tenant, "join", "m").reason()).contains("does not apply");
+    assertThat(
+            problem(() -> trust.putPolicy(tenant, "join", new PolicyInput("reputation", 1.5, null)))
+                .type())
+        .isEqualTo(TrustProblems.INVALID_INPUT);
+    assertThat(
+            problem(() -> trust.putPolicy(tenant, "join", new PolicyInput("karma", 0.5, null)))
+                .type())
+        .isEqualTo(TrustProblems.INVALID_INPUT);
+    assertThat(problem(() -> trust.check(tenant, "none", "a")).type())
+        .isEqualTo(TrustProblems.POLICY_NOT_FOUND);
+  }
+
+  @Test
+  void observationsEnterTheGraphAndMoveReputationAndAdmission() {
+    List<String> nodes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      nodes.add(new UUID(0, i + 1).toString());
+    }
+    String attacker = nodes.get(0);
+    for (int round = 1; round <= 5; round++) {
+      List<TrustScores.Observation> observations = new ArrayList<>();
+      for (String node : nodes) {
+        observations.add(
+            new TrustScores.Observation(
+                node,
+                "client-node",
+                "federation.update",
+                !node.equals(attacker),
+                1,
+                NOW.minusSeconds(600 - round),
+                Map.of("round", Integer.toString(round))));
+      }
+      if (round == 5) {
+        observations.add(
+            new TrustScores.Observation(
+                attacker, "client-node", "federation.quarantine", false, 1, NOW, Map.of()));
+      }
+      trust.observe(tenant, observations, nodes);
+    }
+    assertThat(store.entity(tenant, attacker).orElseThrow().type())
+        .isEqualTo(TrustGraphStore.EntityType.CLIENT_NODE);
+    assertThat(store.evidence(tenant, attacker, 100)).hasSize(6).allMatch(e -> !e.positive());
+    assertThat(
+            store.edges(tenant, nodes.get(1), Direction.BOTH, RelationType.COLLABORATED_WITH, 100))
+        .hasSize(9)
+        .allMatch(e -> e.weight() == 5);
+    assertThat(trust.reputation(tenant, attacker)).isEmpty();
+    assertThat(trust.admits(tenant, "federation-selection", attacker, "client-node")).isTrue();
+    assertThat(trust.changedSinceComputation(tenant)).isTrue();
+    trust.recomputeChanged();
+    assertThat(trust.changedSinceComputation(tenant)).isFalse();
+    // Six negative records minutes old (forgetting barely touches them): (0 + 1) / (6 + 2).
+    assertThat(trust.reputation(tenant, attacker).orElseThrow()).isCloseTo(1.0 / 8, within(1e-3));
+    assertThat(trust.reputation(tenant, nodes.get(1)).orElseThrow())
+        .isCloseTo(6.0 / 7, within(1e-3));
+
+    trust.putPolicy(
+        tenant, "federation-selection", new PolicyInput("reputation", 0.3, List.of("client-node")));
+    assertThat(trust.admits(tenant, "federation-selection", attacker, "client-node")).isFalse();
+    assertThat(trust.admits(tenant, "federation-selection", nodes.get(1), "client-node")).isTrue();
+    assertThat(trust.admits(tenant, "federation-selection", attacker, "model")).isTrue();
+    assertThat(trust.admits(tenant, "federation-selection", "newcomer", "client-node")).isTrue();
+    assertThat(trust.admits(tenant, "no-such-policy", attacker, "client-node")).isTrue();
+  }
+}
