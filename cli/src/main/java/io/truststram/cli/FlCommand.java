@@ -87,7 +87,8 @@ final class FlCommand extends CommandGroup {
                 setup.dropout(),
                 setup.evaluateEvery(),
                 setup.seed(),
-                setup.secureAggregation());
+                setup.secureAggregation(),
+                setup.attack());
       }
       SimulationSetup.Built built = setup.build(Path.of("").toAbsolutePath());
       if (built.clients().isEmpty()) {
@@ -97,14 +98,23 @@ final class FlCommand extends CommandGroup {
           Strategies.standard().create(setup.strategy().name(), setup.strategy().textParameters());
       io.truststram.federation.secagg.SecureAggregation secure =
           setup.secureAggregation() == null ? null : setup.secureAggregation().build();
+      java.util.Set<String> malicious =
+          setup.attack() == null ? java.util.Set.of() : setup.attack().malicious(built.clients());
+      io.truststram.federation.simulation.Adversary adversary =
+          setup.attack() == null
+              ? io.truststram.federation.simulation.Adversary.none()
+              : setup.attack().adversary(built.clients().size(), malicious.size(), setup.seed());
       PrintWriter out = spec.commandLine().getOut();
       if (!json) {
         out.printf(
             Locale.ROOT,
-            "%s: %s, %d clients, %s%s, %d rounds%n",
+            "%s: %s, %d clients%s, %s%s, %d rounds%n",
             setup.name(),
             built.classifier().describe(),
             built.clients().size(),
+            malicious.isEmpty()
+                ? ""
+                : " (" + malicious.size() + " attacking: " + setup.attack().kind() + ")",
             strategy.name(),
             secure == null ? "" : " under " + secure.protocol(),
             setup.rounds());
@@ -128,8 +138,8 @@ final class FlCommand extends CommandGroup {
                     setup.dropout(),
                     setup.evaluateEvery() == null ? 1 : setup.evaluateEvery(),
                     setup.seed()),
-                io.truststram.federation.simulation.Adversary.none(),
-                java.util.Set.of(),
+                adversary,
+                malicious,
                 secure,
                 round -> {
                   if (json) {

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param evaluateEvery evaluate every this many rounds (default 1)
  * @param seed the seed of every random choice
  * @param secureAggregation secure aggregation of each round's updates, or null
+ * @param attack attackers among the clients, or null for none
  */
 record SimulationSetup(
     String name,
@@ -40,7 +41,42 @@ record SimulationSetup(
     double dropout,
     @Nullable Integer evaluateEvery,
     long seed,
-    @Nullable SecureAggregationSpec secureAggregation) {
+    @Nullable SecureAggregationSpec secureAggregation,
+    @Nullable AttackSpec attack) {
+
+  /**
+   * Attackers among the clients, as the robustness benchmarks simulate them.
+   *
+   * @param kind the attack ({@code sign-flip}, {@code scaling}, {@code gaussian}, {@code alie},
+   *     {@code ipm}, {@code label-flip}, {@code backdoor}, {@code min-max}, {@code min-sum})
+   * @param fraction the share of clients that attack, in [0, 1)
+   */
+  record AttackSpec(String kind, double fraction) {
+
+    AttackSpec {
+      require(kind != null && !kind.isBlank(), "attack.kind is required");
+      require(fraction >= 0 && fraction < 1, "attack.fraction lies in [0, 1)");
+    }
+
+    /**
+     * The attacking clients: the share of them spread evenly over the list (client k·n/m for k <
+     * m), as the robustness benchmarks choose them, so that non-IID partitions do not put every
+     * attacker on one kind of data.
+     */
+    java.util.Set<String> malicious(List<LocalClient> clients) {
+      int n = clients.size();
+      int count = (int) Math.round(fraction * n);
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      for (int k = 0; k < count; k++) {
+        out.add(clients.get(k * n / count).id());
+      }
+      return out;
+    }
+
+    io.truststram.federation.simulation.Adversary adversary(int clients, int malicious, long seed) {
+      return io.truststram.federation.simulation.Attacks.named(kind, clients, malicious, seed);
+    }
+  }
 
   /**
    * Secure aggregation, as the API's {@code secureAggregation}: the protocol ({@code secagg+} or

@@ -21,17 +21,29 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code truststram trust}: trust scores of a graph in a CSV file, computed locally: EigenTrust,
- * SybilRank and Louvain communities.
+ * {@code truststram trust}: trust scores of a graph in a CSV file, computed locally (EigenTrust,
+ * SybilRank and Louvain communities), and the trust service of the signed-in server ({@link
+ * TrustServer}).
  */
 @Command(
     name = "trust",
     mixinStandardHelpOptions = true,
-    description = "Trust scores and communities of a trust graph, locally (no server).",
+    description =
+        "Trust scores and communities: of a CSV graph, locally (eigentrust, sybilrank,"
+            + " communities), or of your tenant's trust graph on the signed-in server (import,"
+            + " compute, score, top, explain, tenant-communities, policy, check).",
     subcommands = {
       TrustCommand.Eigen.class,
       TrustCommand.Sybil.class,
-      TrustCommand.Communities.class
+      TrustCommand.Communities.class,
+      TrustServer.Import.class,
+      TrustServer.Compute.class,
+      TrustServer.Score.class,
+      TrustServer.Top.class,
+      TrustServer.Explain.class,
+      TrustServer.Communities.class,
+      TrustServer.Policy.class,
+      TrustServer.Check.class
     })
 final class TrustCommand extends CommandGroup {
 

@@ -84,6 +84,45 @@ class CliTest {
   }
 
   @Test
+  void attackersAreSimulatedAndTrustPushesThemOut() {
+    int exit =
+        run(
+            "fl",
+            "simulate",
+            example("trust-robust-synthetic.yaml").toString(),
+            "--rounds",
+            "10",
+            "--json");
+    assertThat(exit).as(err.toString()).isZero();
+    List<String> lines = out.toString().lines().toList();
+    JsonMapper json = JsonMapper.builder().build();
+    // 12 of 30 attack and the model collapses at first; once their trust falls under 0.3, most
+    // sit out and the model recovers (detection alone stays near 0.01: bench/results/trust.md).
+    JsonNode first = json.readTree(lines.get(0));
+    JsonNode tenth = json.readTree(lines.get(9));
+    assertThat(first.path("selected").asInt()).isEqualTo(30);
+    assertThat(first.path("testAccuracy").asDouble()).isLessThan(0.05);
+    assertThat(tenth.path("selected").asInt()).isLessThanOrEqualTo(24);
+    assertThat(tenth.path("testAccuracy").asDouble()).isGreaterThan(0.3);
+  }
+
+  @Test
+  void anUnknownAttackIsAClearError(@TempDir Path temp) throws Exception {
+    Path attack = temp.resolve("attack.yaml");
+    Files.writeString(
+        attack,
+        "name: x\ndata: {kind: synthetic, devices: 3}\nmodel: {kind: softmax}\nstrategy: {name: fedavg}\nrounds: 1\nseed: 1\nattack: {kind: teleport, fraction: 0.3}\n");
+    assertThat(run("fl", "simulate", attack.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown attack 'teleport'");
+    Path share = temp.resolve("share.yaml");
+    Files.writeString(
+        share,
+        "name: x\ndata: {kind: synthetic, devices: 3}\nmodel: {kind: softmax}\nstrategy: {name: fedavg}\nrounds: 1\nseed: 1\nattack: {kind: sign-flip, fraction: 1.5}\n");
+    assertThat(run("fl", "simulate", share.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("attack.fraction");
+  }
+
+  @Test
   void badConfigurationsGetAClearMessageAndExitCode2(@TempDir Path temp) throws Exception {
     Path typo = temp.resolve("typo.yaml");
     Files.writeString(

@@ -9,7 +9,6 @@ import io.truststram.platform.testing.ServerIntegrationTest;
 import io.truststram.platform.testing.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -26,9 +25,7 @@ class CliAuditIntegrationTest extends ServerIntegrationTest {
   @TempDir Path work;
 
   private static JsonNode json(CliRun run) {
-    assertThat(run.exit()).as(run.err()).isZero();
-    List<String> lines = run.out().lines().toList();
-    return JSON.readTree(lines.getLast());
+    return run.lastJson();
   }
 
   @Test

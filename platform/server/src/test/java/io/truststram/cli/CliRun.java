@@ -24,6 +24,14 @@ record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
+  /** The last line printed, as JSON (what {@code --json} prints); asserts the run succeeded. */
+  tools.jackson.databind.JsonNode lastJson() {
+    org.assertj.core.api.Assertions.assertThat(exit).as(err).isZero();
+    return tools.jackson.databind.json.JsonMapper.builder()
+        .build()
+        .readTree(out.lines().toList().getLast());
+  }
+
   /** Signs in as an API client, keeping the credentials in {@code configDir}; asserts success. */
   static void login(int port, TestTokens.TestClient client, String configDir) {
     CliRun run =

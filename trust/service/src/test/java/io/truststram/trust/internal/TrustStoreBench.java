@@ -1,0 +1,213 @@
+package io.truststram.trust.internal;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.truststram.common.tenant.TenantId;
+import io.truststram.trust.internal.TrustGraphStore.Edge;
+import io.truststram.trust.internal.TrustGraphStore.Entity;
+import io.truststram.trust.internal.TrustGraphStore.EntityType;
+import io.truststram.trust.internal.TrustGraphStore.Evidence;
+import io.truststram.trust.internal.TrustGraphStore.RelationType;
+import io.truststram.trust.internal.TrustGraphStore.ScoreKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilders;
+
+/**
+ * The trust stores' speed (bench/results/trust.md, "Stores"): loading a graph, a computation over
+ * it, score lookups and top-k queries per second with 1 and 8 threads, and an update after 1,000
+ * evidence records; on H2, PostgreSQL and Neo4j. Runs only when asked ({@code
+ * bench/trust/stores.sh}): a measurement, not a test; it asserts nothing about time.
+ */
+@EnabledIfSystemProperty(named = "truststram.bench", matches = "true")
+class TrustStoreBench {
+
+  static final int ENTITIES = Integer.getInteger("truststram.bench.entities", 100_000);
+  static final int EDGES = Integer.getInteger("truststram.bench.edges", 500_000);
+  static final int EVIDENCE = Integer.getInteger("truststram.bench.evidence", 50_000);
+  static final int LOOKUPS = Integer.getInteger("truststram.bench.lookups", 20_000);
+  static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  static void report(String line) throws IOException {
+    System.getLogger("bench").log(System.Logger.Level.INFO, line);
+    String out = System.getProperty("truststram.bench.out");
+    if (out != null) {
+      Files.writeString(
+          Path.of(out), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+  }
+
+  @Test
+  void h2() throws Exception {
+    JdbcTrustGraphStoreTest.database();
+    measure("h2", JdbcTrustGraphStoreTest.jdbcStore(JdbcTrustGraphStoreTest.dataSource));
+  }
+
+  @Test
+  void postgres() throws Exception {
+    PostgresTrustGraphStoreTest.database();
+    try {
+      measure(
+          "postgresql", JdbcTrustGraphStoreTest.jdbcStore(PostgresTrustGraphStoreTest.dataSource));
+    } finally {
+      PostgresTrustGraphStoreTest.drop();
+    }
+  }
+
+  @Test
+  void neo4j() throws Exception {
+    try (Neo4j neo4j = Neo4jBuilders.newInProcessBuilder().withDisabledServer().build();
+        Driver driver = GraphDatabase.driver(neo4j.boltURI(), AuthTokens.none())) {
+      measure("neo4j", new Neo4jTrustGraphStore(driver, null));
+    }
+  }
+
+  void measure(String name, TrustGraphStore store) throws Exception {
+    TenantId tenant = TenantId.newId();
+    SplittableRandom random = new SplittableRandom(42);
+    long t0 = System.nanoTime();
+    List<Entity> entities = new ArrayList<>(ENTITIES);
+    for (int i = 0; i < ENTITIES; i++) {
+      entities.add(
+          new Entity("e" + i, EntityType.CLIENT_NODE, "e" + i, Map.of(), i < 10, NOW, NOW));
+    }
+    for (int from = 0; from < ENTITIES; from += 10_000) {
+      store.putEntities(tenant, entities.subList(from, Math.min(ENTITIES, from + 10_000)));
+    }
+    List<Edge> edges = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    while (seen.size() < EDGES) {
+      int s = random.nextInt(ENTITIES);
+      // Preferential: half of the targets among the first 1% of entities.
+      int t = random.nextBoolean() ? random.nextInt(ENTITIES / 100) : random.nextInt(ENTITIES);
+      if (s != t && seen.add((long) s * ENTITIES + t)) {
+        edges.add(new Edge("e" + s, "e" + t, RelationType.TRUSTS, 1 + random.nextInt(5), NOW));
+      }
+    }
+    for (int from = 0; from < EDGES; from += 10_000) {
+      store.putEdges(tenant, edges.subList(from, Math.min(EDGES, from + 10_000)));
+    }
+    List<Evidence> evidence = new ArrayList<>();
+    for (int i = 0; i < EVIDENCE; i++) {
+      evidence.add(
+          new Evidence(
+              UUID.randomUUID(),
+              "e" + random.nextInt(ENTITIES),
+              "e" + random.nextInt(ENTITIES),
+              "rating",
+              random.nextDouble() < 0.8,
+              1,
+              NOW.minusSeconds(random.nextInt(86_400 * 30)),
+              NOW,
+              Map.of()));
+    }
+    evidence.removeIf(e -> e.subject().equals(e.source()));
+    for (int from = 0; from < evidence.size(); from += 10_000) {
+      store.appendEvidence(
+          tenant, evidence.subList(from, Math.min(evidence.size(), from + 10_000)));
+    }
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+
+    TrustService trust =
+        new TrustService(
+            store,
+            TrustServiceTest.properties(10_000, 0.15),
+            Clock.fixed(NOW, java.time.ZoneOffset.UTC),
+            new SimpleMeterRegistry());
+    long c0 = System.nanoTime();
+    var first = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
+    double computeSeconds = (System.nanoTime() - c0) / 1e9;
+
+    double single = lookups(store, tenant, 1);
+    double eight = lookups(store, tenant, 8);
+    long k0 = System.nanoTime();
+    int topQueries = 200;
+    for (int i = 0; i < topQueries; i++) {
+      store.top(tenant, i % 2 == 0 ? ScoreKind.EIGENTRUST : ScoreKind.REPUTATION, null, 10);
+    }
+    double topPerSecond = topQueries / ((System.nanoTime() - k0) / 1e9);
+
+    List<TrustService.EvidenceInput> batch = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      int s = random.nextInt(ENTITIES);
+      int j = (s + 1 + random.nextInt(ENTITIES - 1)) % ENTITIES;
+      batch.add(
+          new TrustService.EvidenceInput("e" + j, "e" + s, "rating", "negative", 1.0, NOW, null));
+    }
+    long u0 = System.nanoTime();
+    trust.appendEvidence(tenant, batch);
+    double ingestSeconds = (System.nanoTime() - u0) / 1e9;
+    var second = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
+    double updateSeconds = (System.nanoTime() - u0) / 1e9;
+
+    report(
+        String.format(
+            Locale.ROOT,
+            "{\"store\":\"%s\",\"entities\":%d,\"relationships\":%d,\"evidence\":%d,"
+                + "\"loadSeconds\":%.1f,\"computeSeconds\":%.2f,\"iterations\":%d,"
+                + "\"scoreLookupsPerSecond1\":%.0f,\"scoreLookupsPerSecond8\":%.0f,"
+                + "\"top10PerSecond\":%.1f,\"ingest1000Seconds\":%.3f,"
+                + "\"update1000Seconds\":%.2f,\"warmIterations\":%d}",
+            name,
+            ENTITIES,
+            EDGES,
+            evidence.size(),
+            loadSeconds,
+            computeSeconds,
+            first.iterations(),
+            single,
+            eight,
+            topPerSecond,
+            ingestSeconds,
+            updateSeconds,
+            second.iterations()));
+  }
+
+  /** Score lookups of random entities per second with {@code threads} threads. */
+  static double lookups(TrustGraphStore store, TenantId tenant, int threads) throws Exception {
+    // Warm up, then measure.
+    for (int i = 0; i < 500; i++) {
+      store.score(tenant, "e" + i);
+    }
+    AtomicLong done = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int seed = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                SplittableRandom r = new SplittableRandom(seed);
+                for (int i = 0; i < LOOKUPS / threads; i++) {
+                  store.score(tenant, "e" + r.nextInt(ENTITIES)).orElseThrow();
+                  done.incrementAndGet();
+                }
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    return done.get() / ((System.nanoTime() - start) / 1e9);
+  }
+}
