@@ -50,12 +50,18 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
               + " s.computation, s.entity)",
           "CREATE INDEX trust_score_history IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
               + " s.entity)",
-          "CREATE INDEX trust_score_eigentrust IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
-              + " s.computation, s.eigentrust)",
-          "CREATE INDEX trust_score_reputation IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
-              + " s.computation, s.reputation)",
-          "CREATE INDEX trust_score_sybilrank IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
-              + " s.computation, s.sybilrank)",
+          "CREATE INDEX trust_score_rank_eigentrust IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.rankEigentrust)",
+          "CREATE INDEX trust_score_type_rank_eigentrust IF NOT EXISTS FOR (s:TrustScore) ON"
+              + " (s.tenant, s.computation, s.type, s.typeRankEigentrust)",
+          "CREATE INDEX trust_score_rank_sybilrank IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.rankSybilrank)",
+          "CREATE INDEX trust_score_type_rank_sybilrank IF NOT EXISTS FOR (s:TrustScore) ON"
+              + " (s.tenant, s.computation, s.type, s.typeRankSybilrank)",
+          "CREATE INDEX trust_score_rank_reputation IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
+              + " s.computation, s.rankReputation)",
+          "CREATE INDEX trust_score_type_rank_reputation IF NOT EXISTS FOR (s:TrustScore) ON"
+              + " (s.tenant, s.computation, s.type, s.typeRankReputation)",
           "CREATE INDEX trust_membership_community IF NOT EXISTS FOR (m:TrustMembership) ON"
               + " (m.tenant, m.computation, m.level, m.community)",
           "CREATE INDEX trust_membership_entity IF NOT EXISTS FOR (m:TrustMembership) ON"
@@ -373,18 +379,27 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                           r.get("id").asString(),
                           EntityType.valueOf(r.get("type").asString()),
                           r.get("pretrusted").asBoolean()));
+          // One record per source with its relationships as lists: a record per relationship
+          // made reading 500,000 of them take 13 s over Bolt.
           tx.run(
-                  "MATCH (a:TrustEntity)-[r]->(b:TrustEntity) WHERE a.tenant = $tenant"
-                      + " RETURN a.id AS source, b.id AS target, type(r) AS type,"
-                      + " r.weight AS weight",
+                  "MATCH (a:TrustEntity) WHERE a.tenant = $tenant MATCH (a)-[r]->(b:TrustEntity)"
+                      + " RETURN a.id AS source, collect(b.id) AS targets,"
+                      + " collect(type(r)) AS types, collect(r.weight) AS weights",
                   p)
               .forEachRemaining(
-                  r ->
+                  r -> {
+                    String source = r.get("source").asString();
+                    List<Object> targets = r.get("targets").asList();
+                    List<Object> types = r.get("types").asList();
+                    List<Object> weights = r.get("weights").asList();
+                    for (int i = 0; i < targets.size(); i++) {
                       visitor.edge(
-                          r.get("source").asString(),
-                          r.get("target").asString(),
-                          RelationType.valueOf(r.get("type").asString()),
-                          r.get("weight").asDouble()));
+                          source,
+                          (String) targets.get(i),
+                          RelationType.valueOf((String) types.get(i)),
+                          ((Number) weights.get(i)).doubleValue());
+                    }
+                  });
           tx.run(
                   "MATCH (v:TrustEvidence) WHERE v.tenant = $tenant RETURN v.subject AS subject,"
                       + " v.source AS source, v.positive AS positive, v.weight AS weight,"
@@ -409,8 +424,10 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
       TenantId tenant, Computation c, List<Score> scores, List<Membership> memberships, int keep) {
     String t = tenant.value().toString();
     String id = c.id().toString();
+    int[][][] ranks = TrustGraphStore.ranks(scores);
     List<Map<String, Object>> scoreRows = new ArrayList<>(scores.size());
-    for (Score s : scores) {
+    for (int i = 0; i < scores.size(); i++) {
+      Score s = scores.get(i);
       Map<String, Object> row =
           params(
               "entity", s.entity(),
@@ -421,6 +438,16 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
               "positive", s.positive(),
               "negative", s.negative());
       row.put("sybilrank", s.sybilrank());
+      for (ScoreKind kind : ScoreKind.values()) {
+        String name =
+            kind.wire().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                + kind.wire().substring(1);
+        // Only the first RANKED: a node without the property is not in the index.
+        int rank = ranks[kind.ordinal()][0][i];
+        int typeRank = ranks[kind.ordinal()][1][i];
+        row.put("rank" + name, rank == 0 || rank > RANKED ? null : rank);
+        row.put("typeRank" + name, typeRank == 0 || typeRank > RANKED ? null : typeRank);
+      }
       scoreRows.add(row);
     }
     List<Map<String, Object>> memberRows = new ArrayList<>(memberships.size());
@@ -446,7 +473,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                           "alpha", c.alpha(),
                           "communityLevels", c.communityLevels(),
                           "modularity", c.modularity(),
-                          "millis", c.millis())))
+                          "millis", c.millis(),
+                          "socialHash", c.socialHash(),
+                          "communitiesFrom", c.communitiesFrom().toString())))
               .consume();
           unwind(
               tx,
@@ -476,9 +505,15 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                   .list(r -> r.get("id").asString());
           for (String gone : old) {
             Map<String, Object> p = params("tenant", t, "id", gone);
+            Map<String, Object> withCut =
+                params("tenant", t, "id", gone, "cut", c.sequence() - keep);
             tx.run("MATCH (s:TrustScore {tenant: $tenant, computation: $id}) DELETE s", p)
                 .consume();
-            tx.run("MATCH (m:TrustMembership {tenant: $tenant, computation: $id}) DELETE m", p)
+            tx.run(
+                    "MATCH (m:TrustMembership {tenant: $tenant, computation: $id})"
+                        + " WHERE NOT EXISTS { MATCH (k:TrustComputation) WHERE k.tenant = $tenant"
+                        + " AND k.seq > $cut AND k.communitiesFrom = $id } DELETE m",
+                    withCut)
                 .consume();
           }
           return null;
@@ -501,14 +536,28 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                 .list(r -> computation(r.get("c"))));
   }
 
-  private @Nullable String latestId(TenantId tenant) {
-    return latestComputation(tenant).map(c -> c.id().toString()).orElse(null);
+  /**
+   * The latest computation's id and the id of the computation whose communities it uses, or null
+   * when the tenant has none. Read first, then passed as parameters: a computation id taken from a
+   * node inside the same query kept Neo4j from seeking the score index (a label scan per lookup).
+   */
+  private static String @Nullable [] latest(TransactionContext tx, String tenant) {
+    List<String[]> ids =
+        tx.run(
+                "MATCH (c:TrustComputation) WHERE c.tenant = $tenant"
+                    + " RETURN c.id AS id, coalesce(c.communitiesFrom, c.id) AS communities"
+                    + " ORDER BY c.seq DESC LIMIT 1",
+                params("tenant", tenant))
+            .list(r -> new String[] {r.get("id").asString(), r.get("communities").asString()});
+    return ids.isEmpty() ? null : ids.getFirst();
   }
 
   @Override
   public Optional<Score> score(TenantId tenant, String entity) {
-    String latest = latestId(tenant);
-    if (latest == null) {
+    // Two short transactions rather than both statements in one: lookups per second in
+    // bench/results/trust.md (Stores) for each.
+    Optional<Computation> latest = latestComputation(tenant);
+    if (latest.isEmpty()) {
       return Optional.empty();
     }
     return read(
@@ -517,7 +566,13 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                 .run(
                     "MATCH (s:TrustScore {tenant: $tenant, computation: $id, entity: $entity})"
                         + " RETURN s",
-                    params("tenant", tenant.value().toString(), "id", latest, "entity", entity))
+                    params(
+                        "tenant",
+                        tenant.value().toString(),
+                        "id",
+                        latest.get().id().toString(),
+                        "entity",
+                        entity))
                 .list(r -> score(r.get("s")))
                 .stream()
                 .findFirst());
@@ -525,53 +580,57 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
 
   @Override
   public Map<String, Score> scores(TenantId tenant) {
-    String latest = latestId(tenant);
+    String t = tenant.value().toString();
     Map<String, Score> out = new HashMap<>();
-    if (latest != null) {
-      read(
-          tx -> {
+    read(
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest != null) {
             tx.run(
                     "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id"
                         + " RETURN s",
-                    params("tenant", tenant.value().toString(), "id", latest))
+                    params("tenant", t, "id", latest[0]))
                 .forEachRemaining(
                     r -> {
                       Score s = score(r.get("s"));
                       out.put(s.entity(), s);
                     });
-            return null;
-          });
-    }
+          }
+          return null;
+        });
     return out;
   }
 
   @Override
   public List<Score> top(TenantId tenant, ScoreKind kind, @Nullable EntityType type, int k) {
-    String latest = latestId(tenant);
-    if (latest == null) {
-      return List.of();
-    }
-    String property = "s." + kind.wire();
+    String name =
+        kind.wire().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + kind.wire().substring(1);
+    String rank = "s." + (type == null ? "rank" : "typeRank") + name;
+    String t = tenant.value().toString();
     return read(
-        tx ->
-            tx.run(
-                    "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id AND "
-                        + property
-                        + " IS NOT NULL"
-                        + (type == null ? "" : " AND s.type = $type")
-                        + " RETURN s ORDER BY "
-                        + property
-                        + " DESC, s.entity LIMIT $k",
-                    params(
-                        "tenant",
-                        tenant.value().toString(),
-                        "id",
-                        latest,
-                        "type",
-                        type == null ? "" : type.name(),
-                        "k",
-                        k))
-                .list(r -> score(r.get("s"))));
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest == null) {
+            return List.<Score>of();
+          }
+          return tx.run(
+                  "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id"
+                      + (type == null ? "" : " AND s.type = $type")
+                      + " AND "
+                      + rank
+                      + " <= $k RETURN s ORDER BY "
+                      + rank,
+                  params(
+                      "tenant",
+                      t,
+                      "id",
+                      latest[0],
+                      "type",
+                      type == null ? "" : type.name(),
+                      "k",
+                      k))
+              .list(r -> score(r.get("s")));
+        });
   }
 
   @Override
@@ -594,73 +653,67 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
 
   @Override
   public List<Membership> memberships(TenantId tenant, String entity) {
-    String latest = latestId(tenant);
-    if (latest == null) {
-      return List.of();
-    }
+    String t = tenant.value().toString();
     return read(
-        tx ->
-            tx.run(
-                    "MATCH (m:TrustMembership {tenant: $tenant, computation: $id, entity: $entity})"
-                        + " RETURN m.level AS level, m.community AS community ORDER BY level",
-                    params("tenant", tenant.value().toString(), "id", latest, "entity", entity))
-                .list(
-                    r ->
-                        new Membership(
-                            entity, r.get("level").asInt(), r.get("community").asInt())));
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest == null) {
+            return List.<Membership>of();
+          }
+          return tx.run(
+                  "MATCH (m:TrustMembership {tenant: $tenant, computation: $id, entity: $entity})"
+                      + " RETURN m.level AS level, m.community AS community ORDER BY level",
+                  params("tenant", t, "id", latest[1], "entity", entity))
+              .list(
+                  r -> new Membership(entity, r.get("level").asInt(), r.get("community").asInt()));
+        });
   }
 
   @Override
   public List<CommunitySize> communities(TenantId tenant, int level, int limit) {
-    String latest = latestId(tenant);
-    if (latest == null) {
-      return List.of();
-    }
+    String t = tenant.value().toString();
     return read(
-        tx ->
-            tx.run(
-                    "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
-                        + " AND m.level = $level RETURN m.community AS community,"
-                        + " count(*) AS size ORDER BY size DESC, community LIMIT $limit",
-                    params(
-                        "tenant",
-                        tenant.value().toString(),
-                        "id",
-                        latest,
-                        "level",
-                        level,
-                        "limit",
-                        limit))
-                .list(
-                    r ->
-                        new CommunitySize(
-                            level, r.get("community").asInt(), r.get("size").asInt())));
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest == null) {
+            return List.<CommunitySize>of();
+          }
+          return tx.run(
+                  "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
+                      + " AND m.level = $level RETURN m.community AS community, count(*) AS size"
+                      + " ORDER BY size DESC, community LIMIT $limit",
+                  params("tenant", t, "id", latest[1], "level", level, "limit", limit))
+              .list(
+                  r -> new CommunitySize(level, r.get("community").asInt(), r.get("size").asInt()));
+        });
   }
 
   @Override
   public List<String> members(TenantId tenant, int level, int community, int limit) {
-    String latest = latestId(tenant);
-    if (latest == null) {
-      return List.of();
-    }
+    String t = tenant.value().toString();
     return read(
-        tx ->
-            tx.run(
-                    "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
-                        + " AND m.level = $level AND m.community = $community"
-                        + " RETURN m.entity AS entity ORDER BY entity LIMIT $limit",
-                    params(
-                        "tenant",
-                        tenant.value().toString(),
-                        "id",
-                        latest,
-                        "level",
-                        level,
-                        "community",
-                        community,
-                        "limit",
-                        limit))
-                .list(r -> r.get("entity").asString()));
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest == null) {
+            return List.<String>of();
+          }
+          return tx.run(
+                  "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
+                      + " AND m.level = $level AND m.community = $community"
+                      + " RETURN m.entity AS entity ORDER BY entity LIMIT $limit",
+                  params(
+                      "tenant",
+                      t,
+                      "id",
+                      latest[1],
+                      "level",
+                      level,
+                      "community",
+                      community,
+                      "limit",
+                      limit))
+              .list(r -> r.get("entity").asString());
+        });
   }
 
   // Policies
@@ -757,7 +810,12 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
         c.get("alpha").asDouble(),
         c.get("communityLevels").asInt(),
         c.get("modularity").asDouble(),
-        c.get("millis").asLong());
+        c.get("millis").asLong(),
+        c.get("socialHash").isNull() ? "" : c.get("socialHash").asString(),
+        UUID.fromString(
+            c.get("communitiesFrom").isNull()
+                ? c.get("id").asString()
+                : c.get("communitiesFrom").asString()));
   }
 
   private static Score score(Value s) {

@@ -131,7 +131,13 @@ interface TrustGraphStore {
     }
   }
 
-  /** One run of the scoring over a tenant's graph. */
+  /**
+   * One run of the scoring over a tenant's graph.
+   *
+   * @param socialHash the SHA-256 of the social graph its communities come from (hex)
+   * @param communitiesFrom the computation whose stored communities are this one's: its own id, or
+   *     an earlier computation's when the social graph had not changed
+   */
   record Computation(
       UUID id,
       long sequence,
@@ -144,7 +150,9 @@ interface TrustGraphStore {
       double alpha,
       int communityLevels,
       double modularity,
-      long millis) {}
+      long millis,
+      String socialHash,
+      UUID communitiesFrom) {}
 
   /** An entity's scores in one computation. */
   record Score(
@@ -164,6 +172,40 @@ interface TrustGraphStore {
         case REPUTATION -> reputation;
       };
     }
+  }
+
+  /** The longest ranking a store keeps per kind and scope (the most top-k may ask for). */
+  int RANKED = 1_000;
+
+  /**
+   * Each score's rank by each kind, overall and within its entity type: 1 the highest, ties broken
+   * by id; 0 where the score has no value of that kind. Stores keep the first {@link #RANKED} with
+   * the computation, so that top-k reads k rows of an index.
+   *
+   * @return per kind ({@link ScoreKind#ordinal()}), the overall ranks then the ranks within type,
+   *     each in the order of {@code scores}
+   */
+  static int[][][] ranks(List<Score> scores) {
+    int n = scores.size();
+    int[][][] out = new int[ScoreKind.values().length][2][n];
+    for (ScoreKind kind : ScoreKind.values()) {
+      List<Integer> order = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!Double.isNaN(scores.get(i).value(kind))) {
+          order.add(i);
+        }
+      }
+      order.sort(
+          java.util.Comparator.comparingDouble((Integer i) -> -scores.get(i).value(kind))
+              .thenComparing(i -> scores.get(i).entity()));
+      int[] withinType = new int[EntityType.values().length];
+      for (int r = 0; r < order.size(); r++) {
+        int i = order.get(r);
+        out[kind.ordinal()][0][i] = r + 1;
+        out[kind.ordinal()][1][i] = ++withinType[scores.get(i).type().ordinal()];
+      }
+    }
+    return out;
   }
 
   /** A score in the history of an entity. */
@@ -238,8 +280,9 @@ interface TrustGraphStore {
   // Scores and communities
 
   /**
-   * Stores a computation with its scores and memberships, then keeps only the newest {@code keep}
-   * computations' scores and memberships (the computations themselves stay listed).
+   * Stores a computation with its scores and memberships (none when it reuses an earlier
+   * computation's communities), then keeps only the newest {@code keep} computations' scores and
+   * the memberships they use (the computations themselves stay listed).
    */
   void saveComputation(
       TenantId tenant,

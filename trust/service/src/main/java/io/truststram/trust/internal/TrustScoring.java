@@ -61,7 +61,10 @@ final class TrustScoring {
       long edges,
       long evidence,
       int communityLevels,
-      double modularity) {}
+      double modularity,
+      Map<String, Long> phaseNanos,
+      String socialHash,
+      boolean communitiesReused) {}
 
   /** A tenant's graph read into arrays, with what explanations need. */
   static final class Snapshot implements GraphVisitor {
@@ -156,6 +159,31 @@ final class TrustScoring {
       return graph(social, false);
     }
 
+    /**
+     * The SHA-256 of the social graph: the entities' ids in order and every (i, j, weight), sorted.
+     * Equal hashes, equal communities.
+     */
+    String socialHash() {
+      java.security.MessageDigest digest;
+      try {
+        digest = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JDK has no SHA-256", e);
+      }
+      for (String id : ids) {
+        digest.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+      }
+      long[] keys = social.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
+      for (long key : keys) {
+        buffer.clear();
+        buffer.putLong(key).putDouble(social.get(key));
+        digest.update(buffer.array());
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     private Graph graph(Map<Long, Double> pairs, boolean positiveOnly) {
       int n = ids.size();
       Graph.Builder builder = new Graph.Builder(n, pairs.size());
@@ -191,6 +219,19 @@ final class TrustScoring {
    *     and alpha 0) or does not converge
    */
   static Result compute(Snapshot graph, Map<String, Score> previous, Options options, long seed) {
+    return compute(graph, previous, options, seed, null);
+  }
+
+  /**
+   * Scores a snapshot, reusing the previous computation's communities when its social graph had the
+   * hash {@code previousSocialHash}: Louvain is not run and no memberships are returned.
+   */
+  static Result compute(
+      Snapshot graph,
+      Map<String, Score> previous,
+      Options options,
+      long seed,
+      @Nullable String previousSocialHash) {
     int n = graph.size();
     int[] seeds = graph.pretrustedArray();
     if (n > 0 && seeds.length == 0 && options.alpha() == 0) {
@@ -213,6 +254,8 @@ final class TrustScoring {
         initial = null;
       }
     }
+    Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    long at = System.nanoTime();
     EigenTrust.Result eigen =
         n == 0
             ? new EigenTrust.Result(new double[0], 0, 0)
@@ -222,15 +265,19 @@ final class TrustScoring {
                 initial,
                 new EigenTrust.Options(
                     options.alpha(), options.tolerance(), options.maxIterations()));
+    at = phase(phases, "eigentrust", at);
     Graph social = graph.socialGraph();
     double[] sybil = null;
     if (seeds.length > 0 && social.edges() > 0) {
       sybil = SybilRank.compute(social, seeds, 0);
     }
+    at = phase(phases, "sybilrank", at);
     List<Membership> memberships = new ArrayList<>();
     int levels = 0;
     double modularity = 0;
-    if (social.edges() > 0) {
+    String socialHash = graph.socialHash();
+    boolean reused = socialHash.equals(previousSocialHash);
+    if (social.edges() > 0 && !reused) {
       Louvain.Result communities = Louvain.detect(social, options.resolution(), seed);
       levels = communities.levels().size();
       modularity = communities.bestModularity();
@@ -241,6 +288,7 @@ final class TrustScoring {
         }
       }
     }
+    at = phase(phases, "communities", at);
     List<Score> scores = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       BetaReputation reputation = graph.reputation(i);
@@ -263,6 +311,16 @@ final class TrustScoring {
         graph.edges,
         graph.evidence,
         levels,
-        modularity);
+        modularity,
+        phases,
+        socialHash,
+        reused);
+  }
+
+  /** Records the time since {@code since} as phase {@code name}; returns now. */
+  private static long phase(Map<String, Long> phases, String name, long since) {
+    long now = System.nanoTime();
+    phases.merge(name, now - since, Long::sum);
+    return now;
   }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -54,6 +55,7 @@ final class TrustService implements TrustScores {
   private final TrustProperties properties;
   private final Clock clock;
   private final Timer computeTimer;
+  private final MeterRegistry registry;
   private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Set<TenantId> dirty = ConcurrentHashMap.newKeySet();
 
@@ -62,6 +64,7 @@ final class TrustService implements TrustScores {
     this.store = store;
     this.properties = properties;
     this.clock = clock;
+    this.registry = registry;
     this.computeTimer =
         Timer.builder("truststram.trust.computation")
             .description("Time to compute a tenant's trust scores and communities")
@@ -350,6 +353,8 @@ final class TrustService implements TrustScores {
       TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now, forgetting());
       store.scan(tenant, snapshot);
       Map<String, Score> previous = store.scores(tenant);
+      Optional<Computation> last = store.latestComputation(tenant);
+      long read = System.nanoTime() - started;
       TrustScoring.Result result;
       try {
         result =
@@ -358,15 +363,19 @@ final class TrustService implements TrustScores {
                 previous,
                 new TrustScoring.Options(
                     alpha, tolerance, properties.maxIterations(), resolution, forgetting()),
-                tenant.value().getLeastSignificantBits());
+                tenant.value().getLeastSignificantBits(),
+                last.map(Computation::socialHash).orElse(null));
       } catch (IllegalArgumentException e) {
         throw new ProblemException(TrustProblems.NOT_COMPUTABLE, e.getMessage());
       }
-      long sequence = store.latestComputation(tenant).map(Computation::sequence).orElse(0L) + 1;
+      long sequence = last.map(Computation::sequence).orElse(0L) + 1;
       long millis = (System.nanoTime() - started) / 1_000_000;
+      UUID id = Uuids.v7();
+      // The social graph is the last computation's: so are its communities.
+      Computation reused = result.communitiesReused() ? last.orElseThrow() : null;
       Computation computation =
           new Computation(
-              Uuids.v7(),
+              id,
               sequence,
               now,
               snapshot.size(),
@@ -375,16 +384,30 @@ final class TrustService implements TrustScores {
               result.iterations(),
               result.warmStart(),
               alpha,
-              result.communityLevels(),
-              result.modularity(),
-              millis);
+              reused == null ? result.communityLevels() : reused.communityLevels(),
+              reused == null ? result.modularity() : reused.modularity(),
+              millis,
+              result.socialHash(),
+              reused == null ? id : reused.communitiesFrom());
       store.saveComputation(
           tenant,
           computation,
           result.scores(),
           result.memberships(),
           properties.keepComputations());
-      computeTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      long finished = System.nanoTime();
+      computeTimer.record(finished - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      Map<String, Long> phases = new LinkedHashMap<>();
+      phases.put("read", read);
+      phases.putAll(result.phaseNanos());
+      phases.put("write", finished - started - millis * 1_000_000);
+      phases.forEach(
+          (name, nanos) ->
+              Timer.builder("truststram.trust.computation.phase")
+                  .description("Time spent in one phase of computing a tenant's trust scores")
+                  .tag("phase", name)
+                  .register(registry)
+                  .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
       return computation;
     } finally {
       lock.unlock();

@@ -88,6 +88,7 @@ final class TrustViews {
     out.put("alpha", c.alpha());
     out.put("communityLevels", c.communityLevels());
     out.put("modularity", c.modularity());
+    out.put("communitiesFrom", c.communitiesFrom());
     out.put("millis", c.millis());
     return out;
   }

@@ -217,8 +217,9 @@ abstract class TrustGraphStoreContract {
   }
 
   static Computation computation(long sequence) {
+    UUID id = UUID.randomUUID();
     return new Computation(
-        UUID.randomUUID(),
+        id,
         sequence,
         T0.plusSeconds(sequence),
         3,
@@ -229,7 +230,9 @@ abstract class TrustGraphStoreContract {
         0.15,
         1,
         0.25,
-        4);
+        4,
+        "ab".repeat(32),
+        id);
   }
 
   static Score score(
@@ -301,6 +304,63 @@ abstract class TrustGraphStoreContract {
     assertThat(store.members(tenant, 1, 7, 2)).containsExactly("a", "b");
     assertThat(store.latestComputation(other)).isEmpty();
     assertThat(store.top(other, ScoreKind.EIGENTRUST, null, 5)).isEmpty();
+  }
+
+  @Test
+  void aComputationMayUseAnEarlierOnesCommunitiesWhichOutliveTheirOwnComputation() {
+    threeEntities();
+    Computation first = computation(1);
+    store.saveComputation(
+        tenant,
+        first,
+        List.of(score("a", EntityType.ORGANISATION, 1, null, 0.5)),
+        List.of(new Membership("a", 0, 4), new Membership("b", 0, 4), new Membership("c", 0, 5)),
+        2);
+    for (long seq = 2; seq <= 4; seq++) {
+      Computation next = computation(seq);
+      Computation reusing =
+          new Computation(
+              next.id(),
+              seq,
+              next.computedAt(),
+              3,
+              2,
+              1,
+              3,
+              true,
+              0.15,
+              1,
+              0.25,
+              1,
+              first.socialHash(),
+              first.id());
+      store.saveComputation(
+          tenant,
+          reusing,
+          List.of(score("a", EntityType.ORGANISATION, seq, null, 0.5)),
+          List.of(),
+          2);
+    }
+    // Computation 1's scores are gone (two kept), its communities are still the latest's.
+    assertThat(store.latestComputation(tenant).orElseThrow().communitiesFrom())
+        .isEqualTo(first.id());
+    assertThat(store.history(tenant, "a", 10)).hasSize(2);
+    assertThat(store.memberships(tenant, "c")).containsExactly(new Membership("c", 0, 5));
+    assertThat(store.communities(tenant, 0, 10))
+        .containsExactly(
+            new TrustGraphStore.CommunitySize(0, 4, 2), new TrustGraphStore.CommunitySize(0, 5, 1));
+    assertThat(store.members(tenant, 0, 4, 10)).containsExactly("a", "b");
+    // A computation with communities of its own lets the old ones go once it is kept alone.
+    for (long seq = 5; seq <= 6; seq++) {
+      store.saveComputation(
+          tenant,
+          computation(seq),
+          List.of(score("a", EntityType.ORGANISATION, seq, null, 0.5)),
+          List.of(new Membership("a", 0, 9)),
+          2);
+    }
+    assertThat(store.memberships(tenant, "a")).containsExactly(new Membership("a", 0, 9));
+    assertThat(store.memberships(tenant, "c")).isEmpty();
   }
 
   @Test

@@ -266,7 +266,14 @@ class TrustServiceTest {
     var second = trust.compute(tenant, new ComputeInput(null, null, null));
     assertThat(second.warmStart()).isTrue();
     assertThat(second.sequence()).isEqualTo(2);
-    assertThat(store.history(tenant, "b", 10)).hasSize(2);
+    // Evidence changed, relationships did not: the communities are the first computation's.
+    assertThat(second.communitiesFrom()).isEqualTo(computation.id());
+    assertThat(second.communityLevels()).isEqualTo(computation.communityLevels());
+    assertThat(store.memberships(tenant, "a")).isNotEmpty();
+    trust.putEdges(tenant, List.of(new EdgeInput("d", "a", "COLLABORATED_WITH", 2.0)));
+    var third = trust.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(third.communitiesFrom()).isEqualTo(third.id());
+    assertThat(store.history(tenant, "b", 10)).hasSize(3);
     assertThat(store.score(tenant, "b").orElseThrow().reputation()).isLessThan(0.5);
   }
 

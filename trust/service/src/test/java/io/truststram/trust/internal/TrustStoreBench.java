@@ -127,16 +127,17 @@ class TrustStoreBench {
     }
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TrustService trust =
         new TrustService(
             store,
             TrustServiceTest.properties(10_000, 0.15),
             Clock.fixed(NOW, java.time.ZoneOffset.UTC),
-            new SimpleMeterRegistry());
+            registry);
     long c0 = System.nanoTime();
     var first = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
     double computeSeconds = (System.nanoTime() - c0) / 1e9;
-
+    double[] firstPhases = phases(registry);
     double single = lookups(store, tenant, 1);
     double eight = lookups(store, tenant, 8);
     long k0 = System.nanoTime();
@@ -151,13 +152,18 @@ class TrustStoreBench {
       int s = random.nextInt(ENTITIES);
       int j = (s + 1 + random.nextInt(ENTITIES - 1)) % ENTITIES;
       batch.add(
-          new TrustService.EvidenceInput("e" + j, "e" + s, "rating", "negative", 1.0, NOW, null));
+          new TrustService.EvidenceInput("e" + j, "e" + s, "rating", "positive", 1.0, NOW, null));
     }
     long u0 = System.nanoTime();
     trust.appendEvidence(tenant, batch);
     double ingestSeconds = (System.nanoTime() - u0) / 1e9;
     var second = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
     double updateSeconds = (System.nanoTime() - u0) / 1e9;
+    double[] bothPhases = phases(registry);
+    double[] updatePhases = new double[PHASES.size()];
+    for (int i = 0; i < updatePhases.length; i++) {
+      updatePhases[i] = bothPhases[i] - firstPhases[i];
+    }
 
     report(
         String.format(
@@ -166,7 +172,8 @@ class TrustStoreBench {
                 + "\"loadSeconds\":%.1f,\"computeSeconds\":%.2f,\"iterations\":%d,"
                 + "\"scoreLookupsPerSecond1\":%.0f,\"scoreLookupsPerSecond8\":%.0f,"
                 + "\"top10PerSecond\":%.1f,\"ingest1000Seconds\":%.3f,"
-                + "\"update1000Seconds\":%.2f,\"warmIterations\":%d}",
+                + "\"update1000Seconds\":%.2f,\"warmIterations\":%d,\"communitiesReused\":%b,"
+                + "\"phasesSeconds\":%s,\"updatePhasesSeconds\":%s}",
             name,
             ENTITIES,
             EDGES,
@@ -179,7 +186,33 @@ class TrustStoreBench {
             topPerSecond,
             ingestSeconds,
             updateSeconds,
-            second.iterations()));
+            second.iterations(),
+            second.communitiesFrom().equals(first.communitiesFrom()),
+            json(firstPhases),
+            json(updatePhases)));
+  }
+
+  static final List<String> PHASES =
+      List.of("read", "eigentrust", "sybilrank", "communities", "write");
+
+  /** The seconds spent so far in each phase of computing. */
+  static double[] phases(SimpleMeterRegistry registry) {
+    double[] out = new double[PHASES.size()];
+    for (int i = 0; i < out.length; i++) {
+      var timer =
+          registry.find("truststram.trust.computation.phase").tag("phase", PHASES.get(i)).timer();
+      out[i] = timer == null ? 0 : timer.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return out;
+  }
+
+  static String json(double[] phases) {
+    StringBuilder out = new StringBuilder("{");
+    for (int i = 0; i < phases.length; i++) {
+      out.append(i == 0 ? "" : ",")
+          .append(String.format(Locale.ROOT, "\"%s\":%.2f", PHASES.get(i), phases[i]));
+    }
+    return out.append("}").toString();
   }
 
   /** Score lookups of random entities per second with {@code threads} threads. */
