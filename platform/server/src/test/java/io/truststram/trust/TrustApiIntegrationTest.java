@@ -147,6 +147,17 @@ class TrustApiIntegrationTest extends ServerIntegrationTest {
         .isEqualTo(2);
     assertThat(scientist.get(API + "/entities?type=client-node").json().path("items").size())
         .isEqualTo(2);
+    // Replacing an entity keeps its creation time.
+    String created = scientist.get(API + "/entities/agent-x").json().path("createdAt").asString();
+    JsonNode replaced =
+        scientist
+            .putJson(
+                API + "/entities/agent-x",
+                "{\"type\":\"agent\",\"name\":\"Triage agent v2\",\"attributes\":{\"v\":\"2\"}}")
+            .json();
+    assertThat(replaced.path("name").asString()).isEqualTo("Triage agent v2");
+    assertThat(replaced.path("attributes").path("v").asString()).isEqualTo("2");
+    assertThat(replaced.path("createdAt").asString()).isEqualTo(created);
 
     // More evidence, a warm recomputation, a history of two.
     scientist.postJson(

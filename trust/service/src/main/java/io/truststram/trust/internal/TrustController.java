@@ -72,8 +72,7 @@ class TrustController {
   Map<String, Object> putEntities(@RequestBody EntitiesBody body) {
     List<Entity> written =
         trust.putEntities(tenant(), body.entities() == null ? List.of() : body.entities());
-    return Map.of(
-        "written", written.size(), "entities", written.stream().map(TrustViews::entity).toList());
+    return Map.of("written", written.size(), "ids", written.stream().map(Entity::id).toList());
   }
 
   record EntityBody(
@@ -87,14 +86,12 @@ class TrustController {
   @Audited
   @Operation(summary = "Create or replace one entity")
   Map<String, Object> putEntity(@PathVariable String id, @RequestBody EntityBody body) {
-    return TrustViews.entity(
-        trust
-            .putEntities(
-                tenant(),
-                List.of(
-                    new TrustService.EntityInput(
-                        id, body.type(), body.name(), body.attributes(), body.pretrusted())))
-            .getFirst());
+    trust.putEntities(
+        tenant(),
+        List.of(
+            new TrustService.EntityInput(
+                id, body.type(), body.name(), body.attributes(), body.pretrusted())));
+    return TrustViews.entity(trust.entity(tenant(), id));
   }
 
   @GetMapping("/entities")

@@ -93,6 +93,10 @@ final class TrustService implements TrustScores {
       @Nullable Map<String, String> attributes,
       @Nullable Boolean pretrusted) {}
 
+  /**
+   * Writes entities, all or none; returns them as given (an entity that existed keeps its creation
+   * time in the store, which {@link #entity} reads).
+   */
   List<Entity> putEntities(TenantId tenant, List<EntityInput> inputs) {
     batchSize(inputs.size(), "entities");
     Instant now = now();
@@ -117,7 +121,7 @@ final class TrustService implements TrustScores {
     }
     store.putEntities(tenant, entities);
     dirty.add(tenant);
-    return entities.stream().map(e -> store.entity(tenant, e.id()).orElse(e)).toList();
+    return entities;
   }
 
   Entity entity(TenantId tenant, String id) {
