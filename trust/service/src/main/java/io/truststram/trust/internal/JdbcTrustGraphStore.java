@@ -563,16 +563,13 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   @Override
   public Map<String, Score> scores(TenantId tenant) {
     Map<String, Score> out = new HashMap<>();
-    batches.query(
-        "SELECT * FROM trust_score WHERE tenant_id = ? AND computation_id ="
-            + " (SELECT c.id FROM trust_computation c WHERE c.tenant_id = ?"
-            + " ORDER BY c.seq DESC LIMIT 1)",
-        rs -> {
-          Score s = score(rs, 0);
-          out.put(s.entity(), s);
-        },
-        tenant.value(),
-        tenant.value());
+    jdbc.sql("SELECT * FROM trust_score WHERE tenant_id = :tenant AND computation_id = " + LATEST)
+        .param("tenant", tenant.value())
+        .query(
+            (java.sql.ResultSet rs) -> {
+              Score s = score(rs, 0);
+              out.put(s.entity(), s);
+            });
     return out;
   }
 

@@ -113,6 +113,14 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     }
   }
 
+  /** The score node's property holding its rank by {@code kind}, overall or within its type. */
+  private static String rankProperty(ScoreKind kind, boolean withinType) {
+    String name = kind.wire();
+    return (withinType ? "typeRank" : "rank")
+        + name.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+        + name.substring(1);
+  }
+
   private static String key(TenantId tenant, String id) {
     return tenant.value() + "|" + id;
   }
@@ -439,14 +447,11 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
               "negative", s.negative());
       row.put("sybilrank", s.sybilrank());
       for (ScoreKind kind : ScoreKind.values()) {
-        String name =
-            kind.wire().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-                + kind.wire().substring(1);
         // Only the first RANKED: a node without the property is not in the index.
         int rank = ranks[kind.ordinal()][0][i];
         int typeRank = ranks[kind.ordinal()][1][i];
-        row.put("rank" + name, rank == 0 || rank > RANKED ? null : rank);
-        row.put("typeRank" + name, typeRank == 0 || typeRank > RANKED ? null : typeRank);
+        row.put(rankProperty(kind, false), rank == 0 || rank > RANKED ? null : rank);
+        row.put(rankProperty(kind, true), typeRank == 0 || typeRank > RANKED ? null : typeRank);
       }
       scoreRows.add(row);
     }
@@ -554,28 +559,22 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
 
   @Override
   public Optional<Score> score(TenantId tenant, String entity) {
-    // Two short transactions rather than both statements in one: lookups per second in
-    // bench/results/trust.md (Stores) for each.
-    Optional<Computation> latest = latestComputation(tenant);
-    if (latest.isEmpty()) {
-      return Optional.empty();
-    }
+    String t = tenant.value().toString();
     return read(
-        tx ->
-            tx
-                .run(
-                    "MATCH (s:TrustScore {tenant: $tenant, computation: $id, entity: $entity})"
-                        + " RETURN s",
-                    params(
-                        "tenant",
-                        tenant.value().toString(),
-                        "id",
-                        latest.get().id().toString(),
-                        "entity",
-                        entity))
-                .list(r -> score(r.get("s")))
-                .stream()
-                .findFirst());
+        tx -> {
+          String[] latest = latest(tx, t);
+          if (latest == null) {
+            return Optional.<Score>empty();
+          }
+          return tx
+              .run(
+                  "MATCH (s:TrustScore {tenant: $tenant, computation: $id, entity: $entity})"
+                      + " RETURN s",
+                  params("tenant", t, "id", latest[0], "entity", entity))
+              .list(r -> score(r.get("s")))
+              .stream()
+              .findFirst();
+        });
   }
 
   @Override
@@ -603,9 +602,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
 
   @Override
   public List<Score> top(TenantId tenant, ScoreKind kind, @Nullable EntityType type, int k) {
-    String name =
-        kind.wire().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + kind.wire().substring(1);
-    String rank = "s." + (type == null ? "rank" : "typeRank") + name;
+    String rank = "s." + rankProperty(kind, type != null);
     String t = tenant.value().toString();
     return read(
         tx -> {

@@ -132,10 +132,7 @@ final class TrustScoring {
       if (j == null) {
         return;
       }
-      if (positive.length != ids.size()) {
-        positive = java.util.Arrays.copyOf(positive, ids.size());
-        negative = java.util.Arrays.copyOf(negative, ids.size());
-      }
+      sizeEvidenceSums();
       evidence++;
       Duration age = at.isAfter(now) ? Duration.ZERO : Duration.between(at, now);
       double w = weight * forgetting.weight(age);
@@ -147,6 +144,14 @@ final class TrustScoring {
       Integer i = source == null ? null : index.get(source);
       if (i != null && !i.equals(j)) {
         local.merge(pair(i, j), good ? w : -w, Double::sum);
+      }
+    }
+
+    /** Grows the evidence sums to one per entity (entities are all visited before evidence). */
+    private void sizeEvidenceSums() {
+      if (positive.length != ids.size()) {
+        positive = java.util.Arrays.copyOf(positive, ids.size());
+        negative = java.util.Arrays.copyOf(negative, ids.size());
       }
     }
 
@@ -201,10 +206,7 @@ final class TrustScoring {
     }
 
     BetaReputation reputation(int node) {
-      if (positive.length != ids.size()) {
-        positive = java.util.Arrays.copyOf(positive, ids.size());
-        negative = java.util.Arrays.copyOf(negative, ids.size());
-      }
+      sizeEvidenceSums();
       return new BetaReputation(positive[node], negative[node], now);
     }
   }
