@@ -86,4 +86,28 @@ public final class FederationProblems {
   public static final ProblemType SECURE_ONLY =
       new ProblemType(
           "federation-secure-aggregation-only", 409, "This federation takes masked inputs only");
+
+  /** An analysis request that cannot run: unknown kind, unusable parameters, impossible limits. */
+  public static final ProblemType INVALID_ANALYSIS =
+      new ProblemType("federation-invalid-analysis", 400, "Invalid analysis");
+
+  /** The federation cannot be analysed now (it failed, or its updates are aggregated securely). */
+  public static final ProblemType ANALYSIS_REFUSED =
+      new ProblemType("federation-analysis-refused", 409, "Analysis refused");
+
+  /** No analysis of that id belongs to the federation. */
+  public static final ProblemType ANALYSIS_NOT_FOUND =
+      new ProblemType("federation-analysis-not-found", 404, "Analysis not found");
+
+  /** The analysis takes no summaries now: it waits for the final model, or it closed. */
+  public static final ProblemType ANALYSIS_NOT_OPEN =
+      new ProblemType("federation-analysis-not-open", 409, "Analysis not open");
+
+  /** The node already answered the analysis, differently. */
+  public static final ProblemType SUMMARY_CONFLICT =
+      new ProblemType("federation-summary-conflict", 409, "Summary already sent");
+
+  /** A node's summary is unusable: wrong length, not finite, or impossible for its kind. */
+  public static final ProblemType INVALID_SUMMARY =
+      new ProblemType("federation-invalid-summary", 422, "Invalid summary");
 }

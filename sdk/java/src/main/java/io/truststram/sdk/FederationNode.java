@@ -47,6 +47,7 @@ public final class FederationNode implements AutoCloseable {
   private final String federationId;
   private final String nodeId;
   private final FederatedClient client;
+  private final @Nullable FederatedAnalyst analyst;
   private final Duration pollWait;
   private final long chunkThreshold;
   private final int chunkSize;
@@ -73,6 +74,7 @@ public final class FederationNode implements AutoCloseable {
     this.federationId = builder.federationId;
     this.nodeId = builder.nodeId;
     this.client = Objects.requireNonNull(builder.client, "client");
+    this.analyst = builder.analyst;
     this.pollWait = builder.pollWait;
     this.chunkThreshold = builder.chunkThreshold;
     this.chunkSize = builder.chunkSize;
@@ -96,8 +98,8 @@ public final class FederationNode implements AutoCloseable {
   /**
    * What happened, for progress output.
    *
-   * @param kind {@code trained}, {@code uploaded}, {@code skipped}, {@code retrying}, {@code
-   *     finished}
+   * @param kind {@code trained}, {@code uploaded}, {@code analyzed}, {@code declined}, {@code
+   *     skipped}, {@code retrying}, {@code finished}
    * @param round the round concerned (0 when none)
    * @param detail a human-readable line
    */
@@ -172,6 +174,10 @@ public final class FederationNode implements AutoCloseable {
           events.accept(new Event("finished", 0, "federation " + state));
           return new Summary(trained, state);
         }
+        if (task.path("type").asString().equals("analyze")) {
+          analyze(task.path("analysis"));
+          continue;
+        }
         if (train(task)) {
           trained++;
         }
@@ -184,6 +190,70 @@ public final class FederationNode implements AutoCloseable {
         beat.interrupt();
       }
       runner = null;
+    }
+  }
+
+  /**
+   * Answers a federated analysis: the analyst's summary of the node's data with the model version
+   * asked for, or a decline when there is no analyst or it declines. Rows never leave the node.
+   */
+  private void analyze(JsonNode analysis) throws IOException {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    FederatedAnalyst.Task task =
+        new FederatedAnalyst.Task(
+            analysis.path("id").asString(),
+            analysis.path("kind").asString(),
+            Http.JSON.convertValue(
+                analysis.path("spec"),
+                new tools.jackson.core.type.TypeReference<Map<String, Object>>() {}),
+            analysis.path("modelVersion").asInt(),
+            analysis.path("length").asInt());
+    if (analyst == null) {
+      body.put("declined", "this node runs no analyses");
+    } else {
+      try {
+        float[] model = model(task.modelVersion(), analysis.path("model").asString());
+        double[] summary = analyst.summarise(task, model);
+        if (summary.length != task.length()) {
+          body.put(
+              "declined",
+              "the node's analyst gave " + summary.length + " numbers for " + task.length());
+        } else {
+          body.put("summary", summary);
+        }
+      } catch (FederatedAnalyst.Declined | IllegalArgumentException e) {
+        body.put("declined", String.valueOf(e.getMessage()));
+      }
+    }
+    String path = analysis.path("summary").asString();
+    try {
+      withRetry(
+          "analysis",
+          0,
+          () ->
+              http.json(
+                  http.request(path, Duration.ofMinutes(1))
+                      .header("Content-Type", "application/json")
+                      .PUT(Http.jsonBody(body))));
+      events.accept(
+          new Event(
+              body.containsKey("summary") ? "analyzed" : "declined",
+              0,
+              "analysis "
+                  + task.id()
+                  + " ("
+                  + task.kind()
+                  + "): "
+                  + (body.containsKey("summary")
+                      ? "summary sent"
+                      : "declined, " + body.get("declined"))));
+    } catch (TrustStramException e) {
+      if (e.status() == 409 || e.status() == 422 || e.status() == 404) {
+        // Closed meanwhile, or refused: the analysis goes on without this node.
+        events.accept(new Event("skipped", 0, "analysis " + task.id() + ": " + e.getMessage()));
+        return;
+      }
+      throw e;
     }
   }
 
@@ -757,6 +827,7 @@ public final class FederationNode implements AutoCloseable {
     private final String nodeId;
     private @Nullable TokenSource tokens;
     private @Nullable FederatedClient client;
+    private @Nullable FederatedAnalyst analyst;
     private Duration pollWait = Duration.ofSeconds(30);
     private long chunkThreshold = 64L << 20;
     private int chunkSize = 16 << 20;
@@ -782,6 +853,15 @@ public final class FederationNode implements AutoCloseable {
 
     public Builder client(FederatedClient client) {
       this.client = client;
+      return this;
+    }
+
+    /**
+     * Answers the federation's analyses (fairness, importance ...) with summaries of the node's
+     * data; without one, the node declines them.
+     */
+    public Builder analyst(FederatedAnalyst analyst) {
+      this.analyst = analyst;
       return this;
     }
 

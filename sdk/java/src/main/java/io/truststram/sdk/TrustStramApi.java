@@ -283,4 +283,79 @@ public final class TrustStramApi {
         .tensor("parameters")
         .toFloats();
   }
+
+  /**
+   * A federated analysis: a statistic across the federation's nodes, from summaries of their own
+   * data (docs/federation/analytics.md).
+   *
+   * @param id its id
+   * @param kind {@code fairness}, {@code importance} ...
+   * @param state {@code waiting} (for the final model), {@code open}, {@code completed} or {@code
+   *     failed}
+   * @param modelVersion the model version analysed, once known
+   * @param contributors nodes that sent a summary
+   * @param declined nodes that declined
+   * @param result the result, once completed (a fairness report, importances ...)
+   * @param failure why it failed, if it did
+   */
+  public record Analysis(
+      String id,
+      String kind,
+      String state,
+      @Nullable Integer modelVersion,
+      int contributors,
+      int declined,
+      @Nullable JsonNode result,
+      @Nullable String failure) {
+
+    /** Whether it will change no more. */
+    public boolean ended() {
+      return state.equals("completed") || state.equals("failed");
+    }
+
+    static Analysis of(JsonNode json) {
+      JsonNode version = json.path("modelVersion");
+      JsonNode result = json.path("result");
+      JsonNode failure = json.path("failure");
+      return new Analysis(
+          json.path("id").asString(),
+          json.path("kind").asString(),
+          json.path("state").asString(),
+          version.isNumber() ? version.asInt() : null,
+          json.path("contributors").asInt(),
+          json.path("declined").asInt(),
+          result.isObject() ? result : null,
+          failure.isString() ? failure.asString() : null);
+    }
+  }
+
+  /**
+   * Asks the federation's nodes for an analysis (the owner only): of model version {@code
+   * modelVersion}, or of the final model when null (the analysis then waits until training ends).
+   */
+  public Analysis requestAnalysis(
+      String federationId, String kind, Map<String, Object> spec, @Nullable Integer modelVersion)
+      throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("kind", kind);
+    body.put("spec", spec);
+    if (modelVersion != null) {
+      body.put("modelVersion", modelVersion);
+    }
+    return Analysis.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request("/api/v1/federations/" + federationId + "/analyses", TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(Http.jsonBody(body)))));
+  }
+
+  public Analysis analysis(String federationId, String analysisId) throws IOException {
+    return Analysis.of(
+        Objects.requireNonNull(
+            http.json(
+                http.request(
+                        "/api/v1/federations/" + federationId + "/analyses/" + analysisId, TIMEOUT)
+                    .GET())));
+  }
 }

@@ -138,6 +138,46 @@ public record FairnessSummary(
   }
 
   /**
+   * Every group key of {@code attributes} with the given values: each attribute's own groups (with
+   * several attributes), then every intersection, as {@link #of} names them. Participants that
+   * agree on the attributes and their values agree on these keys, and so on {@link #toVector}'s
+   * layout.
+   *
+   * @throws IllegalArgumentException for no attribute, an attribute without values, repeated
+   *     values, or values naming attributes not listed
+   */
+  public static List<String> keys(List<String> attributes, Map<String, List<String>> values) {
+    if (attributes.isEmpty()) {
+      throw new IllegalArgumentException("name at least one sensitive attribute");
+    }
+    if (!values.keySet().equals(new java.util.HashSet<>(attributes))) {
+      throw new IllegalArgumentException(
+          "give the values of exactly the attributes " + attributes + ", not " + values.keySet());
+    }
+    List<String> out = new ArrayList<>();
+    List<String> combined = List.of("");
+    for (String attribute : attributes) {
+      List<String> own = values.get(attribute);
+      if (own.isEmpty() || new java.util.HashSet<>(own).size() != own.size()) {
+        throw new IllegalArgumentException(
+            "'" + attribute + "' needs its values, each once, not " + own);
+      }
+      List<String> next = new ArrayList<>();
+      for (String prefix : combined) {
+        for (String value : own) {
+          next.add((prefix.isEmpty() ? "" : prefix + " & ") + attribute + "=" + value);
+        }
+      }
+      combined = next;
+      if (attributes.size() > 1) {
+        own.forEach(value -> out.add(attribute + "=" + value));
+      }
+    }
+    out.addAll(combined);
+    return out;
+  }
+
+  /**
    * The summary as numbers in the order of {@code keys} (the groups every participant agreed on):
    * five per group, tp, fp, tn, fn and count, the overall counts first. A group the participant
    * lacks is zeros; a group it has that {@code keys} lacks is refused, so that nothing is dropped.

@@ -103,6 +103,41 @@ class FairnessSummaryTest {
   }
 
   @Test
+  void agreedKeysAreEveryGroupASummaryCanHave() {
+    Rows all = rows(400, 9);
+    List<String> keys =
+        FairnessSummary.keys(
+            List.of("sex", "race"), Map.of("race", List.of(RACE), "sex", List.of(SEX)));
+    // Each attribute's own groups, then the intersections: 2 + 3 + 6.
+    assertThat(keys)
+        .hasSize(11)
+        .startsWith("sex=F", "sex=M", "race=A", "race=B", "race=C", "sex=F & race=A")
+        .endsWith("sex=M & race=C");
+    assertThat(keys).containsAll(all.summary().groups().keySet());
+    double[] vector = all.summary().toVector(keys);
+    assertThat(FairnessSummary.fromVector(List.of("sex", "race"), keys, vector).groups())
+        .isEqualTo(all.summary().groups());
+    assertThat(FairnessSummary.keys(List.of("sex"), Map.of("sex", List.of(SEX))))
+        .containsExactly("sex=F", "sex=M");
+
+    assertThatThrownBy(() -> FairnessSummary.keys(List.of(), Map.of()))
+        .hasMessageContaining("at least one");
+    assertThatThrownBy(() -> FairnessSummary.keys(List.of("sex"), Map.of("race", List.of(RACE))))
+        .hasMessageContaining("exactly the attributes");
+    assertThatThrownBy(() -> FairnessSummary.keys(List.of("sex"), Map.of("sex", List.of("F", "F"))))
+        .hasMessageContaining("each once");
+    // A value the participants did not agree on is refused rather than dropped.
+    assertThatThrownBy(
+            () ->
+                all.summary()
+                    .toVector(
+                        FairnessSummary.keys(
+                            List.of("sex", "race"),
+                            Map.of("sex", List.of(SEX), "race", List.of("A", "B")))))
+        .hasMessageContaining("not among the agreed groups");
+  }
+
+  @Test
   void whatASummaryCannotDoIsRefused() {
     Rows all = rows(100, 7);
     FairnessSummary summary = all.summary();

@@ -128,6 +128,7 @@ final class Coordinator implements AutoCloseable {
   private final Nodes nodes;
   private final Participants participants;
   private final Checkpoints checkpoints;
+  private final Analyses analyses;
   private final ClientSelector selector;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher events;
@@ -161,6 +162,7 @@ final class Coordinator implements AutoCloseable {
       Nodes nodes,
       Participants participants,
       Checkpoints checkpoints,
+      Analyses analyses,
       ClientSelector selector,
       TransactionTemplate transactions,
       ApplicationEventPublisher events,
@@ -175,6 +177,7 @@ final class Coordinator implements AutoCloseable {
     this.nodes = nodes;
     this.participants = participants;
     this.checkpoints = checkpoints;
+    this.analyses = analyses;
     this.selector = selector;
     this.transactions = transactions;
     this.events = events;
@@ -227,6 +230,9 @@ final class Coordinator implements AutoCloseable {
       int clients,
       int length) {}
 
+  /** Summarise the node's data for a federated analysis on model version {@code modelVersion}. */
+  record AnalyzeOffer(Analyses.Analysis analysis, int modelVersion) implements Offer {}
+
   /** Nothing to do yet: poll again. */
   record NoOffer() implements Offer {}
 
@@ -256,6 +262,14 @@ final class Coordinator implements AutoCloseable {
     long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
     while (true) {
       Live live = running.get(federationId);
+      if (!training(live, nodeId)) {
+        // Analyses come between tasks: never while the node has a round's training to do.
+        Analyses.Analysis analysis = analyses.pendingFor(federationId, node);
+        if (analysis != null) {
+          return new AnalyzeOffer(
+              analysis, java.util.Objects.requireNonNull(analysis.modelVersion()));
+        }
+      }
       if (live == null) {
         CompletableFuture<Void> started = loaded;
         FederationRecord federation = store.find(federationId).orElseThrow();
@@ -307,6 +321,23 @@ final class Coordinator implements AutoCloseable {
       if (!await(changed, deadline)) {
         return new NoOffer();
       }
+    }
+  }
+
+  /** Whether the node holds a task of the open round it has not reported on. */
+  private static boolean training(@Nullable Live live, UUID nodeId) {
+    if (live == null) {
+      return false;
+    }
+    live.lock.lock();
+    try {
+      OpenRound round = live.round;
+      return live.outstanding.containsKey(nodeId)
+          || (round != null
+              && round.tasks.containsKey(nodeId)
+              && !round.submitted.contains(nodeId));
+    } finally {
+      live.lock.unlock();
     }
   }
 
@@ -793,6 +824,26 @@ final class Coordinator implements AutoCloseable {
             .find(federationId, tenant)
             .filter(p -> p.state() == Participants.State.ACTIVE)
             .isPresent();
+  }
+
+  /**
+   * The node {@code caller} is, when it is node {@code nodeId} of the federation and its tenant
+   * still takes part; counts as a sign of life.
+   *
+   * @throws ProblemException otherwise
+   */
+  Nodes.Node actingNode(Caller caller, UUID federationId, UUID nodeId) {
+    Nodes.Node node = authorisedNode(caller, federationId, nodeId);
+    lastSeen.put(node.id(), clock.instant());
+    return node;
+  }
+
+  /** Wakes the polls waiting on a running federation, to look for new work (an analysis). */
+  void signal(UUID federationId) {
+    Live live = running.get(federationId);
+    if (live != null) {
+      live.signal();
+    }
   }
 
   /** Records that a node showed a sign of life (a heartbeat). */

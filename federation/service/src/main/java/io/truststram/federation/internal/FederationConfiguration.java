@@ -2,6 +2,7 @@ package io.truststram.federation.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.truststram.federation.ClientSelector;
+import io.truststram.federation.FederatedAnalysis;
 import io.truststram.identity.ApiClients;
 import io.truststram.identity.Tenants;
 import io.truststram.platform.ModuleSchema;
@@ -82,6 +83,43 @@ class FederationConfiguration {
     return new TrustFeedback(trust);
   }
 
+  /** Fairness by group across the nodes: their confusion counts added. */
+  @Bean
+  FederatedAnalysis federationFairnessAnalysis() {
+    return new FairnessAnalysis();
+  }
+
+  /** Global feature importance across the nodes: their sums of attributions added. */
+  @Bean
+  FederatedAnalysis federationImportanceAnalysis() {
+    return new ImportanceAnalysis();
+  }
+
+  @Bean(destroyMethod = "close")
+  Analyses federationAnalyses(
+      JdbcClient jdbc,
+      FederationStore store,
+      Rounds rounds,
+      Nodes nodes,
+      Participants participants,
+      List<FederatedAnalysis> kinds,
+      PlatformTransactionManager transactionManager,
+      MeterRegistry registry,
+      Clock clock,
+      @Value("${truststram.federation.tick:1s}") Duration tick) {
+    return new Analyses(
+        jdbc,
+        store,
+        rounds,
+        nodes,
+        participants,
+        kinds,
+        new TransactionTemplate(transactionManager),
+        registry,
+        clock,
+        tick);
+  }
+
   @Bean(destroyMethod = "close")
   Coordinator federationCoordinator(
       FederationStore store,
@@ -89,6 +127,7 @@ class FederationConfiguration {
       Nodes nodes,
       Participants participants,
       BlobStore blobs,
+      Analyses analyses,
       ClientSelector selector,
       PlatformTransactionManager transactionManager,
       ApplicationEventPublisher events,
@@ -107,6 +146,7 @@ class FederationConfiguration {
         nodes,
         participants,
         new Checkpoints(blobs),
+        analyses,
         selector,
         new TransactionTemplate(transactionManager),
         events,

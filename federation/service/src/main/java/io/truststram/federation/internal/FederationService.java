@@ -286,7 +286,7 @@ class FederationService {
         : all.stream().filter(p -> p.tenant().equals(caller.tenant())).toList();
   }
 
-  private FederationRecord requireOwner(Caller caller, UUID id, String what) {
+  FederationRecord requireOwner(Caller caller, UUID id, String what) {
     FederationRecord federation = find(caller, id);
     if (!owns(caller, federation)) {
       throw new ProblemException(

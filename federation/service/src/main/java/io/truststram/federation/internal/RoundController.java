@@ -97,6 +97,8 @@ class RoundController {
     return switch (offer) {
       case Coordinator.NoOffer none -> ResponseEntity.noContent().build();
       case Coordinator.Finished finished -> ResponseEntity.ok(TaskView.finished(finished.state()));
+      case Coordinator.AnalyzeOffer analyze ->
+          ResponseEntity.ok(TaskView.analyze(AnalysisTaskView.of(federation, node, analyze)));
       case Coordinator.TrainOffer train ->
           ResponseEntity.ok(
               new TaskView(
@@ -116,7 +118,8 @@ class RoundController {
                   TrainingView.of(train.training()),
                   train.seed(),
                   train.deadline(),
-                  SecureTaskView.of(federation, node, train.secure())));
+                  SecureTaskView.of(federation, node, train.secure()),
+                  null));
     };
   }
 
@@ -692,11 +695,57 @@ class RoundController {
       @Nullable TrainingView training,
       @Nullable Long seed,
       @Nullable Instant deadline,
-      @Nullable SecureTaskView secureAggregation) {
+      @Nullable SecureTaskView secureAggregation,
+      @Nullable AnalysisTaskView analysis) {
 
     static TaskView finished(String state) {
       return new TaskView(
-          "finished", state, null, null, null, null, null, null, null, null, null, null);
+          "finished", state, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    static TaskView analyze(AnalysisTaskView analysis) {
+      return new TaskView(
+          "analyze",
+          null,
+          null,
+          null,
+          analysis.modelVersion(),
+          analysis.model(),
+          null,
+          null,
+          null,
+          null,
+          analysis.deadline(),
+          null,
+          analysis);
+    }
+  }
+
+  /**
+   * A federated analysis the node is asked for: summarise its own data with model version {@code
+   * modelVersion} as the kind's {@code spec} says, in {@code length} numbers, and send them to
+   * {@code summary} (or decline there).
+   */
+  record AnalysisTaskView(
+      String id,
+      String kind,
+      Map<String, Object> spec,
+      int modelVersion,
+      String model,
+      int length,
+      @Nullable Instant deadline,
+      String summary) {
+    static AnalysisTaskView of(UUID federation, UUID node, Coordinator.AnalyzeOffer offer) {
+      Analyses.Analysis a = offer.analysis();
+      return new AnalysisTaskView(
+          a.id().toString(),
+          a.kind(),
+          a.spec(),
+          offer.modelVersion(),
+          "/api/v1/federations/" + federation + "/models/" + offer.modelVersion(),
+          a.length(),
+          a.deadline(),
+          "/api/v1/federations/" + federation + "/analyses/" + a.id() + "/summaries/" + node);
     }
   }
 

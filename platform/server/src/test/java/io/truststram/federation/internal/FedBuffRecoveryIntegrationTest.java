@@ -129,6 +129,7 @@ class FedBuffRecoveryIntegrationTest extends ServerIntegrationTest {
         context.getBean(Nodes.class),
         context.getBean(Participants.class),
         new Checkpoints(context.getBean(BlobStore.class)),
+        context.getBean(Analyses.class),
         ClientSelector.uniform(),
         new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
         context,
