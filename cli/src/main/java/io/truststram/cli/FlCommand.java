@@ -36,6 +36,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
       FlCommand.Simulate.class,
       FlRunCommand.class,
       FlNodeCommand.class,
+      FlAnalyzeCommand.class,
       FlPaillierCommand.class
     })
 final class FlCommand extends CommandGroup {

@@ -99,6 +99,15 @@ final class FlNodeCommand implements Callable<Integer> {
               + " repeatable. Without one, the first key the federation shows is pinned.")
   java.util.Set<String> paillierKeys = java.util.Set.of();
 
+  @Option(
+      names = "--analyses",
+      split = ",",
+      paramLabel = "KIND",
+      description =
+          "The federated analyses this node answers with summaries of its rows: fairness,"
+              + " importance (default: none; the node declines every analysis).")
+  java.util.Set<String> analyses = java.util.Set.of();
+
   /**
    * The node's tokens from its credentials in {@link #CLIENT_ID} and {@link #CLIENT_SECRET}.
    *
@@ -132,6 +141,7 @@ final class FlNodeCommand implements Callable<Integer> {
           "--partition must be 0 to " + (built.clients().size() - 1));
     }
     LocalClient client = built.clients().get(partition);
+    io.truststram.sdk.FederatedAnalyst analyst = NodeAnalysts.of(client, analyses);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "node %s: partition %d (%s), %d training examples%n",
@@ -142,6 +152,13 @@ final class FlNodeCommand implements Callable<Integer> {
             .tokens(tokens)
             .client(client)
             .secureAggregationPolicy(policy)
+            .analyst(
+                analyst != null
+                    ? analyst
+                    : (task, model) -> {
+                      throw new io.truststram.sdk.FederatedAnalyst.Declined(
+                          "this node answers no analyses (fl node --analyses)");
+                    })
             .events(
                 event -> {
                   out.println(event.detail());

@@ -74,6 +74,15 @@ final class FlRunCommand implements Callable<Integer> {
       description = "Where the node processes' logs go (default data/fl-run/<federation id>).")
   Path logs;
 
+  @Option(
+      names = "--analysis",
+      paramLabel = "KIND=SPEC.json",
+      description =
+          "A federated analysis of the final model (fairness or importance) whose spec is in the"
+              + " JSON file; repeatable. The nodes answer it with summaries of their rows, and the"
+              + " result is printed after training. See docs/federation/analytics.md.")
+  Map<String, Path> analyses = new LinkedHashMap<>();
+
   @Option(names = "--config-dir", hidden = true)
   Path configDir;
 
@@ -81,6 +90,14 @@ final class FlRunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (clients < 1 || clients > 256) {
       throw new IllegalArgumentException("--clients must be 1 to 256");
+    }
+    Map<String, Map<String, Object>> analysisSpecs = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> analysis : analyses.entrySet()) {
+      if (!NodeAnalysts.KINDS.contains(analysis.getKey())) {
+        throw new IllegalArgumentException(
+            "--analysis takes " + NodeAnalysts.KINDS + ", not '" + analysis.getKey() + "'");
+      }
+      analysisSpecs.put(analysis.getKey(), FlAnalyzeCommand.readSpec(analysis.getValue()));
     }
     SimulationSetup setup = FlCommand.Simulate.read(config);
     SimulationSetup.Built built = setup.build(Path.of("").toAbsolutePath());
@@ -161,6 +178,11 @@ final class FlRunCommand implements Callable<Integer> {
         Files.createDirectories(
             this.logs != null ? this.logs : Path.of("data", "fl-run", federation.id()));
     List<Process> processes = new ArrayList<>();
+    List<TrustStramApi.Analysis> requested = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Object>> analysis : analysisSpecs.entrySet()) {
+      requested.add(
+          api.requestAnalysis(federation.id(), analysis.getKey(), analysis.getValue(), null));
+    }
     try {
       for (int i = 0; i < clients; i++) {
         LocalClient client = built.clients().get(i);
@@ -211,6 +233,10 @@ final class FlRunCommand implements Callable<Integer> {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
           process.destroy();
         }
+      }
+      for (TrustStramApi.Analysis analysis : requested) {
+        FlAnalyzeCommand.print(
+            FlAnalyzeCommand.await(api, federation.id(), analysis.id(), 60), json, out);
       }
       if (model != null && state.state().equals("completed")) {
         Files.write(model, api.modelFile(federation.id(), "latest"));
@@ -295,6 +321,9 @@ final class FlRunCommand implements Callable<Integer> {
     command.add("--federation=" + federation);
     command.add("--node=" + node.nodeId());
     command.add("--partition=" + partition);
+    if (!analyses.isEmpty()) {
+      command.add("--analyses=" + String.join(",", analyses.keySet()));
+    }
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(Path.of("").toAbsolutePath().toFile())

@@ -129,4 +129,28 @@ class FederatedSummaryCommandTest extends CommandLineTestSupport {
     assertThat(run("explain", "merge", fairness.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("is not a truststram-importance-summary file");
   }
+
+  @Test
+  void analysesNeedAReadableSpecAndKnownKinds() throws Exception {
+    assertThat(
+            run(
+                "fl",
+                "analyze",
+                "some-federation",
+                "--kind",
+                "fairness",
+                "--spec",
+                directory.resolve("missing.json").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("no spec file");
+    Path notJson = Files.writeString(directory.resolve("spec.json"), "[1, 2");
+    assertThat(run("fl", "analyze", "f", "--kind", "fairness", "--spec", notJson.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not a JSON object");
+    assertThat(
+            run("fl", "run", "config.yaml", "--clients", "2", "--analysis", "astrology=" + notJson))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--analysis takes");
+    assertThat(err.toString()).doesNotContain("Exception");
+  }
 }

@@ -61,6 +61,24 @@ class CliFederatedRunIntegrationTest extends ServerIntegrationTest {
         seed: 3
         """);
     Path model = work.resolve("model.safetensors");
+    // Importance of the final model across the nodes; fairness by an attribute Synthetic data
+    // lacks, which every node declines, so that analysis fails with the reason.
+    Path importance = work.resolve("importance.json");
+    Files.writeString(
+        importance,
+        JsonMapper.builder()
+            .build()
+            .writeValueAsString(
+                java.util.Map.of(
+                    "features",
+                    java.util.stream.IntStream.range(0, 60).mapToObj(j -> "x" + j).toList(),
+                    "method",
+                    "integrated-gradients",
+                    "outputs",
+                    10)));
+    Path fairness = work.resolve("fairness.json");
+    Files.writeString(
+        fairness, "{\"attributes\":[\"sex\"],\"values\":{\"sex\":[\"Female\",\"Male\"]}}");
     CliRun run =
         CliRun.of(
             "fl",
@@ -69,6 +87,10 @@ class CliFederatedRunIntegrationTest extends ServerIntegrationTest {
             "--clients",
             "3",
             "--json",
+            "--analysis",
+            "importance=" + importance,
+            "--analysis",
+            "fairness=" + fairness,
             "--model",
             model.toString(),
             "--logs",
@@ -78,10 +100,20 @@ class CliFederatedRunIntegrationTest extends ServerIntegrationTest {
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     JsonMapper json = JsonMapper.builder().build();
     List<JsonNode> lines = run.out().lines().map(json::readTree).toList();
-    assertThat(lines).hasSize(3);
+    assertThat(lines).hasSize(5);
     assertThat(lines.get(0).path("round").asInt()).isEqualTo(1);
     assertThat(lines.get(1).path("updates").asInt()).isEqualTo(3);
-    JsonNode summary = lines.get(2).path("summary");
+    JsonNode explained = lines.get(2).path("analysis");
+    assertThat(explained.path("kind").asString()).isEqualTo("importance");
+    assertThat(explained.path("state").asString()).isEqualTo("completed");
+    assertThat(explained.path("contributors").asInt()).isEqualTo(3);
+    assertThat(explained.path("result").path("meanAbsolute")).hasSize(10);
+    assertThat(explained.path("result").path("rows").asLong()).isPositive();
+    JsonNode declined = lines.get(3).path("analysis");
+    assertThat(declined.path("state").asString()).isEqualTo("failed");
+    assertThat(declined.path("declined").asInt()).isEqualTo(3);
+    assertThat(declined.path("failure").asString()).contains("needs 3 summaries");
+    JsonNode summary = lines.get(4).path("summary");
     assertThat(summary.path("state").asString()).isEqualTo("completed");
     assertThat(summary.path("provenance").path("participantDataHashes").asString()).isEqualTo("3");
     try (InputStream in = Files.newInputStream(model)) {
