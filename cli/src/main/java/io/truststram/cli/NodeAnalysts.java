@@ -45,7 +45,9 @@ final class NodeAnalysts {
             analysts.put(
                 kind,
                 FederatedAnalysts.fairness(
-                    labels(data), categorical(data), model -> decisions(classifier, model, data)));
+                    FederatedAnalysts.labelled(data, POSITIVE),
+                    categorical(data),
+                    model -> FederatedAnalysts.decisions(classifier, model, data, POSITIVE)));
         case "importance" ->
             analysts.put(
                 kind,
@@ -63,30 +65,6 @@ final class NodeAnalysts {
       }
     }
     return FederatedAnalysts.byKind(analysts);
-  }
-
-  private static boolean[] labels(Dataset data) {
-    boolean[] out = new boolean[data.rows()];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = data.labels()[r] == POSITIVE;
-    }
-    return out;
-  }
-
-  private static boolean[] decisions(Classifier classifier, float[] model, Dataset data) {
-    boolean[] out = new boolean[data.rows()];
-    double[] p = new double[classifier.classes()];
-    for (int r = 0; r < out.length; r++) {
-      classifier.probabilities(model, data, r, p);
-      int best = 0;
-      for (int c = 1; c < p.length; c++) {
-        if (p[c] > p[best]) {
-          best = c;
-        }
-      }
-      out[r] = best == POSITIVE;
-    }
-    return out;
   }
 
   /**

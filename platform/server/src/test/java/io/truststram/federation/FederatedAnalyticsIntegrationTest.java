@@ -138,8 +138,8 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
     Map<String, Object> expected =
         GroupFairness.report(
                 FairnessSummary.of(
-                    labels(pooled),
-                    predictions(classifier, model, pooled),
+                    FederatedAnalysts.labelled(pooled, 0),
+                    FederatedAnalysts.decisions(classifier, model, pooled, 0),
                     attributes(pooled),
                     null),
                 GroupFairness.Options.DEFAULT)
@@ -235,7 +235,9 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
         Map.of(
             "fairness",
             FederatedAnalysts.fairness(
-                labels(data), attributes(data), model -> predictions(classifier, model, data)),
+                FederatedAnalysts.labelled(data, 0),
+                attributes(data),
+                model -> FederatedAnalysts.decisions(classifier, model, data, 0)),
             "importance",
             FederatedAnalysts.importance(model -> explain(classifier, model, data, features))));
   }
@@ -253,31 +255,6 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
         features,
         rows,
         IntegratedGradients.Options.DEFAULT);
-  }
-
-  /** The outcome the fairness analysis is about: class 0 or not. */
-  private static boolean[] labels(Dataset data) {
-    boolean[] out = new boolean[data.rows()];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = data.labels()[r] == 0;
-    }
-    return out;
-  }
-
-  private static boolean[] predictions(Classifier classifier, float[] model, Dataset data) {
-    boolean[] out = new boolean[data.rows()];
-    double[] p = new double[classifier.classes()];
-    for (int r = 0; r < out.length; r++) {
-      classifier.probabilities(model, data, r, p);
-      int best = 0;
-      for (int c = 1; c < p.length; c++) {
-        if (p[c] > p[best]) {
-          best = c;
-        }
-      }
-      out[r] = best == 0;
-    }
-    return out;
   }
 
   /** Two sensitive attributes derived from the first two features. */

@@ -86,6 +86,41 @@ public final class FederatedAnalysts {
     };
   }
 
+  /**
+   * Whether each row of {@code data} is labelled {@code positive}: what fairness calls the truth.
+   */
+  public static boolean[] labelled(io.truststram.ml.data.Dataset data, int positive) {
+    boolean[] out = new boolean[data.rows()];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = data.labels()[r] == positive;
+    }
+    return out;
+  }
+
+  /**
+   * Whether the model's most probable class for each row of {@code data} is {@code positive}: an
+   * ml/core classifier's decisions with the global model's parameters.
+   */
+  public static boolean[] decisions(
+      io.truststram.ml.model.Classifier classifier,
+      float[] parameters,
+      io.truststram.ml.data.Dataset data,
+      int positive) {
+    boolean[] out = new boolean[data.rows()];
+    double[] p = new double[classifier.classes()];
+    for (int r = 0; r < out.length; r++) {
+      classifier.probabilities(parameters, data, r, p);
+      int best = 0;
+      for (int c = 1; c < p.length; c++) {
+        if (p[c] > p[best]) {
+          best = c;
+        }
+      }
+      out[r] = best == positive;
+    }
+    return out;
+  }
+
   private static List<String> strings(Object value, String field) {
     if (!(value instanceof List<?> list)) {
       throw new FederatedAnalyst.Declined("the analysis's '" + field + "' is not a list");
