@@ -24,4 +24,14 @@ public final class ExplanationApiIntegrationTestAccess {
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     return response.json().path("explanation").path("id").asString();
   }
+
+  /** Uploads the example XGBoost model; its id. */
+  public static String upload(HttpTestClient client) throws Exception {
+    return ExplanationApiIntegrationTest.upload(client);
+  }
+
+  /** The rows of an example CSV file, {@code copies} times, as a JSON array of arrays. */
+  public static String rows(String file, int copies) throws Exception {
+    return ExplanationApiIntegrationTest.rows(file, copies);
+  }
 }

@@ -120,7 +120,7 @@ class ExplainConfiguration {
     return new AbandonedJobs(explanations);
   }
 
-  /** Once the server is up, fails the jobs a stopped server left running. */
+  /** Once the server is up, runs again (or fails) the jobs a stopped server left running. */
   static final class AbandonedJobs {
     private final Explanations explanations;
 
@@ -130,7 +130,7 @@ class ExplainConfiguration {
 
     @EventListener(ApplicationReadyEvent.class)
     void onReady() {
-      explanations.failAbandonedJobs();
+      explanations.resumeAbandonedJobs();
     }
   }
 }

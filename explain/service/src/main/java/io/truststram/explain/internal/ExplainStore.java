@@ -229,13 +229,68 @@ final class ExplainStore {
         .update();
   }
 
-  /** Marks every job left running (by a process that stopped) as failed; returns how many. */
+  /**
+   * Marks every job left running (by a process that stopped) without a kept request as failed;
+   * returns how many.
+   */
   int failRunning(String error, Instant now) {
     return jdbc.sql(
             "UPDATE explain_explanation SET status = 'failed', error = :error, finished_at = :now"
-                + " WHERE status = 'running'")
+                + " WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM explain_job j WHERE"
+                + " j.id = explain_explanation.id)")
         .param("error", error)
         .param("now", time(now))
+        .update();
+  }
+
+  /** A running job's request, kept until it ends. */
+  record Job(TenantId tenant, UUID id, String request, int attempts) {}
+
+  void insertJob(TenantId tenant, UUID id, String request, Instant now) {
+    jdbc.sql(
+            "INSERT INTO explain_job (tenant_id, id, request, attempts, created_at) VALUES"
+                + " (:tenant, :id, :request, 1, :now)")
+        .param("tenant", tenant.value())
+        .param("id", id)
+        .param("request", request)
+        .param("now", time(now))
+        .update();
+  }
+
+  void deleteJob(UUID id) {
+    jdbc.sql("DELETE FROM explain_job WHERE id = :id").param("id", id).update();
+  }
+
+  /** The jobs whose explanations are still running, oldest first. */
+  List<Job> runningJobs() {
+    return jdbc.sql(
+            "SELECT j.tenant_id, j.id, j.request, j.attempts FROM explain_job j JOIN"
+                + " explain_explanation e ON e.tenant_id = j.tenant_id AND e.id = j.id WHERE"
+                + " e.status = 'running' ORDER BY j.created_at, j.id")
+        .query(
+            (rs, row) ->
+                new Job(
+                    new TenantId(rs.getObject("tenant_id", UUID.class)),
+                    rs.getObject("id", UUID.class),
+                    rs.getString("request"),
+                    rs.getInt("attempts")))
+        .list();
+  }
+
+  /** Counts another run of the job, and starts its progress again. */
+  void restartJob(TenantId tenant, UUID id) {
+    jdbc.sql("UPDATE explain_job SET attempts = attempts + 1 WHERE id = :id")
+        .param("id", id)
+        .update();
+    progress(tenant, id, 0);
+  }
+
+  /** Forgets the requests of jobs that ended (or whose explanation expired). */
+  int deleteEndedJobs() {
+    return jdbc.sql(
+            "DELETE FROM explain_job WHERE NOT EXISTS (SELECT 1 FROM explain_explanation e WHERE"
+                + " e.tenant_id = explain_job.tenant_id AND e.id = explain_job.id AND e.status ="
+                + " 'running')")
         .update();
   }
 

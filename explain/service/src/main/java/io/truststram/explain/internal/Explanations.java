@@ -339,7 +339,13 @@ final class Explanations {
             now,
             null,
             expires);
-    store.insert(running);
+    // The request is kept with the job, so that a server stopped mid-job runs it again.
+    String kept = ExplainStore.JSON.writeValueAsString(request);
+    transactions.executeWithoutResult(
+        s -> {
+          store.insert(running);
+          store.insertJob(tenant, id, kept, now);
+        });
     jobs.execute(() -> runJob(running, model, request, rows, background));
     return new Served(running, false);
   }
@@ -370,20 +376,24 @@ final class Explanations {
                 null,
                 rows.length,
                 clock.instant());
+            store.deleteJob(job.id());
           });
       metrics.served(request.method(), false);
     } catch (RuntimeException e) {
       LOG.warn("explanation job {} failed: {}", job.id(), e.getMessage());
-      store.finish(
+      failJob(
           job.tenant(),
           job.id(),
-          "failed",
-          null,
-          null,
-          e instanceof ProblemException p ? p.detail() : String.valueOf(e.getMessage()),
-          0,
-          clock.instant());
+          e instanceof ProblemException p ? p.detail() : String.valueOf(e.getMessage()));
     }
+  }
+
+  private void failJob(TenantId tenant, UUID id, String reason) {
+    transactions.executeWithoutResult(
+        s -> {
+          store.finish(tenant, id, "failed", null, null, reason, 0, clock.instant());
+          store.deleteJob(id);
+        });
   }
 
   ExplanationRecord explanation(Caller caller, UUID id) {
@@ -947,14 +957,62 @@ final class Explanations {
     }
   }
 
-  /** Marks jobs a stopped process left running as failed. */
-  void failAbandonedJobs() {
+  /** The most runs a job gets: one, and two more after servers stopped under it. */
+  static final int MAX_RUNS = 3;
+
+  /**
+   * Runs again the jobs a stopped process left running, from their kept requests, from the first
+   * row (a job stopped {@link #MAX_RUNS} times is failed: it may be what stops the server); fails
+   * those that cannot run (their model deleted) and those kept without a request. One server
+   * process runs a tenant's jobs: another process's running jobs would be run twice.
+   */
+  void resumeAbandonedJobs() {
+    store.deleteEndedJobs();
     int failed =
         store.failRunning(
             "interrupted: the server stopped before the job finished; submit it again",
             clock.instant());
-    if (failed > 0) {
-      LOG.info("{} explanation jobs left by a stopped server marked failed", failed);
+    int resumed = 0;
+    for (ExplainStore.Job job : store.runningJobs()) {
+      ExplanationRecord record = store.explanation(job.tenant(), job.id()).orElse(null);
+      if (record == null) {
+        continue;
+      }
+      if (job.attempts() >= MAX_RUNS) {
+        failJob(
+            job.tenant(),
+            job.id(),
+            "the server stopped during each of its " + MAX_RUNS + " runs; the job is given up");
+        failed++;
+        continue;
+      }
+      try {
+        Request request = ExplainStore.JSON.readValue(job.request(), Request.class);
+        ModelRecord modelRecord =
+            store
+                .model(job.tenant(), request.model())
+                .orElseThrow(() -> invalid("its model " + request.model() + " was deleted"));
+        LoadedModel model = load(modelRecord);
+        double[][] rows = matrix(request.rows(), "rows", model);
+        double[][] background =
+            request.background() == null ? null : matrix(request.background(), "background", model);
+        store.restartJob(job.tenant(), job.id());
+        jobs.execute(() -> runJob(record, model, request, rows, background));
+        resumed++;
+      } catch (RuntimeException e) {
+        failJob(
+            job.tenant(),
+            job.id(),
+            "could not run again after a restart: "
+                + (e instanceof ProblemException p ? p.detail() : e.getMessage()));
+        failed++;
+      }
+    }
+    if (failed + resumed > 0) {
+      LOG.info(
+          "explanation jobs left by a stopped server: {} running again, {} failed",
+          resumed,
+          failed);
     }
   }
 }
