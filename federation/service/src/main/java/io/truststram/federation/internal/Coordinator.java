@@ -9,6 +9,7 @@ import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationProblems;
+import io.truststram.federation.NodesDropped;
 import io.truststram.federation.RoundCompleted;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.federation.privacy.Conversion;
@@ -1472,6 +1473,11 @@ final class Coordinator implements AutoCloseable {
           if (scored != null) {
             events.publishEvent(scored);
           }
+          if (live.async == null) {
+            Set<UUID> reported = new HashSet<>();
+            submitted.forEach(task -> reported.add(task.nodeId()));
+            publishDropouts(live, open, reported, now);
+          }
           if (last) {
             store.finish(
                 federation.id(),
@@ -1624,6 +1630,10 @@ final class Coordinator implements AutoCloseable {
         federation.minClients());
     metrics.abandoned.increment();
     live.round = null;
+    if (live.secure == null && live.async == null) {
+      // (An aborted secure attempt names no culprit: who sent what is not known here.)
+      transactions.executeWithoutResult(status -> publishDropouts(live, open, open.submitted, now));
+    }
     if (open.attempt >= MAX_ATTEMPTS) {
       String reason =
           "round "
@@ -1665,6 +1675,22 @@ final class Coordinator implements AutoCloseable {
     live.waitingSince = now.minus(quorumWait);
     live.signal();
     maybeOpen(live, now);
+  }
+
+  /** Publishes the round's chosen nodes that sent nothing, if any (in the caller's transaction). */
+  private void publishDropouts(Live live, OpenRound open, Set<UUID> reported, Instant now) {
+    List<UUID> dropped =
+        open.tasks.keySet().stream().filter(node -> !reported.contains(node)).sorted().toList();
+    if (!dropped.isEmpty()) {
+      events.publishEvent(
+          new NodesDropped(
+              live.federation.id(),
+              live.federation.tenant(),
+              open.number,
+              open.attempt,
+              dropped,
+              now));
+    }
   }
 
   private void deleteQuietly(String key) {

@@ -1,5 +1,6 @@
 package io.truststram.federation.internal;
 
+import io.truststram.federation.NodesDropped;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.trust.TrustScores;
 import java.util.ArrayList;
@@ -20,10 +21,16 @@ import org.springframework.transaction.event.TransactionalEventListener;
  *   <li>an update that was not flagged: positive evidence of kind {@code federation.update};
  *   <li>a flagged update: negative evidence of that kind, with its reasons;
  *   <li>a node the round quarantined: further negative evidence, {@code federation.quarantine};
- *   <li>the round's nodes (up to 64) are linked pairwise by {@code COLLABORATED_WITH}.
+ *   <li>the round's nodes (up to 64) are linked pairwise by {@code COLLABORATED_WITH};
+ *   <li>a node chosen for a round that sent nothing before it closed: negative evidence of kind
+ *       {@code federation.dropout}, weighing {@value #DROPOUT_WEIGHT} of a flagged update (networks
+ *       fail; dropping out often is what counts).
  * </ul>
  */
 class TrustFeedback {
+
+  /** A dropout's weight as evidence, against 1 for an update's outcome. */
+  static final double DROPOUT_WEIGHT = 0.5;
 
   private final ObjectProvider<TrustScores> trust;
 
@@ -38,6 +45,37 @@ class TrustFeedback {
     if (scores != null) {
       record(scores, event);
     }
+  }
+
+  @Async
+  @TransactionalEventListener
+  void on(NodesDropped event) {
+    TrustScores scores = trust.getIfAvailable();
+    if (scores != null) {
+      record(scores, event);
+    }
+  }
+
+  static void record(TrustScores trust, NodesDropped event) {
+    List<TrustScores.Observation> observations = new ArrayList<>();
+    for (UUID node : event.nodes()) {
+      observations.add(
+          new TrustScores.Observation(
+              node.toString(),
+              "client-node",
+              "federation.dropout",
+              false,
+              DROPOUT_WEIGHT,
+              event.at(),
+              Map.of(
+                  "federation",
+                  event.federationId().toString(),
+                  "round",
+                  Integer.toString(event.round()),
+                  "attempt",
+                  Integer.toString(event.attempt()))));
+    }
+    trust.observe(event.tenant(), observations, List.of());
   }
 
   static void record(TrustScores trust, UpdatesScored event) {
