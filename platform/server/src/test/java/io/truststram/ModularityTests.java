@@ -14,9 +14,10 @@ import org.springframework.modulith.docs.Documenter;
  * not application modules and are left out of the model; so are the federation engine's plain-Java
  * strategies and sharding packages ({@code federation/core}), which the aggregation shards use as a
  * library too; the crypto primitives, sealed boxes, secret sharing and Paillier ({@code
- * crypto/core}) and the verifiable log ({@code audit/core}), which any service may use; and {@code
- * io.truststram.cli} and {@code io.truststram.sdk}, clients of the server that its tests put on the
- * classpath.
+ * crypto/core}) and the verifiable log ({@code audit/core}), which any service may use; the
+ * fairness and global-importance summaries of {@code explain/core}, which the federation service
+ * adds up in its federated analyses; and {@code io.truststram.cli} and {@code io.truststram.sdk},
+ * clients of the server that its tests put on the classpath.
  */
 class ModularityTests {
 
@@ -35,6 +36,8 @@ class ModularityTests {
               "io.truststram.crypto.sharing..",
               "io.truststram.crypto.homomorphic..",
               "io.truststram.audit.log..",
+              "io.truststram.explain.fairness..",
+              "io.truststram.explain.global..",
               "io.truststram.cli..",
               "io.truststram.sdk.."));
 
