@@ -97,6 +97,14 @@ final class FlCommand extends CommandGroup {
       }
       Strategy strategy =
           Strategies.standard().create(setup.strategy().name(), setup.strategy().textParameters());
+      if (io.truststram.federation.strategy.Wrapper.find(
+              strategy, io.truststram.federation.strategy.TrustWeighted.class)
+          .filter(io.truststram.federation.strategy.TrustWeighted::externalTrust)
+          .isPresent()) {
+        throw new IllegalArgumentException(
+            "trust-source: service takes trust from a server's trust service; a simulation has"
+                + " none (use fl run, or trust-source: strategy)");
+      }
       io.truststram.federation.secagg.SecureAggregation secure =
           setup.secureAggregation() == null ? null : setup.secureAggregation().build();
       java.util.Set<String> malicious =

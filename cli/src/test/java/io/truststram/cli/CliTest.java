@@ -120,6 +120,13 @@ class CliTest {
         "name: x\ndata: {kind: synthetic, devices: 3}\nmodel: {kind: softmax}\nstrategy: {name: fedavg}\nrounds: 1\nseed: 1\nattack: {kind: sign-flip, fraction: 1.5}\n");
     assertThat(run("fl", "simulate", share.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("attack.fraction");
+    // Trust from the trust service needs a server; a simulation says so.
+    Path service = temp.resolve("service.yaml");
+    Files.writeString(
+        service,
+        "name: x\ndata: {kind: synthetic, devices: 3}\nmodel: {kind: softmax}\nstrategy: {name: trust(detect(fedavg)), parameters: {trust-source: service}}\nrounds: 1\nseed: 1\n");
+    assertThat(run("fl", "simulate", service.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("trust-source: service");
   }
 
   @Test

@@ -255,7 +255,8 @@ public final class Strategies {
                     p.number("trust-minimum", 0.3),
                     p.number("trust-penalty", 1),
                     p.number("trust-forgetting", 0.9),
-                    p.flag("trust-selection", true))),
+                    p.flag("trust-selection", true),
+                    trustSource(p.text("trust-source", "strategy")))),
         wrapper(
             "detect",
             (inner, p) ->
@@ -265,6 +266,17 @@ public final class Strategies {
                     p.number("min-cosine", -2),
                     p.integer("quarantine-after", 0),
                     p.flag("exclude-flagged", false))));
+  }
+
+  /** Whether {@code trust-source} names the trust service (else the strategy's own reputations). */
+  private static boolean trustSource(String source) {
+    return switch (source) {
+      case "strategy" -> false;
+      case "service" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "trust-source is strategy or service, not '" + source + "'");
+    };
   }
 
   /** The settings of dp and dp-fedavg. */

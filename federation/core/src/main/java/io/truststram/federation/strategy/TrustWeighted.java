@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trust-weighted federated learning around any strategy ({@code trust(detect(fedavg))}, {@code
@@ -32,6 +33,13 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>The reputations are server state: they are checkpointed with the model.
+ *
+ * <p><b>Trust from elsewhere.</b> With {@code trust-source: service} the trust of each round's
+ * candidates comes from a {@link Source} (on the coordinator, the trust service's reputations,
+ * which weigh evidence of every kind: detection, dropouts, ratings, other federations), read once
+ * when the round is configured and kept for the round ({@link #roundTrust}), so that folding the
+ * round's updates again after a restart weighs them as before. A client the source does not know
+ * has the strategy's own trust.
  */
 public final class TrustWeighted extends ForwardingStrategy {
 
@@ -50,6 +58,27 @@ public final class TrustWeighted extends ForwardingStrategy {
   /** The round the strategy is at: trust is read with the evidence aged to it. */
   private int round;
 
+  /** Whether trust comes from a {@link Source} rather than the strategy's own reputations. */
+  private final boolean external;
+
+  private @Nullable Source source;
+
+  /** The trust the source gave this round's candidates, by client. */
+  private Map<String, Double> roundTrust = Map.of();
+
+  private int roundTrustOf = -1;
+
+  /** Where trust comes from when it is not the strategy's own: the trust service, say. */
+  @FunctionalInterface
+  public interface Source {
+    /**
+     * The trust of those {@code clients} it knows, each in [0, 1].
+     *
+     * @throws RuntimeException when it cannot answer now (the round is then not configured)
+     */
+    Map<String, Double> trust(List<String> clients);
+  }
+
   /**
    * Trust around {@code inner}.
    *
@@ -61,6 +90,8 @@ public final class TrustWeighted extends ForwardingStrategy {
    *     a caught attacker out for longer, as evidence fades)
    * @param lambda the weight left to evidence one round old, in (0, 1]
    * @param selection whether trust also chooses who trains (else it only weighs)
+   * @param external whether trust comes from a {@link Source} (one must be given by {@link
+   *     #useSource} before the first round) rather than the strategy's own reputations
    */
   public TrustWeighted(
       Strategy inner,
@@ -68,8 +99,10 @@ public final class TrustWeighted extends ForwardingStrategy {
       double minimum,
       double penalty,
       double lambda,
-      boolean selection) {
+      boolean selection,
+      boolean external) {
     super(inner);
+    this.external = external;
     if (!(penalty >= 1) || Double.isInfinite(penalty)) {
       throw new IllegalArgumentException("trust-penalty is at least 1, not " + penalty);
     }
@@ -91,11 +124,36 @@ public final class TrustWeighted extends ForwardingStrategy {
     return "trust(" + inner().name() + ")";
   }
 
+  /** Whether trust is to come from a {@link Source} ({@code trust-source: service}). */
+  public boolean externalTrust() {
+    return external;
+  }
+
+  /** Takes trust from {@code source} from now on. */
+  public void useSource(Source source) {
+    this.source = source;
+  }
+
+  /** The trust the source gave the current round's candidates (empty without a source). */
+  public Map<String, Double> roundTrust() {
+    return roundTrust;
+  }
+
+  /** Restores the trust the source gave round {@code round}'s candidates, to fold it again. */
+  public void restoreRoundTrust(int round, Map<String, Double> trust) {
+    this.roundTrust = Map.copyOf(trust);
+    this.roundTrustOf = round;
+  }
+
   /**
-   * A client's trust: its reputation's expected value with the evidence aged to the current round,
-   * ½ without evidence.
+   * A client's trust: the source's for this round when it gave one, else its reputation's expected
+   * value with the evidence aged to the current round, ½ without evidence.
    */
   public double trust(String clientId) {
+    Double given = roundTrustOf == round ? roundTrust.get(clientId) : null;
+    if (given != null) {
+      return given;
+    }
     BetaReputation r = reputations.get(clientId);
     return r == null ? 0.5 : r.at(EPOCH.plusSeconds(round), forgetting).expected();
   }
@@ -109,6 +167,23 @@ public final class TrustWeighted extends ForwardingStrategy {
   public List<TrainPlan> configureTrain(
       int round, List<ClientProfile> available, SplittableRandom random) {
     this.round = Math.max(this.round, round);
+    if (external) {
+      if (source == null) {
+        throw new IllegalStateException(
+            "trust-source service needs the trust service, which only the coordinator has");
+      }
+      Map<String, Double> given = new TreeMap<>();
+      source
+          .trust(available.stream().map(ClientProfile::clientId).toList())
+          .forEach(
+              (client, value) -> {
+                if (!(value >= 0 && value <= 1)) {
+                  throw new IllegalStateException("trust of " + client + " is " + value);
+                }
+                given.put(client, value);
+              });
+      restoreRoundTrust(round, given);
+    }
     if (!selection || available.isEmpty()) {
       return super.configureTrain(round, available, random);
     }

@@ -67,7 +67,8 @@ class TrustWeightedTest {
   @Test
   void trustScalesWeightsAndChoosesWhoTrains() {
     TrustWeighted trust =
-        new TrustWeighted(Strategies.standard().create("fedavg", TRAINING), 0.2, 0.3, 1, 0.9, true);
+        new TrustWeighted(
+            Strategies.standard().create("fedavg", TRAINING), 0.2, 0.3, 1, 0.9, true, false);
     assertThat(trust.name()).isEqualTo("trust(fedavg)");
     assertThat(trust.trust("newcomer")).isEqualTo(0.5);
     // Without evidence everyone is equal: everyone stays available.
@@ -83,7 +84,48 @@ class TrustWeightedTest {
     assertThatThrownBy(
             () ->
                 new TrustWeighted(
-                    Strategies.standard().create("fedavg", TRAINING), 0, 0.3, 1, 0.9, true))
+                    Strategies.standard().create("fedavg", TRAINING), 0, 0.3, 1, 0.9, true, false))
         .hasMessageContaining("trust-floor");
+  }
+
+  @Test
+  void trustFromAServiceWeighsTheRoundAsItWasWhenItOpened() {
+    Map<String, String> parameters = new java.util.HashMap<>(TRAINING);
+    parameters.put("trust-source", "service");
+    TrustWeighted trust = (TrustWeighted) Strategies.standard().create("trust(fedavg)", parameters);
+    assertThat(trust.externalTrust()).isTrue();
+    List<ClientProfile> available = List.of(new ClientProfile("a", 10), new ClientProfile("b", 10));
+    // No source yet: the round cannot be configured (never a silent fall-back).
+    assertThatThrownBy(() -> trust.configureTrain(1, available, new java.util.SplittableRandom(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("trust service");
+    Map<String, Double> service = new java.util.HashMap<>(Map.of("a", 0.9, "b", 0.2));
+    trust.useSource(clients -> Map.copyOf(service));
+    trust.configureTrain(1, available, new java.util.SplittableRandom(1));
+    assertThat(trust.roundTrust()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 0.9, "b", 0.2));
+    float[] aggregate = aggregate(trust);
+    // FedAvg with example counts scaled by trust: (0.9 * 1 + 0.2 * 3) / 1.1.
+    assertThat(aggregate[0]).isCloseTo((float) ((0.9 * 1 + 0.2 * 3) / 1.1), within(1e-6f));
+
+    // The service changes its mind; folding round 1 again with its kept trust gives the same.
+    service.put("a", 0.1);
+    TrustWeighted again = (TrustWeighted) Strategies.standard().create("trust(fedavg)", parameters);
+    again.useSource(clients -> Map.copyOf(service));
+    again.restoreRoundTrust(1, trust.roundTrust());
+    assertThat(aggregate(again)[0]).isEqualTo(aggregate[0]);
+    // A client the service has not scored has the strategy's own trust (½ for a newcomer).
+    assertThat(again.trust("newcomer")).isEqualTo(0.5);
+
+    parameters.put("trust-source", "rumour");
+    assertThatThrownBy(() -> Strategies.standard().create("trust(fedavg)", parameters))
+        .hasMessageContaining("trust-source is strategy or service");
+  }
+
+  /** Round 1 of {@code trust} with a's update at 1 and b's at 3, 10 examples each. */
+  private static float[] aggregate(TrustWeighted trust) {
+    RoundAggregation round = trust.beginRound(1, new float[] {0});
+    round.accept(new ClientUpdate("a", new float[] {1}, 10, 1, 0, Map.of()));
+    round.accept(new ClientUpdate("b", new float[] {3}, 10, 1, 0, Map.of()));
+    return round.finish();
   }
 }

@@ -35,6 +35,7 @@ import io.truststram.federation.strategy.RoundAggregation;
 import io.truststram.federation.strategy.Strategies;
 import io.truststram.federation.strategy.Strategy;
 import io.truststram.federation.strategy.TrainPlan;
+import io.truststram.federation.strategy.TrustWeighted;
 import io.truststram.federation.strategy.Wrapper;
 import io.truststram.ml.model.Classifier;
 import io.truststram.ml.model.Classifiers;
@@ -130,6 +131,7 @@ final class Coordinator implements AutoCloseable {
   private final Participants participants;
   private final Checkpoints checkpoints;
   private final Analyses analyses;
+  private final @Nullable ServiceTrust serviceTrust;
   private final ClientSelector selector;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher events;
@@ -164,6 +166,7 @@ final class Coordinator implements AutoCloseable {
       Participants participants,
       Checkpoints checkpoints,
       Analyses analyses,
+      @Nullable ServiceTrust serviceTrust,
       ClientSelector selector,
       TransactionTemplate transactions,
       ApplicationEventPublisher events,
@@ -179,6 +182,7 @@ final class Coordinator implements AutoCloseable {
     this.participants = participants;
     this.checkpoints = checkpoints;
     this.analyses = analyses;
+    this.serviceTrust = serviceTrust;
     this.selector = selector;
     this.transactions = transactions;
     this.events = events;
@@ -199,6 +203,15 @@ final class Coordinator implements AutoCloseable {
     if (shards instanceof HttpShardTransport http) {
       http.close();
     }
+  }
+
+  /**
+   * The trust service's reputations of a federation owner's client nodes, for {@code trust(S)} with
+   * {@code trust-source: service}; only those it has scored.
+   */
+  @FunctionalInterface
+  interface ServiceTrust {
+    Map<String, Double> trust(io.truststram.common.tenant.TenantId owner, List<String> nodes);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1066,6 +1079,9 @@ final class Coordinator implements AutoCloseable {
     transactions.executeWithoutResult(
         status -> {
           rounds.open(round, tasks);
+          Wrapper.find(live.strategy, TrustWeighted.class)
+              .filter(TrustWeighted::externalTrust)
+              .ifPresent(t -> rounds.saveTrust(federation.id(), number, t.roundTrust()));
           store.startRound(federation.id(), number, now);
           if (spending != null) {
             store.savePrivacy(federation.id(), spending.rounds(), spending.rdp(), spentAfter, now);
@@ -1740,6 +1756,16 @@ final class Coordinator implements AutoCloseable {
           federation.id(),
           federation.strategy());
     }
+    Optional<TrustWeighted> external =
+        Wrapper.find(strategy, TrustWeighted.class).filter(TrustWeighted::externalTrust);
+    if (external.isPresent()) {
+      ServiceTrust trust = serviceTrust;
+      if (trust == null) {
+        throw new IllegalStateException(
+            "trust-source service needs the trust service running in this process");
+      }
+      external.get().useSource(clients -> trust.trust(federation.tenant(), clients));
+    }
     int version = rounds.completed(federation.id());
     float[] global;
     try {
@@ -1784,6 +1810,9 @@ final class Coordinator implements AutoCloseable {
           tasks.put(task.nodeId(), training(task.training()));
         }
       }
+      // The trust the round was opened with weighs its updates again, not today's.
+      external.ifPresent(
+          t -> t.restoreRoundTrust(round.round(), rounds.trust(federation.id(), round.round())));
       Instant deadline = round.deadline();
       Instant grace = clock.instant().plus(GRACE_AFTER_RESTART);
       if (deadline.isBefore(grace)) {

@@ -11,7 +11,10 @@ import io.truststram.trust.TrustScores;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -128,6 +131,7 @@ class FederationConfiguration {
       Participants participants,
       BlobStore blobs,
       Analyses analyses,
+      ObjectProvider<TrustScores> trust,
       ClientSelector selector,
       PlatformTransactionManager transactionManager,
       ApplicationEventPublisher events,
@@ -147,6 +151,7 @@ class FederationConfiguration {
         participants,
         new Checkpoints(blobs),
         analyses,
+        serviceTrust(trust.getIfAvailable()),
         selector,
         new TransactionTemplate(transactionManager),
         events,
@@ -157,6 +162,20 @@ class FederationConfiguration {
         shards.isEmpty() ? null : new HttpShardTransport(shards, secret, shardTimeout));
   }
 
+  /** The trust service's reputations of nodes it scored, when it runs in this process. */
+  private static Coordinator.@Nullable ServiceTrust serviceTrust(@Nullable TrustScores scores) {
+    if (scores == null) {
+      return null;
+    }
+    return (owner, nodes) -> {
+      Map<String, Double> out = new LinkedHashMap<>();
+      for (String node : nodes) {
+        scores.reputation(owner, node).ifPresent(value -> out.put(node, value));
+      }
+      return out;
+    };
+  }
+
   @Bean
   FederationService federationService(
       FederationStore store,
@@ -164,7 +183,9 @@ class FederationConfiguration {
       Nodes nodes,
       Tenants tenants,
       ApplicationEventPublisher events,
-      Clock clock) {
-    return new FederationService(store, participants, nodes, tenants, events, clock);
+      Clock clock,
+      ObjectProvider<TrustScores> trust) {
+    return new FederationService(
+        store, participants, nodes, tenants, events, clock, trust.getIfAvailable() != null);
   }
 }

@@ -42,13 +42,18 @@ class FederationService {
   private final Clock clock;
   private final Strategies strategies = Strategies.standard();
 
+  /** Whether the trust service runs in this process (trust(S) may take its trust from it). */
+  private final boolean trustService;
+
   FederationService(
       FederationStore store,
       Participants participants,
       Nodes nodes,
       Tenants tenants,
       ApplicationEventPublisher events,
-      Clock clock) {
+      Clock clock,
+      boolean trustService) {
+    this.trustService = trustService;
     this.store = store;
     this.participants = participants;
     this.nodes = nodes;
@@ -389,6 +394,15 @@ class FederationService {
       if (secure.isPresent()) {
         io.truststram.federation.secagg.SecureAggregation.requireCompatible(strategy);
         secure.get().requireRounds(spec.minClients(), spec.clientsPerRound(), (int) parameters);
+      }
+      var external =
+          io.truststram.federation.strategy.Wrapper.find(
+                  strategy, io.truststram.federation.strategy.TrustWeighted.class)
+              .filter(io.truststram.federation.strategy.TrustWeighted::externalTrust);
+      if (external.isPresent() && !trustService) {
+        throw new IllegalArgumentException(
+            "trust-source service needs the trust service in the coordinator's process"
+                + " (truststram.services with trust, or all)");
       }
       if (spec.minClients() < strategy.minimumUpdates()) {
         throw new IllegalArgumentException(

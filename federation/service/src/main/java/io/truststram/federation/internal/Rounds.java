@@ -275,6 +275,32 @@ final class Rounds {
   }
 
   /** Hands one more task out in an open round (asynchronous rounds hand them out one by one). */
+  /** Keeps the trust each chosen node had when the round opened (trust from the service). */
+  void saveTrust(UUID federation, int round, Map<String, Double> trust) {
+    trust.forEach(
+        (node, value) ->
+            jdbc.sql(
+                    "UPDATE federation_task SET trust = ? WHERE federation_id = ? AND round = ? AND"
+                        + " node_id = ?")
+                .params(value, federation, round, UUID.fromString(node))
+                .update());
+  }
+
+  /** The trust kept for the round's nodes, by node id. */
+  Map<String, Double> trust(UUID federation, int round) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    jdbc.sql(
+            "SELECT node_id, trust FROM federation_task WHERE federation_id = ? AND round = ? AND"
+                + " trust IS NOT NULL")
+        .params(federation, round)
+        .query(
+            (rs, row) ->
+                Map.entry(rs.getObject("node_id", UUID.class).toString(), rs.getDouble("trust")))
+        .list()
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
   void assign(Task task) {
     insertTask(task);
     jdbc.sql(

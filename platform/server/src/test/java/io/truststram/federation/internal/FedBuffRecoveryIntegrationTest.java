@@ -130,6 +130,7 @@ class FedBuffRecoveryIntegrationTest extends ServerIntegrationTest {
         context.getBean(Participants.class),
         new Checkpoints(context.getBean(BlobStore.class)),
         context.getBean(Analyses.class),
+        null,
         ClientSelector.uniform(),
         new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
         context,
