@@ -69,6 +69,25 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
           "CREATE CONSTRAINT trust_policy_key IF NOT EXISTS FOR (p:TrustPolicy) REQUIRE p.key IS"
               + " UNIQUE");
 
+  /*
+   * Index hints: right after a large write, Neo4j's statistics still count few nodes, every plan
+   * looks free, and the planner may scan a whole index instead of seeking one (measured: a score
+   * lookup scanned 100,000 index entries, 31 ms, until the statistics caught up). The hints make
+   * every read seek the index it was written for. A hinted composite index needs a predicate on
+   * each of its properties, hence the IS NOT NULL on trailing ones.
+   */
+  private static final String SCORE_BY_ENTITY =
+      "USING INDEX SEEK s:TrustScore(tenant, computation, entity)";
+  private static final String SCORE_HISTORY = "USING INDEX SEEK s:TrustScore(tenant, entity)";
+  private static final String MEMBERSHIP_BY_ENTITY =
+      "USING INDEX SEEK m:TrustMembership(tenant, computation, entity)";
+  private static final String MEMBERSHIP_BY_COMMUNITY =
+      "USING INDEX SEEK m:TrustMembership(tenant, computation, level, community)";
+  private static final String EVIDENCE_BY_SUBJECT =
+      "USING INDEX SEEK v:TrustEvidence(tenant, subject)";
+  private static final String COMPUTATION_BY_SEQ =
+      "USING INDEX SEEK c:TrustComputation(tenant, seq)";
+
   private final Driver driver;
   private final SessionConfig sessions;
 
@@ -220,9 +239,24 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     return write(
         tx -> {
           Map<String, Object> p = params("tenant", t, "id", id, "key", key(tenant, id));
-          tx.run("MATCH (v:TrustEvidence {tenant: $tenant, subject: $id}) DELETE v", p).consume();
-          tx.run("MATCH (s:TrustScore {tenant: $tenant, entity: $id}) DELETE s", p).consume();
-          tx.run("MATCH (m:TrustMembership {tenant: $tenant, entity: $id}) DELETE m", p).consume();
+          tx.run(
+                  "MATCH (v:TrustEvidence {tenant: $tenant, subject: $id}) "
+                      + EVIDENCE_BY_SUBJECT
+                      + " DELETE v",
+                  p)
+              .consume();
+          tx.run(
+                  "MATCH (s:TrustScore {tenant: $tenant, entity: $id}) "
+                      + SCORE_HISTORY
+                      + " DELETE s",
+                  p)
+              .consume();
+          tx.run(
+                  "MATCH (m:TrustMembership {tenant: $tenant, entity: $id}) "
+                      + MEMBERSHIP_BY_ENTITY
+                      + " WHERE m.computation IS NOT NULL DELETE m",
+                  p)
+              .consume();
           return tx.run("MATCH (e:TrustEntity {key: $key}) DETACH DELETE e RETURN count(*) AS n", p)
                   .single()
                   .get("n")
@@ -365,7 +399,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     return read(
         tx ->
             tx.run(
-                    "MATCH (v:TrustEvidence {tenant: $tenant, subject: $subject}) RETURN v"
+                    "MATCH (v:TrustEvidence {tenant: $tenant, subject: $subject}) "
+                        + EVIDENCE_BY_SUBJECT
+                        + " RETURN v"
                         + " ORDER BY v.observedAt DESC, v.id LIMIT $limit",
                     params("tenant", tenant.value().toString(), "subject", subject, "limit", limit))
                 .list(r -> evidence(r.get("v"))));
@@ -409,7 +445,10 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                     }
                   });
           tx.run(
-                  "MATCH (v:TrustEvidence) WHERE v.tenant = $tenant RETURN v.subject AS subject,"
+                  "MATCH (v:TrustEvidence) "
+                      + EVIDENCE_BY_SUBJECT
+                      + " WHERE v.tenant = $tenant AND v.subject IS NOT NULL RETURN v.subject AS"
+                      + " subject,"
                       + " v.source AS source, v.positive AS positive, v.weight AS weight,"
                       + " v.observedAt AS at",
                   p)
@@ -504,7 +543,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
               id);
           List<String> old =
               tx.run(
-                      "MATCH (c:TrustComputation) WHERE c.tenant = $tenant AND c.seq <= $cut"
+                      "MATCH (c:TrustComputation) "
+                          + COMPUTATION_BY_SEQ
+                          + " WHERE c.tenant = $tenant AND c.seq <= $cut"
                           + " RETURN c.id AS id",
                       params("tenant", t, "cut", c.sequence() - keep))
                   .list(r -> r.get("id").asString());
@@ -512,11 +553,16 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
             Map<String, Object> p = params("tenant", t, "id", gone);
             Map<String, Object> withCut =
                 params("tenant", t, "id", gone, "cut", c.sequence() - keep);
-            tx.run("MATCH (s:TrustScore {tenant: $tenant, computation: $id}) DELETE s", p)
+            tx.run(
+                    "MATCH (s:TrustScore {tenant: $tenant, computation: $id}) "
+                        + SCORE_BY_ENTITY
+                        + " WHERE s.entity IS NOT NULL DELETE s",
+                    p)
                 .consume();
             tx.run(
-                    "MATCH (m:TrustMembership {tenant: $tenant, computation: $id})"
-                        + " WHERE NOT EXISTS { MATCH (k:TrustComputation) WHERE k.tenant = $tenant"
+                    "MATCH (m:TrustMembership {tenant: $tenant, computation: $id}) "
+                        + MEMBERSHIP_BY_ENTITY
+                        + " WHERE m.entity IS NOT NULL AND NOT EXISTS { MATCH (k:TrustComputation) WHERE k.tenant = $tenant"
                         + " AND k.seq > $cut AND k.communitiesFrom = $id } DELETE m",
                     withCut)
                 .consume();
@@ -535,7 +581,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     return read(
         tx ->
             tx.run(
-                    "MATCH (c:TrustComputation) WHERE c.tenant = $tenant RETURN c"
+                    "MATCH (c:TrustComputation) "
+                        + COMPUTATION_BY_SEQ
+                        + " WHERE c.tenant = $tenant AND c.seq IS NOT NULL RETURN c"
                         + " ORDER BY c.seq DESC LIMIT $limit",
                     params("tenant", tenant.value().toString(), "limit", limit))
                 .list(r -> computation(r.get("c"))));
@@ -549,7 +597,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
   private static String @Nullable [] latest(TransactionContext tx, String tenant) {
     List<String[]> ids =
         tx.run(
-                "MATCH (c:TrustComputation) WHERE c.tenant = $tenant"
+                "MATCH (c:TrustComputation) "
+                    + COMPUTATION_BY_SEQ
+                    + " WHERE c.tenant = $tenant AND c.seq IS NOT NULL"
                     + " RETURN c.id AS id, coalesce(c.communitiesFrom, c.id) AS communities"
                     + " ORDER BY c.seq DESC LIMIT 1",
                 params("tenant", tenant))
@@ -559,22 +609,23 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
 
   @Override
   public Optional<Score> score(TenantId tenant, String entity) {
-    String t = tenant.value().toString();
+    // One round trip: the latest computation, then the score by a seek on its id.
     return read(
-        tx -> {
-          String[] latest = latest(tx, t);
-          if (latest == null) {
-            return Optional.<Score>empty();
-          }
-          return tx
-              .run(
-                  "MATCH (s:TrustScore {tenant: $tenant, computation: $id, entity: $entity})"
-                      + " RETURN s",
-                  params("tenant", t, "id", latest[0], "entity", entity))
-              .list(r -> score(r.get("s")))
-              .stream()
-              .findFirst();
-        });
+        tx ->
+            tx
+                .run(
+                    "MATCH (c:TrustComputation) "
+                        + COMPUTATION_BY_SEQ
+                        + " WHERE c.tenant = $tenant AND c.seq IS NOT NULL"
+                        + " WITH c ORDER BY c.seq DESC LIMIT 1"
+                        + " MATCH (s:TrustScore {tenant: $tenant, computation: c.id, entity:"
+                        + " $entity}) "
+                        + SCORE_BY_ENTITY
+                        + " RETURN s",
+                    params("tenant", tenant.value().toString(), "entity", entity))
+                .list(r -> score(r.get("s")))
+                .stream()
+                .findFirst());
   }
 
   @Override
@@ -586,8 +637,10 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
           String[] latest = latest(tx, t);
           if (latest != null) {
             tx.run(
-                    "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id"
-                        + " RETURN s",
+                    "MATCH (s:TrustScore) "
+                        + SCORE_BY_ENTITY
+                        + " WHERE s.tenant = $tenant AND s.computation = $id"
+                        + " AND s.entity IS NOT NULL RETURN s",
                     params("tenant", t, "id", latest[0]))
                 .forEachRemaining(
                     r -> {
@@ -611,7 +664,10 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
             return List.<Score>of();
           }
           return tx.run(
-                  "MATCH (s:TrustScore) WHERE s.tenant = $tenant AND s.computation = $id"
+                  "MATCH (s:TrustScore) USING INDEX SEEK s:TrustScore(tenant, computation, "
+                      + (type == null ? "" : "type, ")
+                      + rankProperty(kind, type != null)
+                      + ") WHERE s.tenant = $tenant AND s.computation = $id"
                       + (type == null ? "" : " AND s.type = $type")
                       + " AND "
                       + rank
@@ -635,7 +691,8 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     return read(
         tx ->
             tx.run(
-                    "MATCH (s:TrustScore {tenant: $tenant, entity: $entity})"
+                    "MATCH (s:TrustScore {tenant: $tenant, entity: $entity}) "
+                        + SCORE_HISTORY
                         + " MATCH (c:TrustComputation {tenant: $tenant, id: s.computation})"
                         + " RETURN s, c.id AS id, c.computedAt AS at ORDER BY c.seq DESC"
                         + " LIMIT $limit",
@@ -658,7 +715,8 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
             return List.<Membership>of();
           }
           return tx.run(
-                  "MATCH (m:TrustMembership {tenant: $tenant, computation: $id, entity: $entity})"
+                  "MATCH (m:TrustMembership {tenant: $tenant, computation: $id, entity: $entity}) "
+                      + MEMBERSHIP_BY_ENTITY
                       + " RETURN m.level AS level, m.community AS community ORDER BY level",
                   params("tenant", t, "id", latest[1], "entity", entity))
               .list(
@@ -676,8 +734,11 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
             return List.<CommunitySize>of();
           }
           return tx.run(
-                  "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
-                      + " AND m.level = $level RETURN m.community AS community, count(*) AS size"
+                  "MATCH (m:TrustMembership) "
+                      + MEMBERSHIP_BY_COMMUNITY
+                      + " WHERE m.tenant = $tenant AND m.computation = $id"
+                      + " AND m.level = $level AND m.community IS NOT NULL"
+                      + " RETURN m.community AS community, count(*) AS size"
                       + " ORDER BY size DESC, community LIMIT $limit",
                   params("tenant", t, "id", latest[1], "level", level, "limit", limit))
               .list(
@@ -695,7 +756,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
             return List.<String>of();
           }
           return tx.run(
-                  "MATCH (m:TrustMembership) WHERE m.tenant = $tenant AND m.computation = $id"
+                  "MATCH (m:TrustMembership) "
+                      + MEMBERSHIP_BY_COMMUNITY
+                      + " WHERE m.tenant = $tenant AND m.computation = $id"
                       + " AND m.level = $level AND m.community = $community"
                       + " RETURN m.entity AS entity ORDER BY entity LIMIT $limit",
                   params(
