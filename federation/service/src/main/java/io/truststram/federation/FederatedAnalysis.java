@@ -33,6 +33,15 @@ public interface FederatedAnalysis {
   void check(Map<String, Object> spec, double[] summary);
 
   /**
+   * Whether every summary is whole numbers (counts). Only such kinds run on federations that
+   * aggregate securely: secure aggregation sums on a grid of whole numbers, so their sum is exact;
+   * sums of real values would be rounded.
+   */
+  default boolean wholeNumbers() {
+    return false;
+  }
+
+  /**
    * The result of the sum of {@code contributors} nodes' summaries, as JSON takes it.
    *
    * @throws IllegalArgumentException when the sum gives no result (every row in one group, say)

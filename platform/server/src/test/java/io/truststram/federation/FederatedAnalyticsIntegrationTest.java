@@ -109,13 +109,7 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
       var credentials = api.registerNode(federation.id(), "node-" + k, data.rows());
       registered.add(credentials);
       nodes.add(
-          FederationNode.builder(server, federation.id(), credentials.nodeId())
-              .tokens(
-                  TokenSource.clientCredentials(
-                      server, credentials.clientId(), credentials.clientSecret()))
-              .client(new LocalClient("node-" + k, classifier, data, devices.get(k).test()))
-              .analyst(analyst(classifier, data, features))
-              .pollWait(Duration.ofSeconds(5))
+          node(server, federation.id(), credentials, k, classifier, devices.get(k), features)
               .build());
     }
     var summaries = LocalNodes.runToEnd(api, federation.id(), nodes);
@@ -134,21 +128,7 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
     assertThat(fair.state()).as(String.valueOf(fair.failure())).isEqualTo("completed");
     assertThat(fair.modelVersion()).isEqualTo(2);
     assertThat(fair.contributors()).isEqualTo(3);
-    Dataset pooled = pooled(devices);
-    Map<String, Object> expected =
-        GroupFairness.report(
-                FairnessSummary.of(
-                    FederatedAnalysts.labelled(pooled, 0),
-                    FederatedAnalysts.decisions(classifier, model, pooled, 0),
-                    attributes(pooled),
-                    null),
-                GroupFairness.Options.DEFAULT)
-            .toMap();
-    JsonNode result = java.util.Objects.requireNonNull(fair.result());
-    assertThat(result.path("rows").asLong()).isEqualTo(pooled.rows());
-    assertThat(result.path("metrics")).isEqualTo(JSON.valueToTree(expected.get("metrics")));
-    assertThat(result.path("groups")).isEqualTo(JSON.valueToTree(expected.get("groups")));
-    assertThat(result.path("overall")).isEqualTo(JSON.valueToTree(expected.get("overall")));
+    assertPooled(java.util.Objects.requireNonNull(fair.result()), devices, classifier, model);
 
     // Importance: the pooled mean |attribution| per output and feature, up to summation order.
     TrustStramApi.Analysis imp = api.analysis(federation.id(), importance.id());
@@ -201,13 +181,20 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
   }
 
   @Test
-  void aFederationThatAggregatesSecurelyIsNotAnalysed() throws Exception {
+  void underSecureAggregationTheCoordinatorSeesOnlyTheSumOfTheCounts() throws Exception {
     String token = LocalNodes.newTenantToken(context, port, "fs", Role.DATA_SCIENTIST);
-    TrustStramApi api =
-        TrustStramApi.connect(URI.create("http://localhost:" + port), TokenSource.bearer(token));
+    URI server = URI.create("http://localhost:" + port);
+    TrustStramApi api = TrustStramApi.connect(server, TokenSource.bearer(token));
     var federation =
         api.createFederation(
-            LocalNodes.synthetic("secure-analytics", "fedavg", Map.of(), 1, 5, 3, 1),
+            LocalNodes.synthetic(
+                "secure-analytics",
+                "fedavg",
+                Map.of("epochs", "1", "batch-size", "20"),
+                1,
+                5,
+                3,
+                7),
             "secagg+",
             Map.of(
                 "shares",
@@ -216,17 +203,96 @@ class FederatedAnalyticsIntegrationTest extends ServerIntegrationTest {
                 "3",
                 "min-survivors",
                 "3",
+                "stage-timeout",
+                "4",
                 "range",
                 "2",
                 "levels",
                 "65537",
                 "max-weight",
                 "1000"));
+    // Sums of attributions are not whole numbers: SecAgg's integer grid would round them.
     var refused =
         http.withToken(token)
-            .postJson("/api/v1/federations/" + federation.id() + "/analyses", fairnessRequest(""));
+            .postJson(
+                "/api/v1/federations/" + federation.id() + "/analyses",
+                "{\"kind\":\"importance\",\"spec\":{\"features\":[\"a\"],\"method\":\"x\"}}");
     assertThat(refused.status()).isEqualTo(409);
-    assertThat(refused.json().path("detail").asString()).contains("aggregates securely");
+    assertThat(refused.json().path("detail").asString()).contains("not whole numbers");
+    TrustStramApi.Analysis fairness =
+        api.requestAnalysis(federation.id(), "fairness", fairnessSpec(), null);
+
+    List<Synthetic.Device> devices = Synthetic.generate(1, 1, 5, 9);
+    Classifier classifier = new SoftmaxRegression(Synthetic.DIMENSION, Synthetic.CLASSES);
+    List<FederationNode> nodes = new ArrayList<>();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      Dataset data = devices.get(k).train();
+      var credentials = api.registerNode(federation.id(), "node-" + k, data.rows());
+      nodes.add(
+          node(server, federation.id(), credentials, k, classifier, devices.get(k), List.of())
+              .events(event -> seen.add(event.detail()))
+              .build());
+    }
+    LocalNodes.runToEnd(api, federation.id(), nodes);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> api.analysis(federation.id(), fairness.id()).ended());
+    TrustStramApi.Analysis done = api.analysis(federation.id(), fairness.id());
+    assertThat(done.state()).as(String.valueOf(done.failure())).isEqualTo("completed");
+    assertThat(done.contributors()).isEqualTo(5);
+    // The nodes sent their counts masked, not in the clear.
+    assertThat(seen).anyMatch(line -> line.contains("analysis " + fairness.id() + ": summarised"));
+    assertThat(
+            context
+                .getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("SELECT COUNT(*) FROM federation_analysis_summary WHERE analysis_id = ?")
+                .param(java.util.UUID.fromString(fairness.id()))
+                .query(Long.class)
+                .single())
+        .isZero();
+    assertPooled(
+        java.util.Objects.requireNonNull(done.result()),
+        devices,
+        classifier,
+        api.model(federation.id(), "latest"));
+  }
+
+  /** The served fairness report is the one computed on all the nodes' rows, number for number. */
+  private static void assertPooled(
+      JsonNode result, List<Synthetic.Device> devices, Classifier classifier, float[] model) {
+    Dataset pooled = pooled(devices);
+    Map<String, Object> expected =
+        GroupFairness.report(
+                FairnessSummary.of(
+                    FederatedAnalysts.labelled(pooled, 0),
+                    FederatedAnalysts.decisions(classifier, model, pooled, 0),
+                    attributes(pooled),
+                    null),
+                GroupFairness.Options.DEFAULT)
+            .toMap();
+    assertThat(result.path("rows").asLong()).isEqualTo(pooled.rows());
+    assertThat(result.path("metrics")).isEqualTo(JSON.valueToTree(expected.get("metrics")));
+    assertThat(result.path("groups")).isEqualTo(JSON.valueToTree(expected.get("groups")));
+    assertThat(result.path("overall")).isEqualTo(JSON.valueToTree(expected.get("overall")));
+  }
+
+  /** Node {@code k}, training on its device's rows and answering analyses about them. */
+  private static FederationNode.Builder node(
+      URI server,
+      String federation,
+      TrustStramApi.NodeCredentials credentials,
+      int k,
+      Classifier classifier,
+      Synthetic.Device device,
+      List<String> features) {
+    return FederationNode.builder(server, federation, credentials.nodeId())
+        .tokens(
+            TokenSource.clientCredentials(
+                server, credentials.clientId(), credentials.clientSecret()))
+        .client(new LocalClient("node-" + k, classifier, device.train(), device.test()))
+        .analyst(analyst(classifier, device.train(), features))
+        .pollWait(Duration.ofSeconds(5));
   }
 
   private static FederatedAnalyst analyst(

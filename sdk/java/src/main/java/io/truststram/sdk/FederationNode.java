@@ -225,6 +225,33 @@ public final class FederationNode implements AutoCloseable {
         body.put("declined", String.valueOf(e.getMessage()));
       }
     }
+    JsonNode secure = analysis.path("secureAggregation");
+    if (body.get("summary") instanceof double[] summary && secure.isObject()) {
+      // The federation aggregates securely: the summary goes masked, on SecAgg's integer grid.
+      double range = Double.parseDouble(secure.path("parameters").path("range").asString("0"));
+      String unfit = null;
+      float[] values = new float[summary.length];
+      for (int i = 0; i < summary.length && unfit == null; i++) {
+        if (summary[i] != Math.rint(summary[i]) || Math.abs(summary[i]) > range) {
+          unfit = "value " + i + " (" + summary[i] + ") is not a whole number within ±" + range;
+        }
+        values[i] = (float) summary[i];
+      }
+      if (unfit == null) {
+        JsonNode deadline = analysis.path("deadline");
+        secureExchange(
+            secure,
+            0,
+            "analysis " + task.id(),
+            deadline.isString()
+                ? java.time.Instant.parse(deadline.asString())
+                : java.time.Instant.now().plus(Duration.ofMinutes(10)),
+            () -> new SecureInput(values, 1, "summarised its rows, "));
+        return;
+      }
+      body.remove("summary");
+      body.put("declined", "its summary cannot be sent securely: " + unfit);
+    }
     String path = analysis.path("summary").asString();
     try {
       withRetry(
@@ -381,6 +408,41 @@ public final class FederationNode implements AutoCloseable {
     if (secure.path("protocol").asString().equals("paillier")) {
       return trainEncrypted(task, secure, training, global);
     }
+    return secureExchange(
+        secure,
+        round,
+        "round " + round,
+        java.time.Instant.parse(task.path("deadline").asString()),
+        () -> {
+          FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
+          training.privatise(global, fit.parameters(), NOISE);
+          float[] change = new float[global.length];
+          for (int i = 0; i < change.length; i++) {
+            change[i] = fit.parameters()[i] - global[i];
+          }
+          cachedModel = null;
+          cachedVersion = -1;
+          return new SecureInput(
+              change, Math.max(1, fit.examples()), "trained " + fit.steps() + " steps, ");
+        });
+  }
+
+  /** What a node masks in a secure aggregation, its weight, and what it did to get it. */
+  private record SecureInput(float[] values, long weight, String done) {}
+
+  /**
+   * One secure aggregation (SecAgg or SecAgg+) as the task's {@code secure} view describes it:
+   * sends keys and shares, computes its input ({@code input}, after the shares are out), sends it
+   * masked, confirms the survivors and reveals the shares asked for. False when it aborted, the
+   * node sat it out, or it moved on without this node.
+   */
+  private boolean secureExchange(
+      JsonNode secure,
+      int round,
+      String label,
+      java.time.Instant deadline,
+      java.util.function.Supplier<SecureInput> input)
+      throws IOException {
     Map<String, String> settings = new TreeMap<>();
     secure
         .path("parameters")
@@ -405,63 +467,50 @@ public final class FederationNode implements AutoCloseable {
           new io.truststram.federation.secagg.SecAggClient(
               secureRound, secure.path("index").asInt(), identity, directory, NOISE);
     } catch (IllegalArgumentException e) {
-      events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+      events.accept(new Event("skipped", round, label + ": " + e.getMessage()));
       return false;
     }
     try {
       policy.check(secureRound);
     } catch (io.truststram.federation.secagg.SecAggPolicy.Refused e) {
-      return refuse(round, e);
+      return refuse(round, label, e);
     }
     String base = secure.path("endpoint").asString();
     Duration stage = Duration.ofSeconds(Math.max(1, secure.path("stageTimeoutSeconds").asLong()));
     int bits = secureRound.parameters().modulusBits();
     try {
       post(base + "/keys", protocol.advertise().encode());
-      events.accept(new Event("secure-keys", round, "round " + round + ": keys sent"));
+      events.accept(new Event("secure-keys", round, label + ": keys sent"));
       byte[] bundles = fetch(base + "/bundles", stage);
       post(
           base + "/shares",
           protocol
               .shareKeys(io.truststram.federation.secagg.SecAggMessages.decodeBundles(bundles))
               .encode());
-      events.accept(new Event("secure-shared", round, "round " + round + ": shares sent"));
-      FederatedClient.Fit fit = client.fit(global, training, 0, task.path("seed").asLong());
-      training.privatise(global, fit.parameters(), NOISE);
-      float[] change = new float[global.length];
-      for (int i = 0; i < change.length; i++) {
-        change[i] = fit.parameters()[i] - global[i];
-      }
-      Duration untilDeadline =
-          Duration.between(
-              java.time.Instant.now(), java.time.Instant.parse(task.path("deadline").asString()));
+      events.accept(new Event("secure-shared", round, label + ": shares sent"));
+      SecureInput in = input.get();
+      Duration untilDeadline = Duration.between(java.time.Instant.now(), deadline);
       byte[] boxes =
           fetch(base + "/boxes", untilDeadline.compareTo(stage) > 0 ? untilDeadline : stage);
       var masked =
           protocol.maskInput(
               io.truststram.federation.secagg.SecAggMessages.decodeBoxes(boxes),
-              change,
-              Math.max(1, fit.examples()));
+              in.values(),
+              in.weight());
       post(base + "/masked", masked.encode(bits));
-      cachedModel = null;
-      cachedVersion = -1;
       events.accept(
           new Event(
               "secure-masked",
               round,
-              "round "
-                  + round
-                  + ": trained "
-                  + fit.steps()
-                  + " steps, masked input sent ("
+              label
+                  + ": "
+                  + in.done()
+                  + "masked input sent ("
                   + masked.clipped()
                   + " values clipped)"));
-      // Others may still be training: the unmasking opens by the round's deadline at the latest.
+      // Others may still be at work: the unmasking opens by the deadline at the latest.
       Duration untilUnmask =
-          Duration.between(
-                  java.time.Instant.now(),
-                  java.time.Instant.parse(task.path("deadline").asString()))
-              .plus(stage.multipliedBy(2));
+          Duration.between(java.time.Instant.now(), deadline).plus(stage.multipliedBy(2));
       byte[] survivors = fetch(base + "/survivors", untilUnmask);
       post(
           base + "/confirm",
@@ -474,15 +523,19 @@ public final class FederationNode implements AutoCloseable {
           protocol
               .unmask(io.truststram.federation.secagg.SecAggMessages.UnmaskRequest.decode(request))
               .encode());
-      events.accept(new Event("uploaded", round, "round " + round + ": secure round done"));
+      events.accept(new Event("uploaded", round, label + ": secure round done"));
       return true;
     } catch (io.truststram.federation.secagg.SecAggAbortedException e) {
-      events.accept(new Event("aborted", round, "round " + round + ": " + e.getMessage()));
-      log.log(System.Logger.Level.WARNING, "secure round {0} aborted: {1}", round, e.getMessage());
+      events.accept(new Event("aborted", round, label + ": " + e.getMessage()));
+      log.log(
+          System.Logger.Level.WARNING,
+          "{0}: secure aggregation aborted: {1}",
+          label,
+          e.getMessage());
       return false;
     } catch (TrustStramException e) {
       if (e.status() == 409 || e.status() == 404) {
-        events.accept(new Event("skipped", round, "round " + round + ": " + e.getMessage()));
+        events.accept(new Event("skipped", round, label + ": " + e.getMessage()));
         return false;
       }
       throw e;
@@ -554,8 +607,13 @@ public final class FederationNode implements AutoCloseable {
   }
 
   private boolean refuse(int round, io.truststram.federation.secagg.SecAggPolicy.Refused e) {
-    events.accept(new Event("refused", round, "round " + round + ": sat out: " + e.getMessage()));
-    log.log(System.Logger.Level.WARNING, "secure round {0} refused: {1}", round, e.getMessage());
+    return refuse(round, "round " + round, e);
+  }
+
+  private boolean refuse(
+      int round, String label, io.truststram.federation.secagg.SecAggPolicy.Refused e) {
+    events.accept(new Event("refused", round, label + ": sat out: " + e.getMessage()));
+    log.log(System.Logger.Level.WARNING, "{0} refused: {1}", label, e.getMessage());
     return false;
   }
 

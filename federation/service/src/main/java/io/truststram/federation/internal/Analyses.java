@@ -6,6 +6,8 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.FederatedAnalysis;
 import io.truststram.federation.FederationProblems;
+import io.truststram.federation.secagg.SecAggParameters;
+import io.truststram.federation.secagg.SecAggRound;
 import io.truststram.federation.secagg.SecureAggregation;
 import io.truststram.platform.security.Caller;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +48,13 @@ import tools.jackson.databind.json.JsonMapper;
  * polls gets the analysis as a task, computes a summary of its own data and sends it; once every
  * node of the federation answered (or at the deadline, with at least {@code minContributors}
  * summaries) the summaries are added in node order and the analysis's {@link FederatedAnalysis
- * kind} turns the sum into the result. The coordinator sees each node's summary, never its rows; a
- * federation that aggregates its updates securely is therefore refused, since its participants were
- * promised that no single contribution is seen.
+ * kind} turns the sum into the result. The coordinator sees each node's summary, never its rows.
+ *
+ * <p>In a federation that aggregates securely (SecAgg or SecAgg+) the coordinator sees no single
+ * summary: the analysis runs one secure aggregation among the federation's nodes ({@link
+ * SecureSession}), on a grid of whole numbers (step 1, up to {@value #SECURE_RANGE} per value and
+ * node), so kinds whose summaries are counts are exact; other kinds, and Paillier federations, are
+ * refused. That aggregation lives in this process: a restart fails the analysis, to be asked again.
  *
  * <p>Everything is in the database: a summary is acknowledged once its row is committed, and a
  * restarted process closes analyses from the stored rows.
@@ -61,6 +68,12 @@ final class Analyses implements AutoCloseable {
   static final int MAX_LENGTH = 50_000;
 
   static final int DEFAULT_TIMEOUT_SECONDS = 600;
+
+  /** The largest magnitude of a value of a summary sent securely (the grid is the integers). */
+  static final int SECURE_RANGE = 1 << 20;
+
+  /** The shortest stage of an analysis's secure aggregation: nodes come to it between polls. */
+  private static final Duration SECURE_STAGE = Duration.ofSeconds(15);
 
   private static final String COLUMNS =
       "id, federation_id, kind, spec, model_version, length, min_contributors, timeout_seconds,"
@@ -119,6 +132,13 @@ final class Analyses implements AutoCloseable {
   private final Clock clock;
   private final MeterRegistry registry;
   private final ReentrantLock writing = new ReentrantLock();
+
+  /** The secure aggregations of open analyses, by analysis; the nodes each was handed to. */
+  private final Map<UUID, SecureSession> sessions = new ConcurrentHashMap<>();
+
+  private final Map<UUID, Set<UUID>> handedTo = new ConcurrentHashMap<>();
+
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final ScheduledExecutorService ticker;
 
   Analyses(
@@ -190,13 +210,23 @@ final class Analyses implements AutoCloseable {
               + federation.state().name().toLowerCase(Locale.ROOT)
               + ": it has no model to analyse");
     }
-    if (SecureAggregation.from(federation.strategyParameters()).isPresent()) {
+    Optional<SecureAggregation> secure = SecureAggregation.from(federation.strategyParameters());
+    if (secure.isPresent() && secure.get().parameters() == null) {
       throw new ProblemException(
           FederationProblems.ANALYSIS_REFUSED,
           "federation '"
               + federation.name()
-              + "' aggregates securely, and an analysis would show the coordinator each node's"
-              + " summary; its participants were promised it sees only sums");
+              + "' aggregates under Paillier, whose key holder decrypts model sums only; an"
+              + " analysis would show the coordinator each node's summary");
+    }
+    if (secure.isPresent() && !kind.wholeNumbers()) {
+      throw new ProblemException(
+          FederationProblems.ANALYSIS_REFUSED,
+          "federation '"
+              + federation.name()
+              + "' aggregates securely, on a grid of whole numbers; '"
+              + kind.kind()
+              + "' summaries are not whole numbers and would be rounded");
     }
     int length;
     try {
@@ -277,13 +307,17 @@ final class Analyses implements AutoCloseable {
             open ? Timestamp.from(now) : null,
             open ? Timestamp.from(now.plusSeconds(timeout)) : null)
         .update();
+    if (open && secure.isPresent()) {
+      startSecure(analysis, federation, now);
+    }
     log.info(
         "Analysis {} ({}) of federation {} created, {}",
         analysis.id(),
         analysis.kind(),
         federation.id(),
         open ? "open on model version " + version : "waiting for the final model");
-    return analysis;
+    // (A secure aggregation that cannot start fails the analysis at once.)
+    return find(federation.id(), analysis.id()).orElse(analysis);
   }
 
   Optional<Analysis> find(UUID federation, UUID id) {
@@ -312,16 +346,128 @@ final class Analyses implements AutoCloseable {
    */
   @Nullable Analysis pendingFor(UUID federation, Nodes.Node node) {
     openWaiting(federation);
-    return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM federation_analysis a WHERE federation_id = ? AND state = 'OPEN' AND NOT"
-                + " EXISTS (SELECT 1 FROM federation_analysis_summary s WHERE s.analysis_id = a.id"
-                + " AND s.node_id = ?) ORDER BY opened_at, id LIMIT 1")
-        .params(federation, node.id())
-        .query(Analyses::map)
-        .optional()
-        .orElse(null);
+    List<Analysis> open =
+        jdbc.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM federation_analysis a WHERE federation_id = ? AND state = 'OPEN' AND"
+                    + " NOT EXISTS (SELECT 1 FROM federation_analysis_summary s WHERE"
+                    + " s.analysis_id = a.id AND s.node_id = ?) ORDER BY opened_at, id LIMIT 20")
+            .params(federation, node.id())
+            .query(Analyses::map)
+            .list();
+    for (Analysis analysis : open) {
+      SecureSession session = sessions.get(analysis.id());
+      if (session == null) {
+        if (!secure(analysis)) {
+          return analysis;
+        }
+        continue;
+      }
+      // A secure aggregation is handed to each of its nodes once.
+      if (session.clients().contains(node.id())
+          && handedTo
+              .computeIfAbsent(analysis.id(), id -> ConcurrentHashMap.newKeySet())
+              .add(node.id())) {
+        return analysis;
+      }
+    }
+    return null;
+  }
+
+  /** The secure aggregation of an open analysis, or null when its summaries come in the clear. */
+  @Nullable SecureSession session(UUID analysis) {
+    return sessions.get(analysis);
+  }
+
+  /**
+   * Takes node {@code node}'s message for stage {@code stage} of the analysis's secure aggregation.
+   *
+   * @throws ProblemException when the analysis has none (not open, or in the clear), or the message
+   *     is refused
+   */
+  void secureMessage(Nodes.Node node, UUID federation, UUID id, String stage, byte[] body) {
+    requireSession(federation, id).accept(node.id(), stage, body, clock.instant());
+  }
+
+  /** What node {@code node} gets for {@code what} of the analysis's secure aggregation. */
+  byte @Nullable [] secureFetch(
+      Nodes.Node node, UUID federation, UUID id, String what, Duration wait)
+      throws InterruptedException {
+    return requireSession(federation, id).fetch(node.id(), what, wait);
+  }
+
+  private SecureSession requireSession(UUID federation, UUID id) {
+    Analysis analysis = find(federation, id).orElseThrow(() -> notFound(id));
+    SecureSession session = sessions.get(analysis.id());
+    if (session == null) {
+      throw new ProblemException(
+          FederationProblems.ANALYSIS_NOT_OPEN,
+          analysis.state() == State.OPEN
+              ? "the analysis takes its summaries in the clear"
+              : "the analysis is " + analysis.state().name().toLowerCase(Locale.ROOT));
+    }
+    return session;
+  }
+
+  /** Whether the analysis's federation aggregates securely. */
+  private boolean secure(Analysis analysis) {
+    return store
+        .find(analysis.federationId())
+        .flatMap(f -> SecureAggregation.from(f.strategyParameters()))
+        .isPresent();
+  }
+
+  /**
+   * Starts the secure aggregation of an analysis that just opened, among the federation's nodes;
+   * fails the analysis when they cannot run one (too few of them, say).
+   */
+  private void startSecure(Analysis analysis, FederationRecord federation, Instant now) {
+    SecureAggregation secure =
+        SecureAggregation.from(federation.strategyParameters()).orElseThrow();
+    SecAggParameters p = java.util.Objects.requireNonNull(secure.parameters());
+    List<UUID> clients = expected(federation.id()).stream().map(Nodes.Node::id).sorted().toList();
+    try {
+      SecAggParameters grid =
+          new SecAggParameters(
+              p.protocol(),
+              p.shares(),
+              p.threshold(),
+              SECURE_RANGE,
+              2L * SECURE_RANGE + 1,
+              48,
+              "uniform",
+              1,
+              0,
+              0,
+              p.minSurvivors(),
+              p.kem());
+      SecAggRound round =
+          new SecAggRound(
+              federation.id() + "/analysis/" + analysis.id(),
+              1,
+              1,
+              clients.stream().map(UUID::toString).toList(),
+              random.nextLong(),
+              analysis.length(),
+              grid);
+      Duration stage =
+          secure.stageTimeout().compareTo(SECURE_STAGE) > 0 ? secure.stageTimeout() : SECURE_STAGE;
+      sessions.put(analysis.id(), new SecureSession(round, clients, stage, now));
+    } catch (IllegalArgumentException e) {
+      writing.lock();
+      try {
+        fail(
+            find(federation.id(), analysis.id()).orElse(analysis),
+            "its secure aggregation cannot run among the federation's "
+                + clients.size()
+                + " nodes: "
+                + e.getMessage(),
+            now);
+      } finally {
+        writing.unlock();
+      }
+    }
   }
 
   /**
@@ -336,6 +482,12 @@ final class Analyses implements AutoCloseable {
     FederatedAnalysis kind = kind(analysis);
     String stored;
     double[] summary = answer.summary();
+    if (summary != null && sessions.containsKey(id)) {
+      throw new ProblemException(
+          FederationProblems.SECURE_ONLY,
+          "this analysis is aggregated securely: the node sends its summary masked, through the"
+              + " analysis's secure aggregation");
+    }
     if ((summary == null) == (answer.declined() == null)) {
       throw new ProblemException(
           FederationProblems.INVALID_SUMMARY, "send either a summary or why the node declines");
@@ -460,6 +612,47 @@ final class Analyses implements AutoCloseable {
     }
   }
 
+  /** Advances an open analysis's secure aggregation; closes the analysis when it ended. */
+  private void tickSecure(Analysis analysis, Instant now) {
+    SecureSession session = sessions.get(analysis.id());
+    if (session == null) {
+      fail(
+          analysis,
+          "the coordinator restarted during its secure aggregation, which lives in memory; ask"
+              + " again",
+          now);
+      return;
+    }
+    if (analysis.deadline() != null && !now.isBefore(analysis.deadline())) {
+      session.abort("the analysis's deadline passed");
+    }
+    if (!session.tick(now)) {
+      return;
+    }
+    sessions.remove(analysis.id());
+    handedTo.remove(analysis.id());
+    var result = session.result();
+    if (result == null) {
+      fail(analysis, "its secure aggregation aborted: " + session.aborted(), now);
+      return;
+    }
+    int contributors = result.survivors().size();
+    if (contributors < analysis.minContributors()) {
+      fail(
+          analysis,
+          contributors
+              + " node(s) sent a summary through the secure aggregation; the analysis needs "
+              + analysis.minContributors(),
+          now);
+      return;
+    }
+    double[] sum = new double[analysis.length()];
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] = result.sum()[i];
+    }
+    complete(analysis, sum, contributors, now);
+  }
+
   /** Opens the federation's waiting analyses on its final model, or fails them if it has none. */
   private void openWaiting(UUID federation) {
     boolean any =
@@ -489,16 +682,21 @@ final class Analyses implements AutoCloseable {
                 .param(federation)
                 .query(Analyses::map)
                 .list();
+        boolean secure = SecureAggregation.from(record.strategyParameters()).isPresent();
         for (Analysis analysis : waiting) {
-          jdbc.sql(
-                  "UPDATE federation_analysis SET state = 'OPEN', model_version = ?, opened_at = ?,"
-                      + " deadline = ? WHERE id = ? AND state = 'WAITING'")
-              .params(
-                  version,
-                  Timestamp.from(now),
-                  Timestamp.from(now.plusSeconds(analysis.timeoutSeconds())),
-                  analysis.id())
-              .update();
+          int opened =
+              jdbc.sql(
+                      "UPDATE federation_analysis SET state = 'OPEN', model_version = ?, opened_at"
+                          + " = ?, deadline = ? WHERE id = ? AND state = 'WAITING'")
+                  .params(
+                      version,
+                      Timestamp.from(now),
+                      Timestamp.from(now.plusSeconds(analysis.timeoutSeconds())),
+                      analysis.id())
+                  .update();
+          if (opened == 1 && secure) {
+            startSecure(analysis, record, now);
+          }
         }
         log.info(
             "{} analyses of federation {} opened on its final model, version {}",
@@ -530,6 +728,10 @@ final class Analyses implements AutoCloseable {
    */
   private void closeIfDone(Analysis analysis, Instant now) {
     if (analysis.state() != State.OPEN) {
+      return;
+    }
+    if (secure(analysis)) {
+      tickSecure(analysis, now);
       return;
     }
     Set<UUID> answered =
@@ -572,18 +774,23 @@ final class Analyses implements AutoCloseable {
         sum[i] += summary[i];
       }
     }
+    complete(analysis, sum, summaries.size(), now);
+  }
+
+  /** Completes the analysis with the result of {@code sum}, or fails it when there is none. */
+  private void complete(Analysis analysis, double[] sum, int contributors, Instant now) {
     Map<String, Object> result;
     try {
-      result = kind(analysis).result(analysis.spec(), sum, summaries.size());
+      result = kind(analysis).result(analysis.spec(), sum, contributors);
     } catch (IllegalArgumentException e) {
       fail(analysis, e.getMessage(), now);
       return;
     }
     Map<String, Object> stored = new LinkedHashMap<>(result);
     jdbc.sql(
-            "UPDATE federation_analysis SET state = 'COMPLETED', result = ?, closed_at = ? WHERE"
-                + " id = ? AND state = 'OPEN'")
-        .params(JSON.writeValueAsString(stored), Timestamp.from(now), analysis.id())
+            "UPDATE federation_analysis SET state = 'COMPLETED', result = ?, closed_at = ?,"
+                + " contributors = ? WHERE id = ? AND state = 'OPEN'")
+        .params(JSON.writeValueAsString(stored), Timestamp.from(now), contributors, analysis.id())
         .update();
     counter(analysis.kind(), State.COMPLETED).increment();
     log.info(
@@ -591,7 +798,7 @@ final class Analyses implements AutoCloseable {
         analysis.id(),
         analysis.kind(),
         analysis.federationId(),
-        summaries.size());
+        contributors);
   }
 
   private void fail(Analysis analysis, String reason, Instant now) {

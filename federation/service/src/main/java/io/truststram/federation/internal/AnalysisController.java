@@ -133,12 +133,7 @@ class AnalysisController {
       @PathVariable String nodeId,
       @Valid @RequestBody SummaryRequest body) {
     UUID federation = FederationController.parseId(federationId);
-    UUID node;
-    try {
-      node = UUID.fromString(nodeId);
-    } catch (IllegalArgumentException e) {
-      throw NodeService.notFound(new UUID(0, 0));
-    }
+    UUID node = parseNode(nodeId);
     Nodes.Node acting = coordinator.actingNode(CurrentPrincipal.require(), federation, node);
     UUID id = parseAnalysis(analysisId);
     double[] summary = null;
@@ -160,6 +155,85 @@ class AnalysisController {
     return taken
         ? ResponseEntity.status(HttpStatus.CREATED).body(receipt)
         : ResponseEntity.ok().header("Idempotent-Replayed", "true").body(receipt);
+  }
+
+  @PostMapping(
+      path = "/{analysisId}/secagg/{nodeId}/{stage}",
+      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node sends a stage message of the analysis's secure aggregation",
+      description =
+          "stage is keys, shares, masked, confirm or unmask, as in a secure training round. 204"
+              + " when taken; 409 when the analysis is not aggregated securely, not open, or the"
+              + " message is refused (wrong stage, replayed, malformed).")
+  ResponseEntity<Void> secureMessage(
+      @PathVariable String federationId,
+      @PathVariable String analysisId,
+      @PathVariable String nodeId,
+      @PathVariable String stage,
+      jakarta.servlet.http.HttpServletRequest request)
+      throws java.io.IOException {
+    UUID federation = FederationController.parseId(federationId);
+    Nodes.Node acting =
+        coordinator.actingNode(CurrentPrincipal.require(), federation, parseNode(nodeId));
+    byte[] body = request.getInputStream().readNBytes(MAX_SECURE_MESSAGE + 1);
+    if (body.length > MAX_SECURE_MESSAGE) {
+      throw new ProblemException(
+          FederationProblems.UPDATE_TOO_LARGE,
+          "a secure aggregation message of an analysis is at most "
+              + MAX_SECURE_MESSAGE
+              + " bytes");
+    }
+    analyses.secureMessage(acting, federation, parseAnalysis(analysisId), stage, body);
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping(
+      path = "/{analysisId}/secagg/{nodeId}/{what}",
+      produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PreAuthorize("hasAuthority('federation:participate')")
+  @Operation(
+      summary = "A node fetches what the next stage of the analysis's secure aggregation gives it",
+      description =
+          "what is bundles, boxes, survivors or request. 200 once that stage opened, 204 when it"
+              + " did not within 'wait' seconds, 409 when the aggregation aborted (with the"
+              + " reason) or is past that stage.")
+  ResponseEntity<byte[]> secureFetch(
+      @PathVariable String federationId,
+      @PathVariable String analysisId,
+      @PathVariable String nodeId,
+      @PathVariable String what,
+      @Parameter(description = "seconds to wait, 0 to 60") @RequestParam(defaultValue = "30")
+          int wait)
+      throws InterruptedException {
+    if (wait < 0 || wait > 60) {
+      throw new ProblemException(
+          io.truststram.common.problem.ProblemTypes.INVALID_PARAMETER,
+          "wait must be 0 to 60 seconds");
+    }
+    UUID federation = FederationController.parseId(federationId);
+    Nodes.Node acting =
+        coordinator.actingNode(CurrentPrincipal.require(), federation, parseNode(nodeId));
+    byte[] out =
+        analyses.secureFetch(
+            acting,
+            federation,
+            parseAnalysis(analysisId),
+            what,
+            java.time.Duration.ofSeconds(wait));
+    return out == null ? ResponseEntity.noContent().build() : ResponseEntity.ok(out);
+  }
+
+  /** The largest stage message of an analysis: a masked summary of 50,000 48-bit words. */
+  private static final int MAX_SECURE_MESSAGE = 1 << 20;
+
+  private static UUID parseNode(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw NodeService.notFound(new UUID(0, 0));
+    }
   }
 
   private static UUID parseAnalysis(String id) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.truststram.common.problem.ProblemException;
-import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
@@ -16,7 +15,6 @@ import io.truststram.federation.privacy.Conversion;
 import io.truststram.federation.privacy.PrivacyLedger;
 import io.truststram.federation.secagg.PaillierAggregation;
 import io.truststram.federation.secagg.SecAggAbortedException;
-import io.truststram.federation.secagg.SecAggMessages;
 import io.truststram.federation.secagg.SecAggParameters;
 import io.truststram.federation.secagg.SecAggRound;
 import io.truststram.federation.secagg.SecAggServer;
@@ -245,7 +243,8 @@ final class Coordinator implements AutoCloseable {
       int length) {}
 
   /** Summarise the node's data for a federated analysis on model version {@code modelVersion}. */
-  record AnalyzeOffer(Analyses.Analysis analysis, int modelVersion) implements Offer {}
+  record AnalyzeOffer(Analyses.Analysis analysis, int modelVersion, @Nullable SecureSession secure)
+      implements Offer {}
 
   /** Nothing to do yet: poll again. */
   record NoOffer() implements Offer {}
@@ -281,7 +280,9 @@ final class Coordinator implements AutoCloseable {
         Analyses.Analysis analysis = analyses.pendingFor(federationId, node);
         if (analysis != null) {
           return new AnalyzeOffer(
-              analysis, java.util.Objects.requireNonNull(analysis.modelVersion()));
+              analysis,
+              java.util.Objects.requireNonNull(analysis.modelVersion()),
+              analyses.session(analysis.id()));
         }
       }
       if (live == null) {
@@ -2583,22 +2584,12 @@ final class Coordinator implements AutoCloseable {
     // Messages decode before the lock is taken: a large malformed one holds up no one else.
     Object message;
     try {
-      message =
-          switch (stage) {
-            case "keys" -> SecAggMessages.KeyBundle.decode(body);
-            case "shares" -> SecAggMessages.SharePackage.decode(body);
-            case "confirm" -> SecAggMessages.Confirmation.decode(body);
-            case "unmask" -> SecAggMessages.UnmaskResponse.decode(body);
-            case "masked" -> body;
-            default ->
-                throw new ProblemException(
-                    ProblemTypes.INVALID_PARAMETER,
-                    "a secure round's stages are keys, shares, masked, confirm and unmask, not "
-                        + stage);
-          };
-    } catch (IllegalArgumentException e) {
-      metrics.secureRefused.increment();
-      throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
+      message = SecureSession.decode(stage, body);
+    } catch (ProblemException e) {
+      if (e.type() == FederationProblems.SECURE_MESSAGE_REFUSED) {
+        metrics.secureRefused.increment();
+      }
+      throw e;
     }
     Live live = liveFor(federationId, round);
     live.lock.lock();
@@ -2606,19 +2597,8 @@ final class Coordinator implements AutoCloseable {
       OpenRound open = live.round;
       SecAggServer server = secureServer(live, open, round, nodeId);
       int index = open.secureClients.indexOf(nodeId);
-      SecAggRound secureRound = server.round();
-      int bits = secureRound.parameters().modulusBits();
       try {
-        switch (message) {
-          case SecAggMessages.KeyBundle bundle -> server.acceptBundle(index, bundle);
-          case SecAggMessages.SharePackage shares -> server.acceptShares(index, shares);
-          case SecAggMessages.Confirmation confirmation ->
-              server.acceptConfirmation(index, confirmation);
-          case SecAggMessages.UnmaskResponse response -> server.acceptUnmask(index, response);
-          default ->
-              server.acceptMasked(
-                  index, SecAggMessages.MaskedInput.decode(body, secureRound.words(), bits));
-        }
+        SecureSession.deliver(server, index, message, body);
       } catch (IllegalArgumentException e) {
         metrics.secureRefused.increment();
         throw new ProblemException(FederationProblems.SECURE_MESSAGE_REFUSED, e.getMessage());
@@ -2644,17 +2624,7 @@ final class Coordinator implements AutoCloseable {
       Caller caller, UUID federationId, int round, UUID nodeId, String what, Duration wait)
       throws InterruptedException {
     authorisedNode(caller, federationId, nodeId);
-    SecAggServer.Stage needed =
-        switch (what) {
-          case "bundles" -> SecAggServer.Stage.SHARE;
-          case "boxes" -> SecAggServer.Stage.MASK;
-          case "survivors" -> SecAggServer.Stage.CONFIRM;
-          case "request" -> SecAggServer.Stage.UNMASK;
-          default ->
-              throw new ProblemException(
-                  ProblemTypes.INVALID_PARAMETER,
-                  "a node fetches bundles, boxes, survivors or request, not " + what);
-        };
+    SecAggServer.Stage needed = SecureSession.needed(what);
     long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
     while (true) {
       lastSeen.put(nodeId, clock.instant());
@@ -2667,13 +2637,7 @@ final class Coordinator implements AutoCloseable {
         int index = open.secureClients.indexOf(nodeId);
         SecAggServer.Stage stage = server.stage();
         if (stage == needed) {
-          byte[] out =
-              switch (needed) {
-                case SHARE -> SecAggMessages.encodeBundles(server.bundlesFor(index));
-                case MASK -> SecAggMessages.encodeBoxes(index, server.boxesFor(index));
-                case CONFIRM -> SecAggMessages.encodeSurvivors(server.survivorsFor(index));
-                default -> server.requestFor(index).encode();
-              };
+          byte[] out = SecureSession.output(server, index, needed);
           metrics.bytesOut.increment(out.length);
           return out;
         }

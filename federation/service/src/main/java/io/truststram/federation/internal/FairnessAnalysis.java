@@ -24,6 +24,12 @@ final class FairnessAnalysis implements FederatedAnalysis {
     return "fairness";
   }
 
+  /** Confusion counts are whole numbers, so fairness runs under secure aggregation too. */
+  @Override
+  public boolean wholeNumbers() {
+    return true;
+  }
+
   @Override
   public int length(Map<String, Object> spec) {
     List<String> keys = keys(spec);

@@ -734,9 +734,20 @@ class RoundController {
       String model,
       int length,
       @Nullable Instant deadline,
-      String summary) {
+      String summary,
+      @Nullable SecureTaskView secureAggregation) {
     static AnalysisTaskView of(UUID federation, UUID node, Coordinator.AnalyzeOffer offer) {
       Analyses.Analysis a = offer.analysis();
+      SecureSession session = offer.secure();
+      SecureTaskView secure = null;
+      if (session != null) {
+        secure =
+            SecureTaskView.of(
+                session.round(),
+                session.clients().indexOf(node),
+                session.stageTimeout(),
+                "/api/v1/federations/" + federation + "/analyses/" + a.id() + "/secagg/" + node);
+      }
       return new AnalysisTaskView(
           a.id().toString(),
           a.kind(),
@@ -745,7 +756,8 @@ class RoundController {
           "/api/v1/federations/" + federation + "/models/" + offer.modelVersion(),
           a.length(),
           a.deadline(),
-          "/api/v1/federations/" + federation + "/analyses/" + a.id() + "/summaries/" + node);
+          "/api/v1/federations/" + federation + "/analyses/" + a.id() + "/summaries/" + node,
+          secure);
     }
   }
 
@@ -789,6 +801,21 @@ class RoundController {
             "/api/v1/federations/" + federation + "/rounds/{round}/paillier/" + node);
       }
       var round = java.util.Objects.requireNonNull(task.round());
+      return of(
+          round,
+          task.index(),
+          task.stageTimeout(),
+          "/api/v1/federations/" + federation + "/rounds/" + round.round() + "/secagg/" + node);
+    }
+
+    /**
+     * A SecAgg round's view for the client of index {@code index}, its stages at {@code endpoint}.
+     */
+    static SecureTaskView of(
+        io.truststram.federation.secagg.SecAggRound round,
+        int index,
+        java.time.Duration stageTimeout,
+        String endpoint) {
       return new SecureTaskView(
           round.parameters().protocol(),
           round.parameters().toMap(),
@@ -796,11 +823,11 @@ class RoundController {
           round.round(),
           round.attempt(),
           round.clients(),
-          task.index(),
+          index,
           round.graphSeed(),
           round.length(),
-          task.stageTimeout().toSeconds(),
-          "/api/v1/federations/" + federation + "/rounds/" + round.round() + "/secagg/" + node);
+          stageTimeout.toSeconds(),
+          endpoint);
     }
   }
 
