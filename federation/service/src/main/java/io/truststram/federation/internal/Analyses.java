@@ -139,6 +139,14 @@ final class Analyses implements AutoCloseable {
   private final Map<UUID, Set<UUID>> handedTo = new ConcurrentHashMap<>();
 
   private final java.security.SecureRandom random = new java.security.SecureRandom();
+
+  /**
+   * The federations with an analysis waiting or open, refreshed every tick and on creation: a
+   * node's poll asks the database about analyses only when its federation has some.
+   */
+  private volatile Set<UUID> active = Set.of();
+
+  private volatile boolean activeLoaded;
   private final ScheduledExecutorService ticker;
 
   Analyses(
@@ -307,6 +315,9 @@ final class Analyses implements AutoCloseable {
             open ? Timestamp.from(now) : null,
             open ? Timestamp.from(now.plusSeconds(timeout)) : null)
         .update();
+    Set<UUID> withThis = new java.util.HashSet<>(active);
+    withThis.add(federation.id());
+    active = Set.copyOf(withThis);
     if (open && secure.isPresent()) {
       startSecure(analysis, federation, now);
     }
@@ -345,6 +356,12 @@ final class Analyses implements AutoCloseable {
    * model when the federation completed; null when there is none.
    */
   @Nullable Analysis pendingFor(UUID federation, Nodes.Node node) {
+    if (!activeLoaded) {
+      refreshActive();
+    }
+    if (!active.contains(federation)) {
+      return null;
+    }
     openWaiting(federation);
     List<Analysis> open =
         jdbc.sql(
@@ -592,6 +609,7 @@ final class Analyses implements AutoCloseable {
    * Opens or fails waiting analyses as their federations end, and closes open ones that are due.
    */
   void tick() {
+    refreshActive();
     List<UUID> waiting =
         jdbc.sql("SELECT DISTINCT federation_id FROM federation_analysis WHERE state = 'WAITING'")
             .query(UUID.class)
@@ -610,6 +628,17 @@ final class Analyses implements AutoCloseable {
         writing.unlock();
       }
     }
+  }
+
+  private void refreshActive() {
+    active =
+        Set.copyOf(
+            jdbc.sql(
+                    "SELECT DISTINCT federation_id FROM federation_analysis WHERE state IN"
+                        + " ('WAITING', 'OPEN')")
+                .query(UUID.class)
+                .list());
+    activeLoaded = true;
   }
 
   /** Advances an open analysis's secure aggregation; closes the analysis when it ended. */
