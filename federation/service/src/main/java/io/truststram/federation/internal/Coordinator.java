@@ -277,12 +277,9 @@ final class Coordinator implements AutoCloseable {
       Live live = running.get(federationId);
       if (!training(live, nodeId)) {
         // Analyses come between tasks: never while the node has a round's training to do.
-        Analyses.Analysis analysis = analyses.pendingFor(federationId, node);
+        AnalyzeOffer analysis = analysisFor(federationId, node);
         if (analysis != null) {
-          return new AnalyzeOffer(
-              analysis,
-              java.util.Objects.requireNonNull(analysis.modelVersion()),
-              analyses.session(analysis.id()));
+          return analysis;
         }
       }
       if (live == null) {
@@ -293,7 +290,8 @@ final class Coordinator implements AutoCloseable {
           wake(federationId);
           live = running.get(federationId);
         } else if (federation.state() != FederationRecord.State.CREATED) {
-          return new Finished(federation.state().name().toLowerCase(java.util.Locale.ROOT));
+          return finishedUnlessAnalysis(
+              federationId, node, federation.state().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (live == null) {
           // Not started yet: wait until some federation starts, then look again.
@@ -327,7 +325,7 @@ final class Coordinator implements AutoCloseable {
               secureTask(live, round, nodeId));
         }
         if (live.finished != null) {
-          return new Finished(live.finished);
+          return finishedUnlessAnalysis(federationId, node, live.finished);
         }
         changed = live.changed;
       } finally {
@@ -337,6 +335,27 @@ final class Coordinator implements AutoCloseable {
         return new NoOffer();
       }
     }
+  }
+
+  /** The analysis waiting for {@code node}'s summary, as an offer; null when there is none. */
+  private @Nullable AnalyzeOffer analysisFor(UUID federationId, Nodes.Node node) {
+    Analyses.Analysis analysis = analyses.pendingFor(federationId, node);
+    return analysis == null
+        ? null
+        : new AnalyzeOffer(
+            analysis,
+            java.util.Objects.requireNonNull(analysis.modelVersion()),
+            analyses.session(analysis.id()));
+  }
+
+  /**
+   * The end of the federation for {@code node}, unless an analysis of its final model waits for the
+   * node: the end is committed by now, so such an analysis opens here even when the check at the
+   * top of the poll ran just before the last round's commit (the node would stop without it).
+   */
+  private Offer finishedUnlessAnalysis(UUID federationId, Nodes.Node node, String state) {
+    AnalyzeOffer analysis = analysisFor(federationId, node);
+    return analysis != null ? analysis : new Finished(state);
   }
 
   /** Whether the node holds a task of the open round it has not reported on. */
