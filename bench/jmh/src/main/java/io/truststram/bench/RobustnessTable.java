@@ -223,6 +223,13 @@ public final class RobustnessTable {
     all.put(
         "detect(fedavg) (exclude flagged, quarantine after 2)",
         Map.of("exclude-flagged", "true", "quarantine-after", "2"));
+    all.put(
+        "detect(fedavg) (per step, min-cosine 0, exclude flagged, quarantine after 2)",
+        Map.of(
+            "exclude-flagged", "true",
+            "quarantine-after", "2",
+            "anomaly-per-step", "true",
+            "min-cosine", "0"));
     return all;
   }
 

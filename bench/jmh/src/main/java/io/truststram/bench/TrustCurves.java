@@ -53,6 +53,11 @@ public final class TrustCurves {
     // "exclude": detection leaves flagged updates out of their round; "score": it only scores.
     boolean exclude = args.length <= 6 || args[6].equals("exclude");
     detecting.put("exclude-flagged", Boolean.toString(exclude));
+    // Further strategy parameters, as NAME=VALUE (min-cosine=0, anomaly-per-step=false).
+    for (int i = 7; i < args.length; i++) {
+      String[] pair = args[i].split("=", 2);
+      detecting.put(pair[0], pair[1]);
+    }
     // The trust wrapper's own settings, from the environment (TRUST_PENALTY, TRUST_FORGETTING).
     Map<String, String> trusting = new HashMap<>(detecting);
     for (String name : new String[] {"penalty", "forgetting", "minimum", "floor"}) {

@@ -7,6 +7,7 @@ import io.truststram.federation.strategy.Krum;
 import io.truststram.ml.data.Dataset;
 import io.truststram.ml.model.Classifier;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -17,7 +18,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * The model-poisoning attacks of the robustness literature, as {@link Adversary adversaries}. Each
  * works on the malicious clients' changes against the global model, Δ = w − g. Attackers also claim
  * as many examples as the round's largest client, since example-weighted averaging would otherwise
- * let a small attacker do little harm, and nothing stops a client from lying about its size.
+ * let a small attacker do little harm, and nothing stops a client from lying about its size; they
+ * claim that client's local steps too, so that the lie is consistent and attack detection that
+ * divides changes by their steps ({@code anomaly-per-step}) sees them as the largest client.
  */
 public final class Attacks {
 
@@ -389,8 +392,9 @@ public final class Attacks {
     };
   }
 
-  private static long largest(List<ClientUpdate> updates) {
-    return updates.stream().mapToLong(ClientUpdate::examples).max().orElse(1);
+  /** The round's update with the most examples, whose size and local steps attackers claim. */
+  private static ClientUpdate largest(List<ClientUpdate> updates) {
+    return updates.stream().max(Comparator.comparingLong(ClientUpdate::examples)).orElseThrow();
   }
 
   /** Mean and standard deviation per coordinate of the malicious clients' honest changes. */
@@ -433,12 +437,12 @@ public final class Attacks {
     return out;
   }
 
-  private static ClientUpdate with(ClientUpdate update, float[] parameters, long examples) {
+  private static ClientUpdate with(ClientUpdate update, float[] parameters, ClientUpdate claimed) {
     return new ClientUpdate(
         update.clientId(),
         parameters,
-        examples,
-        update.localSteps(),
+        claimed.examples(),
+        claimed.localSteps(),
         update.baseVersion(),
         update.metrics());
   }

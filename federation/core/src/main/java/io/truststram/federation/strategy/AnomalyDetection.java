@@ -30,9 +30,18 @@ import org.jspecify.annotations.Nullable;
  * and a small round's near-equal updates do not shrink it to nothing; an update is flagged when one
  * of them is above {@code threshold} or its cosine is below {@code min-cosine}. Rounds with fewer
  * than four updates are scored but never flagged: there is no majority to compare with. With {@code
- * exclude-flagged}, a flagged update is also left out of its own round's aggregate. The wrapper
- * keeps every update of the round until it finishes (about 4 bytes per parameter per update) and
- * then hands the strategy inside the ones it keeps.
+ * exclude-flagged}, a flagged update is also left out of its own round's aggregate.
+ *
+ * <p>With {@code anomaly-per-step}, clients that trained for very different numbers of local steps
+ * (one with a hundred times the data takes a hundred times the steps) are compared fairly: the
+ * round's change lengths are fitted to the steps reported ({@link WorkFit}), each change is divided
+ * by the growth its steps predict before distance, cosine and Krum score compare it, and the norm
+ * score becomes the fit's residual, flagged both ways ({@code norm}: too long for its steps; {@code
+ * claimed-steps}: too short, as from a client claiming more work and weight than it did). A round
+ * in which an update reports no steps is compared as sent.
+ *
+ * <p>The wrapper keeps every update of the round until it finishes (about 4 bytes per parameter per
+ * update) and then hands the strategy inside the ones it keeps.
  */
 public final class AnomalyDetection extends ForwardingStrategy {
 
@@ -83,6 +92,7 @@ public final class AnomalyDetection extends ForwardingStrategy {
   private final double minCosine;
   private final int quarantineAfter;
   private final boolean excludeFlagged;
+  private final boolean perStep;
   private final Map<String, Integer> flags = new TreeMap<>();
   private @Nullable RoundScores last;
 
@@ -91,13 +101,16 @@ public final class AnomalyDetection extends ForwardingStrategy {
    * @param minCosine the cosine below which an update is suspicious (−1 or less: never)
    * @param quarantineAfter flagged rounds after which a client is excluded (0: never)
    * @param excludeFlagged whether a flagged update is left out of its own round's aggregate
+   * @param perStep whether each change is divided by the local steps its client took before it is
+   *     scored (when every update of the round reports them)
    */
   public AnomalyDetection(
       Strategy inner,
       double threshold,
       double minCosine,
       int quarantineAfter,
-      boolean excludeFlagged) {
+      boolean excludeFlagged,
+      boolean perStep) {
     super(inner);
     if (Wrapper.find(inner, AnomalyDetection.class).isPresent()) {
       throw new IllegalArgumentException("detect is applied once in a chain");
@@ -116,6 +129,7 @@ public final class AnomalyDetection extends ForwardingStrategy {
     this.minCosine = minCosine;
     this.quarantineAfter = quarantineAfter;
     this.excludeFlagged = excludeFlagged;
+    this.perStep = perStep;
   }
 
   @Override
@@ -230,7 +244,11 @@ public final class AnomalyDetection extends ForwardingStrategy {
       float[] result(int accepted) {
         List<String> clients = kept.stream().map(ClientUpdate::clientId).toList();
         List<float[]> parameters = kept.stream().map(ClientUpdate::parameters).toList();
-        RoundScores scores = score(round, global, clients, parameters);
+        int[] steps = null;
+        if (perStep && kept.stream().allMatch(update -> update.localSteps() >= 1)) {
+          steps = kept.stream().mapToInt(ClientUpdate::localSteps).toArray();
+        }
+        RoundScores scores = score(round, global, clients, parameters, steps);
         last = scores;
         RoundAggregation aggregation = inner().beginRound(round, global);
         for (int i = 0; i < kept.size(); i++) {
@@ -243,12 +261,45 @@ public final class AnomalyDetection extends ForwardingStrategy {
     };
   }
 
-  /** Scores a round's updates and counts the flags. */
-  RoundScores score(int round, float[] global, List<String> clients, List<float[]> updates) {
-    int n = updates.size();
+  /** The parameters {@code global} plus the change to {@code w} divided by {@code divisor}. */
+  private static float[] scaled(float[] global, float[] w, double divisor) {
+    float[] out = new float[w.length];
+    for (int j = 0; j < w.length; j++) {
+      out[j] = (float) (global[j] + (w[j] - global[j]) / divisor);
+    }
+    return out;
+  }
+
+  /**
+   * Scores a round's updates and counts the flags; with {@code steps} (each update's local steps),
+   * distance, cosine and Krum score compare changes per step, and the norm is judged against the
+   * steps claimed.
+   */
+  RoundScores score(
+      int round, float[] global, List<String> clients, List<float[]> sent, int @Nullable [] steps) {
+    int n = sent.size();
     int d = global.length;
     if (n == 0) {
       return new RoundScores(round, List.of(), List.of());
+    }
+    double[] sentNorm = new double[n];
+    for (int i = 0; i < n; i++) {
+      double squared = 0;
+      for (int j = 0; j < d; j++) {
+        double change = (double) sent.get(i)[j] - global[j];
+        squared += change * change;
+      }
+      sentNorm[i] = Math.sqrt(squared);
+    }
+    List<float[]> updates = sent;
+    WorkFit work = null;
+    if (steps != null) {
+      work = WorkFit.of(sentNorm, steps);
+      List<float[]> scaled = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        scaled.add(scaled(global, sent.get(i), Math.pow(steps[i], work.slope())));
+      }
+      updates = scaled;
     }
     double[] median = new double[d];
     float[] column = new float[n];
@@ -296,7 +347,7 @@ public final class AnomalyDetection extends ForwardingStrategy {
       Arrays.fill(krum, Double.NaN);
     }
     double[] distanceZ = robustZ(distance);
-    double[] normZ = robustZ(norm);
+    double[] normZ = work == null ? robustZ(norm) : work.z();
     // The Krum score sums squared distances: its root compares in the units of the others.
     double[] krumZ =
         n >= 3 ? robustZ(Arrays.stream(krum).map(Math::sqrt).toArray()) : new double[n];
@@ -310,6 +361,9 @@ public final class AnomalyDetection extends ForwardingStrategy {
         }
         if (normZ[i] > threshold) {
           reasons.add("norm");
+        }
+        if (normZ[i] < -threshold) {
+          reasons.add("claimed-steps");
         }
         if (krumZ[i] > threshold) {
           reasons.add("krum-score");
@@ -325,10 +379,84 @@ public final class AnomalyDetection extends ForwardingStrategy {
           quarantinedNow.add(client);
         }
       }
-      scores.add(new Score(client, distance[i], cosine[i], norm[i], krum[i], reasons));
+      scores.add(new Score(client, distance[i], cosine[i], sentNorm[i], krum[i], reasons));
     }
     return new RoundScores(round, scores, quarantinedNow);
   }
+
+  /**
+   * How a round's changes grow with the local steps taken: log ‖Δ‖ fitted to log τ by the median of
+   * pairwise slopes (Theil and Sen; pairs of the lower and upper half by τ when there are more than
+   * {@value #PAIRWISE} updates), the slope held within [0, 1] (a change does not shrink with more
+   * steps, nor grow faster than them).
+   *
+   * @param slope the fitted exponent b: a change of τ steps is expected to be τ^b times as long as
+   *     one of a single step
+   * @param z each change's residual from the fit as a robust z-score, scaled by max(1.4826·MAD, ln
+   *     2 / 2): positive, a change too large for its steps; negative, one too small for them, as
+   *     from a client that claims more work (and so more weight) than it did
+   */
+  record WorkFit(double slope, double[] z) {
+
+    static WorkFit of(double[] norms, int[] steps) {
+      int n = norms.length;
+      double[] x = new double[n];
+      double[] y = new double[n];
+      // A zero change is put far below the others rather than at minus infinity.
+      double least =
+          Math.max(1e-30, Arrays.stream(norms).filter(v -> v > 0).min().orElse(1) * 1e-6);
+      for (int i = 0; i < n; i++) {
+        x[i] = Math.log(steps[i]);
+        y[i] = Math.log(Math.max(norms[i], least));
+      }
+      List<Double> slopes = new ArrayList<>();
+      if (n <= PAIRWISE) {
+        for (int i = 0; i < n; i++) {
+          for (int k = i + 1; k < n; k++) {
+            if (x[i] != x[k]) {
+              slopes.add((y[k] - y[i]) / (x[k] - x[i]));
+            }
+          }
+        }
+      } else {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(x[a], x[b]));
+        for (int i = 0; i < n / 2; i++) {
+          int lower = order[i];
+          int upper = order[i + n / 2];
+          if (x[lower] != x[upper]) {
+            slopes.add((y[upper] - y[lower]) / (x[upper] - x[lower]));
+          }
+        }
+      }
+      double slope =
+          slopes.isEmpty()
+              ? 0
+              : Math.clamp(
+                  median(slopes.stream().mapToDouble(Double::doubleValue).toArray()), 0, 1);
+      double[] residual = new double[n];
+      for (int i = 0; i < n; i++) {
+        residual[i] = y[i] - slope * x[i];
+      }
+      double intercept = median(residual.clone());
+      double[] deviations = new double[n];
+      for (int i = 0; i < n; i++) {
+        residual[i] -= intercept;
+        deviations[i] = Math.abs(residual[i]);
+      }
+      double scale = Math.max(1.4826 * median(deviations), Math.log(2) / 2);
+      for (int i = 0; i < n; i++) {
+        residual[i] /= scale;
+      }
+      return new WorkFit(slope, residual);
+    }
+  }
+
+  /** Rounds up to this many updates fit the work model on every pair. */
+  static final int PAIRWISE = 200;
 
   /**
    * (x − median)/s for each value, with s = max(1.4826·MAD, median/4): the MAD estimates the honest

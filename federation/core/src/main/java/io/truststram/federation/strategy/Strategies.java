@@ -265,7 +265,8 @@ public final class Strategies {
                     p.number("anomaly-threshold", 3.5),
                     p.number("min-cosine", -2),
                     p.integer("quarantine-after", 0),
-                    p.flag("exclude-flagged", false))));
+                    p.flag("exclude-flagged", false),
+                    p.flag("anomaly-per-step", false))));
   }
 
   /** Whether {@code trust-source} names the trust service (else the strategy's own reputations). */

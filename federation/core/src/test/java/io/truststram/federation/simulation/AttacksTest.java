@@ -46,6 +46,19 @@ class AttacksTest {
   }
 
   @Test
+  void attackersClaimTheLargestClientsExamplesAndSteps() {
+    List<ClientUpdate> updates =
+        List.of(
+            ClientUpdate.of("h1", new float[] {2, 1}, 5000, 1000),
+            ClientUpdate.of("m1", new float[] {1.5f, 2}, 10, 2),
+            ClientUpdate.of("m2", new float[] {2.5f, 0}, 20, 4));
+    for (ClientUpdate update : Attacks.signFlip(4).corrupt(1, GLOBAL, updates, BAD)) {
+      assertThat(update.examples()).isEqualTo(5000);
+      assertThat(update.localSteps()).isEqualTo(1000);
+    }
+  }
+
+  @Test
   void alieAndIpmSendOneVectorBuiltFromTheAttackersOwnChanges() {
     // The attackers' changes: (0.5, 1) and (1.5, -1); mean (1, 0), standard deviation (0.5, 1).
     List<ClientUpdate> alie = Attacks.alie(2).corrupt(1, GLOBAL, round(), BAD);

@@ -173,6 +173,91 @@ class WrappersTest {
         .hasMessageContaining("bucket-size must be at least 1");
   }
 
+  private static final Map<String, String> PER_STEP = Map.of("anomaly-per-step", "true");
+
+  /**
+   * Nine small clients that take one local step each and {@code heavy} that hold most of the data
+   * and take 400, whose changes are 40 times theirs in the same direction (steps add up
+   * sublinearly).
+   */
+  private static List<ClientUpdate> unevenRound(Random random, int heavy) {
+    List<ClientUpdate> all = new ArrayList<>(round(random, 0).subList(0, 9));
+    for (int k = 0; k < heavy; k++) {
+      float[] w = new float[20];
+      for (int j = 0; j < w.length; j++) {
+        w[j] = (float) (4 + 0.8 * random.nextGaussian());
+      }
+      all.add(ClientUpdate.of("heavy-" + k, w, 4000, 400));
+    }
+    return all;
+  }
+
+  @Test
+  void aClientThatTrainedLongerIsComparedPerLocalStep() {
+    Random random = new Random(11);
+    AnomalyDetection perStep = (AnomalyDetection) REGISTRY.create("detect(fedavg)", PER_STEP);
+    perStep.aggregate(1, new float[20], unevenRound(random, 1));
+    assertThat(perStep.lastRound().scores()).noneMatch(AnomalyDetection.Score::flagged);
+    // Scored as sent (the default), its change is 40 times the others' and it is flagged.
+    AnomalyDetection raw = (AnomalyDetection) REGISTRY.create("detect(fedavg)", Map.of());
+    raw.aggregate(1, new float[20], unevenRound(random, 1));
+    assertThat(raw.lastRound().scores().getLast().reasons())
+        .contains("median-distance", "norm", "krum-score");
+    // A round where one update does not say how many steps it took is scored as sent.
+    List<ClientUpdate> unknown = new ArrayList<>(unevenRound(random, 1));
+    unknown.set(0, ClientUpdate.of("honest-0", unknown.getFirst().parameters(), 100, 0));
+    perStep.aggregate(2, new float[20], unknown);
+    assertThat(perStep.lastRound().scores().getLast().reasons()).contains("norm");
+  }
+
+  @Test
+  void aClientClaimingMoreStepsThanItsChangeShowsIsFlagged() {
+    List<ClientUpdate> updates = new ArrayList<>(unevenRound(new Random(12), 3));
+    float[] small = updates.getFirst().parameters().clone();
+    updates.add(ClientUpdate.of("liar", small, 4000, 400));
+    AnomalyDetection perStep = (AnomalyDetection) REGISTRY.create("detect(fedavg)", PER_STEP);
+    perStep.aggregate(1, new float[20], updates);
+    assertThat(perStep.lastRound().scores().getLast().reasons())
+        .containsExactly("median-distance", "claimed-steps", "krum-score");
+    assertThat(perStep.lastRound().scores().subList(0, 12))
+        .noneMatch(AnomalyDetection.Score::flagged);
+    // The fit: 40 times the change for 400 times the steps, so the liar is 40 times too small.
+    double[] norms = updates.stream().mapToDouble(u -> norm(u.parameters())).toArray();
+    int[] steps = updates.stream().mapToInt(ClientUpdate::localSteps).toArray();
+    double[] z = AnomalyDetection.WorkFit.of(norms, steps).z();
+    assertThat(z[12]).isLessThan(-5);
+    assertThat(java.util.Arrays.stream(z, 0, 12)).allMatch(v -> Math.abs(v) < 3.5);
+  }
+
+  @Test
+  void aSignFlipperClaimingManyStepsStaysFarFromTheOthers() {
+    List<ClientUpdate> updates = new ArrayList<>(round(new Random(13), 0).subList(0, 9));
+    float[] flipped = new float[20];
+    java.util.Arrays.fill(flipped, -0.4f);
+    updates.add(ClientUpdate.of("liar", flipped, 4000, 400));
+    AnomalyDetection perStep = (AnomalyDetection) REGISTRY.create("detect(fedavg)", PER_STEP);
+    perStep.aggregate(1, new float[20], updates);
+    // Alone at 400 steps it sets the fitted growth itself, so its size fits; scaled by that growth,
+    // its change still points away from the others'.
+    assertThat(perStep.lastRound().scores().getLast().reasons())
+        .containsExactly("median-distance", "krum-score");
+    AnomalyDetection withCosine =
+        (AnomalyDetection)
+            REGISTRY.create(
+                "detect(fedavg)", Map.of("anomaly-per-step", "true", "min-cosine", "0"));
+    withCosine.aggregate(1, new float[20], updates);
+    assertThat(withCosine.lastRound().scores().getLast().reasons())
+        .containsExactly("median-distance", "krum-score", "cosine");
+  }
+
+  private static double norm(float[] w) {
+    double squared = 0;
+    for (float v : w) {
+      squared += v * v;
+    }
+    return Math.sqrt(squared);
+  }
+
   @Test
   void excludingFlaggedUpdatesKeepsThemOutOfTheirOwnRound() {
     Strategy detect = REGISTRY.create("detect(fedavg)", Map.of("exclude-flagged", "true"));
