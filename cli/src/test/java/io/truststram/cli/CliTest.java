@@ -96,14 +96,15 @@ class CliTest {
     assertThat(exit).as(err.toString()).isZero();
     List<String> lines = out.toString().lines().toList();
     JsonMapper json = JsonMapper.builder().build();
-    // 12 of 30 attack and the model collapses at first; once their trust falls under 0.3, most
-    // sit out and the model recovers (detection alone stays near 0.01: bench/results/trust.md).
+    // 6 of 30 attack; their flags in round 1 put their trust under 0.3, so from round 2 they sit
+    // out and the model climbs as clean FedAvg does (detection alone: 0.556 at round 10, with the
+    // attackers still taking part: bench/results/trust.md).
     JsonNode first = json.readTree(lines.get(0));
+    JsonNode second = json.readTree(lines.get(1));
     JsonNode tenth = json.readTree(lines.get(9));
     assertThat(first.path("selected").asInt()).isEqualTo(30);
-    assertThat(first.path("testAccuracy").asDouble()).isLessThan(0.05);
-    assertThat(tenth.path("selected").asInt()).isLessThanOrEqualTo(24);
-    assertThat(tenth.path("testAccuracy").asDouble()).isGreaterThan(0.3);
+    assertThat(second.path("selected").asInt()).isEqualTo(24);
+    assertThat(tenth.path("testAccuracy").asDouble()).isGreaterThan(0.7);
   }
 
   @Test

@@ -26,7 +26,9 @@ import java.util.Set;
  * honest clients. Prints a Markdown table per attacker share and the first round each configuration
  * comes within one point of the clean final accuracy.
  *
- * <p>Usage: TrustCurves [CLIENTS] [ROUNDS] [ATTACK] [SEED] [iid|non-iid]
+ * <p>Usage: TrustCurves [CLIENTS] [ROUNDS] [ATTACK] [SEED] [iid|non-iid] [ROBUST] [exclude|score]
+ * [NAME=VALUE...]; the environment's TRUST_PENALTY, TRUST_FORGETTING, TRUST_MINIMUM and TRUST_FLOOR
+ * set the trust wrapper, and ATTACKERS=random draws the attackers with the seed.
  */
 public final class TrustCurves {
 
@@ -66,6 +68,8 @@ public final class TrustCurves {
         trusting.put("trust-" + name, value);
       }
     }
+    // ATTACKERS=random draws the attackers with the seed; by default they are spread evenly.
+    boolean random = "random".equals(System.getenv("ATTACKERS"));
     Simulation.Config config = new Simulation.Config(rounds, 0, 0, 1, seed);
     double[] clean =
         curve(
@@ -80,8 +84,18 @@ public final class TrustCurves {
     for (double share : new double[] {0.2, 0.4}) {
       int bad = (int) Math.round(share * clients);
       Set<String> malicious = new LinkedHashSet<>();
-      for (int k = 0; k < bad; k++) {
-        malicious.add("c" + (k * clients / bad)); // spread over the non-IID devices
+      if (random) {
+        // Drawn with the seed: which clients attack then decides how much data they hold.
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < clients; k++) {
+          order.add(k);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        order.subList(0, bad).forEach(k -> malicious.add("c" + k));
+      } else {
+        for (int k = 0; k < bad; k++) {
+          malicious.add("c" + (k * clients / bad)); // spread over the non-IID devices
+        }
       }
       double[] detect =
           curve(
@@ -119,12 +133,13 @@ public final class TrustCurves {
               });
       System.out.printf(
           Locale.ROOT,
-          "%n### %d%% attackers (%d of %d), %s, %s%n%n"
+          "%n### %d%% attackers (%d of %d%s), %s, %s%n%n"
               + "| round | fedavg, no attack | %s | trust(%s) |"
               + " attackers' trust | honest trust |%n|---:|---:|---:|---:|---:|---:|%n",
           Math.round(share * 100),
           bad,
           clients,
+          random ? ", drawn at random: " + String.join(", ", malicious) : "",
           attack,
           iid ? "Synthetic IID" : "Synthetic(1, 1)",
           robust,
