@@ -59,8 +59,11 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
    */
   private final boolean postgres;
 
-  /** Relationship batches of at least this many rows are preceded by ANALYZE on PostgreSQL. */
-  private static final int ANALYZE_EDGES = 1_000;
+  /**
+   * Entity and relationship batches of at least this many rows are preceded by ANALYZE on
+   * PostgreSQL.
+   */
+  private static final int ANALYZE_BEFORE = 1_000;
 
   /** Computations with at least this many scores are followed by ANALYZE on PostgreSQL. */
   private static final int ANALYZE_AFTER = 10_000;
@@ -71,45 +74,66 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   public void putEntities(TenantId tenant, List<Entity> entities) {
     transactions.executeWithoutResult(
         status -> {
+          java.util.Set<String> existing =
+              known(
+                  tenant,
+                  "trust_entity",
+                  "SELECT e.id FROM UNNEST(?) AS w(id) JOIN trust_entity e"
+                      + " ON e.tenant_id = ? AND e.id = w.id",
+                  entities,
+                  List.of(Entity::id),
+                  rs -> rs.getString(1));
           List<Object[]> updates = new ArrayList<>();
+          // Inserted with one statement per chunk and pair of timestamps (as scalars).
+          Map<List<Instant>, List<Object[]>> inserts = new java.util.LinkedHashMap<>();
+          java.util.Set<String> inserted = new java.util.HashSet<>();
           for (Entity e : entities) {
-            updates.add(
-                new Object[] {
-                  e.type().name(),
-                  e.name(),
-                  json(e.attributes()),
-                  e.pretrusted(),
-                  time(e.updatedAt()),
-                  tenant.value(),
-                  e.id()
-                });
-          }
-          int[] counts =
-              batch(
-                  "UPDATE trust_entity SET type = ?, name = ?, attributes = ?, pretrusted = ?,"
-                      + " updated_at = ? WHERE tenant_id = ? AND id = ?",
-                  updates);
-          List<Object[]> inserts = new ArrayList<>();
-          for (int i = 0; i < entities.size(); i++) {
-            if (counts[i] == 0) {
-              Entity e = entities.get(i);
-              inserts.add(
+            if (existing.contains(e.id()) || !inserted.add(e.id())) {
+              updates.add(
                   new Object[] {
-                    tenant.value(),
-                    e.id(),
                     e.type().name(),
                     e.name(),
                     json(e.attributes()),
                     e.pretrusted(),
-                    time(e.createdAt()),
-                    time(e.updatedAt())
+                    time(e.updatedAt()),
+                    tenant.value(),
+                    e.id()
                   });
+            } else {
+              inserts
+                  .computeIfAbsent(List.of(e.createdAt(), e.updatedAt()), at -> new ArrayList<>())
+                  .add(
+                      new Object[] {
+                        e.id(), e.type().name(), e.name(), json(e.attributes()), e.pretrusted()
+                      });
             }
           }
+          for (var group : inserts.entrySet()) {
+            Map<String, Object> keys = new java.util.LinkedHashMap<>();
+            keys.put("tenant_id", tenant.value());
+            keys.put("created_at", time(group.getKey().get(0)));
+            keys.put("updated_at", time(group.getKey().get(1)));
+            insertColumns(
+                "trust_entity",
+                keys,
+                columns(
+                    "id",
+                    "varchar",
+                    "type",
+                    "varchar",
+                    "name",
+                    "varchar",
+                    "attributes",
+                    "varchar",
+                    "pretrusted",
+                    "boolean"),
+                group.getValue());
+          }
+          // After the inserts, so that an id given twice in one call ends as its last version.
           batch(
-              "INSERT INTO trust_entity (tenant_id, id, type, name, attributes, pretrusted,"
-                  + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              inserts);
+              "UPDATE trust_entity SET type = ?, name = ?, attributes = ?, pretrusted = ?,"
+                  + " updated_at = ? WHERE tenant_id = ? AND id = ?",
+              updates);
         });
   }
 
@@ -215,39 +239,16 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   private void writeEdges(TenantId tenant, List<Edge> edges, String assignment) {
     transactions.executeWithoutResult(
         status -> {
-          if (postgres && edges.size() >= ANALYZE_EDGES) {
-            // Without statistics on a table that grows batch by batch, PostgreSQL joins the
-            // batch to every relationship (3 s per 10,000 once 100,000 were in); with them, it
-            // looks each one up.
-            batches.execute("ANALYZE trust_edge");
-          }
-          java.util.Set<String> existing = new java.util.HashSet<>();
-          for (int from = 0; from < edges.size(); from += CHUNK) {
-            List<Edge> chunk = edges.subList(from, Math.min(edges.size(), from + CHUNK));
-            batches
-                .query(
-                    "SELECT e.source, e.target, e.type FROM UNNEST(?, ?, ?) AS w(source, target,"
-                        + " type) JOIN trust_edge e ON e.tenant_id = ? AND e.source = w.source"
-                        + " AND e.target = w.target AND e.type = w.type",
-                    ps -> {
-                      java.sql.Connection connection = ps.getConnection();
-                      ps.setArray(
-                          1,
-                          connection.createArrayOf(
-                              "varchar", chunk.stream().map(Edge::source).toArray()));
-                      ps.setArray(
-                          2,
-                          connection.createArrayOf(
-                              "varchar", chunk.stream().map(Edge::target).toArray()));
-                      ps.setArray(
-                          3,
-                          connection.createArrayOf(
-                              "varchar", chunk.stream().map(e -> e.type().name()).toArray()));
-                      ps.setObject(4, tenant.value());
-                    },
-                    (rs, n) -> edgeKey(rs.getString(1), rs.getString(2), rs.getString(3)))
-                .forEach(existing::add);
-          }
+          java.util.Set<String> existing =
+              known(
+                  tenant,
+                  "trust_edge",
+                  "SELECT e.source, e.target, e.type FROM UNNEST(?, ?, ?) AS w(source, target,"
+                      + " type) JOIN trust_edge e ON e.tenant_id = ? AND e.source = w.source"
+                      + " AND e.target = w.target AND e.type = w.type",
+                  edges,
+                  List.of(Edge::source, Edge::target, e -> e.type().name()),
+                  rs -> edgeKey(rs.getString(1), rs.getString(2), rs.getString(3)));
           List<Object[]> updates = new ArrayList<>();
           Map<Instant, List<Object[]>> inserts = new java.util.LinkedHashMap<>();
           for (Edge e : edges) {
@@ -698,6 +699,54 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   }
 
   // Rows
+
+  /** How a key is read from a row of {@link #known}'s query. */
+  @FunctionalInterface
+  private interface KeyReader {
+    String key(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * The keys of those {@code rows} already stored, found by {@code sql}, which joins {@code table}
+   * to the rows' key columns unnested (one varchar array parameter per column, then the tenant), a
+   * statement per {@link #CHUNK} rows.
+   *
+   * <p>On PostgreSQL a batch of {@link #ANALYZE_BEFORE} rows or more first analyses the table:
+   * without statistics on a table that grows batch by batch, PostgreSQL joined each batch to every
+   * relationship (3 s per 10,000 once 100,000 were in), and an update per entity scanned the table
+   * whole (100,000 entities loaded in 238 s).
+   */
+  private <T> java.util.Set<String> known(
+      TenantId tenant,
+      String table,
+      String sql,
+      List<T> rows,
+      List<java.util.function.Function<T, String>> columns,
+      KeyReader reader) {
+    if (postgres && rows.size() >= ANALYZE_BEFORE) {
+      batches.execute("ANALYZE " + table);
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      List<T> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+      batches
+          .query(
+              sql,
+              ps -> {
+                int at = 1;
+                for (var column : columns) {
+                  ps.setArray(
+                      at++,
+                      ps.getConnection()
+                          .createArrayOf("varchar", chunk.stream().map(column).toArray()));
+                }
+                ps.setObject(at, tenant.value());
+              },
+              (rs, n) -> reader.key(rs))
+          .forEach(found::add);
+    }
+    return found;
+  }
 
   /**
    * Inserts rows with one statement per {@link #CHUNK}: each column's values go as an array and are

@@ -99,6 +99,19 @@ abstract class TrustGraphStoreContract {
     assertThat(store.countEntities(tenant)).isEqualTo(3);
     assertThat(store.entity(other, "a")).isEmpty();
     assertThat(store.countEntities(other)).isZero();
+    // An id given twice in one call, new and known alike, ends as its last version.
+    store.putEntities(
+        tenant,
+        List.of(
+            entity("fresh", EntityType.USER, false),
+            entity("a", EntityType.USER, false),
+            new Entity("fresh", EntityType.DATASET, "again", Map.of(), true, T0, T0),
+            new Entity("a", EntityType.AGENT, "last", Map.of(), false, T0, T0.plusSeconds(11))));
+    assertThat(store.entity(tenant, "fresh").orElseThrow())
+        .extracting(Entity::type, Entity::name, Entity::pretrusted)
+        .containsExactly(EntityType.DATASET, "again", true);
+    assertThat(store.entity(tenant, "a").orElseThrow().name()).isEqualTo("last");
+    assertThat(store.countEntities(tenant)).isEqualTo(4);
   }
 
   @Test

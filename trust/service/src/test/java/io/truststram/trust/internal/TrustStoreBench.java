@@ -90,9 +90,11 @@ class TrustStoreBench {
       entities.add(
           new Entity("e" + i, EntityType.CLIENT_NODE, "e" + i, Map.of(), i < 10, NOW, NOW));
     }
+    long e0 = System.nanoTime();
     for (int from = 0; from < ENTITIES; from += 10_000) {
       store.putEntities(tenant, entities.subList(from, Math.min(ENTITIES, from + 10_000)));
     }
+    double entitySeconds = (System.nanoTime() - e0) / 1e9;
     List<Edge> edges = new ArrayList<>();
     java.util.Set<Long> seen = new java.util.HashSet<>();
     while (seen.size() < EDGES) {
@@ -103,9 +105,11 @@ class TrustStoreBench {
         edges.add(new Edge("e" + s, "e" + t, RelationType.TRUSTS, 1 + random.nextInt(5), NOW));
       }
     }
+    long r0 = System.nanoTime();
     for (int from = 0; from < EDGES; from += 10_000) {
       store.putEdges(tenant, edges.subList(from, Math.min(EDGES, from + 10_000)));
     }
+    double edgeSeconds = (System.nanoTime() - r0) / 1e9;
     List<Evidence> evidence = new ArrayList<>();
     for (int i = 0; i < EVIDENCE; i++) {
       evidence.add(
@@ -121,11 +125,31 @@ class TrustStoreBench {
               Map.of()));
     }
     evidence.removeIf(e -> e.subject().equals(e.source()));
+    long v0 = System.nanoTime();
     for (int from = 0; from < evidence.size(); from += 10_000) {
       store.appendEvidence(
           tenant, evidence.subList(from, Math.min(evidence.size(), from + 10_000)));
     }
+    double evidenceSeconds = (System.nanoTime() - v0) / 1e9;
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    String loadParts =
+        String.format(
+            Locale.ROOT,
+            "{\"entities\":%.1f,\"relationships\":%.1f,\"evidence\":%.1f}",
+            entitySeconds,
+            edgeSeconds,
+            evidenceSeconds);
+    if (Boolean.getBoolean("truststram.bench.loadOnly")) {
+      // Only the load, part by part (-Dtruststram.bench.loadOnly=true).
+      report(
+          String.format(
+              Locale.ROOT,
+              "{\"store\":\"%s\",\"loadSeconds\":%.1f,\"loadPartsSeconds\":%s}",
+              name,
+              loadSeconds,
+              loadParts));
+      return;
+    }
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TrustService trust =
@@ -169,7 +193,8 @@ class TrustStoreBench {
         String.format(
             Locale.ROOT,
             "{\"store\":\"%s\",\"entities\":%d,\"relationships\":%d,\"evidence\":%d,"
-                + "\"loadSeconds\":%.1f,\"computeSeconds\":%.2f,\"iterations\":%d,"
+                + "\"loadSeconds\":%.1f,\"loadPartsSeconds\":%s,\"computeSeconds\":%.2f,"
+                + "\"iterations\":%d,"
                 + "\"scoreLookupsPerSecond1\":%.0f,\"scoreLookupsPerSecond8\":%.0f,"
                 + "\"top10PerSecond\":%.1f,\"ingest1000Seconds\":%.3f,"
                 + "\"update1000Seconds\":%.2f,\"warmIterations\":%d,\"communitiesReused\":%b,"
@@ -179,6 +204,7 @@ class TrustStoreBench {
             EDGES,
             evidence.size(),
             loadSeconds,
+            loadParts,
             computeSeconds,
             first.iterations(),
             single,
