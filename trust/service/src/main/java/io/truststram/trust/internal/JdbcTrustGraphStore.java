@@ -648,6 +648,40 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
         .list();
   }
 
+  // Changes awaiting a computation
+
+  @Override
+  public void markChanged(TenantId tenant, Instant at) {
+    String later =
+        "UPDATE trust_changed SET changed_at = GREATEST(changed_at, ?) WHERE tenant_id = ?";
+    if (jdbc.sql(later).params(time(at), tenant.value()).update() > 0) {
+      return;
+    }
+    try {
+      jdbc.sql("INSERT INTO trust_changed (tenant_id, changed_at) VALUES (?, ?)")
+          .params(tenant.value(), time(at))
+          .update();
+    } catch (org.springframework.dao.DuplicateKeyException marked) {
+      // Marked at the same moment by another writer: keep the later mark.
+      jdbc.sql(later).params(time(at), tenant.value()).update();
+    }
+  }
+
+  @Override
+  public Set<TenantId> changedTenants() {
+    return Set.copyOf(
+        jdbc.sql("SELECT tenant_id FROM trust_changed")
+            .query((rs, n) -> new TenantId(rs.getObject(1, UUID.class)))
+            .list());
+  }
+
+  @Override
+  public void clearChanged(TenantId tenant, Instant upTo) {
+    jdbc.sql("DELETE FROM trust_changed WHERE tenant_id = ? AND changed_at <= ?")
+        .params(tenant.value(), time(upTo))
+        .update();
+  }
+
   // Policies
 
   @Override

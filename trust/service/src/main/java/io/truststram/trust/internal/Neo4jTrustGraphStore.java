@@ -67,7 +67,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
           "CREATE INDEX trust_membership_entity IF NOT EXISTS FOR (m:TrustMembership) ON"
               + " (m.tenant, m.computation, m.entity)",
           "CREATE CONSTRAINT trust_policy_key IF NOT EXISTS FOR (p:TrustPolicy) REQUIRE p.key IS"
-              + " UNIQUE");
+              + " UNIQUE",
+          "CREATE CONSTRAINT trust_changed_tenant IF NOT EXISTS FOR (c:TrustChanged) REQUIRE"
+              + " c.tenant IS UNIQUE");
 
   /*
    * Index hints: right after a large write, Neo4j's statistics still count few nodes, every plan
@@ -829,6 +831,38 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                     .get("n")
                     .asLong()
                 > 0);
+  }
+
+  // Changes awaiting a computation
+
+  @Override
+  public void markChanged(TenantId tenant, Instant at) {
+    write(
+        tx ->
+            tx.run(
+                    "MERGE (c:TrustChanged {tenant: $tenant}) ON CREATE SET c.at = $at"
+                        + " ON MATCH SET c.at = CASE WHEN c.at < $at THEN $at ELSE c.at END",
+                    params("tenant", tenant.value().toString(), "at", at.toEpochMilli()))
+                .consume());
+  }
+
+  @Override
+  public Set<TenantId> changedTenants() {
+    return read(
+        tx ->
+            tx.run("MATCH (c:TrustChanged) RETURN c.tenant AS tenant").list().stream()
+                .map(r -> new TenantId(UUID.fromString(r.get("tenant").asString())))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+  }
+
+  @Override
+  public void clearChanged(TenantId tenant, Instant upTo) {
+    write(
+        tx ->
+            tx.run(
+                    "MATCH (c:TrustChanged {tenant: $tenant}) WHERE c.at <= $upTo DELETE c",
+                    params("tenant", tenant.value().toString(), "upTo", upTo.toEpochMilli()))
+                .consume());
   }
 
   // Values

@@ -316,6 +316,17 @@ interface TrustGraphStore {
   /** The members of a community in the latest computation, by id. */
   List<String> members(TenantId tenant, int level, int community, int limit);
 
+  // Changes awaiting a computation
+
+  /** Records that the tenant's graph changed at {@code at}; the latest mark is kept. */
+  void markChanged(TenantId tenant, Instant at);
+
+  /** The tenants with a change that no computation has cleared. */
+  Set<TenantId> changedTenants();
+
+  /** Clears the tenant's mark if it is no later than {@code upTo} (a later change stays). */
+  void clearChanged(TenantId tenant, Instant upTo);
+
   // Policies
 
   void putPolicy(TenantId tenant, Policy policy);

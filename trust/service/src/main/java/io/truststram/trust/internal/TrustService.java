@@ -59,6 +59,9 @@ final class TrustService implements TrustScores {
   private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Set<TenantId> dirty = ConcurrentHashMap.newKeySet();
 
+  /** Whether the tenants marked changed in the store before this start were taken in. */
+  private volatile boolean recovered;
+
   TrustService(
       TrustGraphStore store, TrustProperties properties, Clock clock, MeterRegistry registry) {
     this.store = store;
@@ -77,6 +80,15 @@ final class TrustService implements TrustScores {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Notes that the tenant's graph changed: in memory, for the next recomputation, and in the store,
+   * so that a restart before it still recomputes the tenant.
+   */
+  private void changed(TenantId tenant) {
+    dirty.add(tenant);
+    store.markChanged(tenant, now());
   }
 
   static ProblemException invalid(String detail) {
@@ -120,7 +132,7 @@ final class TrustService implements TrustScores {
           new Entity(id, type, name, attributes, Boolean.TRUE.equals(in.pretrusted()), now, now));
     }
     store.putEntities(tenant, entities);
-    dirty.add(tenant);
+    changed(tenant);
     return entities;
   }
 
@@ -132,7 +144,7 @@ final class TrustService implements TrustScores {
     if (!store.deleteEntity(tenant, id)) {
       throw entityNotFound(id);
     }
-    dirty.add(tenant);
+    changed(tenant);
   }
 
   private static ProblemException entityNotFound(String id) {
@@ -183,7 +195,7 @@ final class TrustService implements TrustScores {
     }
     known(tenant, named);
     store.putEdges(tenant, edges);
-    dirty.add(tenant);
+    changed(tenant);
     return edges;
   }
 
@@ -194,7 +206,7 @@ final class TrustService implements TrustScores {
           TrustProblems.ENTITY_NOT_FOUND,
           "no relationship " + source + " -" + relation + "-> " + target + " in this tenant");
     }
-    dirty.add(tenant);
+    changed(tenant);
   }
 
   // Evidence
@@ -256,7 +268,7 @@ final class TrustService implements TrustScores {
     }
     known(tenant, named);
     store.appendEvidence(tenant, evidence);
-    dirty.add(tenant);
+    changed(tenant);
     return evidence;
   }
 
@@ -303,7 +315,7 @@ final class TrustService implements TrustScores {
     if (!pairs.isEmpty()) {
       store.addToEdges(tenant, pairs);
     }
-    dirty.add(tenant);
+    changed(tenant);
   }
 
   @Override
@@ -399,6 +411,9 @@ final class TrustService implements TrustScores {
           result.scores(),
           result.memberships(),
           properties.keepComputations());
+      // Marks made before this computation read the graph are answered; one made in the same
+      // millisecond may not be, and stays (a restart then recomputes once more than needed).
+      store.clearChanged(tenant, now.minusMillis(1));
       long finished = System.nanoTime();
       computeTimer.record(finished - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       Map<String, Long> phases = new LinkedHashMap<>();
@@ -418,19 +433,37 @@ final class TrustService implements TrustScores {
     }
   }
 
-  /** Recomputes the tenants whose graph changed since their last computation. */
+  /**
+   * Recomputes the tenants whose graph changed since their last computation; the first time, also
+   * those the store says changed before a restart.
+   */
   void recomputeChanged() {
+    recover();
     for (TenantId tenant : List.copyOf(dirty)) {
       try {
         compute(tenant, new ComputeInput(null, null, null));
       } catch (ProblemException e) {
         // Not computable as configured (no pre-trusted entities with alpha 0): wait for a change.
         dirty.remove(tenant);
+        store.clearChanged(tenant, now());
+      }
+    }
+  }
+
+  /** Takes in, once, the tenants the store says changed before this start. */
+  private void recover() {
+    if (!recovered) {
+      synchronized (dirty) {
+        if (!recovered) {
+          dirty.addAll(store.changedTenants());
+          recovered = true;
+        }
       }
     }
   }
 
   boolean changedSinceComputation(TenantId tenant) {
+    recover();
     return dirty.contains(tenant);
   }
 

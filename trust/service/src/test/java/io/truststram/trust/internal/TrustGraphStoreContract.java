@@ -115,6 +115,22 @@ abstract class TrustGraphStoreContract {
   }
 
   @Test
+  void changesAwaitingAComputationKeepTheLatestMarkUntilCleared() {
+    TenantId other = TenantId.newId();
+    store.markChanged(tenant, T0.plusSeconds(10));
+    store.markChanged(tenant, T0.plusSeconds(5));
+    store.markChanged(other, T0);
+    assertThat(store.changedTenants()).contains(tenant, other);
+    // A computation that read the graph before the latest change leaves the mark.
+    store.clearChanged(tenant, T0.plusSeconds(9));
+    assertThat(store.changedTenants()).contains(tenant);
+    store.clearChanged(tenant, T0.plusSeconds(10));
+    assertThat(store.changedTenants()).doesNotContain(tenant).contains(other);
+    store.clearChanged(other, T0);
+    assertThat(store.changedTenants()).doesNotContain(tenant, other);
+  }
+
+  @Test
   void entitiesArePagedByIdAndFilteredByType() {
     List<Entity> many = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

@@ -75,6 +75,31 @@ class TrustServiceTest {
         store, properties, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
   }
 
+  @Test
+  void aChangeBeforeARestartIsStillRecomputed() {
+    TrustService before = startedAt(NOW);
+    before.putEntities(tenant, List.of(node("a", true), node("b", false)));
+    before.putEdges(tenant, List.of(new EdgeInput("a", "b", "TRUSTS", 1.0)));
+    // Stopped before its recomputation ran; the next start finds the change in the store.
+    TrustService after = startedAt(NOW.plusSeconds(1));
+    assertThat(after.changedSinceComputation(tenant)).isTrue();
+    assertThat(store.latestComputation(tenant)).isEmpty();
+    after.recomputeChanged();
+    assertThat(store.computations(tenant, 10)).hasSize(1);
+    assertThat(store.changedTenants()).doesNotContain(tenant);
+    // Answered: a further start has nothing to recompute for it.
+    TrustService again = startedAt(NOW.plusSeconds(2));
+    assertThat(again.changedSinceComputation(tenant)).isFalse();
+    again.recomputeChanged();
+    assertThat(store.computations(tenant, 10)).hasSize(1);
+  }
+
+  /** A service (a process started) whose clock stands at {@code at}. */
+  private static TrustService startedAt(Instant at) {
+    return new TrustService(
+        store, properties(100, 0.15), Clock.fixed(at, ZoneOffset.UTC), new SimpleMeterRegistry());
+  }
+
   static EntityInput node(String id, boolean pretrusted) {
     return new EntityInput(id, "client-node", null, Map.of(), pretrusted);
   }
