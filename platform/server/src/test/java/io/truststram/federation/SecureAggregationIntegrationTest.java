@@ -360,6 +360,30 @@ class SecureAggregationIntegrationTest extends ServerIntegrationTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(impostor::run)
           .isInstanceOf(io.truststram.sdk.TrustStramException.class)
           .hasMessageContaining("the verification key is not member 2's");
+      // The owner's trust graph holds it against node 1: a rejected proof, weighing three
+      // updates' outcomes.
+      var trustOwner = http.withToken(token);
+      String evidence = "/api/v1/trust/entities/" + c1.nodeId() + "/evidence";
+      java.util.function.Supplier<java.util.Optional<JsonNode>> proofEvidence =
+          () -> {
+            var listed = trustOwner.get(evidence);
+            if (listed.status() != 200) {
+              return java.util.Optional.empty();
+            }
+            for (JsonNode record : listed.json()) {
+              if (record.path("kind").asString().equals("federation.proof-rejected")) {
+                return java.util.Optional.of(record);
+              }
+            }
+            return java.util.Optional.empty();
+          };
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(proofEvidence.get()).isPresent());
+      JsonNode rejected = proofEvidence.get().orElseThrow();
+      assertThat(rejected.path("outcome").asString()).isEqualTo("negative");
+      assertThat(rejected.path("weight").asDouble()).isEqualTo(3.0);
+      assertThat(rejected.path("details").path("check").asString()).isEqualTo("verification-key");
       // The owner holds no key to decrypt with.
       var owner =
           http.withToken(token)

@@ -9,6 +9,7 @@ import io.truststram.federation.ClientSelector;
 import io.truststram.federation.FederationCompleted;
 import io.truststram.federation.FederationProblems;
 import io.truststram.federation.NodesDropped;
+import io.truststram.federation.ProofRejected;
 import io.truststram.federation.RoundCompleted;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.federation.privacy.Conversion;
@@ -1713,6 +1714,26 @@ final class Coordinator implements AutoCloseable {
     maybeOpen(live, now);
   }
 
+  /**
+   * Publishes that {@code node}'s proof did not verify, for the trust service, and returns the
+   * refusal to throw.
+   */
+  private ProblemException proofRejected(
+      Live live, int round, int attempt, UUID node, String what, String detail) {
+    ProofRejected rejected =
+        new ProofRejected(
+            live.federation.id(),
+            live.federation.tenant(),
+            round,
+            attempt,
+            node,
+            what,
+            detail,
+            clock.instant());
+    transactions.executeWithoutResult(status -> events.publishEvent(rejected));
+    return new ProblemException(FederationProblems.INVALID_UPDATE, detail);
+  }
+
   /** Publishes the round's chosen nodes that sent nothing, if any (in the caller's transaction). */
   private void publishDropouts(Live live, OpenRound open, Set<UUID> reported, Instant now) {
     List<UUID> dropped =
@@ -2520,8 +2541,12 @@ final class Coordinator implements AutoCloseable {
               partial.verificationKey());
       if (!digest.equals(committee.verificationKeyDigests().get(index - 1))) {
         metrics.secureRefused.increment();
-        throw new ProblemException(
-            FederationProblems.INVALID_UPDATE,
+        throw proofRejected(
+            live,
+            round,
+            attempt,
+            nodeId,
+            "verification-key",
             "the verification key is not member " + index + "'s (its digest is " + digest + ")");
       }
       key = committee.thresholdKey(settings.publicKey());
@@ -2533,8 +2558,12 @@ final class Coordinator implements AutoCloseable {
       io.truststram.crypto.homomorphic.Paillier.verify(key, ciphertexts, partial);
     } catch (IllegalArgumentException | ArithmeticException e) {
       metrics.secureRefused.increment();
-      throw new ProblemException(
-          FederationProblems.INVALID_UPDATE,
+      throw proofRejected(
+          live,
+          round,
+          attempt,
+          nodeId,
+          "partial-decryption",
           "the partial decryption is refused: " + e.getMessage());
     }
     live.lock.lock();

@@ -1,6 +1,7 @@
 package io.truststram.federation.internal;
 
 import io.truststram.federation.NodesDropped;
+import io.truststram.federation.ProofRejected;
 import io.truststram.federation.UpdatesScored;
 import io.truststram.trust.TrustScores;
 import java.util.ArrayList;
@@ -24,13 +25,20 @@ import org.springframework.transaction.event.TransactionalEventListener;
  *   <li>the round's nodes (up to 64) are linked pairwise by {@code COLLABORATED_WITH};
  *   <li>a node chosen for a round that sent nothing before it closed: negative evidence of kind
  *       {@code federation.dropout}, weighing {@value #DROPOUT_WEIGHT} of a flagged update (networks
- *       fail; dropping out often is what counts).
+ *       fail; dropping out often is what counts);
+ *   <li>a node whose cryptographic proof did not verify (a Paillier committee member's partial
+ *       decryption or verification key): negative evidence of kind {@code
+ *       federation.proof-rejected}, weighing {@value #PROOF_WEIGHT} updates' outcomes (an honest
+ *       node's proofs verify).
  * </ul>
  */
 class TrustFeedback {
 
   /** A dropout's weight as evidence, against 1 for an update's outcome. */
   static final double DROPOUT_WEIGHT = 0.5;
+
+  /** A rejected proof's weight as evidence. */
+  static final double PROOF_WEIGHT = 3;
 
   private final ObjectProvider<TrustScores> trust;
 
@@ -41,19 +49,39 @@ class TrustFeedback {
   @Async
   @TransactionalEventListener
   void on(UpdatesScored event) {
-    TrustScores scores = trust.getIfAvailable();
-    if (scores != null) {
-      record(scores, event);
-    }
+    trust.ifAvailable(scores -> record(scores, event));
   }
 
   @Async
   @TransactionalEventListener
   void on(NodesDropped event) {
-    TrustScores scores = trust.getIfAvailable();
-    if (scores != null) {
-      record(scores, event);
-    }
+    trust.ifAvailable(scores -> record(scores, event));
+  }
+
+  @Async
+  @TransactionalEventListener
+  void on(ProofRejected event) {
+    trust.ifAvailable(scores -> record(scores, event));
+  }
+
+  static void record(TrustScores trust, ProofRejected event) {
+    trust.observe(
+        event.tenant(),
+        List.of(
+            new TrustScores.Observation(
+                event.node().toString(),
+                "client-node",
+                "federation.proof-rejected",
+                false,
+                PROOF_WEIGHT,
+                event.at(),
+                Map.of(
+                    "federation", event.federationId().toString(),
+                    "round", Integer.toString(event.round()),
+                    "attempt", Integer.toString(event.attempt()),
+                    "check", event.what(),
+                    "detail", event.detail()))),
+        List.of());
   }
 
   static void record(TrustScores trust, NodesDropped event) {
