@@ -133,6 +133,13 @@ final class Analyses implements AutoCloseable {
   private final MeterRegistry registry;
   private final ReentrantLock writing = new ReentrantLock();
 
+  /**
+   * Per federation, held while its analyses are opened and their secure aggregations started: a
+   * poll that finds a secure analysis open must also find its session, or the node, told that the
+   * federation ended, stops without its summary.
+   */
+  private final Map<UUID, ReentrantLock> opening = new ConcurrentHashMap<>();
+
   /** The secure aggregations of open analyses, by analysis; the nodes each was handed to. */
   private final Map<UUID, SecureSession> sessions = new ConcurrentHashMap<>();
 
@@ -296,30 +303,12 @@ final class Analyses implements AutoCloseable {
             open ? now : null,
             open ? now.plusSeconds(timeout) : null,
             null);
-    jdbc.sql(
-            "INSERT INTO federation_analysis (id, federation_id, kind, spec, model_version, length,"
-                + " min_contributors, timeout_seconds, state, created_by, created_at, opened_at,"
-                + " deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .params(
-            analysis.id(),
-            analysis.federationId(),
-            analysis.kind(),
-            JSON.writeValueAsString(analysis.spec()),
-            analysis.modelVersion(),
-            length,
-            minContributors,
-            timeout,
-            analysis.state().name(),
-            analysis.createdBy(),
-            Timestamp.from(now),
-            open ? Timestamp.from(now) : null,
-            open ? Timestamp.from(now.plusSeconds(timeout)) : null)
-        .update();
-    Set<UUID> withThis = new java.util.HashSet<>(active);
-    withThis.add(federation.id());
-    active = Set.copyOf(withThis);
-    if (open && secure.isPresent()) {
-      startSecure(analysis, federation, now);
+    ReentrantLock lock = opening.computeIfAbsent(federation.id(), id -> new ReentrantLock());
+    lock.lock();
+    try {
+      insertAndStart(analysis, federation, open && secure.isPresent(), now);
+    } finally {
+      lock.unlock();
     }
     log.info(
         "Analysis {} ({}) of federation {} created, {}",
@@ -433,6 +422,36 @@ final class Analyses implements AutoCloseable {
         .find(analysis.federationId())
         .flatMap(f -> SecureAggregation.from(f.strategyParameters()))
         .isPresent();
+  }
+
+  /** Stores a new analysis and starts its secure aggregation when it opens on one at once. */
+  private void insertAndStart(
+      Analysis analysis, FederationRecord federation, boolean startSecure, Instant now) {
+    jdbc.sql(
+            "INSERT INTO federation_analysis (id, federation_id, kind, spec, model_version, length,"
+                + " min_contributors, timeout_seconds, state, created_by, created_at, opened_at,"
+                + " deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            analysis.id(),
+            analysis.federationId(),
+            analysis.kind(),
+            JSON.writeValueAsString(analysis.spec()),
+            analysis.modelVersion(),
+            analysis.length(),
+            analysis.minContributors(),
+            analysis.timeoutSeconds(),
+            analysis.state().name(),
+            analysis.createdBy(),
+            Timestamp.from(analysis.createdAt()),
+            analysis.openedAt() == null ? null : Timestamp.from(analysis.openedAt()),
+            analysis.deadline() == null ? null : Timestamp.from(analysis.deadline()))
+        .update();
+    Set<UUID> withThis = new java.util.HashSet<>(active);
+    withThis.add(federation.id());
+    active = Set.copyOf(withThis);
+    if (startSecure) {
+      startSecure(analysis, federation, now);
+    }
   }
 
   /**
@@ -639,11 +658,23 @@ final class Analyses implements AutoCloseable {
                 .query(UUID.class)
                 .list());
     activeLoaded = true;
+    opening.keySet().retainAll(active);
   }
 
   /** Advances an open analysis's secure aggregation; closes the analysis when it ended. */
   private void tickSecure(Analysis analysis, Instant now) {
     SecureSession session = sessions.get(analysis.id());
+    if (session == null) {
+      // It may be starting now: wait for whoever is opening the federation's analyses.
+      ReentrantLock lock =
+          opening.computeIfAbsent(analysis.federationId(), id -> new ReentrantLock());
+      lock.lock();
+      try {
+        session = sessions.get(analysis.id());
+      } finally {
+        lock.unlock();
+      }
+    }
     if (session == null) {
       fail(
           analysis,
@@ -684,6 +715,16 @@ final class Analyses implements AutoCloseable {
 
   /** Opens the federation's waiting analyses on its final model, or fails them if it has none. */
   private void openWaiting(UUID federation) {
+    ReentrantLock lock = opening.computeIfAbsent(federation, id -> new ReentrantLock());
+    lock.lock();
+    try {
+      openWaitingLocked(federation);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void openWaitingLocked(UUID federation) {
     boolean any =
         jdbc.sql(
                     "SELECT COUNT(*) FROM federation_analysis WHERE federation_id = ? AND state ="
