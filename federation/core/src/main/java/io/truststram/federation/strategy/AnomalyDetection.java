@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * in which an update reports no steps is compared as sent.
  *
  * <p>The wrapper keeps every update of the round until it finishes (about 4 bytes per parameter per
- * update) and then hands the strategy inside the ones it keeps.
+ * update; twice that while a round is scored with {@code anomaly-per-step}) and then hands the
+ * strategy inside the ones it keeps.
  */
 public final class AnomalyDetection extends ForwardingStrategy {
 
@@ -101,8 +102,9 @@ public final class AnomalyDetection extends ForwardingStrategy {
    * @param minCosine the cosine below which an update is suspicious (−1 or less: never)
    * @param quarantineAfter flagged rounds after which a client is excluded (0: never)
    * @param excludeFlagged whether a flagged update is left out of its own round's aggregate
-   * @param perStep whether each change is divided by the local steps its client took before it is
-   *     scored (when every update of the round reports them)
+   * @param perStep whether changes are compared by the work their clients report: each divided by
+   *     the growth the round's fit predicts for its local steps, its size judged against that fit
+   *     (when every update of the round reports its steps)
    */
   public AnomalyDetection(
       Strategy inner,
@@ -272,8 +274,8 @@ public final class AnomalyDetection extends ForwardingStrategy {
 
   /**
    * Scores a round's updates and counts the flags; with {@code steps} (each update's local steps),
-   * distance, cosine and Krum score compare changes per step, and the norm is judged against the
-   * steps claimed.
+   * distance, cosine and Krum score compare changes divided by the growth their steps predict
+   * ({@link WorkFit}), and the norm is judged against the steps claimed.
    */
   RoundScores score(
       int round, float[] global, List<String> clients, List<float[]> sent, int @Nullable [] steps) {

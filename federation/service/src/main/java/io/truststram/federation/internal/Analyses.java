@@ -140,6 +140,11 @@ final class Analyses implements AutoCloseable {
    */
   private final Map<UUID, ReentrantLock> opening = new ConcurrentHashMap<>();
 
+  /** The lock held while {@code federation}'s analyses are opened (one per federation, kept). */
+  private ReentrantLock openingLock(UUID federation) {
+    return opening.computeIfAbsent(federation, id -> new ReentrantLock());
+  }
+
   /** The secure aggregations of open analyses, by analysis; the nodes each was handed to. */
   private final Map<UUID, SecureSession> sessions = new ConcurrentHashMap<>();
 
@@ -303,7 +308,7 @@ final class Analyses implements AutoCloseable {
             open ? now : null,
             open ? now.plusSeconds(timeout) : null,
             null);
-    ReentrantLock lock = opening.computeIfAbsent(federation.id(), id -> new ReentrantLock());
+    ReentrantLock lock = openingLock(federation.id());
     lock.lock();
     try {
       insertAndStart(analysis, federation, open && secure.isPresent(), now);
@@ -640,6 +645,12 @@ final class Analyses implements AutoCloseable {
             .list();
     Instant now = clock.instant();
     for (Analysis analysis : open) {
+      // An analysis being opened now gets its secure session before the lock is let go; waiting
+      // for it here (not under writing, which opening may need) keeps the tick from failing it
+      // as one whose session a restart lost.
+      ReentrantLock starting = openingLock(analysis.federationId());
+      starting.lock();
+      starting.unlock();
       writing.lock();
       try {
         find(analysis.federationId(), analysis.id()).ifPresent(a -> closeIfDone(a, now));
@@ -658,23 +669,11 @@ final class Analyses implements AutoCloseable {
                 .query(UUID.class)
                 .list());
     activeLoaded = true;
-    opening.keySet().retainAll(active);
   }
 
   /** Advances an open analysis's secure aggregation; closes the analysis when it ended. */
   private void tickSecure(Analysis analysis, Instant now) {
     SecureSession session = sessions.get(analysis.id());
-    if (session == null) {
-      // It may be starting now: wait for whoever is opening the federation's analyses.
-      ReentrantLock lock =
-          opening.computeIfAbsent(analysis.federationId(), id -> new ReentrantLock());
-      lock.lock();
-      try {
-        session = sessions.get(analysis.id());
-      } finally {
-        lock.unlock();
-      }
-    }
     if (session == null) {
       fail(
           analysis,
@@ -715,7 +714,7 @@ final class Analyses implements AutoCloseable {
 
   /** Opens the federation's waiting analyses on its final model, or fails them if it has none. */
   private void openWaiting(UUID federation) {
-    ReentrantLock lock = opening.computeIfAbsent(federation, id -> new ReentrantLock());
+    ReentrantLock lock = openingLock(federation);
     lock.lock();
     try {
       openWaitingLocked(federation);
