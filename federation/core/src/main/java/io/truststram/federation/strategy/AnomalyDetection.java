@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  * round's change lengths are fitted to the steps reported ({@link WorkFit}), each change is divided
  * by the growth its steps predict before distance, cosine and Krum score compare it, and the norm
  * score becomes the fit's residual, flagged both ways ({@code norm}: too long for its steps; {@code
- * claimed-steps}: too short, as from a client claiming more work and weight than it did). A round
- * in which an update reports no steps is compared as sent.
+ * claimed-steps}: too short, as from a client claiming more work and weight than it did). With
+ * {@code min-cosine} on, the updates whose direction it rejects (fewer than half) are left out of a
+ * second fit. A round in which an update reports no steps is compared as sent.
  *
  * <p>The wrapper keeps every update of the round until it finishes (about 4 bytes per parameter per
  * update; twice that while a round is scored with {@code anomaly-per-step}) and then hands the
@@ -293,63 +294,33 @@ public final class AnomalyDetection extends ForwardingStrategy {
       }
       sentNorm[i] = Math.sqrt(squared);
     }
-    List<float[]> updates = sent;
     WorkFit work = null;
-    if (steps != null) {
-      work = WorkFit.of(sentNorm, steps);
-      List<float[]> scaled = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        scaled.add(scaled(global, sent.get(i), Math.pow(steps[i], work.slope())));
-      }
-      updates = scaled;
-    }
-    double[] median = new double[d];
-    float[] column = new float[n];
-    for (int j = 0; j < d; j++) {
-      for (int i = 0; i < n; i++) {
-        column[i] = updates.get(i)[j] - global[j];
-      }
-      Arrays.sort(column);
-      median[j] = n % 2 == 1 ? column[n / 2] : ((double) column[n / 2 - 1] + column[n / 2]) / 2;
-    }
-    // The provisional aggregate: the coordinate-wise median change, which the round's attackers
-    // cannot drag far.
-    double aggregateNorm = 0;
-    for (int j = 0; j < d; j++) {
-      aggregateNorm += median[j] * median[j];
-    }
-    aggregateNorm = Math.sqrt(aggregateNorm);
-    double[] distance = new double[n];
-    double[] cosine = new double[n];
-    double[] norm = new double[n];
-    for (int i = 0; i < n; i++) {
-      float[] w = updates.get(i);
-      double toMedian = 0;
-      double dot = 0;
-      double squared = 0;
-      for (int j = 0; j < d; j++) {
-        double change = (double) w[j] - global[j];
-        double off = change - median[j];
-        toMedian += off * off;
-        dot += change * median[j];
-        squared += change * change;
-      }
-      distance[i] = Math.sqrt(toMedian);
-      norm[i] = Math.sqrt(squared);
-      cosine[i] = norm[i] == 0 || aggregateNorm == 0 ? 0 : dot / (norm[i] * aggregateNorm);
-    }
-    double[] krum = new double[n];
-    if (n >= 3) {
-      List<RobustStrategy.Kept> asKept = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        asKept.add(new RobustStrategy.Kept(clients.get(i), updates.get(i), 1));
-      }
-      krum = Krum.scores(asKept, Math.max(0, (n - 3) / 2));
+    Measures measures;
+    if (steps == null) {
+      measures = Measures.of(global, clients, sent);
     } else {
-      Arrays.fill(krum, Double.NaN);
+      work = WorkFit.of(sentNorm, steps, new boolean[n]);
+      measures = Measures.of(global, clients, perStep(global, sent, steps, work));
+      // An update whose direction the cosine test rejects says nothing about how honest changes
+      // grow: fitted again without those (while they are fewer than half), 40% of attackers that
+      // flip their changes and claim the largest client's steps no longer make that client's
+      // honest change look too long for its steps.
+      boolean[] opposed = new boolean[n];
+      int kept = n;
+      for (int i = 0; i < n; i++) {
+        opposed[i] = measures.cosine()[i] < minCosine;
+        kept -= opposed[i] ? 1 : 0;
+      }
+      if (n >= 4 && kept < n && 2 * kept > n) {
+        work = WorkFit.of(sentNorm, steps, opposed);
+        measures = Measures.of(global, clients, perStep(global, sent, steps, work));
+      }
     }
+    double[] distance = measures.distance();
+    double[] cosine = measures.cosine();
+    double[] krum = measures.krum();
     double[] distanceZ = robustZ(distance);
-    double[] normZ = work == null ? robustZ(norm) : work.z();
+    double[] normZ = work == null ? robustZ(measures.norm()) : work.z();
     // The Krum score sums squared distances: its root compares in the units of the others.
     double[] krumZ =
         n >= 3 ? robustZ(Arrays.stream(krum).map(Math::sqrt).toArray()) : new double[n];
@@ -386,11 +357,77 @@ public final class AnomalyDetection extends ForwardingStrategy {
     return new RoundScores(round, scores, quarantinedNow);
   }
 
+  private static List<float[]> perStep(
+      float[] global, List<float[]> sent, int[] steps, WorkFit work) {
+    List<float[]> scaled = new ArrayList<>(sent.size());
+    for (int i = 0; i < sent.size(); i++) {
+      scaled.add(scaled(global, sent.get(i), Math.pow(steps[i], work.slope())));
+    }
+    return scaled;
+  }
+
   /**
-   * How a round's changes grow with the local steps taken: log ‖Δ‖ fitted to log τ by the median of
-   * pairwise slopes (Theil and Sen; pairs of the lower and upper half by τ when there are more than
-   * {@value #PAIRWISE} updates), the slope held within [0, 1] (a change does not shrink with more
-   * steps, nor grow faster than them).
+   * Each update's distance to the round's coordinate-wise median change, cosine with it, norm and
+   * Krum score (NaN with fewer than three updates).
+   */
+  private record Measures(double[] distance, double[] cosine, double[] norm, double[] krum) {
+
+    static Measures of(float[] global, List<String> clients, List<float[]> updates) {
+      int n = updates.size();
+      int d = global.length;
+      double[] median = new double[d];
+      float[] column = new float[n];
+      for (int j = 0; j < d; j++) {
+        for (int i = 0; i < n; i++) {
+          column[i] = updates.get(i)[j] - global[j];
+        }
+        Arrays.sort(column);
+        median[j] = n % 2 == 1 ? column[n / 2] : ((double) column[n / 2 - 1] + column[n / 2]) / 2;
+      }
+      // The provisional aggregate: the coordinate-wise median change, which the round's attackers
+      // cannot drag far.
+      double aggregateNorm = 0;
+      for (int j = 0; j < d; j++) {
+        aggregateNorm += median[j] * median[j];
+      }
+      aggregateNorm = Math.sqrt(aggregateNorm);
+      double[] distance = new double[n];
+      double[] cosine = new double[n];
+      double[] norm = new double[n];
+      for (int i = 0; i < n; i++) {
+        float[] w = updates.get(i);
+        double toMedian = 0;
+        double dot = 0;
+        double squared = 0;
+        for (int j = 0; j < d; j++) {
+          double change = (double) w[j] - global[j];
+          double off = change - median[j];
+          toMedian += off * off;
+          dot += change * median[j];
+          squared += change * change;
+        }
+        distance[i] = Math.sqrt(toMedian);
+        norm[i] = Math.sqrt(squared);
+        cosine[i] = norm[i] == 0 || aggregateNorm == 0 ? 0 : dot / (norm[i] * aggregateNorm);
+      }
+      double[] krum = new double[n];
+      if (n >= 3) {
+        List<RobustStrategy.Kept> asKept = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          asKept.add(new RobustStrategy.Kept(clients.get(i), updates.get(i), 1));
+        }
+        krum = Krum.scores(asKept, Math.max(0, (n - 3) / 2));
+      } else {
+        Arrays.fill(krum, Double.NaN);
+      }
+      return new Measures(distance, cosine, norm, krum);
+    }
+  }
+
+  /**
+   * How a round's changes grow with the local steps taken: log ‖Δ‖ fitted to log τ by Siegel's
+   * repeated median of pairwise slopes (each update against {@value #PAIRWISE} others at most), the
+   * slope held within [0, 1] (a change does not shrink with more steps, nor grow faster than them).
    *
    * @param slope the fitted exponent b: a change of τ steps is expected to be τ^b times as long as
    *     one of a single step
@@ -400,65 +437,69 @@ public final class AnomalyDetection extends ForwardingStrategy {
    */
   record WorkFit(double slope, double[] z) {
 
-    static WorkFit of(double[] norms, int[] steps) {
+    /**
+     * @param ignored updates left out of the fit (they are still given a residual)
+     */
+    static WorkFit of(double[] norms, int[] steps, boolean[] ignored) {
       int n = norms.length;
       double[] x = new double[n];
       double[] y = new double[n];
       // A zero change is put far below the others rather than at minus infinity.
       double least =
           Math.max(1e-30, Arrays.stream(norms).filter(v -> v > 0).min().orElse(1) * 1e-6);
+      int[] fit = new int[n];
+      int m = 0;
       for (int i = 0; i < n; i++) {
         x[i] = Math.log(steps[i]);
         y[i] = Math.log(Math.max(norms[i], least));
-      }
-      List<Double> slopes = new ArrayList<>();
-      if (n <= PAIRWISE) {
-        for (int i = 0; i < n; i++) {
-          for (int k = i + 1; k < n; k++) {
-            if (x[i] != x[k]) {
-              slopes.add((y[k] - y[i]) / (x[k] - x[i]));
-            }
-          }
-        }
-      } else {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-          order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(x[a], x[b]));
-        for (int i = 0; i < n / 2; i++) {
-          int lower = order[i];
-          int upper = order[i + n / 2];
-          if (x[lower] != x[upper]) {
-            slopes.add((y[upper] - y[lower]) / (x[upper] - x[lower]));
-          }
+        if (!ignored[i]) {
+          fit[m++] = i;
         }
       }
-      double slope =
-          slopes.isEmpty()
-              ? 0
-              : Math.clamp(
-                  median(slopes.stream().mapToDouble(Double::doubleValue).toArray()), 0, 1);
+      // Siegel's repeated median: each update's median slope to the others, then the median of
+      // those. It stands while fewer than half of the updates lie together (Theil and Sen's median
+      // of all pairs gives way at 29%). Past PAIRWISE updates, each is paired with an evenly
+      // spaced PAIRWISE of the others.
+      int stride = Math.max(1, (m - 1) / PAIRWISE);
+      double[] perUpdate = new double[m];
+      int fitted = 0;
+      double[] row = new double[m];
+      for (int a = 0; a < m; a++) {
+        int i = fit[a];
+        int count = 0;
+        for (int b = (a + 1) % stride; b < m; b += stride) {
+          int k = fit[b];
+          if (k != i && x[k] != x[i]) {
+            row[count++] = (y[k] - y[i]) / (x[k] - x[i]);
+          }
+        }
+        if (count > 0) {
+          perUpdate[fitted++] = median(Arrays.copyOf(row, count));
+        }
+      }
+      double slope = fitted == 0 ? 0 : Math.clamp(median(Arrays.copyOf(perUpdate, fitted)), 0, 1);
       double[] residual = new double[n];
       for (int i = 0; i < n; i++) {
         residual[i] = y[i] - slope * x[i];
       }
-      double intercept = median(residual.clone());
-      double[] deviations = new double[n];
-      for (int i = 0; i < n; i++) {
-        residual[i] -= intercept;
-        deviations[i] = Math.abs(residual[i]);
+      double[] kept = new double[m];
+      for (int a = 0; a < m; a++) {
+        kept[a] = residual[fit[a]];
       }
-      double scale = Math.max(1.4826 * median(deviations), Math.log(2) / 2);
+      double intercept = median(kept);
+      for (int a = 0; a < m; a++) {
+        kept[a] = Math.abs(residual[fit[a]] - intercept);
+      }
+      double scale = Math.max(1.4826 * median(kept), Math.log(2) / 2);
       for (int i = 0; i < n; i++) {
-        residual[i] /= scale;
+        residual[i] = (residual[i] - intercept) / scale;
       }
       return new WorkFit(slope, residual);
     }
   }
 
-  /** Rounds up to this many updates fit the work model on every pair. */
-  static final int PAIRWISE = 200;
+  /** In the work model's fit, each update is paired with at most about this many others. */
+  static final int PAIRWISE = 500;
 
   /**
    * (x − median)/s for each value, with s = max(1.4826·MAD, median/4): the MAD estimates the honest

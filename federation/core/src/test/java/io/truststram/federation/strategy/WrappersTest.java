@@ -224,7 +224,7 @@ class WrappersTest {
     // The fit: 40 times the change for 400 times the steps, so the liar is 40 times too small.
     double[] norms = updates.stream().mapToDouble(u -> norm(u.parameters())).toArray();
     int[] steps = updates.stream().mapToInt(ClientUpdate::localSteps).toArray();
-    double[] z = AnomalyDetection.WorkFit.of(norms, steps).z();
+    double[] z = AnomalyDetection.WorkFit.of(norms, steps, new boolean[norms.length]).z();
     assertThat(z[12]).isLessThan(-5);
     assertThat(java.util.Arrays.stream(z, 0, 12)).allMatch(v -> Math.abs(v) < 3.5);
   }
@@ -246,8 +246,52 @@ class WrappersTest {
             REGISTRY.create(
                 "detect(fedavg)", Map.of("anomaly-per-step", "true", "min-cosine", "0"));
     withCosine.aggregate(1, new float[20], updates);
+    // Its direction rejected, it is left out of the fit; the others, all of one step, show no
+    // growth, so its change is also too long for any number of steps.
     assertThat(withCosine.lastRound().scores().getLast().reasons())
-        .containsExactly("median-distance", "krum-score", "cosine");
+        .containsExactly("median-distance", "norm", "krum-score", "cosine");
+    assertThat(withCosine.lastRound().scores().subList(0, 9))
+        .noneMatch(AnomalyDetection.Score::flagged);
+  }
+
+  @Test
+  void fortyPercentOfFlippersClaimingTheLargestClientsStepsDoNotGetItFlagged() {
+    // Seven honest clients whose changes grow as τ^0.75 (give or take 30%), one of them with 2,836
+    // steps; five
+    // attackers (42%) send a small client's change flipped and claim the large client's steps.
+    Random random = new Random(14);
+    List<ClientUpdate> updates = new ArrayList<>();
+    int[] honestSteps = {10, 14, 20, 28, 34, 44, 2836};
+    for (int k = 0; k < honestSteps.length; k++) {
+      updates.add(
+          ClientUpdate.of(
+              "honest-" + k,
+              change(
+                  random, Math.pow(honestSteps[k], 0.75) * Math.exp(0.3 * random.nextGaussian())),
+              100,
+              honestSteps[k]));
+    }
+    for (int k = 0; k < 5; k++) {
+      updates.add(ClientUpdate.of("attacker-" + k, change(random, -Math.pow(20, 0.75)), 100, 2836));
+    }
+    AnomalyDetection detect =
+        (AnomalyDetection)
+            REGISTRY.create(
+                "detect(fedavg)", Map.of("anomaly-per-step", "true", "min-cosine", "0"));
+    detect.aggregate(1, new float[20], updates);
+    List<AnomalyDetection.Score> scores = detect.lastRound().scores();
+    assertThat(scores.subList(0, 7)).noneMatch(AnomalyDetection.Score::flagged);
+    assertThat(scores.subList(7, 12))
+        .allSatisfy(s -> assertThat(s.reasons()).contains("cosine", "claimed-steps"));
+  }
+
+  /** A change of about {@code size} times (0.1, …, 0.1), with noise, from a zero model. */
+  private static float[] change(Random random, double size) {
+    float[] w = new float[20];
+    for (int j = 0; j < w.length; j++) {
+      w[j] = (float) (size * (0.1 + 0.02 * random.nextGaussian()));
+    }
+    return w;
   }
 
   private static double norm(float[] w) {
