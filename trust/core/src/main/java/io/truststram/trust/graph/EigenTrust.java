@@ -174,13 +174,59 @@ public final class EigenTrust {
    */
   public static Result compute(
       Graph local, int[] pretrusted, double @Nullable [] initial, Options options) {
-    Graph normalised = normalise(local);
-    boolean[] dangling = new boolean[local.nodes()];
-    for (int i = 0; i < dangling.length; i++) {
-      dangling[i] = normalised.start(i) == normalised.end(i);
-    }
+    return compute(Prepared.of(local), pretrusted, initial, options);
+  }
+
+  /** EigenTrust of a graph already normalised and transposed ({@link Prepared#of}). */
+  public static Result compute(
+      Prepared prepared, int[] pretrusted, double @Nullable [] initial, Options options) {
     return iterate(
-        normalised.transpose(), dangling, pretrusted(local.nodes(), pretrusted), initial, options);
+        prepared.incoming(),
+        prepared.dangling(),
+        pretrusted(prepared.nodes(), pretrusted),
+        initial,
+        options);
+  }
+
+  /**
+   * The local trust as iteration, explanations and paths read it: normalised by row ({@link
+   * #normalise}) and transposed, so that each node's edges are the trust it receives, with the rows
+   * that had nothing positive to give (dangling: they give as p does). Kept with a computation, it
+   * explains its scores without rebuilding the graph.
+   *
+   * @param incoming the transposed normalised graph: node j's edges are its c_ij
+   * @param dangling per node, whether its row of C is empty
+   */
+  public record Prepared(Graph incoming, boolean[] dangling) {
+
+    /** Prepared from a graph of local trust values s_ij. */
+    public static Prepared of(Graph local) {
+      return ofNormalised(normalise(local));
+    }
+
+    /** Prepared from a graph already normalised by row. */
+    public static Prepared ofNormalised(Graph normalised) {
+      boolean[] dangling = new boolean[normalised.nodes()];
+      for (int i = 0; i < dangling.length; i++) {
+        dangling[i] = normalised.start(i) == normalised.end(i);
+      }
+      return new Prepared(normalised.transpose(), dangling);
+    }
+
+    public int nodes() {
+      return incoming.nodes();
+    }
+
+    /** The trust the dangling rows hold, which they give out as p does. */
+    double danglingMass(double[] t) {
+      double mass = 0;
+      for (int i = 0; i < dangling.length; i++) {
+        if (dangling[i]) {
+          mass += t[i];
+        }
+      }
+      return mass;
+    }
   }
 
   /** Target ranges of about equal edge counts, a few per core. */
@@ -235,17 +281,17 @@ public final class EigenTrust {
    */
   public static List<Contribution> explain(
       Graph normalised, double[] p, Result result, double alpha, int node, int top) {
-    int n = normalised.nodes();
+    return explain(Prepared.ofNormalised(normalised), p, result, alpha, node, top);
+  }
+
+  /** As {@link #explain(Graph, double[], Result, double, int, int)}, on a prepared graph. */
+  public static List<Contribution> explain(
+      Prepared prepared, double[] p, Result result, double alpha, int node, int top) {
     double[] t = result.scores();
-    double danglingMass = 0;
-    for (int i = 0; i < n; i++) {
-      if (normalised.start(i) == normalised.end(i)) {
-        danglingMass += t[i];
-      }
-    }
+    double danglingMass = prepared.danglingMass(t);
     List<Contribution> out = new ArrayList<>();
     out.add(new Contribution(-1, alpha * p[node] + (1 - alpha) * danglingMass * p[node]));
-    Graph incoming = normalised.transpose();
+    Graph incoming = prepared.incoming();
     for (int e = incoming.start(node); e < incoming.end(node); e++) {
       int source = incoming.target(e);
       out.add(new Contribution(source, (1 - alpha) * incoming.weight(e) * t[source]));
@@ -276,26 +322,32 @@ public final class EigenTrust {
    */
   public static List<Path> paths(
       Graph normalised, double[] p, Result result, double alpha, int node, int maxLength, int top) {
-    int n = normalised.nodes();
+    return paths(Prepared.ofNormalised(normalised), p, result, alpha, node, maxLength, top);
+  }
+
+  /** As {@link #paths(Graph, double[], Result, double, int, int, int)}, on a prepared graph. */
+  public static List<Path> paths(
+      Prepared prepared,
+      double[] p,
+      Result result,
+      double alpha,
+      int node,
+      int maxLength,
+      int top) {
+    int n = prepared.nodes();
     if (node < 0 || node >= n) {
       throw new IllegalArgumentException("node " + node + " is not in the graph");
     }
     if (maxLength < 0 || maxLength > 64 || top < 1 || top > 1_000) {
       throw new IllegalArgumentException("path length lies in 0..64 and top in 1..1,000");
     }
-    double[] t = result.scores();
-    double danglingMass = 0;
-    for (int i = 0; i < n; i++) {
-      if (normalised.start(i) == normalised.end(i)) {
-        danglingMass += t[i];
-      }
-    }
+    double danglingMass = prepared.danglingMass(result.scores());
     double[] q = new double[n];
     for (int i = 0; i < n; i++) {
       q[i] = alpha * p[i] + (1 - alpha) * danglingMass * p[i];
     }
     double qMax = java.util.Arrays.stream(q).max().orElse(0);
-    Graph incoming = normalised.transpose();
+    Graph incoming = prepared.incoming();
     // A partial path, from its current start back to the node: its factor Π (1 − a) c.
     record Partial(int[] nodes, double factor) {}
     java.util.PriorityQueue<Partial> frontier =

@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param clientSelection whether federations choose their clients by trust (true)
  * @param selectionFloor the least sampling weight a client gets, so that newcomers and the
  *     distrusted can still earn trust (0.1)
+ * @param explanationCacheEdges how many edges, over all tenants, of their latest computation's
+ *     graph are kept in memory to explain scores without reading the graph again (10,000,000, about
+ *     120 MB; 0 reads it for every explanation)
  */
 @Validated
 @ConfigurationProperties("truststram.trust")
@@ -44,7 +47,8 @@ public record TrustProperties(
     @DefaultValue("5s") @NotNull Duration recomputeDelay,
     @DefaultValue("1m") @NotNull Duration futureSkew,
     @DefaultValue("true") boolean clientSelection,
-    @DefaultValue("0.1") double selectionFloor) {
+    @DefaultValue("0.1") double selectionFloor,
+    @DefaultValue("10000000") long explanationCacheEdges) {
 
   /**
    * The Neo4j server of the {@code neo4j} store.
@@ -92,6 +96,10 @@ public record TrustProperties(
     }
     if (!(selectionFloor > 0 && selectionFloor <= 1)) {
       throw new IllegalArgumentException("truststram.trust.selection-floor lies in (0, 1]");
+    }
+    if (explanationCacheEdges < 0) {
+      throw new IllegalArgumentException(
+          "truststram.trust.explanation-cache-edges is 0 or more, not " + explanationCacheEdges);
     }
   }
 }

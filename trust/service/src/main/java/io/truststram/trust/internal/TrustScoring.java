@@ -64,7 +64,9 @@ final class TrustScoring {
       double modularity,
       Map<String, Long> phaseNanos,
       String socialHash,
-      boolean communitiesReused) {}
+      boolean communitiesReused,
+      EigenTrust.@Nullable Prepared prepared,
+      double[] eigentrust) {}
 
   /** A tenant's graph read into arrays, with what explanations need. */
   static final class Snapshot implements GraphVisitor {
@@ -258,11 +260,12 @@ final class TrustScoring {
     }
     Map<String, Long> phases = new java.util.LinkedHashMap<>();
     long at = System.nanoTime();
+    EigenTrust.Prepared prepared = n == 0 ? null : EigenTrust.Prepared.of(graph.localGraph());
     EigenTrust.Result eigen =
-        n == 0
+        prepared == null
             ? new EigenTrust.Result(new double[0], 0, 0)
             : EigenTrust.compute(
-                graph.localGraph(),
+                prepared,
                 seeds,
                 initial,
                 new EigenTrust.Options(
@@ -316,7 +319,9 @@ final class TrustScoring {
         modularity,
         phases,
         socialHash,
-        reused);
+        reused,
+        prepared,
+        eigen.scores());
   }
 
   /** Records the time since {@code since} as phase {@code name}; returns now. */

@@ -8,7 +8,6 @@ import io.truststram.common.tenant.TenantId;
 import io.truststram.trust.TrustProblems;
 import io.truststram.trust.TrustScores;
 import io.truststram.trust.graph.EigenTrust;
-import io.truststram.trust.graph.Graph;
 import io.truststram.trust.internal.TrustGraphStore.Computation;
 import io.truststram.trust.internal.TrustGraphStore.Edge;
 import io.truststram.trust.internal.TrustGraphStore.Entity;
@@ -58,6 +57,14 @@ final class TrustService implements TrustScores {
   private final MeterRegistry registry;
   private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Set<TenantId> dirty = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Per tenant, its latest computation's graph as explanations read it, least recently used first;
+   * their edges together at most {@code explanation-cache-edges}.
+   */
+  private final LinkedHashMap<TenantId, Explained> explained = new LinkedHashMap<>(16, 0.75f, true);
+
+  private long explainedEdges;
 
   /** Whether the tenants marked changed in the store before this start were taken in. */
   private volatile boolean recovered;
@@ -414,6 +421,18 @@ final class TrustService implements TrustScores {
       // Marks made before this computation read the graph are answered; one made in the same
       // millisecond may not be, and stays (a restart then recomputes once more than needed).
       store.clearChanged(tenant, now.minusMillis(1));
+      if (result.prepared() != null) {
+        keep(
+            tenant,
+            new Explained(
+                id,
+                snapshot.ids,
+                snapshot.index,
+                result.prepared(),
+                snapshot.pretrustedArray(),
+                result.eigentrust(),
+                alpha));
+      }
       long finished = System.nanoTime();
       computeTimer.record(finished - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       Map<String, Long> phases = new LinkedHashMap<>();
@@ -496,6 +515,82 @@ final class TrustService implements TrustScores {
 
   // Explanations
 
+  /**
+   * A computation's graph as explanations read it.
+   *
+   * @param computation the computation
+   * @param ids the entities in the order of the graph's nodes
+   * @param index each entity's node
+   * @param prepared its local trust, normalised and transposed
+   * @param seeds the pre-trusted nodes
+   * @param t EigenTrust's scores (summing to 1)
+   * @param alpha EigenTrust's weight of the pre-trusted
+   */
+  record Explained(
+      UUID computation,
+      List<String> ids,
+      Map<String, Integer> index,
+      EigenTrust.Prepared prepared,
+      int[] seeds,
+      double[] t,
+      double alpha) {
+
+    long edges() {
+      return prepared.incoming().edges();
+    }
+  }
+
+  /** Keeps a tenant's latest computation's graph for explanations, while it fits the cache. */
+  private void keep(TenantId tenant, Explained graph) {
+    synchronized (explained) {
+      Explained old = explained.remove(tenant);
+      if (old != null) {
+        explainedEdges -= old.edges();
+      }
+      if (graph.edges() > properties.explanationCacheEdges()) {
+        return;
+      }
+      explained.put(tenant, graph);
+      explainedEdges += graph.edges();
+      var eldest = explained.entrySet().iterator();
+      while (explainedEdges > properties.explanationCacheEdges()) {
+        explainedEdges -= eldest.next().getValue().edges();
+        eldest.remove();
+      }
+    }
+  }
+
+  /**
+   * The computation's graph: kept from the computation on this instance, or else read from the
+   * store (as it is now: a relationship written since then shows in the paths, and the
+   * contributions then no longer add up to the score exactly).
+   */
+  private Explained explained(TenantId tenant, Computation computation) {
+    synchronized (explained) {
+      Explained kept = explained.get(tenant);
+      if (kept != null && kept.computation().equals(computation.id())) {
+        return kept;
+      }
+    }
+    TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now(), forgetting());
+    store.scan(tenant, snapshot);
+    int n = snapshot.size();
+    double[] t = new double[n];
+    Map<String, Score> scores = store.scores(tenant);
+    for (int i = 0; i < n; i++) {
+      Score s = scores.get(snapshot.ids.get(i));
+      t[i] = s == null ? 0 : s.eigentrust() / n;
+    }
+    return new Explained(
+        computation.id(),
+        snapshot.ids,
+        snapshot.index,
+        EigenTrust.Prepared.of(snapshot.localGraph()),
+        snapshot.pretrustedArray(),
+        t,
+        computation.alpha());
+  }
+
   /** Why an entity has its scores. */
   Map<String, Object> explain(TenantId tenant, String id, int top, int maxLength) {
     if (top < 1 || top > 100 || maxLength < 1 || maxLength > 8) {
@@ -503,9 +598,6 @@ final class TrustService implements TrustScores {
     }
     Score score = score(tenant, id);
     Computation computation = latest(tenant);
-    TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now(), forgetting());
-    store.scan(tenant, snapshot);
-    Integer node = snapshot.index.get(id);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entity", id);
     out.put("computation", computation.id());
@@ -527,34 +619,31 @@ final class TrustService implements TrustScores {
         "recentEvidence",
         store.evidence(tenant, id, top).stream().map(TrustViews::evidence).toList());
     out.put("reputation", reputation);
-    if (node == null || snapshot.size() == 0) {
+    Explained graph = explained(tenant, computation);
+    Integer node = graph.index().get(id);
+    if (node == null || graph.ids().isEmpty()) {
       return out;
     }
-    int n = snapshot.size();
-    double[] t = new double[n];
-    Map<String, Score> scores = store.scores(tenant);
-    for (int i = 0; i < n; i++) {
-      Score s = scores.get(snapshot.ids.get(i));
-      t[i] = s == null ? 0 : s.eigentrust() / n;
-    }
-    int[] seeds = snapshot.pretrustedArray();
+    int n = graph.ids().size();
+    double[] t = graph.t();
+    int[] seeds = graph.seeds();
     double[] p = EigenTrust.pretrusted(n, seeds);
-    Graph normalised = EigenTrust.normalise(snapshot.localGraph());
     EigenTrust.Result result = new EigenTrust.Result(t, computation.iterations(), 0);
-    double alpha = computation.alpha();
+    double alpha = graph.alpha();
     List<Map<String, Object>> contributions = new ArrayList<>();
-    for (EigenTrust.Contribution c : EigenTrust.explain(normalised, p, result, alpha, node, top)) {
+    for (EigenTrust.Contribution c :
+        EigenTrust.explain(graph.prepared(), p, result, alpha, node, top)) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("source", c.source() < 0 ? "(pre-trusted)" : snapshot.ids.get(c.source()));
+      row.put("source", c.source() < 0 ? "(pre-trusted)" : graph.ids().get(c.source()));
       row.put("amount", c.amount() * n);
       row.put("share", t[node] == 0 ? 0 : c.amount() / t[node]);
       contributions.add(row);
     }
     List<Map<String, Object>> paths = new ArrayList<>();
     for (EigenTrust.Path path :
-        EigenTrust.paths(normalised, p, result, alpha, node, maxLength, top)) {
+        EigenTrust.paths(graph.prepared(), p, result, alpha, node, maxLength, top)) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("entities", path.nodes().stream().map(snapshot.ids::get).toList());
+      row.put("entities", path.nodes().stream().map(graph.ids()::get).toList());
       row.put("amount", path.amount() * n);
       row.put("share", t[node] == 0 ? 0 : path.amount() / t[node]);
       paths.add(row);
@@ -563,7 +652,7 @@ final class TrustService implements TrustScores {
     eigentrust.put("value", score.eigentrust());
     eigentrust.put("alpha", alpha);
     eigentrust.put(
-        "pretrusted", Arrays.stream(seeds).mapToObj(snapshot.ids::get).limit(100).toList());
+        "pretrusted", Arrays.stream(seeds).mapToObj(graph.ids()::get).limit(100).toList());
     eigentrust.put("contributions", contributions);
     eigentrust.put("paths", paths);
     out.put("eigentrust", eigentrust);

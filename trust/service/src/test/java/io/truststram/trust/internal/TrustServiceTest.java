@@ -55,7 +55,8 @@ class TrustServiceTest {
         Duration.ofSeconds(5),
         Duration.ofMinutes(1),
         true,
-        0.1);
+        0.1,
+        1_000_000);
   }
 
   @BeforeAll
@@ -227,15 +228,7 @@ class TrustServiceTest {
 
   @Test
   void scoresFollowEigenTrustOverRatingsAndEvidenceAndReputationOverEvidence() {
-    trust.putEntities(
-        tenant, List.of(node("a", true), node("b", false), node("c", false), node("d", false)));
-    trust.putEdges(
-        tenant,
-        List.of(
-            new EdgeInput("a", "b", "TRUSTS", 2.0),
-            new EdgeInput("a", "c", "TRUSTS", 1.0),
-            new EdgeInput("b", "c", "TRUSTS", 1.0),
-            new EdgeInput("c", "d", "COLLABORATED_WITH", 1.0)));
+    fourNodes(new EdgeInput("c", "d", "COLLABORATED_WITH", 1.0));
     // d says good things about c (twice, one aged ten days: half weight) and one bad about b.
     trust.appendEvidence(
         tenant,
@@ -300,6 +293,69 @@ class TrustServiceTest {
     assertThat(third.communitiesFrom()).isEqualTo(third.id());
     assertThat(store.history(tenant, "b", 10)).hasSize(3);
     assertThat(store.score(tenant, "b").orElseThrow().reputation()).isLessThan(0.5);
+  }
+
+  @Test
+  void anExplanationDescribesItsComputationNotTheGraphWrittenSince() {
+    fourNodes();
+    trust.compute(tenant, new ComputeInput(null, null, null));
+    double c = store.score(tenant, "c").orElseThrow().eigentrust();
+    // Written after the computation: d now vouches for c, but c's score does not know it yet.
+    trust.putEdges(tenant, List.of(new EdgeInput("d", "c", "TRUSTS", 5.0)));
+
+    List<Map<String, Object>> kept = contributions(trust.explain(tenant, "c", 10, 4));
+    assertThat(kept.stream().mapToDouble(r -> (double) r.get("amount")).sum())
+        .isCloseTo(c, within(1e-9));
+    assertThat(kept).extracting(r -> r.get("source")).doesNotContain("d");
+
+    // Without the computation's graph in memory (another instance, or a cache of 0 edges), the
+    // graph is read as it is now.
+    TrustProperties uncached = properties(100, 0.15);
+    TrustService other =
+        service(
+            new TrustProperties(
+                uncached.store(),
+                uncached.neo4j(),
+                uncached.maxBatch(),
+                uncached.alpha(),
+                uncached.tolerance(),
+                uncached.maxIterations(),
+                uncached.resolution(),
+                uncached.forgettingFactor(),
+                uncached.forgettingPeriod(),
+                uncached.keepComputations(),
+                uncached.recomputeDelay(),
+                uncached.futureSkew(),
+                uncached.clientSelection(),
+                uncached.selectionFloor(),
+                0));
+    other.compute(tenant, new ComputeInput(null, null, null));
+    trust.putEdges(tenant, List.of(new EdgeInput("b", "d", "TRUSTS", 1.0)));
+    assertThat(contributions(other.explain(tenant, "d", 10, 4)))
+        .extracting(r -> r.get("source"))
+        .contains("b");
+    // The first instance's graph belongs to an older computation: it reads the store too.
+    assertThat(contributions(trust.explain(tenant, "d", 10, 4)))
+        .extracting(r -> r.get("source"))
+        .contains("b");
+  }
+
+  /** a (pre-trusted), b, c and d; a trusts b (2) and c (1), b trusts c (1); and {@code more}. */
+  private void fourNodes(EdgeInput... more) {
+    trust.putEntities(
+        tenant, List.of(node("a", true), node("b", false), node("c", false), node("d", false)));
+    List<EdgeInput> edges = new ArrayList<>();
+    edges.add(new EdgeInput("a", "b", "TRUSTS", 2.0));
+    edges.add(new EdgeInput("a", "c", "TRUSTS", 1.0));
+    edges.add(new EdgeInput("b", "c", "TRUSTS", 1.0));
+    edges.addAll(List.of(more));
+    trust.putEdges(tenant, edges);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> contributions(Map<String, Object> explanation) {
+    Map<String, Object> eigen = (Map<String, Object>) explanation.get("eigentrust");
+    return (List<Map<String, Object>>) eigen.get("contributions");
   }
 
   @Test
