@@ -174,6 +174,50 @@ public final class KeyManagerApi {
     return post(op(key, "verify"), body).path("valid").asBoolean();
   }
 
+  /**
+   * A key attestation.
+   *
+   * @param statement the JSON text the key manager signed: the key, its version and public key, and
+   *     the subject it is held for
+   * @param signature {@code ts:v<n>:<base64>}, by the tenant's attestation key
+   * @param algorithm that key's algorithm
+   */
+  public record Attestation(String statement, String signature, String algorithm) {}
+
+  /**
+   * What verifying an attestation found.
+   *
+   * @param valid whether the tenant's attestation key signed exactly this statement
+   * @param current whether it still holds (the key exists, is not exportable, the version is kept)
+   * @param reason why not, when either is false
+   */
+  public record AttestationCheck(boolean valid, boolean current, @Nullable String reason) {}
+
+  /**
+   * Attests that the key manager holds the latest version of a non-exportable asymmetric key for
+   * {@code subject}, an entity of the trust graph of type {@code subjectType} ({@code client-node},
+   * {@code model}, ...); the trust service counts it as evidence for the subject.
+   */
+  public Attestation attest(String key, String subject, String subjectType) throws IOException {
+    JsonNode result =
+        post(op(key, "attest"), Map.of("subject", subject, "subjectType", subjectType));
+    return new Attestation(
+        result.path("statement").asString(),
+        result.path("signature").asString(),
+        result.path("algorithm").asString());
+  }
+
+  public AttestationCheck verifyAttestation(Attestation attestation) throws IOException {
+    JsonNode result =
+        post(
+            "/attestations/verify",
+            Map.of("statement", attestation.statement(), "signature", attestation.signature()));
+    return new AttestationCheck(
+        result.path("valid").asBoolean(),
+        result.path("current").asBoolean(),
+        result.path("reason").isTextual() ? result.path("reason").asString() : null);
+  }
+
   public Encapsulation encapsulate(String key) throws IOException {
     JsonNode result = post(op(key, "encapsulate"), Map.of());
     return new Encapsulation(

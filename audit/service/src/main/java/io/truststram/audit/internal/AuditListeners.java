@@ -1,6 +1,7 @@
 package io.truststram.audit.internal;
 
 import io.truststram.common.tenant.TenantId;
+import io.truststram.crypto.KeyAttested;
 import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
 import io.truststram.crypto.KeyRotated;
@@ -84,6 +85,22 @@ class AuditListeners {
         event.at(),
         Map.of("belowVersion", Integer.toString(event.belowVersion())),
         "KeyDestroyed|" + event.name() + "|" + event.belowVersion() + "|" + event.at());
+  }
+
+  @Async
+  @TransactionalEventListener
+  void on(KeyAttested event) {
+    append(
+        event.tenant(),
+        event.attestedBy(),
+        "crypto.key.attested",
+        "crypto/keys/" + event.name(),
+        event.at(),
+        Map.of(
+            "version", Integer.toString(event.version()),
+            "subject", event.subject(),
+            "subjectType", event.subjectType()),
+        "KeyAttested|" + event.name() + "|" + event.subject() + "|" + event.at());
   }
 
   @Async

@@ -97,6 +97,18 @@ class CryptoConfiguration {
     return new PlatformKeyService(keyManager, cryptoRandom);
   }
 
+  /** Signed statements that a key is held for a subject and will not be released. */
+  @Bean
+  KeyAttestations keyAttestations(
+      KeyManager keyManager,
+      PlatformKeys platformKeys,
+      PlatformTransactionManager transactionManager,
+      ApplicationEventPublisher events,
+      Clock clock) {
+    return new KeyAttestations(
+        keyManager, platformKeys, new TransactionTemplate(transactionManager), events, clock);
+  }
+
   @Bean
   CryptoMetrics cryptoMetrics(MeterRegistry registry) {
     return new CryptoMetrics(registry);

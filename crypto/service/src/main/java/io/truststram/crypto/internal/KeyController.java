@@ -41,9 +41,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 class KeyController {
 
   private final KeyManager keys;
+  private final KeyAttestations attestations;
 
-  KeyController(KeyManager keys) {
+  KeyController(KeyManager keys, KeyAttestations attestations) {
     this.keys = keys;
+    this.attestations = attestations;
   }
 
   record CreateKeyRequest(
@@ -192,6 +194,37 @@ class KeyController {
   KeyView rotate(@PathVariable String name) {
     KeyRecords.Key key = keys.rotate(CurrentPrincipal.require().tenant(), name, false);
     return KeyView.of(key, keys.versions(key));
+  }
+
+  record AttestRequest(@Nullable String subject, @Nullable String subjectType) {}
+
+  @PostMapping(path = "/keys/{name}/attest", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('key:manage')")
+  @Operation(
+      summary = "Attest that the key manager holds this key for a subject and will not release it",
+      description =
+          "Signs, with the tenant's platform key truststram.attestation.signing, a statement"
+              + " naming the key's latest version, its public key, and the subject (an entity of"
+              + " the trust graph: subjectType client-node by default, or organisation, user,"
+              + " model, dataset, agent). Only non-exportable asymmetric keys. The trust service"
+              + " counts each attestation as evidence for the subject.")
+  KeyAttestations.Attestation attest(@PathVariable String name, @RequestBody AttestRequest body) {
+    return attestations.attest(
+        CurrentPrincipal.require(), name, body.subject(), body.subjectType());
+  }
+
+  record VerifyAttestationRequest(@Nullable String statement, @Nullable String signature) {}
+
+  @PostMapping(path = "/attestations/verify", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PreAuthorize("hasAuthority('key:use')")
+  @Operation(
+      summary = "Verify a key attestation of your tenant, and whether it still holds",
+      description =
+          "valid: the tenant's attestation key signed exactly this statement; current: the key"
+              + " still exists, is not exportable, and the attested version is still available.")
+  KeyAttestations.Verification verifyAttestation(@RequestBody VerifyAttestationRequest body) {
+    return attestations.verify(
+        CurrentPrincipal.require().tenant(), body.statement(), body.signature());
   }
 
   record TrimRequest(int minAvailableVersion) {}

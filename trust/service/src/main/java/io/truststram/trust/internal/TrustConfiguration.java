@@ -59,6 +59,11 @@ class TrustConfiguration {
   }
 
   @Bean
+  AttestationEvidence trustAttestationEvidence(TrustService trust) {
+    return new AttestationEvidence(trust);
+  }
+
+  @Bean
   Recomputation trustRecomputation(TrustService trust) {
     return new Recomputation(trust);
   }

@@ -1,0 +1,19 @@
+package io.truststram.crypto;
+
+import io.truststram.common.tenant.TenantId;
+import java.time.Instant;
+
+/**
+ * The key manager attested that it holds version {@code version} of key {@code name} for {@code
+ * subject} (an entity of the trust graph, of type {@code subjectType}) and will not release its
+ * private key.
+ */
+public record KeyAttested(
+    TenantId tenant,
+    String name,
+    int version,
+    String algorithm,
+    String subject,
+    String subjectType,
+    String attestedBy,
+    Instant at) {}
