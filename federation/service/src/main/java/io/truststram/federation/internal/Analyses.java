@@ -715,6 +715,15 @@ final class Analyses implements AutoCloseable {
   /** Opens the federation's waiting analyses on its final model, or fails them if it has none. */
   private void openWaiting(UUID federation) {
     ReentrantLock lock = openingLock(federation);
+    if (!anyWaiting(federation)) {
+      // Nothing to open, so polls need not queue for the lock; but an opening under way may have
+      // marked an analysis open without its secure session yet: wait for that one to finish.
+      if (lock.isLocked()) {
+        lock.lock();
+        lock.unlock();
+      }
+      return;
+    }
     lock.lock();
     try {
       openWaitingLocked(federation);
@@ -723,16 +732,19 @@ final class Analyses implements AutoCloseable {
     }
   }
 
+  private boolean anyWaiting(UUID federation) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM federation_analysis WHERE federation_id = ? AND state ="
+                    + " 'WAITING'")
+            .param(federation)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   private void openWaitingLocked(UUID federation) {
-    boolean any =
-        jdbc.sql(
-                    "SELECT COUNT(*) FROM federation_analysis WHERE federation_id = ? AND state ="
-                        + " 'WAITING'")
-                .param(federation)
-                .query(Long.class)
-                .single()
-            > 0;
-    if (!any) {
+    // Asked again under the lock: another poll may have opened them meanwhile.
+    if (!anyWaiting(federation)) {
       return;
     }
     FederationRecord record = store.find(federation).orElse(null);
