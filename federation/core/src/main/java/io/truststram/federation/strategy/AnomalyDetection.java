@@ -294,17 +294,21 @@ public final class AnomalyDetection extends ForwardingStrategy {
       }
       sentNorm[i] = Math.sqrt(squared);
     }
-    WorkFit work = null;
     Measures measures;
+    List<List<String>> verdicts;
     if (steps == null) {
       measures = Measures.of(global, clients, sent);
+      verdicts = verdicts(measures, robustZ(measures.norm()));
     } else {
-      work = WorkFit.of(sentNorm, steps, new boolean[n]);
+      WorkFit work = WorkFit.of(sentNorm, steps, new boolean[n]);
       measures = Measures.of(global, clients, perStep(global, sent, steps, work));
+      verdicts = verdicts(measures, work.z());
       // An update whose direction the cosine test rejects says nothing about how honest changes
       // grow: fitted again without those (while they are fewer than half), 40% of attackers that
       // flip their changes and claim the largest client's steps no longer make that client's
-      // honest change look too long for its steps.
+      // honest change look too long for its steps. The second fit is kept only if it explains the
+      // updates whose direction was accepted at least as well (flags no more of them): honest
+      // non-IID updates left out with the attackers must not hand the fit to the rest of them.
       boolean[] opposed = new boolean[n];
       int kept = n;
       for (int i = 0; i < n; i++) {
@@ -312,20 +316,46 @@ public final class AnomalyDetection extends ForwardingStrategy {
         kept -= opposed[i] ? 1 : 0;
       }
       if (n >= 4 && kept < n && 2 * kept > n) {
-        work = WorkFit.of(sentNorm, steps, opposed);
-        measures = Measures.of(global, clients, perStep(global, sent, steps, work));
+        WorkFit again = WorkFit.of(sentNorm, steps, opposed);
+        Measures remeasured = Measures.of(global, clients, perStep(global, sent, steps, again));
+        List<List<String>> second = verdicts(remeasured, again.z());
+        if (flaggedAmong(second, opposed) <= flaggedAmong(verdicts, opposed)) {
+          measures = remeasured;
+          verdicts = second;
+        }
       }
     }
     double[] distance = measures.distance();
     double[] cosine = measures.cosine();
     double[] krum = measures.krum();
-    double[] distanceZ = robustZ(distance);
-    double[] normZ = work == null ? robustZ(measures.norm()) : work.z();
-    // The Krum score sums squared distances: its root compares in the units of the others.
-    double[] krumZ =
-        n >= 3 ? robustZ(Arrays.stream(krum).map(Math::sqrt).toArray()) : new double[n];
     List<Score> scores = new ArrayList<>(n);
     List<String> quarantinedNow = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> reasons = verdicts.get(i);
+      String client = clients.get(i);
+      if (!reasons.isEmpty()) {
+        int count = flags.merge(client, 1, Integer::sum);
+        if (quarantineAfter > 0 && count == quarantineAfter) {
+          quarantinedNow.add(client);
+        }
+      }
+      scores.add(new Score(client, distance[i], cosine[i], sentNorm[i], krum[i], reasons));
+    }
+    return new RoundScores(round, scores, quarantinedNow);
+  }
+
+  /**
+   * Why each update is flagged (empty: it is not), from its measures and its norm score: the robust
+   * z of its norm, or with steps its residual from the work fit. Rounds of fewer than four updates
+   * flag nothing.
+   */
+  private List<List<String>> verdicts(Measures measures, double[] normZ) {
+    int n = measures.distance().length;
+    double[] distanceZ = robustZ(measures.distance());
+    // The Krum score sums squared distances: its root compares in the units of the others.
+    double[] krumZ =
+        n >= 3 ? robustZ(Arrays.stream(measures.krum()).map(Math::sqrt).toArray()) : new double[n];
+    List<List<String>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       List<String> reasons = new ArrayList<>();
       if (n >= 4) {
@@ -341,20 +371,24 @@ public final class AnomalyDetection extends ForwardingStrategy {
         if (krumZ[i] > threshold) {
           reasons.add("krum-score");
         }
-        if (cosine[i] < minCosine) {
+        if (measures.cosine()[i] < minCosine) {
           reasons.add("cosine");
         }
       }
-      String client = clients.get(i);
-      if (!reasons.isEmpty()) {
-        int count = flags.merge(client, 1, Integer::sum);
-        if (quarantineAfter > 0 && count == quarantineAfter) {
-          quarantinedNow.add(client);
-        }
-      }
-      scores.add(new Score(client, distance[i], cosine[i], sentNorm[i], krum[i], reasons));
+      out.add(reasons);
     }
-    return new RoundScores(round, scores, quarantinedNow);
+    return out;
+  }
+
+  /** How many of the updates not {@code excluded} are flagged. */
+  private static int flaggedAmong(List<List<String>> verdicts, boolean[] excluded) {
+    int flagged = 0;
+    for (int i = 0; i < excluded.length; i++) {
+      if (!excluded[i] && !verdicts.get(i).isEmpty()) {
+        flagged++;
+      }
+    }
+    return flagged;
   }
 
   private static List<float[]> perStep(
@@ -458,18 +492,20 @@ public final class AnomalyDetection extends ForwardingStrategy {
       }
       // Siegel's repeated median: each update's median slope to the others, then the median of
       // those. It stands while fewer than half of the updates lie together (Theil and Sen's median
-      // of all pairs gives way at 29%). Past PAIRWISE updates, each is paired with an evenly
-      // spaced PAIRWISE of the others.
-      int stride = Math.max(1, (m - 1) / PAIRWISE);
+      // of all pairs gives way at 29%).
+      // Update a is paired with the others at offsets 1 .. m - 1 from it (all of them, or
+      // PAIRWISE spread evenly over that range), so no fixed class of positions decides its median.
+      int partners = Math.min(m - 1, PAIRWISE);
+      double step = partners == 0 ? 1 : (m - 1) / (double) partners;
       double[] perUpdate = new double[m];
       int fitted = 0;
-      double[] row = new double[m];
+      double[] row = new double[Math.max(partners, 1)];
       for (int a = 0; a < m; a++) {
         int i = fit[a];
         int count = 0;
-        for (int b = (a + 1) % stride; b < m; b += stride) {
-          int k = fit[b];
-          if (k != i && x[k] != x[i]) {
+        for (int p = 0; p < partners; p++) {
+          int k = fit[(a + 1 + (int) (p * step)) % m];
+          if (x[k] != x[i]) {
             row[count++] = (y[k] - y[i]) / (x[k] - x[i]);
           }
         }
