@@ -38,6 +38,7 @@ class AttestationEvidence {
                 WEIGHT,
                 event.at(),
                 Map.of(
+                    "attestation", event.id().toString(),
                     "key", event.name(),
                     "version", Integer.toString(event.version()),
                     "algorithm", event.algorithm(),

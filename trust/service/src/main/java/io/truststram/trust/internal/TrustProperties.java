@@ -27,9 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param clientSelection whether federations choose their clients by trust (true)
  * @param selectionFloor the least sampling weight a client gets, so that newcomers and the
  *     distrusted can still earn trust (0.1)
- * @param explanationCacheEdges how many edges, over all tenants, of their latest computation's
- *     graph are kept in memory to explain scores without reading the graph again (10,000,000, about
- *     120 MB; 0 reads it for every explanation)
+ * @param explanationCacheEdges how much, over all tenants, of their latest computation's graph is
+ *     kept in memory to explain scores without reading the graph again, in edges, each entity
+ *     counting as 10 (10,000,000, about 120 MB; 0 reads it for every explanation)
  */
 @Validated
 @ConfigurationProperties("truststram.trust")

@@ -151,6 +151,8 @@ final class TrustService implements TrustScores {
     if (!store.deleteEntity(tenant, id)) {
       throw entityNotFound(id);
     }
+    // Explanations must not name it any more, even before the next computation.
+    keep(tenant, null);
     changed(tenant);
   }
 
@@ -421,18 +423,19 @@ final class TrustService implements TrustScores {
       // Marks made before this computation read the graph are answered; one made in the same
       // millisecond may not be, and stays (a restart then recomputes once more than needed).
       store.clearChanged(tenant, now.minusMillis(1));
-      if (result.prepared() != null) {
-        keep(
-            tenant,
-            new Explained(
-                id,
-                snapshot.ids,
-                snapshot.index,
-                result.prepared(),
-                snapshot.pretrustedArray(),
-                result.eigentrust(),
-                alpha));
-      }
+      EigenTrust.Prepared prepared = result.prepared();
+      keep(
+          tenant,
+          prepared == null
+              ? null
+              : new Explained(
+                  id,
+                  snapshot.ids,
+                  snapshot.index,
+                  prepared,
+                  snapshot.pretrustedArray(),
+                  result.eigentrust(),
+                  alpha));
       long finished = System.nanoTime();
       computeTimer.record(finished - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       Map<String, Long> phases = new LinkedHashMap<>();
@@ -535,26 +538,35 @@ final class TrustService implements TrustScores {
       double[] t,
       double alpha) {
 
-    long edges() {
-      return prepared.incoming().edges();
+    /** Its weight in the cache: its edges, and each node as {@value #NODE_WEIGHT} edges. */
+    long weight() {
+      return prepared.incoming().edges() + NODE_WEIGHT * (long) ids.size();
     }
+
+    /**
+     * A node (its id, index entry, score and row) costs about as much memory as this many edges.
+     */
+    static final int NODE_WEIGHT = 10;
   }
 
-  /** Keeps a tenant's latest computation's graph for explanations, while it fits the cache. */
-  private void keep(TenantId tenant, Explained graph) {
+  /**
+   * Keeps a tenant's latest computation's graph for explanations, while it fits the cache; with
+   * none, forgets the one kept.
+   */
+  private void keep(TenantId tenant, @Nullable Explained graph) {
     synchronized (explained) {
       Explained old = explained.remove(tenant);
       if (old != null) {
-        explainedEdges -= old.edges();
+        explainedEdges -= old.weight();
       }
-      if (graph.edges() > properties.explanationCacheEdges()) {
+      if (graph == null || graph.weight() > properties.explanationCacheEdges()) {
         return;
       }
       explained.put(tenant, graph);
-      explainedEdges += graph.edges();
+      explainedEdges += graph.weight();
       var eldest = explained.entrySet().iterator();
       while (explainedEdges > properties.explanationCacheEdges()) {
-        explainedEdges -= eldest.next().getValue().edges();
+        explainedEdges -= eldest.next().getValue().weight();
         eldest.remove();
       }
     }
@@ -596,8 +608,8 @@ final class TrustService implements TrustScores {
     if (top < 1 || top > 100 || maxLength < 1 || maxLength > 8) {
       throw invalid("top lies in 1..100 and paths' length in 1..8");
     }
-    Score score = score(tenant, id);
     Computation computation = latest(tenant);
+    Score score = score(tenant, id);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entity", id);
     out.put("computation", computation.id());

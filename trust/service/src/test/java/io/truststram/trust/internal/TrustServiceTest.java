@@ -307,6 +307,7 @@ class TrustServiceTest {
     assertThat(kept.stream().mapToDouble(r -> (double) r.get("amount")).sum())
         .isCloseTo(c, within(1e-9));
     assertThat(kept).extracting(r -> r.get("source")).doesNotContain("d");
+    assertThat(kept).extracting(r -> r.get("source")).contains("b");
 
     // Without the computation's graph in memory (another instance, or a cache of 0 edges), the
     // graph is read as it is now.
@@ -338,6 +339,13 @@ class TrustServiceTest {
     assertThat(contributions(trust.explain(tenant, "d", 10, 4)))
         .extracting(r -> r.get("source"))
         .contains("b");
+
+    // A deleted entity leaves explanations at once, before any computation.
+    trust.compute(tenant, new ComputeInput(null, null, null));
+    trust.deleteEntity(tenant, "b");
+    assertThat(contributions(trust.explain(tenant, "c", 10, 4)))
+        .extracting(r -> r.get("source"))
+        .doesNotContain("b");
   }
 
   /** a (pre-trusted), b, c and d; a trusts b (2) and c (1), b trusts c (1); and {@code more}. */
