@@ -47,6 +47,13 @@ public final class CryptoProblems {
   public static final ProblemType NOT_EXPORTABLE =
       new ProblemType("crypto-key-not-exportable", 403, "Key not exportable");
 
+  /**
+   * A data operation on one of the platform's own keys ({@code truststram.*}): only the platform
+   * uses them (one could otherwise sign audit checkpoints or key attestations).
+   */
+  public static final ProblemType PLATFORM_KEY =
+      new ProblemType("crypto-platform-key", 403, "Platform key");
+
   /** The key's configuration does not allow deleting it, or the change asked for is impossible. */
   public static final ProblemType CONFIG_CONFLICT =
       new ProblemType("crypto-key-config-conflict", 409, "Key configuration conflict");

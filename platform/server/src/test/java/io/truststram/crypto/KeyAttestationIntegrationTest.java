@@ -92,23 +92,58 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
                 assertThat(admin.get("/api/v1/audit/entries?action=crypto.key.attested").body())
                     .contains("node-7"));
 
-    // Made exportable, the key may leave: the attestation still verifies but no longer holds, and
-    // the key cannot be attested again.
-    var exportable =
-        admin.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/v1/crypto/keys/node-7-signing"))
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"exportable\":true}")));
-    assertThat(exportable.status()).as(exportable.body()).isEqualTo(200);
+    // Attested, the key is pinned: it can no longer be made exportable nor backed up, nor be
+    // attested for another subject.
+    assertThat(patch("{\"exportable\":true}").status()).isEqualTo(409);
+    assertThat(admin.get("/api/v1/crypto/keys/node-7-signing/backup").status()).isEqualTo(409);
+    var other =
+        admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-8\"}");
+    assertThat(other.status()).as(other.body()).isEqualTo(409);
+    assertThat(other.json().path("detail").asString()).contains("node-7");
+
+    // The same version for the same subject again is a fresh statement, not fresh evidence; a new
+    // version is.
+    var again =
+        admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-7\"}");
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    assertThat(admin.postJson("/api/v1/crypto/keys/node-7-signing/rotate", "{}").status())
+        .isEqualTo(200);
+    var rotated =
+        admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-7\"}");
+    assertThat(JSON.readTree(rotated.json().path("statement").asString()).path("version").asInt())
+        .isEqualTo(2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> attestedEvidence("node-7") >= 2);
+    assertThat(attestedEvidence("node-7")).isEqualTo(2);
+
+    // Deleted, the key no longer backs the statement: it still verifies, but no longer holds.
+    assertThat(patch("{\"deletionAllowed\":true}").status()).isEqualTo(200);
+    assertThat(admin.method("DELETE", "/api/v1/crypto/keys/node-7-signing").status())
+        .isEqualTo(204);
     var stale = verify(statement, signature);
     assertThat(stale.path("valid").asBoolean()).isTrue();
     assertThat(stale.path("current").asBoolean()).isFalse();
-    assertThat(stale.path("reason").asString()).contains("exportable");
-    var again =
-        admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-7\"}");
-    assertThat(again.status()).as(again.body()).isEqualTo(409);
-    assertThat(again.json().path("type").asString()).endsWith("crypto-key-config-conflict");
+    assertThat(stale.path("reason").asString()).contains("deleted");
+  }
+
+  private HttpTestClient.Response patch(String json) {
+    return admin.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/crypto/keys/node-7-signing"))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** How many crypto.key-attested evidence records the trust service holds about the entity. */
+  private long attestedEvidence(String entity) {
+    JsonNode items = admin.get("/api/v1/trust/entities/" + entity + "/evidence").json();
+    JsonNode list = items.isArray() ? items : items.path("items");
+    long count = 0;
+    for (JsonNode item : list) {
+      if (item.path("kind").asString().equals("crypto.key-attested")) {
+        count++;
+      }
+    }
+    return count;
   }
 
   @Test

@@ -137,6 +137,10 @@ class PlatformKeysIntegrationTest extends ServerIntegrationTest {
     assertThat(admin.method("DELETE", key).status()).isEqualTo(409);
     assertThat(admin.get(key + "/backup").status()).isEqualTo(403);
     assertThat(admin.get(key + "/export").status()).isEqualTo(403);
+    // Nor sign with it: a tenant could otherwise forge what the platform signs.
+    var signed = admin.postJson(key + "/sign", "{\"input\":\"eA==\"}");
+    assertThat(signed.status()).as(signed.body()).isEqualTo(403);
+    assertThat(signed.json().path("type").asString()).endsWith("crypto-platform-key");
     var imitation =
         admin.postJson(
             "/api/v1/crypto/keys",

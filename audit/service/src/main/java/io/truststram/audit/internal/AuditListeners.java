@@ -97,10 +97,11 @@ class AuditListeners {
         "crypto/keys/" + event.name(),
         event.at(),
         Map.of(
+            "attestation", event.id().toString(),
             "version", Integer.toString(event.version()),
             "subject", event.subject(),
             "subjectType", event.subjectType()),
-        "KeyAttested|" + event.name() + "|" + event.subject() + "|" + event.at());
+        "KeyAttested|" + event.id());
   }
 
   @Async

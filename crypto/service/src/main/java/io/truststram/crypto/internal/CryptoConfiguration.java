@@ -101,12 +101,18 @@ class CryptoConfiguration {
   @Bean
   KeyAttestations keyAttestations(
       KeyManager keyManager,
+      KeyRecords records,
       PlatformKeys platformKeys,
       PlatformTransactionManager transactionManager,
       ApplicationEventPublisher events,
       Clock clock) {
     return new KeyAttestations(
-        keyManager, platformKeys, new TransactionTemplate(transactionManager), events, clock);
+        keyManager,
+        records,
+        platformKeys,
+        new TransactionTemplate(transactionManager),
+        events,
+        clock);
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package io.truststram.crypto.internal;
 
+import io.truststram.common.id.Uuids;
 import io.truststram.common.problem.ProblemException;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.crypto.CryptoProblems;
@@ -15,9 +16,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -34,8 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
  * attestation is published as {@link KeyAttested}, which the trust service counts as evidence for
  * the subject.
  *
- * <p>An attestation does not say where the key was generated: an imported key's material existed
- * outside the key manager before it was imported.
+ * <p>Attesting pins the key: it is bound to its subject (a second subject is refused), and it can
+ * no longer be made exportable nor backed up (a restored copy could be). An attestation does not
+ * say where the key was generated: an imported key's material existed outside the key manager
+ * before it was imported.
  */
 final class KeyAttestations {
 
@@ -51,6 +56,7 @@ final class KeyAttestations {
   private static final int MAX_STATEMENT = 16_384;
 
   private final KeyManager keys;
+  private final KeyRecords records;
   private final PlatformKeys platform;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher events;
@@ -58,11 +64,13 @@ final class KeyAttestations {
 
   KeyAttestations(
       KeyManager keys,
+      KeyRecords records,
       PlatformKeys platform,
       TransactionTemplate transactions,
       ApplicationEventPublisher events,
       Clock clock) {
     this.keys = keys;
+    this.records = records;
     this.platform = platform;
     this.transactions = transactions;
     this.events = events;
@@ -113,22 +121,20 @@ final class KeyAttestations {
               + keyType.name());
     }
     if (key.exportable()) {
-      throw new ProblemException(
-          CryptoProblems.CONFIG_CONFLICT,
-          "key "
-              + name
-              + " is exportable: its private key may have left the key manager, so there is"
-              + " nothing to attest");
+      throw exportable(name);
     }
+    int latest = key.latestVersion();
     KeyRecords.Version version =
         keys.versions(key).stream()
-            .filter(v -> v.version() == key.latestVersion())
+            .filter(v -> v.version() == latest)
             .findFirst()
-            .orElseThrow();
+            .orElseThrow(() -> changed(name));
     byte[] publicKey = Objects.requireNonNull(version.publicKey());
+    UUID id = Uuids.v7();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("format", FORMAT);
+    fields.put("id", id.toString());
     fields.put("tenant", caller.tenant().toString());
     fields.put("key", key.name());
     fields.put("version", version.version());
@@ -143,20 +149,62 @@ final class KeyAttestations {
     String statement = JSON.writeValueAsString(fields);
     PlatformKeys.Signature signed =
         platform.sign(caller.tenant(), PURPOSE, statement.getBytes(StandardCharsets.UTF_8));
+    // Recorded under the key's row lock: a key made exportable (or deleted) meanwhile is not
+    // attested, and a key is attested for one subject only.
     transactions.executeWithoutResult(
-        status ->
+        status -> {
+          KeyRecords.Key locked = records.lock(key.id()).orElseThrow(() -> changed(name));
+          if (locked.exportable()) {
+            throw exportable(name);
+          }
+          List<KeyRecords.Attested> before = records.attestations(key.id());
+          for (KeyRecords.Attested earlier : before) {
+            if (!earlier.subject().equals(subject) || !earlier.subjectType().equals(type)) {
+              throw new ProblemException(
+                  CryptoProblems.CONFIG_CONFLICT,
+                  "key "
+                      + name
+                      + " is attested for "
+                      + earlier.subjectType()
+                      + " "
+                      + earlier.subject()
+                      + ": a key is attested for one subject only");
+            }
+          }
+          records.insertAttestation(
+              new KeyRecords.Attested(
+                  id, key.id(), version.version(), subject, type, caller.subject(), now));
+          // Attesting the same version for the same subject again is not new evidence.
+          if (before.stream().noneMatch(earlier -> earlier.version() == version.version())) {
             events.publishEvent(
                 new KeyAttested(
                     caller.tenant(),
+                    id,
                     key.name(),
                     version.version(),
                     keyType.name(),
                     subject,
                     type,
                     caller.subject(),
-                    now)));
+                    now));
+          }
+        });
     return new Attestation(
         statement, Ciphertexts.format(signed.keyVersion(), signed.signature()), signed.algorithm());
+  }
+
+  private static ProblemException exportable(String name) {
+    return new ProblemException(
+        CryptoProblems.CONFIG_CONFLICT,
+        "key "
+            + name
+            + " is exportable: its private key may have left the key manager, so there is"
+            + " nothing to attest");
+  }
+
+  private static ProblemException changed(String name) {
+    return new ProblemException(
+        CryptoProblems.KEY_NOT_FOUND, "key " + name + " was deleted while it was being attested");
   }
 
   /**
@@ -196,7 +244,7 @@ final class KeyAttestations {
       }
       if (e.type().equals(CryptoProblems.VERSION_NOT_ALLOWED)) {
         return new Verification(
-            false, false, "the attestation key's version was retired: " + e.getMessage(), null);
+            false, false, "the attestation key cannot check it: " + e.getMessage(), null);
       }
       throw e;
     }
@@ -229,6 +277,10 @@ final class KeyAttestations {
     }
     if (key.exportable()) {
       return "key " + name + " has been made exportable since";
+    }
+    String id = String.valueOf(fields.get("id"));
+    if (records.attestations(key.id()).stream().noneMatch(a -> a.id().toString().equals(id))) {
+      return "the key manager has no record of attestation " + id + " of key " + name;
     }
     if (version < key.minAvailableVersion() || version < key.minDecryptionVersion()) {
       return "version " + version + " of key " + name + " was trimmed or retired";

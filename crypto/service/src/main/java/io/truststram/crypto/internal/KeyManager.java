@@ -286,8 +286,32 @@ final class KeyManager {
             key.createdBy(),
             key.createdAt(),
             clock.instant());
-    records.updateConfig(updated, clock.instant());
+    if (exportable && !key.exportable()) {
+      // Under the key's row lock, so that an attestation made meanwhile is seen.
+      transactions.executeWithoutResult(
+          status -> {
+            records.lock(key.id());
+            requireNotAttested(key, "made exportable");
+            records.updateConfig(updated, clock.instant());
+          });
+    } else {
+      records.updateConfig(updated, clock.instant());
+    }
     return updated;
+  }
+
+  /**
+   * Refuses to let an attested key leave: its attestations say its private key stays in the key
+   * manager.
+   */
+  private void requireNotAttested(KeyRecords.Key key, String what) {
+    if (!records.attestations(key.id()).isEmpty()) {
+      throw conflict(
+          "key "
+              + key.name()
+              + " is attested (its private key stays in the key manager): it cannot be "
+              + what);
+    }
   }
 
   /** Destroys the versions below {@code minAvailable}, which no minimum may still need. */
@@ -675,6 +699,7 @@ final class KeyManager {
           CryptoProblems.NOT_EXPORTABLE, "a platform key cannot be backed up");
     }
     try (Loaded key = load(tenant, name)) {
+      requireNotAttested(key.key, "backed up: a restored copy could be made exportable");
       Map<String, Object> out = new java.util.LinkedHashMap<>();
       out.put("type", key.key.type());
       out.put("latestVersion", key.key.latestVersion());

@@ -189,6 +189,61 @@ final class KeyRecords {
         .update();
   }
 
+  /** An attestation the key manager made: the key version and the subject it was made for. */
+  record Attested(
+      UUID id,
+      UUID keyId,
+      int version,
+      String subject,
+      String subjectType,
+      String attestedBy,
+      Instant at) {}
+
+  /** The key's attestations, oldest first. */
+  List<Attested> attestations(UUID keyId) {
+    return jdbc.sql(
+            "SELECT id, key_id, version, subject, subject_type, attested_by, attested_at FROM"
+                + " crypto_key_attestation WHERE key_id = ? ORDER BY attested_at, id")
+        .param(keyId)
+        .query(
+            (rs, row) ->
+                new Attested(
+                    rs.getObject(1, UUID.class),
+                    rs.getObject(2, UUID.class),
+                    rs.getInt(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getTimestamp(7).toInstant()))
+        .list();
+  }
+
+  void insertAttestation(Attested attested) {
+    jdbc.sql(
+            "INSERT INTO crypto_key_attestation (id, key_id, version, subject, subject_type,"
+                + " attested_by, attested_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            attested.id(),
+            attested.keyId(),
+            attested.version(),
+            attested.subject(),
+            attested.subjectType(),
+            attested.attestedBy(),
+            Timestamp.from(attested.at()))
+        .update();
+  }
+
+  /**
+   * Locks the key's row until the transaction ends (attesting it and changing its settings do not
+   * interleave); empty when it is gone.
+   */
+  Optional<Key> lock(UUID keyId) {
+    return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM crypto_key WHERE id = ? FOR UPDATE")
+        .param(keyId)
+        .query(KeyRecords::key)
+        .optional();
+  }
+
   void delete(UUID keyId) {
     jdbc.sql("DELETE FROM crypto_key_version WHERE key_id = ?").param(keyId).update();
     jdbc.sql("DELETE FROM crypto_key WHERE id = ?").param(keyId).update();

@@ -315,6 +315,12 @@ class OperationController {
       String operation,
       OperationRequest body,
       BiFunction<KeyManager.Loaded, Item, Map<String, Object>> action) {
+    if (KeyManager.isPlatformKey(name)) {
+      throw new ProblemException(
+          CryptoProblems.PLATFORM_KEY,
+          "the platform's own keys are used by the platform only; their public keys are listed"
+              + " with the key, for verifying offline");
+    }
     try (KeyManager.Loaded key = keys.load(tenant(), name)) {
       return run(key, operation, body, action);
     }
