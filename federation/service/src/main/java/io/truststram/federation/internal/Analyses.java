@@ -373,7 +373,15 @@ final class Analyses implements AutoCloseable {
         if (!secure(analysis)) {
           return analysis;
         }
-        continue;
+        // Created or opened a moment ago, its session comes before the opening lock is let go;
+        // none after that means a restart lost it (the tick fails the analysis).
+        ReentrantLock starting = openingLock(federation);
+        starting.lock();
+        starting.unlock();
+        session = sessions.get(analysis.id());
+        if (session == null) {
+          continue;
+        }
       }
       // A secure aggregation is handed to each of its nodes once.
       if (session.clients().contains(node.id())
