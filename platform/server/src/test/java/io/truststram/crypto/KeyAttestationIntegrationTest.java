@@ -57,6 +57,7 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
     assertThat(attested.status()).as(attested.body()).isEqualTo(200);
     String statement = attested.json().path("statement").asString();
     String signature = attested.json().path("signature").asString();
+    // (Reassigned below to version 2's statement.)
     assertThat(signature).startsWith("ts:v1:");
     assertThat(attested.json().path("algorithm").asString()).isEqualTo("ML-DSA-65+Ed25519");
     JsonNode fields = JSON.readTree(statement);
@@ -64,6 +65,7 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
     assertThat(fields.path("key").asString()).isEqualTo("node-7-signing");
     assertThat(fields.path("version").asInt()).isEqualTo(1);
     assertThat(fields.path("exportable").asBoolean(true)).isFalse();
+    assertThat(fields.path("origin").asString()).isEqualTo("generated");
     assertThat(fields.path("publicKey").asString())
         .isEqualTo(created.json().path("versions").get(0).path("publicKey").asString());
 
@@ -94,12 +96,14 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
 
     // Attested, the key is pinned: it can no longer be made exportable nor backed up, nor be
     // attested for another subject.
-    assertThat(patch("{\"exportable\":true}").status()).isEqualTo(409);
-    assertThat(admin.get("/api/v1/crypto/keys/node-7-signing/backup").status()).isEqualTo(409);
-    var other =
-        admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-8\"}");
-    assertThat(other.status()).as(other.body()).isEqualTo(409);
-    assertThat(other.json().path("detail").asString()).contains("node-7");
+    assertThat(conflict(patch("{\"exportable\":true}"))).contains("attested");
+    assertThat(conflict(admin.get("/api/v1/crypto/keys/node-7-signing/backup")))
+        .contains("attested");
+    assertThat(
+            conflict(
+                admin.postJson(
+                    "/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-8\"}")))
+        .contains("node-7");
 
     // The same version for the same subject again is a fresh statement, not fresh evidence; a new
     // version is.
@@ -112,8 +116,26 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
         admin.postJson("/api/v1/crypto/keys/node-7-signing/attest", "{\"subject\":\"node-7\"}");
     assertThat(JSON.readTree(rotated.json().path("statement").asString()).path("version").asInt())
         .isEqualTo(2);
-    await().atMost(Duration.ofSeconds(20)).until(() -> attestedEvidence("node-7") >= 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> attestedEvidence("node-7") >= 2 && audited() >= 2);
     assertThat(attestedEvidence("node-7")).isEqualTo(2);
+    assertThat(audited()).isEqualTo(2);
+
+    // Version 1 retired and trimmed: its statement no longer holds.
+    assertThat(patch("{\"minDecryptionVersion\":2}").status()).isEqualTo(200);
+    assertThat(
+            admin
+                .postJson("/api/v1/crypto/keys/node-7-signing/trim", "{\"minAvailableVersion\":2}")
+                .status())
+        .isEqualTo(200);
+    var trimmed = verify(statement, signature);
+    assertThat(trimmed.path("valid").asBoolean()).isTrue();
+    assertThat(trimmed.path("current").asBoolean()).isFalse();
+    assertThat(trimmed.path("reason").asString()).contains("trimmed");
+    statement = rotated.json().path("statement").asString();
+    signature = rotated.json().path("signature").asString();
+    assertThat(verify(statement, signature).path("current").asBoolean()).isTrue();
 
     // Deleted, the key no longer backs the statement: it still verifies, but no longer holds.
     assertThat(patch("{\"deletionAllowed\":true}").status()).isEqualTo(200);
@@ -133,6 +155,22 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
             .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** The problem's detail, after checking it is a 409 crypto-key-config-conflict. */
+  private static String conflict(HttpTestClient.Response response) {
+    assertThat(response.status()).as(response.body()).isEqualTo(409);
+    assertThat(response.json().path("type").asString()).endsWith("crypto-key-config-conflict");
+    return response.json().path("detail").asString();
+  }
+
+  /** How many crypto.key.attested entries the tenant's audit log holds. */
+  private int audited() {
+    return admin
+        .get("/api/v1/audit/entries?action=crypto.key.attested")
+        .json()
+        .path("items")
+        .size();
+  }
+
   /** How many crypto.key-attested evidence records the trust service holds about the entity. */
   private long attestedEvidence(String entity) {
     JsonNode items = admin.get("/api/v1/trust/entities/" + entity + "/evidence").json();
@@ -144,6 +182,27 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
       }
     }
     return count;
+  }
+
+  @Test
+  void aKeyWithACopyOutsideTheKeyManagerIsNotAttested() {
+    admin.postJson("/api/v1/crypto/keys", "{\"name\":\"backed\",\"type\":\"ML-DSA-44\"}");
+    var backup = admin.get("/api/v1/crypto/keys/backed/backup");
+    assertThat(backup.status()).as(backup.body()).isEqualTo(200);
+    // Backed up before being attested: the backup could become an exportable copy.
+    assertThat(
+            conflict(
+                admin.postJson("/api/v1/crypto/keys/backed/attest", "{\"subject\":\"node-1\"}")))
+        .contains("backed up");
+    var restored =
+        admin.postJson(
+            "/api/v1/crypto/keys/restored/restore",
+            "{\"backup\":\"" + backup.json().path("backup").asString() + "\"}");
+    assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+    assertThat(
+            conflict(
+                admin.postJson("/api/v1/crypto/keys/restored/attest", "{\"subject\":\"node-1\"}")))
+        .contains("restored");
   }
 
   @Test

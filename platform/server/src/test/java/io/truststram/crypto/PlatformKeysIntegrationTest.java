@@ -137,10 +137,28 @@ class PlatformKeysIntegrationTest extends ServerIntegrationTest {
     assertThat(admin.method("DELETE", key).status()).isEqualTo(409);
     assertThat(admin.get(key + "/backup").status()).isEqualTo(403);
     assertThat(admin.get(key + "/export").status()).isEqualTo(403);
-    // Nor sign with it: a tenant could otherwise forge what the platform signs.
-    var signed = admin.postJson(key + "/sign", "{\"input\":\"eA==\"}");
-    assertThat(signed.status()).as(signed.body()).isEqualTo(403);
-    assertThat(signed.json().path("type").asString()).endsWith("crypto-platform-key");
+    // Nor use it for anything: a tenant could otherwise forge what the platform signs.
+    for (String operation :
+        new String[] {
+          "encrypt",
+          "decrypt",
+          "rewrap",
+          "datakey",
+          "sign",
+          "verify",
+          "hmac",
+          "encapsulate",
+          "decapsulate",
+          "seal",
+          "open"
+        }) {
+      for (String body :
+          new String[] {"{\"input\":\"eA==\"}", "{\"batch\":[{\"input\":\"eA==\"}]}"}) {
+        var used = admin.postJson(key + "/" + operation, body);
+        assertThat(used.status()).as(operation + " " + used.body()).isEqualTo(403);
+        assertThat(used.json().path("type").asString()).endsWith("crypto-platform-key");
+      }
+    }
     var imitation =
         admin.postJson(
             "/api/v1/crypto/keys",

@@ -33,14 +33,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Key attestations: statements, signed by the tenant's platform key {@code
  * truststram.attestation.signing}, that the key manager holds a version of an asymmetric key for a
  * named subject (a client node, a model, an agent...) and will not release its private key (the key
- * is not exportable). A verifier checks the signature and whether the statement still holds. Each
- * attestation is published as {@link KeyAttested}, which the trust service counts as evidence for
- * the subject.
+ * is not exportable). A verifier checks the signature and whether the statement still holds. The
+ * trust service counts each published attestation as evidence for the subject.
  *
- * <p>Attesting pins the key: it is bound to its subject (a second subject is refused), and it can
- * no longer be made exportable nor backed up (a restored copy could be). An attestation does not
- * say where the key was generated: an imported key's material existed outside the key manager
- * before it was imported.
+ * <p>Only keys generated in the key manager and never backed up are attested, so that no copy of
+ * the private key can exist elsewhere. Attesting pins the key: it is bound to its subject (a second
+ * subject is refused), and it can no longer be made exportable nor backed up. The first attestation
+ * of each version for its subject is published as {@link KeyAttested} (repeats are recorded, not
+ * published).
  */
 final class KeyAttestations {
 
@@ -123,6 +123,20 @@ final class KeyAttestations {
     if (key.exportable()) {
       throw exportable(name);
     }
+    KeyRecords.Provenance provenance = records.provenance(key.id());
+    if (!"generated".equals(provenance.origin()) || provenance.backedUp()) {
+      throw new ProblemException(
+          CryptoProblems.CONFIG_CONFLICT,
+          "key "
+              + name
+              + (provenance.backedUp()
+                  ? " was backed up"
+                  : provenance.origin() == null
+                      ? " has no recorded origin"
+                      : " was " + provenance.origin())
+              + ": a copy of its private key may exist outside the key manager, so there is"
+              + " nothing to attest (only keys generated here and never backed up are)");
+    }
     int latest = key.latestVersion();
     KeyRecords.Version version =
         keys.versions(key).stream()
@@ -142,6 +156,7 @@ final class KeyAttestations {
     fields.put("publicKey", Base64.getEncoder().encodeToString(publicKey));
     fields.put("publicKeySha256", Base64.getEncoder().encodeToString(sha256(publicKey)));
     fields.put("exportable", false);
+    fields.put("origin", "generated");
     fields.put("subject", subject);
     fields.put("subjectType", type);
     fields.put("attestedBy", caller.subject());
@@ -156,6 +171,21 @@ final class KeyAttestations {
           KeyRecords.Key locked = records.lock(key.id()).orElseThrow(() -> changed(name));
           if (locked.exportable()) {
             throw exportable(name);
+          }
+          if (records.provenance(key.id()).backedUp()) {
+            throw new ProblemException(
+                CryptoProblems.CONFIG_CONFLICT,
+                "key " + name + " was backed up while it was being attested: nothing to attest");
+          }
+          if (version.version() < locked.minAvailableVersion()
+              || version.version() < locked.minDecryptionVersion()) {
+            throw new ProblemException(
+                CryptoProblems.CONFIG_CONFLICT,
+                "version "
+                    + version.version()
+                    + " of key "
+                    + name
+                    + " was retired while it was being attested: try again");
           }
           List<KeyRecords.Attested> before = records.attestations(key.id());
           for (KeyRecords.Attested earlier : before) {

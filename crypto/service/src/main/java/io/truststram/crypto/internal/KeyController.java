@@ -206,8 +206,10 @@ class KeyController {
           "Signs, with the tenant's platform key truststram.attestation.signing, a statement"
               + " naming the key's latest version, its public key, and the subject (an entity of"
               + " the trust graph: subjectType client-node by default, or organisation, user,"
-              + " model, dataset, agent). Only non-exportable asymmetric keys. The trust service"
-              + " counts each attestation as evidence for the subject.")
+              + " model, dataset, agent). Only asymmetric keys generated here, never exportable"
+              + " nor backed up; attesting pins the key (bound to its subject, never exportable"
+              + " nor backed up again). The trust service counts the first attestation of each"
+              + " version as evidence for the subject.")
   KeyAttestations.Attestation attest(@PathVariable String name, @RequestBody AttestRequest body) {
     return attestations.attest(
         CurrentPrincipal.require(), name, body.subject(), body.subjectType());
@@ -221,7 +223,8 @@ class KeyController {
       summary = "Verify a key attestation of your tenant, and whether it still holds",
       description =
           "valid: the tenant's attestation key signed exactly this statement; current: the key"
-              + " still exists, is not exportable, and the attested version is still available.")
+              + " still exists with this attestation on record, and the attested version is still"
+              + " kept and allowed.")
   KeyAttestations.Verification verifyAttestation(@RequestBody VerifyAttestationRequest body) {
     return attestations.verify(
         CurrentPrincipal.require().tenant(), body.statement(), body.signature());

@@ -147,6 +147,7 @@ final class KeyManager {
                   if (!records.insert(key, first)) {
                     return false;
                   }
+                  records.setOrigin(key.id(), imported == null ? "generated" : "imported");
                   events.publishEvent(
                       new KeyCreated(
                           caller.tenant(), key.name(), type.name(), caller.subject(), now));
@@ -182,10 +183,11 @@ final class KeyManager {
   }
 
   KeyRecords.Key find(TenantId tenant, String name) {
-    return records
-        .find(tenant, name)
-        .orElseThrow(
-            () -> new ProblemException(CryptoProblems.KEY_NOT_FOUND, "no key named " + name));
+    return records.find(tenant, name).orElseThrow(() -> notFound(name));
+  }
+
+  private static ProblemException notFound(String name) {
+    return new ProblemException(CryptoProblems.KEY_NOT_FOUND, "no key named " + name);
   }
 
   List<KeyRecords.Version> versions(KeyRecords.Key key) {
@@ -229,7 +231,17 @@ final class KeyManager {
       @Nullable Duration autoRotate) {}
 
   KeyRecords.Key configure(TenantId tenant, String name, Changes changes) {
-    KeyRecords.Key key = find(tenant, name);
+    UUID id = find(tenant, name).id();
+    // Read, checked and written under the key's row lock: two changes, or a change and an
+    // attestation, never work from a stale row.
+    return java.util.Objects.requireNonNull(
+        transactions.execute(
+            status ->
+                configureLocked(
+                    records.lock(id).orElseThrow(() -> notFound(name)), name, changes)));
+  }
+
+  private KeyRecords.Key configureLocked(KeyRecords.Key key, String name, Changes changes) {
     if (isPlatformKey(name)
         && (Boolean.TRUE.equals(changes.exportable())
             || Boolean.TRUE.equals(changes.deletionAllowed()))) {
@@ -287,16 +299,9 @@ final class KeyManager {
             key.createdAt(),
             clock.instant());
     if (exportable && !key.exportable()) {
-      // Under the key's row lock, so that an attestation made meanwhile is seen.
-      transactions.executeWithoutResult(
-          status -> {
-            records.lock(key.id());
-            requireNotAttested(key, "made exportable");
-            records.updateConfig(updated, clock.instant());
-          });
-    } else {
-      records.updateConfig(updated, clock.instant());
+      requireNotAttested(key, "made exportable");
     }
+    records.updateConfig(updated, clock.instant());
     return updated;
   }
 
@@ -699,7 +704,14 @@ final class KeyManager {
           CryptoProblems.NOT_EXPORTABLE, "a platform key cannot be backed up");
     }
     try (Loaded key = load(tenant, name)) {
-      requireNotAttested(key.key, "backed up: a restored copy could be made exportable");
+      // Marked before the backup leaves, under the key's row lock: an attestation made meanwhile
+      // is seen, and none is made afterwards (a restored copy could be made exportable).
+      transactions.executeWithoutResult(
+          status -> {
+            records.lock(key.key.id());
+            requireNotAttested(key.key, "backed up: a restored copy could be made exportable");
+            records.markBackedUp(key.key.id());
+          });
       Map<String, Object> out = new java.util.LinkedHashMap<>();
       out.put("type", key.key.type());
       out.put("latestVersion", key.key.latestVersion());
@@ -801,6 +813,7 @@ final class KeyManager {
                     if (!records.insert(key, versions.getFirst())) {
                       return false;
                     }
+                    records.setOrigin(key.id(), "restored");
                     versions.subList(1, versions.size()).forEach(records::insertVersion);
                     events.publishEvent(
                         new KeyCreated(caller.tenant(), name, type.name(), caller.subject(), now));

@@ -189,6 +189,30 @@ final class KeyRecords {
         .update();
   }
 
+  /**
+   * Where a key's material comes from and whether it was ever backed up.
+   *
+   * @param origin {@code generated}, {@code imported} or {@code restored}; null for keys created
+   *     before origins were kept
+   */
+  record Provenance(@Nullable String origin, boolean backedUp) {}
+
+  Provenance provenance(UUID keyId) {
+    return jdbc.sql("SELECT origin, backed_up FROM crypto_key WHERE id = ?")
+        .param(keyId)
+        .query((rs, row) -> new Provenance(rs.getString(1), rs.getBoolean(2)))
+        .optional()
+        .orElse(new Provenance(null, false));
+  }
+
+  void setOrigin(UUID keyId, String origin) {
+    jdbc.sql("UPDATE crypto_key SET origin = ? WHERE id = ?").params(origin, keyId).update();
+  }
+
+  void markBackedUp(UUID keyId) {
+    jdbc.sql("UPDATE crypto_key SET backed_up = TRUE WHERE id = ?").param(keyId).update();
+  }
+
   /** An attestation the key manager made: the key version and the subject it was made for. */
   record Attested(
       UUID id,
