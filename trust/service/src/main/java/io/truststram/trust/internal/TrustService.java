@@ -148,11 +148,18 @@ final class TrustService implements TrustScores {
   }
 
   void deleteEntity(TenantId tenant, String id) {
-    if (!store.deleteEntity(tenant, id)) {
-      throw entityNotFound(id);
+    // Under the tenant's computation lock: a computation that read the graph before the delete
+    // cannot keep its graph, with the entity in it, after the delete.
+    ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      if (!store.deleteEntity(tenant, id)) {
+        throw entityNotFound(id);
+      }
+      keep(tenant, null);
+    } finally {
+      lock.unlock();
     }
-    // Explanations must not name it any more, even before the next computation.
-    keep(tenant, null);
     changed(tenant);
   }
 
@@ -642,20 +649,33 @@ final class TrustService implements TrustScores {
     double[] p = EigenTrust.pretrusted(n, seeds);
     EigenTrust.Result result = new EigenTrust.Result(t, computation.iterations(), 0);
     double alpha = graph.alpha();
+    List<EigenTrust.Contribution> sources =
+        EigenTrust.explain(graph.prepared(), p, result, alpha, node, top);
+    List<EigenTrust.Path> carriers =
+        EigenTrust.paths(graph.prepared(), p, result, alpha, node, maxLength, top);
+    List<Integer> shown = Arrays.stream(seeds).limit(100).boxed().toList();
+    // The graph is the computation's: an entity deleted since is named "(deleted)".
+    Set<String> named = new HashSet<>();
+    sources.stream()
+        .filter(c -> c.source() >= 0)
+        .forEach(c -> named.add(graph.ids().get(c.source())));
+    carriers.forEach(path -> path.nodes().forEach(v -> named.add(graph.ids().get(v))));
+    shown.forEach(v -> named.add(graph.ids().get(v)));
+    Set<String> gone = store.missing(tenant, named);
+    java.util.function.IntFunction<String> name =
+        v -> gone.contains(graph.ids().get(v)) ? "(deleted)" : graph.ids().get(v);
     List<Map<String, Object>> contributions = new ArrayList<>();
-    for (EigenTrust.Contribution c :
-        EigenTrust.explain(graph.prepared(), p, result, alpha, node, top)) {
+    for (EigenTrust.Contribution c : sources) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("source", c.source() < 0 ? "(pre-trusted)" : graph.ids().get(c.source()));
+      row.put("source", c.source() < 0 ? "(pre-trusted)" : name.apply(c.source()));
       row.put("amount", c.amount() * n);
       row.put("share", t[node] == 0 ? 0 : c.amount() / t[node]);
       contributions.add(row);
     }
     List<Map<String, Object>> paths = new ArrayList<>();
-    for (EigenTrust.Path path :
-        EigenTrust.paths(graph.prepared(), p, result, alpha, node, maxLength, top)) {
+    for (EigenTrust.Path path : carriers) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("entities", path.nodes().stream().map(graph.ids()::get).toList());
+      row.put("entities", path.nodes().stream().map(name::apply).toList());
       row.put("amount", path.amount() * n);
       row.put("share", t[node] == 0 ? 0 : path.amount() / t[node]);
       paths.add(row);
@@ -663,8 +683,7 @@ final class TrustService implements TrustScores {
     Map<String, Object> eigentrust = new LinkedHashMap<>();
     eigentrust.put("value", score.eigentrust());
     eigentrust.put("alpha", alpha);
-    eigentrust.put(
-        "pretrusted", Arrays.stream(seeds).mapToObj(graph.ids()::get).limit(100).toList());
+    eigentrust.put("pretrusted", shown.stream().map(name::apply).toList());
     eigentrust.put("contributions", contributions);
     eigentrust.put("paths", paths);
     out.put("eigentrust", eigentrust);

@@ -41,6 +41,11 @@ class TrustServiceTest {
   TrustService trust;
 
   static TrustProperties properties(int maxBatch, double alpha) {
+    return properties(maxBatch, alpha, 1_000_000);
+  }
+
+  /** With {@code cacheEdges} for {@code explanation-cache-edges}. */
+  static TrustProperties properties(int maxBatch, double alpha, long cacheEdges) {
     return new TrustProperties(
         "jdbc",
         new TrustProperties.Neo4j("bolt://localhost:7687", "neo4j", "", ""),
@@ -56,7 +61,7 @@ class TrustServiceTest {
         Duration.ofMinutes(1),
         true,
         0.1,
-        1_000_000);
+        cacheEdges);
   }
 
   @BeforeAll
@@ -311,25 +316,7 @@ class TrustServiceTest {
 
     // Without the computation's graph in memory (another instance, or a cache of 0 edges), the
     // graph is read as it is now.
-    TrustProperties uncached = properties(100, 0.15);
-    TrustService other =
-        service(
-            new TrustProperties(
-                uncached.store(),
-                uncached.neo4j(),
-                uncached.maxBatch(),
-                uncached.alpha(),
-                uncached.tolerance(),
-                uncached.maxIterations(),
-                uncached.resolution(),
-                uncached.forgettingFactor(),
-                uncached.forgettingPeriod(),
-                uncached.keepComputations(),
-                uncached.recomputeDelay(),
-                uncached.futureSkew(),
-                uncached.clientSelection(),
-                uncached.selectionFloor(),
-                0));
+    TrustService other = service(properties(100, 0.15, 0));
     other.compute(tenant, new ComputeInput(null, null, null));
     trust.putEdges(tenant, List.of(new EdgeInput("b", "d", "TRUSTS", 1.0)));
     assertThat(contributions(other.explain(tenant, "d", 10, 4)))
@@ -340,12 +327,19 @@ class TrustServiceTest {
         .extracting(r -> r.get("source"))
         .contains("b");
 
-    // A deleted entity leaves explanations at once, before any computation.
+    // A deleted entity leaves explanations at once, before any computation: on the instance that
+    // deleted it, and on one that keeps the computation's graph with it inside.
     trust.compute(tenant, new ComputeInput(null, null, null));
+    TrustService peer = service(properties(100, 0.15));
+    peer.compute(tenant, new ComputeInput(null, null, null));
     trust.deleteEntity(tenant, "b");
     assertThat(contributions(trust.explain(tenant, "c", 10, 4)))
         .extracting(r -> r.get("source"))
         .doesNotContain("b");
+    assertThat(contributions(peer.explain(tenant, "c", 10, 4)))
+        .extracting(r -> r.get("source"))
+        .doesNotContain("b")
+        .contains("(deleted)");
   }
 
   /** a (pre-trusted), b, c and d; a trusts b (2) and c (1), b trusts c (1); and {@code more}. */

@@ -155,7 +155,7 @@ class TrustStoreBench {
     TrustService trust =
         new TrustService(
             store,
-            TrustServiceTest.properties(10_000, 0.15),
+            TrustServiceTest.properties(10_000, 0.15, 20_000_000),
             Clock.fixed(NOW, java.time.ZoneOffset.UTC),
             registry);
     long c0 = System.nanoTime();
@@ -184,6 +184,26 @@ class TrustStoreBench {
     var second = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
     double updateSeconds = (System.nanoTime() - u0) / 1e9;
     double[] bothPhases = phases(registry);
+    // Explanations of entities among the most rated: from the graph kept with the computation,
+    // and, by a service that keeps none, from the store.
+    int explained = 20;
+    long x0 = System.nanoTime();
+    for (int i = 0; i < explained; i++) {
+      trust.explain(tenant, "e" + random.nextInt(ENTITIES / 100), 10, 4);
+    }
+    double explainKeptMillis = (System.nanoTime() - x0) / 1e6 / explained;
+    TrustService reading =
+        new TrustService(
+            store,
+            TrustServiceTest.properties(10_000, 0.15, 0),
+            Clock.fixed(NOW, java.time.ZoneOffset.UTC),
+            new SimpleMeterRegistry());
+    int read = 3;
+    long y0 = System.nanoTime();
+    for (int i = 0; i < read; i++) {
+      reading.explain(tenant, "e" + random.nextInt(ENTITIES / 100), 10, 4);
+    }
+    double explainReadMillis = (System.nanoTime() - y0) / 1e6 / read;
     double[] updatePhases = new double[PHASES.size()];
     for (int i = 0; i < updatePhases.length; i++) {
       updatePhases[i] = bothPhases[i] - firstPhases[i];
@@ -198,7 +218,8 @@ class TrustStoreBench {
                 + "\"scoreLookupsPerSecond1\":%.0f,\"scoreLookupsPerSecond8\":%.0f,"
                 + "\"top10PerSecond\":%.1f,\"ingest1000Seconds\":%.3f,"
                 + "\"update1000Seconds\":%.2f,\"warmIterations\":%d,\"communitiesReused\":%b,"
-                + "\"phasesSeconds\":%s,\"updatePhasesSeconds\":%s}",
+                + "\"phasesSeconds\":%s,\"updatePhasesSeconds\":%s,"
+                + "\"explainKeptMillis\":%.1f,\"explainReadMillis\":%.0f}",
             name,
             ENTITIES,
             EDGES,
@@ -215,7 +236,9 @@ class TrustStoreBench {
             second.iterations(),
             second.communitiesFrom().equals(first.communitiesFrom()),
             json(firstPhases),
-            json(updatePhases)));
+            json(updatePhases),
+            explainKeptMillis,
+            explainReadMillis));
   }
 
   static final List<String> PHASES =
