@@ -11,6 +11,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code truststram crypto key}: named keys of the signed-in server's key manager. Key material
@@ -27,7 +30,9 @@ import picocli.CommandLine.Parameters;
       CryptoKeyCommand.Encrypt.class,
       CryptoKeyCommand.Decrypt.class,
       CryptoKeyCommand.Sign.class,
-      CryptoKeyCommand.Verify.class
+      CryptoKeyCommand.Verify.class,
+      CryptoKeyCommand.Attest.class,
+      CryptoKeyCommand.VerifyAttestation.class
     })
 final class CryptoKeyCommand extends CommandGroup {
 
@@ -197,6 +202,88 @@ final class CryptoKeyCommand extends CommandGroup {
       return valid ? 0 : 1;
     }
   }
+
+  @Command(
+      name = "attest",
+      mixinStandardHelpOptions = true,
+      description =
+          "Attest that the key manager holds the key for a subject of the trust graph and will"
+              + " not release it (pins the key); prints the signed statement and its signature.")
+  static final class Attest extends OnServer {
+    @Parameters(index = "0", description = "The key's name.")
+    String name;
+
+    @Option(names = "--subject", required = true, description = "The entity the key is held for.")
+    String subject;
+
+    @Option(
+        names = "--subject-type",
+        defaultValue = "client-node",
+        description = "client-node (default), organisation, user, model, dataset or agent.")
+    String subjectType;
+
+    @Option(
+        names = "--out",
+        description = "Also write the attestation (statement, signature) to this JSON file.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      KeyManagerApi.Attestation attestation = keys().attest(name, subject, subjectType);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("statement", attestation.statement());
+      result.put("signature", attestation.signature());
+      result.put("algorithm", attestation.algorithm());
+      if (out != null) {
+        Files.writeString(out, JSON.writeValueAsString(result));
+      }
+      return print(result);
+    }
+  }
+
+  @Command(
+      name = "verify-attestation",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify an attestation written by attest --out; exit 0 when it is valid and still"
+              + " holds, 1 when not.")
+  static final class VerifyAttestation extends OnServer {
+    @Option(names = "--attestation", required = true, description = "The attestation, a file.")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      JsonNode node;
+      try {
+        node = JSON.readTree(readFile("--attestation", file));
+      } catch (JacksonException e) {
+        throw new IllegalArgumentException("--attestation " + file + " is not JSON");
+      }
+      if (!node.path("statement").isString() || !node.path("signature").isString()) {
+        throw new IllegalArgumentException(
+            "--attestation "
+                + file
+                + " has no statement and signature (write it with attest --out)");
+      }
+      KeyManagerApi.AttestationCheck check =
+          keys()
+              .verifyAttestation(
+                  new KeyManagerApi.Attestation(
+                      node.path("statement").asString(),
+                      node.path("signature").asString(),
+                      node.path("algorithm").asString("")));
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("valid", check.valid());
+      result.put("current", check.current());
+      if (check.reason() != null) {
+        result.put("reason", check.reason());
+      }
+      print(result);
+      return check.valid() && check.current() ? 0 : 1;
+    }
+  }
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static byte[] bytes(String text) {
     return text == null ? null : text.getBytes(StandardCharsets.UTF_8);

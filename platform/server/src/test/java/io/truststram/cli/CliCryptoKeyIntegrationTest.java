@@ -176,5 +176,64 @@ class CliCryptoKeyIntegrationTest extends ServerIntegrationTest {
                     "release")
                 .exit())
         .isZero();
+
+    // Attested for the agent that signs releases; the attestation verifies until it is altered.
+    Path attestation = work.resolve("attestation.json");
+    JsonNode attested =
+        json(
+            CliRun.of(
+                "crypto",
+                "key",
+                "attest",
+                "releases",
+                "--subject",
+                "release-bot",
+                "--subject-type",
+                "agent",
+                "--out",
+                attestation.toString(),
+                "--config-dir",
+                config,
+                "--json"));
+    assertThat(attested.path("signature").asString()).startsWith("ts:v1:");
+    JsonNode checked =
+        json(
+            CliRun.of(
+                "crypto",
+                "key",
+                "verify-attestation",
+                "--attestation",
+                attestation.toString(),
+                "--config-dir",
+                config,
+                "--json"));
+    assertThat(checked.path("valid").asBoolean()).isTrue();
+    assertThat(checked.path("current").asBoolean()).isTrue();
+    Files.writeString(
+        attestation, Files.readString(attestation).replace("release-bot", "release-bow"));
+    CliRun forged =
+        CliRun.of(
+            "crypto",
+            "key",
+            "verify-attestation",
+            "--attestation",
+            attestation.toString(),
+            "--config-dir",
+            config,
+            "--json");
+    assertThat(forged.exit()).isEqualTo(1);
+    assertThat(forged.out()).contains("\"valid\":false");
+    Files.writeString(attestation, "not json");
+    CliRun garbage =
+        CliRun.of(
+            "crypto",
+            "key",
+            "verify-attestation",
+            "--attestation",
+            attestation.toString(),
+            "--config-dir",
+            config);
+    assertThat(garbage.exit()).isNotZero();
+    assertThat(garbage.err()).contains("not JSON").doesNotContain("Exception");
   }
 }
