@@ -196,44 +196,29 @@ class CliCryptoKeyIntegrationTest extends ServerIntegrationTest {
                 config,
                 "--json"));
     assertThat(attested.path("signature").asString()).startsWith("ts:v1:");
-    JsonNode checked =
-        json(
-            CliRun.of(
-                "crypto",
-                "key",
-                "verify-attestation",
-                "--attestation",
-                attestation.toString(),
-                "--config-dir",
-                config,
-                "--json"));
+    JsonNode checked = json(verifyAttestation(attestation, config));
     assertThat(checked.path("valid").asBoolean()).isTrue();
     assertThat(checked.path("current").asBoolean()).isTrue();
     Files.writeString(
         attestation, Files.readString(attestation).replace("release-bot", "release-bow"));
-    CliRun forged =
-        CliRun.of(
-            "crypto",
-            "key",
-            "verify-attestation",
-            "--attestation",
-            attestation.toString(),
-            "--config-dir",
-            config,
-            "--json");
+    CliRun forged = verifyAttestation(attestation, config);
     assertThat(forged.exit()).isEqualTo(1);
     assertThat(forged.out()).contains("\"valid\":false");
     Files.writeString(attestation, "not json");
-    CliRun garbage =
-        CliRun.of(
-            "crypto",
-            "key",
-            "verify-attestation",
-            "--attestation",
-            attestation.toString(),
-            "--config-dir",
-            config);
+    CliRun garbage = verifyAttestation(attestation, config);
     assertThat(garbage.exit()).isNotZero();
     assertThat(garbage.err()).contains("not JSON").doesNotContain("Exception");
+  }
+
+  private static CliRun verifyAttestation(Path attestation, String config) {
+    return CliRun.of(
+        "crypto",
+        "key",
+        "verify-attestation",
+        "--attestation",
+        attestation.toString(),
+        "--config-dir",
+        config,
+        "--json");
   }
 }
