@@ -140,6 +140,18 @@ final class Analyses implements AutoCloseable {
    */
   private final Map<UUID, ReentrantLock> opening = new ConcurrentHashMap<>();
 
+  /**
+   * Waits for an opening of {@code federation}'s analyses under way, if any: when it lets go of the
+   * lock, every analysis it marked open has its secure session. Never holds the lock itself.
+   */
+  private void awaitOpening(UUID federation) {
+    ReentrantLock lock = openingLock(federation);
+    if (lock.isLocked()) {
+      lock.lock();
+      lock.unlock();
+    }
+  }
+
   /** The lock held while {@code federation}'s analyses are opened (one per federation, kept). */
   private ReentrantLock openingLock(UUID federation) {
     return opening.computeIfAbsent(federation, id -> new ReentrantLock());
@@ -375,9 +387,7 @@ final class Analyses implements AutoCloseable {
         }
         // Created or opened a moment ago, its session comes before the opening lock is let go;
         // none after that means a restart lost it (the tick fails the analysis).
-        ReentrantLock starting = openingLock(federation);
-        starting.lock();
-        starting.unlock();
+        awaitOpening(federation);
         session = sessions.get(analysis.id());
         if (session == null) {
           continue;
@@ -656,9 +666,7 @@ final class Analyses implements AutoCloseable {
       // An analysis being opened now gets its secure session before the lock is let go; waiting
       // for it here (not under writing, which opening may need) keeps the tick from failing it
       // as one whose session a restart lost.
-      ReentrantLock starting = openingLock(analysis.federationId());
-      starting.lock();
-      starting.unlock();
+      awaitOpening(analysis.federationId());
       writing.lock();
       try {
         find(analysis.federationId(), analysis.id()).ifPresent(a -> closeIfDone(a, now));
@@ -722,16 +730,13 @@ final class Analyses implements AutoCloseable {
 
   /** Opens the federation's waiting analyses on its final model, or fails them if it has none. */
   private void openWaiting(UUID federation) {
-    ReentrantLock lock = openingLock(federation);
     if (!anyWaiting(federation)) {
       // Nothing to open, so polls need not queue for the lock; but an opening under way may have
       // marked an analysis open without its secure session yet: wait for that one to finish.
-      if (lock.isLocked()) {
-        lock.lock();
-        lock.unlock();
-      }
+      awaitOpening(federation);
       return;
     }
+    ReentrantLock lock = openingLock(federation);
     lock.lock();
     try {
       openWaitingLocked(federation);
