@@ -120,23 +120,8 @@ final class KeyAttestations {
           "only keys with a public key (signature schemes and KEMs) are attested, not "
               + keyType.name());
     }
-    if (key.exportable()) {
-      throw exportable(name);
-    }
-    KeyRecords.Provenance provenance = records.provenance(key.id());
-    if (!"generated".equals(provenance.origin()) || provenance.backedUp()) {
-      throw new ProblemException(
-          CryptoProblems.CONFIG_CONFLICT,
-          "key "
-              + name
-              + (provenance.backedUp()
-                  ? " was backed up"
-                  : provenance.origin() == null
-                      ? " has no recorded origin"
-                      : " was " + provenance.origin())
-              + ": a copy of its private key may exist outside the key manager, so there is"
-              + " nothing to attest (only keys generated here and never backed up are)");
-    }
+    // Checked before signing, and again under the key's row lock before recording.
+    requireAttestable(key);
     int latest = key.latestVersion();
     KeyRecords.Version version =
         keys.versions(key).stream()
@@ -169,14 +154,7 @@ final class KeyAttestations {
     transactions.executeWithoutResult(
         status -> {
           KeyRecords.Key locked = records.lock(key.id()).orElseThrow(() -> changed(name));
-          if (locked.exportable()) {
-            throw exportable(name);
-          }
-          if (records.provenance(key.id()).backedUp()) {
-            throw new ProblemException(
-                CryptoProblems.CONFIG_CONFLICT,
-                "key " + name + " was backed up while it was being attested: nothing to attest");
-          }
+          requireAttestable(locked);
           if (version.version() < locked.minAvailableVersion()
               || version.version() < locked.minDecryptionVersion()) {
             throw new ProblemException(
@@ -223,13 +201,31 @@ final class KeyAttestations {
         statement, Ciphertexts.format(signed.keyVersion(), signed.signature()), signed.algorithm());
   }
 
-  private static ProblemException exportable(String name) {
-    return new ProblemException(
-        CryptoProblems.CONFIG_CONFLICT,
-        "key "
-            + name
-            + " is exportable: its private key may have left the key manager, so there is"
-            + " nothing to attest");
+  /**
+   * Refuses a key of which a copy of the private key may exist outside the key manager: one that is
+   * exportable, was imported or restored (or has no recorded origin), or was ever backed up.
+   */
+  private void requireAttestable(KeyRecords.Key key) {
+    KeyRecords.Provenance provenance = records.provenance(key.id());
+    String why =
+        key.exportable()
+            ? "is exportable"
+            : provenance.backedUp()
+                ? "was backed up"
+                : provenance.origin() == null
+                    ? "has no recorded origin"
+                    : "generated".equals(provenance.origin()) ? null : "was " + provenance.origin();
+    if (why != null) {
+      throw new ProblemException(
+          CryptoProblems.CONFIG_CONFLICT,
+          "key "
+              + key.name()
+              + " "
+              + why
+              + ": a copy of its private key may exist outside the key manager, so there is"
+              + " nothing to attest (only keys generated here, not exportable and never backed up"
+              + " are)");
+    }
   }
 
   private static ProblemException changed(String name) {
