@@ -494,7 +494,7 @@ final class Coordinator implements AutoCloseable {
               + " update in the clear");
     }
     if (live == null) {
-      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+      throw notOpen(federationId, round, null);
     }
     int parameters;
     OpenRound expected;
@@ -555,6 +555,8 @@ final class Coordinator implements AutoCloseable {
   private void requireTask(Live live, @Nullable OpenRound open, int round, UUID nodeId) {
     if (live.async != null && open != null) {
       requireAsyncTask(live, round, nodeId);
+    } else if (live.finished != null) {
+      throw notOpen(live.federation.id(), round, live.finished);
     } else if (open == null || open.number != round) {
       throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
     } else if (!open.tasks.containsKey(nodeId)) {
@@ -618,6 +620,8 @@ final class Coordinator implements AutoCloseable {
       OpenRound open = live.round;
       if (live.async != null && open != null) {
         requireAsyncTask(live, round, nodeId);
+      } else if (live.finished != null) {
+        throw notOpen(live.federation.id(), round, live.finished);
       } else if (open == null || open != expected) {
         // Closed meanwhile, or another attempt of it opened.
         throw reject(
@@ -825,6 +829,33 @@ final class Coordinator implements AutoCloseable {
 
   private ProblemException invalid(String reason, String detail) {
     return reject(reason, FederationProblems.INVALID_UPDATE, detail);
+  }
+
+  /**
+   * The refusal of a report on round {@code round} of a federation that is not running: when it has
+   * ended, the detail says so, so that a node whose task was still out at the end can tell that
+   * from a refusal of a running federation. {@code finished} is the ended state when known.
+   */
+  private ProblemException notOpen(UUID federationId, int round, @Nullable String finished) {
+    String ended =
+        finished != null
+            ? finished
+            : store
+                .find(federationId)
+                .map(FederationRecord::state)
+                .filter(
+                    state ->
+                        state != FederationRecord.State.CREATED
+                            && state != FederationRecord.State.RUNNING)
+                .map(state -> state.name().toLowerCase(java.util.Locale.ROOT))
+                .orElse(null);
+    if (ended == null) {
+      return reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+    }
+    return reject(
+        "ended",
+        FederationProblems.ROUND_NOT_OPEN,
+        "the federation has ended (" + ended + "): round " + round + " takes no more updates");
   }
 
   private ProblemException reject(
@@ -2710,7 +2741,7 @@ final class Coordinator implements AutoCloseable {
   private Live liveFor(UUID federationId, int round) {
     Live live = running.get(federationId);
     if (live == null) {
-      throw reject("closed", FederationProblems.ROUND_NOT_OPEN, "round " + round + " is not open");
+      throw notOpen(federationId, round, null);
     }
     return live;
   }
