@@ -72,8 +72,10 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
 
   @Override
   public void putEntities(TenantId tenant, List<Entity> entities) {
+    counting(tenant);
     transactions.executeWithoutResult(
         status -> {
+          count(tenant);
           java.util.Set<String> existing =
               known(
                   tenant,
@@ -189,6 +191,7 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
 
   @Override
   public boolean deleteEntity(TenantId tenant, String id) {
+    counting(tenant);
     Boolean deleted =
         transactions.execute(
             status -> {
@@ -208,10 +211,14 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
               jdbc.sql("DELETE FROM trust_ranking WHERE tenant_id = ? AND entity = ?")
                   .params(t, id)
                   .update();
-              return jdbc.sql("DELETE FROM trust_entity WHERE tenant_id = ? AND id = ?")
+              if (jdbc.sql("DELETE FROM trust_entity WHERE tenant_id = ? AND id = ?")
                       .params(t, id)
                       .update()
-                  > 0;
+                  == 0) {
+                return false;
+              }
+              count(tenant);
+              return true;
             });
     return Boolean.TRUE.equals(deleted);
   }
@@ -237,8 +244,10 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   }
 
   private void writeEdges(TenantId tenant, List<Edge> edges, String assignment) {
+    counting(tenant);
     transactions.executeWithoutResult(
         status -> {
+          count(tenant);
           java.util.Set<String> existing =
               known(
                   tenant,
@@ -317,20 +326,31 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
 
   @Override
   public boolean deleteEdge(TenantId tenant, String source, String target, RelationType type) {
-    return jdbc.sql(
-                "DELETE FROM trust_edge WHERE tenant_id = ? AND source = ? AND target = ? AND"
-                    + " type = ?")
-            .params(tenant.value(), source, target, type.name())
-            .update()
-        > 0;
+    counting(tenant);
+    return Boolean.TRUE.equals(
+        transactions.execute(
+            status -> {
+              if (jdbc.sql(
+                          "DELETE FROM trust_edge WHERE tenant_id = ? AND source = ? AND"
+                              + " target = ? AND type = ?")
+                      .params(tenant.value(), source, target, type.name())
+                      .update()
+                  == 0) {
+                return false;
+              }
+              count(tenant);
+              return true;
+            }));
   }
 
   // Evidence
 
   @Override
   public void appendEvidence(TenantId tenant, List<Evidence> evidence) {
+    counting(tenant);
     transactions.executeWithoutResult(
         status -> {
+          count(tenant);
           List<Object[]> rows = new ArrayList<>();
           for (Evidence e : evidence) {
             rows.add(
@@ -665,6 +685,47 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
       // Marked at the same moment by another writer: keep the later mark.
       jdbc.sql(later).params(time(at), tenant.value()).update();
     }
+  }
+
+  /** The tenants known to have a revision row. */
+  private final Set<TenantId> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Makes sure the tenant has a revision row, before a write's transaction (where a failed insert
+   * would end the transaction on PostgreSQL).
+   */
+  private void counting(TenantId tenant) {
+    if (counted.contains(tenant)) {
+      return;
+    }
+    try {
+      jdbc.sql("INSERT INTO trust_revision (tenant_id, revision) VALUES (?, 0)")
+          .param(tenant.value())
+          .update();
+    } catch (org.springframework.dao.DuplicateKeyException exists) {
+      // Made by an earlier write, here or on another instance.
+    }
+    counted.add(tenant);
+  }
+
+  /** Counts a write in the tenant's revision, within the write's transaction. */
+  private void count(TenantId tenant) {
+    if (jdbc.sql("UPDATE trust_revision SET revision = revision + 1 WHERE tenant_id = ?")
+            .param(tenant.value())
+            .update()
+        == 0) {
+      counted.remove(tenant);
+      throw new IllegalStateException("the trust graph of tenant " + tenant + " has no revision");
+    }
+  }
+
+  @Override
+  public long revision(TenantId tenant) {
+    return jdbc.sql("SELECT revision FROM trust_revision WHERE tenant_id = ?")
+        .param(tenant.value())
+        .query(Long.class)
+        .optional()
+        .orElse(0L);
   }
 
   @Override

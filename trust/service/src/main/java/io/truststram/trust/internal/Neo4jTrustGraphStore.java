@@ -69,7 +69,9 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
           "CREATE CONSTRAINT trust_policy_key IF NOT EXISTS FOR (p:TrustPolicy) REQUIRE p.key IS"
               + " UNIQUE",
           "CREATE CONSTRAINT trust_changed_tenant IF NOT EXISTS FOR (c:TrustChanged) REQUIRE"
-              + " c.tenant IS UNIQUE");
+              + " c.tenant IS UNIQUE",
+          "CREATE CONSTRAINT trust_revision_tenant IF NOT EXISTS FOR (r:TrustRevision) REQUIRE"
+              + " r.tenant IS UNIQUE");
 
   /*
    * Index hints: right after a large write, Neo4j's statistics still count few nodes, every plan
@@ -173,6 +175,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     }
     write(
         tx -> {
+          count(tx, tenant);
           unwind(
               tx,
               "UNWIND $rows AS row MERGE (e:TrustEntity {key: row.key})"
@@ -259,11 +262,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                       + " WHERE m.computation IS NOT NULL DELETE m",
                   p)
               .consume();
-          return tx.run("MATCH (e:TrustEntity {key: $key}) DETACH DELETE e RETURN count(*) AS n", p)
-                  .single()
-                  .get("n")
-                  .asLong()
-              > 0;
+          return deleteCounted(tx, tenant, "MATCH (e:TrustEntity {key: $key}) DETACH DELETE e", p);
         });
   }
 
@@ -305,6 +304,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     }
     write(
         tx -> {
+          count(tx, tenant);
           for (var entry : byType.entrySet()) {
             unwind(
                 tx,
@@ -354,15 +354,37 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
   public boolean deleteEdge(TenantId tenant, String source, String target, RelationType type) {
     return write(
         tx ->
-            tx.run(
-                        "MATCH (a:TrustEntity {key: $source})-[r:"
-                            + type.name()
-                            + "]->(b:TrustEntity {key: $target}) DELETE r RETURN count(*) AS n",
-                        params("source", key(tenant, source), "target", key(tenant, target)))
-                    .single()
-                    .get("n")
-                    .asLong()
-                > 0);
+            deleteCounted(
+                tx,
+                tenant,
+                "MATCH (a:TrustEntity {key: $source})-[r:"
+                    + type.name()
+                    + "]->(b:TrustEntity {key: $target}) DELETE r",
+                params("source", key(tenant, source), "target", key(tenant, target))));
+  }
+
+  /**
+   * Runs a deleting {@code match}; counts it in the tenant's revision when it deleted something.
+   *
+   * @return whether it did
+   */
+  private static boolean deleteCounted(
+      TransactionContext tx, TenantId tenant, String match, Map<String, Object> parameters) {
+    boolean deleted =
+        tx.run(match + " RETURN count(*) AS n", parameters).single().get("n").asLong() > 0;
+    if (deleted) {
+      count(tx, tenant);
+    }
+    return deleted;
+  }
+
+  /** Counts a write in the tenant's revision, within the write's transaction. */
+  private static void count(TransactionContext tx, TenantId tenant) {
+    tx.run(
+            "MERGE (r:TrustRevision {tenant: $tenant}) ON CREATE SET r.revision = 1"
+                + " ON MATCH SET r.revision = r.revision + 1",
+            params("tenant", tenant.value().toString()))
+        .consume();
   }
 
   // Evidence
@@ -386,6 +408,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
     }
     write(
         tx -> {
+          count(tx, tenant);
           unwind(
               tx,
               "UNWIND $rows AS row CREATE (v:TrustEvidence) SET v = row, v.tenant = $tenant",
@@ -844,6 +867,21 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
                         + " ON MATCH SET c.at = CASE WHEN c.at < $at THEN $at ELSE c.at END",
                     params("tenant", tenant.value().toString(), "at", at.toEpochMilli()))
                 .consume());
+  }
+
+  @Override
+  public long revision(TenantId tenant) {
+    return read(
+        tx ->
+            tx
+                .run(
+                    "MATCH (r:TrustRevision {tenant: $tenant}) RETURN r.revision AS revision",
+                    params("tenant", tenant.value().toString()))
+                .list()
+                .stream()
+                .findFirst()
+                .map(r -> r.get("revision").asLong())
+                .orElse(0L));
   }
 
   @Override

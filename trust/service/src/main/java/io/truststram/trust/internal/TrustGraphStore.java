@@ -321,6 +321,13 @@ interface TrustGraphStore {
   /** Records that the tenant's graph changed at {@code at}; the latest mark is kept. */
   void markChanged(TenantId tenant, Instant at);
 
+  /**
+   * The tenant's graph revision: how many writes (of entities, relationships or evidence, deletes
+   * included) it has taken, each counted in the write's own transaction; 0 for none. One more after
+   * a write than before it means that nobody else wrote in between.
+   */
+  long revision(TenantId tenant);
+
   /** The tenants with a change that no computation has cleared. */
   Set<TenantId> changedTenants();
 

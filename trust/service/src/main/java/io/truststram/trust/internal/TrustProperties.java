@@ -30,6 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param explanationCacheEdges how much, over all tenants, of their latest computation's graph is
  *     kept in memory to explain scores without reading the graph again, in edges, each entity
  *     counting as 10 (10,000,000, about 120 MB; 0 reads it for every explanation)
+ * @param graphCacheEdges how much, over all tenants, of their graphs is kept in memory between
+ *     computations, so that a computation after this instance's own writes need not read the graph
+ *     from the store: relationships, plus pairs rated by evidence, plus 10 per entity (2,000,000;
+ *     an estimated 120 bytes each; 0 reads the graph for every computation)
  */
 @Validated
 @ConfigurationProperties("truststram.trust")
@@ -48,7 +52,8 @@ public record TrustProperties(
     @DefaultValue("1m") @NotNull Duration futureSkew,
     @DefaultValue("true") boolean clientSelection,
     @DefaultValue("0.1") double selectionFloor,
-    @DefaultValue("10000000") long explanationCacheEdges) {
+    @DefaultValue("10000000") long explanationCacheEdges,
+    @DefaultValue("2000000") long graphCacheEdges) {
 
   /**
    * The Neo4j server of the {@code neo4j} store.
@@ -96,6 +101,10 @@ public record TrustProperties(
     }
     if (!(selectionFloor > 0 && selectionFloor <= 1)) {
       throw new IllegalArgumentException("truststram.trust.selection-floor lies in (0, 1]");
+    }
+    if (graphCacheEdges < 0) {
+      throw new IllegalArgumentException(
+          "truststram.trust.graph-cache-edges is 0 or more, not " + graphCacheEdges);
     }
     if (explanationCacheEdges < 0) {
       throw new IllegalArgumentException(

@@ -68,26 +68,44 @@ final class TrustScoring {
       EigenTrust.@Nullable Prepared prepared,
       double[] eigentrust) {}
 
-  /** A tenant's graph read into arrays, with what explanations need. */
+  /**
+   * A tenant's graph read into memory, with what explanations need; the service keeps it and
+   * applies its own writes to it ({@link #apply}), so that the next computation need not read the
+   * graph again.
+   *
+   * <p>Evidence is held weighted for its age at a reference time, the last computation's; since the
+   * forgetting factor is λ^(age / period), moving the reference on multiplies every weight by the
+   * same factor ({@link #at}). Evidence observed after the reference (a clock a little ahead) is
+   * held apart and counts at full weight until the reference passes it, as it would if read anew.
+   * Entities are fixed: a write that adds or deletes one makes the service read the graph again.
+   */
   static final class Snapshot implements GraphVisitor {
     final List<String> ids = new ArrayList<>();
     final List<EntityType> types = new ArrayList<>();
     final Map<String, Integer> index = new HashMap<>();
-    final List<Integer> pretrusted = new ArrayList<>();
+    private final java.util.BitSet pretrusted = new java.util.BitSet();
 
-    /** Local trust s_ij, keyed by i * n + j once entities are known. */
-    final Map<Long, Double> local = new HashMap<>();
+    /** Per ordered pair (i * n + j), each relationship's weight by type; NaN where none. */
+    private final Map<Long, double[]> relations = new HashMap<>();
 
-    final Map<Long, Double> social = new HashMap<>();
-    double[] positive = new double[0];
-    double[] negative = new double[0];
-    long edges;
-    long evidence;
-    private final Instant now;
+    /** The evidence part of local trust s_ij per pair, weighted at the reference time. */
+    private final Map<Long, Double> rated = new HashMap<>();
+
+    private double[] positive = new double[0];
+    private double[] negative = new double[0];
+
+    /** Evidence observed after the reference time, not yet in the sums. */
+    private final List<Ahead> ahead = new ArrayList<>();
+
+    private long edges;
+    private long evidence;
+    private Instant reference;
     private final BetaReputation.Forgetting forgetting;
 
+    private record Ahead(int subject, int source, boolean good, double weight, Instant at) {}
+
     Snapshot(Instant now, BetaReputation.Forgetting forgetting) {
-      this.now = now;
+      this.reference = now;
       this.forgetting = forgetting;
     }
 
@@ -95,12 +113,23 @@ final class TrustScoring {
       return ids.size();
     }
 
+    long edges() {
+      return edges;
+    }
+
+    long evidence() {
+      return evidence;
+    }
+
+    /** Its weight for a cache: relationships plus ten per entity. */
+    long weight() {
+      return relations.size() + rated.size() + 10L * ids.size();
+    }
+
     @Override
     public void entity(String id, EntityType type, boolean trusted) {
       index.put(id, ids.size());
-      if (trusted) {
-        pretrusted.add(ids.size());
-      }
+      pretrusted.set(ids.size(), trusted);
       ids.add(id);
       types.add(type);
     }
@@ -116,15 +145,17 @@ final class TrustScoring {
       if (i == null || j == null || i.equals(j)) {
         return;
       }
-      edges++;
-      if (type == RelationType.TRUSTS) {
-        local.merge(pair(i, j), weight, Double::sum);
+      double[] weights = relations.computeIfAbsent(pair(i, j), k -> absent());
+      if (Double.isNaN(weights[type.ordinal()])) {
+        edges++;
       }
-      if (type == RelationType.TRUSTS
-          || type == RelationType.COLLABORATED_WITH
-          || type == RelationType.MEMBER_OF) {
-        social.merge(pair(i, j), weight, Double::sum);
-      }
+      weights[type.ordinal()] = weight;
+    }
+
+    private static double[] absent() {
+      double[] weights = new double[RelationType.values().length];
+      java.util.Arrays.fill(weights, Double.NaN);
+      return weights;
     }
 
     @Override
@@ -136,16 +167,23 @@ final class TrustScoring {
       }
       sizeEvidenceSums();
       evidence++;
-      Duration age = at.isAfter(now) ? Duration.ZERO : Duration.between(at, now);
-      double w = weight * forgetting.weight(age);
-      if (good) {
-        positive[j] += w;
-      } else {
-        negative[j] += w;
-      }
       Integer i = source == null ? null : index.get(source);
-      if (i != null && !i.equals(j)) {
-        local.merge(pair(i, j), good ? w : -w, Double::sum);
+      int from = i == null || i.equals(j) ? -1 : i;
+      if (at.isAfter(reference)) {
+        ahead.add(new Ahead(j, from, good, weight, at));
+      } else {
+        add(j, from, good, weight * forgetting.weight(Duration.between(at, reference)));
+      }
+    }
+
+    private void add(int subject, int source, boolean good, double w) {
+      if (good) {
+        positive[subject] += w;
+      } else {
+        negative[subject] += w;
+      }
+      if (source >= 0) {
+        rated.merge(pair(source, subject), good ? w : -w, Double::sum);
       }
     }
 
@@ -157,14 +195,164 @@ final class TrustScoring {
       }
     }
 
+    /**
+     * Moves the reference time on to {@code now}: every weight aged by the same factor, and the
+     * evidence observed since the old reference taken into the sums. An earlier {@code now} changes
+     * nothing.
+     */
+    void at(Instant now) {
+      if (!now.isAfter(reference)) {
+        return;
+      }
+      sizeEvidenceSums();
+      double keep = forgetting.weight(Duration.between(reference, now));
+      if (keep != 1) {
+        for (int k = 0; k < positive.length; k++) {
+          positive[k] *= keep;
+          negative[k] *= keep;
+        }
+        rated.replaceAll((key, w) -> w * keep);
+      }
+      reference = now;
+      for (var it = ahead.iterator(); it.hasNext(); ) {
+        Ahead a = it.next();
+        if (!a.at().isAfter(now)) {
+          add(
+              a.subject(),
+              a.source(),
+              a.good(),
+              a.weight() * forgetting.weight(Duration.between(a.at(), now)));
+          it.remove();
+        }
+      }
+    }
+
+    /**
+     * Applies a write the store has taken.
+     *
+     * @return false when the write adds an entity (or is not known here), so that the graph must be
+     *     read again
+     */
+    boolean apply(Write write) {
+      switch (write) {
+        case Write.Entities(List<TrustGraphStore.Entity> entities) -> {
+          for (TrustGraphStore.Entity e : entities) {
+            if (!index.containsKey(e.id())) {
+              return false;
+            }
+          }
+          for (TrustGraphStore.Entity e : entities) {
+            int i = index.get(e.id());
+            types.set(i, e.type());
+            pretrusted.set(i, e.pretrusted());
+          }
+        }
+        case Write.Edges(List<TrustGraphStore.Edge> put, boolean add) -> {
+          for (TrustGraphStore.Edge e : put) {
+            if (!index.containsKey(e.source()) || !index.containsKey(e.target())) {
+              return false;
+            }
+          }
+          for (TrustGraphStore.Edge e : put) {
+            double[] weights =
+                relations.computeIfAbsent(
+                    pair(index.get(e.source()), index.get(e.target())), k -> absent());
+            int type = e.type().ordinal();
+            if (Double.isNaN(weights[type])) {
+              edges++;
+              weights[type] = e.weight();
+            } else {
+              weights[type] = add ? weights[type] + e.weight() : e.weight();
+            }
+          }
+        }
+        case Write.EdgeDeleted(String source, String target, RelationType type) -> {
+          Integer i = index.get(source);
+          Integer j = index.get(target);
+          if (i == null || j == null) {
+            return false;
+          }
+          long key = pair(i, j);
+          double[] weights = relations.get(key);
+          if (weights != null && !Double.isNaN(weights[type.ordinal()])) {
+            weights[type.ordinal()] = Double.NaN;
+            edges--;
+            if (java.util.Arrays.stream(weights).allMatch(Double::isNaN)) {
+              relations.remove(key);
+            }
+          }
+        }
+        case Write.EvidenceAdded(List<TrustGraphStore.Evidence> added) -> {
+          for (TrustGraphStore.Evidence e : added) {
+            if (!index.containsKey(e.subject())
+                || (e.source() != null && !index.containsKey(e.source()))) {
+              return false;
+            }
+          }
+          for (TrustGraphStore.Evidence e : added) {
+            evidence(e.subject(), e.source(), e.positive(), e.weight(), e.observedAt());
+          }
+        }
+      }
+      return true;
+    }
+
+    /** The evidence observed after the reference, by pair or entity, as it counts now (in full). */
+    private Map<Long, Double> aheadRated() {
+      Map<Long, Double> out = new HashMap<>();
+      for (Ahead a : ahead) {
+        if (a.source() >= 0) {
+          out.merge(
+              pair(a.source(), a.subject()), a.good() ? a.weight() : -a.weight(), Double::sum);
+        }
+      }
+      return out;
+    }
+
     /** Local trust as a graph, negative sums dropped (EigenTrust's max(s_ij, 0)). */
     Graph localGraph() {
+      int trusts = RelationType.TRUSTS.ordinal();
+      Map<Long, Double> local = new HashMap<>(rated);
+      aheadRated().forEach((key, w) -> local.merge(key, w, Double::sum));
+      relations.forEach(
+          (key, weights) -> {
+            if (!Double.isNaN(weights[trusts])) {
+              local.merge(key, weights[trusts], (evidence, edge) -> edge + evidence);
+            }
+          });
       return graph(local, true);
     }
 
     Graph socialGraph() {
-      return graph(social, false);
+      return graph(social(), false);
     }
+
+    /**
+     * The social graph's weight per pair: its {@code TRUSTS}, {@code COLLABORATED_WITH} and {@code
+     * MEMBER_OF} relationships' weights summed.
+     */
+    private Map<Long, Double> social() {
+      Map<Long, Double> social = new HashMap<>();
+      relations.forEach(
+          (key, weights) -> {
+            double sum = 0;
+            boolean any = false;
+            for (RelationType type : SOCIAL) {
+              double w = weights[type.ordinal()];
+              if (!Double.isNaN(w)) {
+                sum += w;
+                any = true;
+              }
+            }
+            if (any) {
+              social.put(key, sum);
+            }
+          });
+      return social;
+    }
+
+    private static final List<RelationType> SOCIAL =
+        List.of(RelationType.TRUSTS, RelationType.COLLABORATED_WITH, RelationType.MEMBER_OF);
 
     /**
      * The SHA-256 of the social graph: the entities' ids in order and every (i, j, weight), sorted.
@@ -181,6 +369,7 @@ final class TrustScoring {
         digest.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         digest.update((byte) 0);
       }
+      Map<Long, Double> social = social();
       long[] keys = social.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
       java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
       for (long key : keys) {
@@ -204,63 +393,119 @@ final class TrustScoring {
     }
 
     int[] pretrustedArray() {
-      return pretrusted.stream().mapToInt(Integer::intValue).toArray();
+      return pretrusted.stream().filter(i -> i < ids.size()).toArray();
     }
 
     BetaReputation reputation(int node) {
       sizeEvidenceSums();
-      return new BetaReputation(positive[node], negative[node], now);
+      double p = positive[node];
+      double q = negative[node];
+      for (Ahead a : ahead) {
+        if (a.subject() == node) {
+          p += a.good() ? a.weight() : 0;
+          q += a.good() ? 0 : a.weight();
+        }
+      }
+      return new BetaReputation(p, q, reference);
     }
+  }
+
+  /** A write the store has taken, as the kept graph applies it. */
+  sealed interface Write {
+    /** Entities put (created or replaced). */
+    record Entities(List<TrustGraphStore.Entity> entities) implements Write {}
+
+    /** Relationships put ({@code add}: their weights added to those there). */
+    record Edges(List<TrustGraphStore.Edge> edges, boolean add) implements Write {}
+
+    record EdgeDeleted(String source, String target, RelationType type) implements Write {}
+
+    record EvidenceAdded(List<TrustGraphStore.Evidence> evidence) implements Write {}
   }
 
   private TrustScoring() {}
 
   /**
-   * Scores a snapshot.
-   *
-   * @param previous the latest computation's scores, for the warm start (may be empty)
-   * @throws IllegalArgumentException when EigenTrust has no defined result (no pre-trusted entities
-   *     and alpha 0) or does not converge
+   * What a computation reads of a snapshot, taken whole so that the snapshot can take writes while
+   * the computation runs.
    */
-  static Result compute(Snapshot graph, Map<String, Score> previous, Options options, long seed) {
-    return compute(graph, previous, options, seed, null);
+  record Inputs(
+      List<String> ids,
+      Map<String, Integer> index,
+      List<EntityType> types,
+      int[] seeds,
+      Graph local,
+      Graph social,
+      String socialHash,
+      List<BetaReputation> reputations,
+      long edges,
+      long evidence) {}
+
+  /** The snapshot's inputs as they stand at its reference time. */
+  static Inputs inputs(Snapshot graph) {
+    int n = graph.size();
+    List<BetaReputation> reputations = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      reputations.add(graph.reputation(i));
+    }
+    return new Inputs(
+        graph.ids,
+        graph.index,
+        List.copyOf(graph.types),
+        graph.pretrustedArray(),
+        graph.localGraph(),
+        graph.socialGraph(),
+        graph.socialHash(),
+        reputations,
+        graph.edges(),
+        graph.evidence());
   }
 
   /**
-   * Scores a snapshot, reusing the previous computation's communities when its social graph had the
+   * A warm start from the previous computation's scores by entity: null when it scored none of
+   * these entities.
+   */
+  static double @Nullable [] initial(List<String> ids, Map<String, Score> previous) {
+    if (previous.isEmpty()) {
+      return null;
+    }
+    double[] initial = new double[ids.size()];
+    boolean any = false;
+    for (int i = 0; i < ids.size(); i++) {
+      Score before = previous.get(ids.get(i));
+      if (before != null) {
+        initial[i] = before.eigentrust();
+        any = true;
+      }
+    }
+    return any ? initial : null;
+  }
+
+  /**
+   * Scores the inputs, reusing the previous computation's communities when its social graph had the
    * hash {@code previousSocialHash}: Louvain is not run and no memberships are returned.
+   *
+   * @param initial EigenTrust's starting vector, one value per entity (any scale), or null
+   * @throws IllegalArgumentException when EigenTrust has no defined result (no pre-trusted entities
+   *     and alpha 0) or does not converge
    */
   static Result compute(
-      Snapshot graph,
-      Map<String, Score> previous,
+      Inputs graph,
+      double @Nullable [] initial,
       Options options,
       long seed,
       @Nullable String previousSocialHash) {
-    int n = graph.size();
-    int[] seeds = graph.pretrustedArray();
+    int n = graph.ids().size();
+    int[] seeds = graph.seeds();
     if (n > 0 && seeds.length == 0 && options.alpha() == 0) {
       throw new IllegalArgumentException(
           "EigenTrust with alpha 0 and no pre-trusted entities has no unique result (a cycle"
               + " keeps its trust forever): mark some entities pretrusted or set alpha above 0");
     }
-    double[] initial = null;
-    boolean warm = false;
-    if (!previous.isEmpty()) {
-      initial = new double[n];
-      for (int i = 0; i < n; i++) {
-        Score before = previous.get(graph.ids.get(i));
-        if (before != null) {
-          initial[i] = before.eigentrust();
-          warm = true;
-        }
-      }
-      if (!warm) {
-        initial = null;
-      }
-    }
+    boolean warm = initial != null;
     Map<String, Long> phases = new java.util.LinkedHashMap<>();
     long at = System.nanoTime();
-    EigenTrust.Prepared prepared = n == 0 ? null : EigenTrust.Prepared.of(graph.localGraph());
+    EigenTrust.Prepared prepared = n == 0 ? null : EigenTrust.Prepared.of(graph.local());
     EigenTrust.Result eigen =
         prepared == null
             ? new EigenTrust.Result(new double[0], 0, 0)
@@ -271,7 +516,7 @@ final class TrustScoring {
                 new EigenTrust.Options(
                     options.alpha(), options.tolerance(), options.maxIterations()));
     at = phase(phases, "eigentrust", at);
-    Graph social = graph.socialGraph();
+    Graph social = graph.social();
     double[] sybil = null;
     if (seeds.length > 0 && social.edges() > 0) {
       sybil = SybilRank.compute(social, seeds, 0);
@@ -289,18 +534,18 @@ final class TrustScoring {
       for (int level = 0; level < levels; level++) {
         int[] of = communities.levels().get(level);
         for (int i = 0; i < n; i++) {
-          memberships.add(new Membership(graph.ids.get(i), level, of[i]));
+          memberships.add(new Membership(graph.ids().get(i), level, of[i]));
         }
       }
     }
     at = phase(phases, "communities", at);
     List<Score> scores = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      BetaReputation reputation = graph.reputation(i);
+      BetaReputation reputation = graph.reputations().get(i);
       scores.add(
           new Score(
-              graph.ids.get(i),
-              graph.types.get(i),
+              graph.ids().get(i),
+              graph.types().get(i),
               eigen.scores()[i] * n,
               sybil == null ? null : sybil[i] * n,
               reputation.expected(),
@@ -313,8 +558,8 @@ final class TrustScoring {
         memberships,
         eigen.iterations(),
         warm,
-        graph.edges,
-        graph.evidence,
+        graph.edges(),
+        graph.evidence(),
         levels,
         modularity,
         phases,

@@ -1,5 +1,6 @@
 package io.truststram.trust.internal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.truststram.common.id.Uuids;
@@ -24,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -55,16 +58,31 @@ final class TrustService implements TrustScores {
   private final Clock clock;
   private final Timer computeTimer;
   private final MeterRegistry registry;
+
+  /** Per tenant, held while computing (one computation at a time). */
   private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  /**
+   * Per tenant, held while writing the graph and applying the write to the kept graph, and while a
+   * computation reads the kept graph; taken after the tenant's computation lock, never before.
+   */
+  private final Map<TenantId, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+
   private final Set<TenantId> dirty = ConcurrentHashMap.newKeySet();
 
   /**
-   * Per tenant, its latest computation's graph as explanations read it, least recently used first;
-   * their edges together at most {@code explanation-cache-edges}.
+   * Per tenant, its latest computation's graph as explanations read it; their edges together at
+   * most {@code explanation-cache-edges}.
    */
-  private final LinkedHashMap<TenantId, Explained> explained = new LinkedHashMap<>(16, 0.75f, true);
+  private final WeighedCache<TenantId, Explained> explained;
 
-  private long explainedEdges;
+  /**
+   * Per tenant, its graph as the last computation read it with this instance's writes since; at
+   * most {@code graph-cache-edges} together.
+   */
+  private final WeighedCache<TenantId, Kept> graphs;
+
+  private final Map<Boolean, Counter> graphReads = new HashMap<>();
 
   /** Whether the tenants marked changed in the store before this start were taken in. */
   private volatile boolean recovered;
@@ -79,6 +97,75 @@ final class TrustService implements TrustScores {
         Timer.builder("truststram.trust.computation")
             .description("Time to compute a tenant's trust scores and communities")
             .register(registry);
+    this.explained = new WeighedCache<>(properties.explanationCacheEdges(), Explained::weight);
+    this.graphs = new WeighedCache<>(properties.graphCacheEdges(), k -> k.snapshot.weight());
+    for (boolean kept : new boolean[] {true, false}) {
+      graphReads.put(
+          kept,
+          Counter.builder("truststram.trust.computation.graph")
+              .description(
+                  "Computations by where their graph came from: kept in memory, or read from the"
+                      + " store")
+              .tag("source", kept ? "kept" : "store")
+              .register(registry));
+    }
+  }
+
+  /**
+   * A tenant's graph kept in memory: as the store had it at {@code revision}, which this instance's
+   * own writes move on as they apply to it.
+   */
+  private static final class Kept {
+    final TrustScoring.Snapshot snapshot;
+    long revision;
+
+    /** The computation it last gave, and that computation's EigenTrust vector, for warm starts. */
+    volatile @Nullable UUID computation;
+
+    volatile double @Nullable [] eigentrust;
+
+    Kept(TrustScoring.Snapshot snapshot, long revision) {
+      this.snapshot = snapshot;
+      this.revision = revision;
+    }
+  }
+
+  /**
+   * Writes to the tenant's graph in the store, marks it changed, and applies the write to the kept
+   * graph when the store's revision shows that nobody else wrote in between; otherwise (or with no
+   * {@code changes}, or when a change cannot be applied) the kept graph is dropped and the next
+   * computation reads the graph from the store.
+   *
+   * @param changes the write as the kept graph applies it, null for one it does not
+   * @param storeWrites how many writes {@code storeWrite} makes, each counted in the revision
+   */
+  private <T> T write(
+      TenantId tenant,
+      @Nullable List<TrustScoring.Write> changes,
+      int storeWrites,
+      Supplier<T> storeWrite) {
+    ReentrantLock lock = writeLocks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    boolean applied = false;
+    try {
+      T out = storeWrite.get();
+      changed(tenant);
+      Kept kept = graphs.get(tenant);
+      if (kept != null && changes != null) {
+        long revision = store.revision(tenant);
+        if (revision == kept.revision + storeWrites
+            && changes.stream().allMatch(kept.snapshot::apply)) {
+          kept.revision = revision;
+          applied = true;
+        }
+      }
+      return out;
+    } finally {
+      if (!applied) {
+        graphs.remove(tenant);
+      }
+      lock.unlock();
+    }
   }
 
   TrustGraphStore store() {
@@ -138,9 +225,14 @@ final class TrustService implements TrustScores {
       entities.add(
           new Entity(id, type, name, attributes, Boolean.TRUE.equals(in.pretrusted()), now, now));
     }
-    store.putEntities(tenant, entities);
-    changed(tenant);
-    return entities;
+    return write(
+        tenant,
+        List.of(new TrustScoring.Write.Entities(entities)),
+        1,
+        () -> {
+          store.putEntities(tenant, entities);
+          return entities;
+        });
   }
 
   Entity entity(TenantId tenant, String id) {
@@ -153,14 +245,20 @@ final class TrustService implements TrustScores {
     ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
     lock.lock();
     try {
-      if (!store.deleteEntity(tenant, id)) {
-        throw entityNotFound(id);
-      }
-      keep(tenant, null);
+      write(
+          tenant,
+          null,
+          1,
+          () -> {
+            if (!store.deleteEntity(tenant, id)) {
+              throw entityNotFound(id);
+            }
+            return id;
+          });
+      explained.remove(tenant);
     } finally {
       lock.unlock();
     }
-    changed(tenant);
   }
 
   private static ProblemException entityNotFound(String id) {
@@ -210,19 +308,30 @@ final class TrustService implements TrustScores {
       edges.add(new Edge(source, target, type, weight, now));
     }
     known(tenant, named);
-    store.putEdges(tenant, edges);
-    changed(tenant);
-    return edges;
+    return write(
+        tenant,
+        List.of(new TrustScoring.Write.Edges(edges, false)),
+        1,
+        () -> {
+          store.putEdges(tenant, edges);
+          return edges;
+        });
   }
 
   void deleteEdge(TenantId tenant, String source, String target, String type) {
     RelationType relation = relationType(type, "type");
-    if (!store.deleteEdge(tenant, source, target, relation)) {
-      throw new ProblemException(
-          TrustProblems.ENTITY_NOT_FOUND,
-          "no relationship " + source + " -" + relation + "-> " + target + " in this tenant");
-    }
-    changed(tenant);
+    write(
+        tenant,
+        List.of(new TrustScoring.Write.EdgeDeleted(source, target, relation)),
+        1,
+        () -> {
+          if (!store.deleteEdge(tenant, source, target, relation)) {
+            throw new ProblemException(
+                TrustProblems.ENTITY_NOT_FOUND,
+                "no relationship " + source + " -" + relation + "-> " + target + " in this tenant");
+          }
+          return relation;
+        });
   }
 
   // Evidence
@@ -283,9 +392,14 @@ final class TrustService implements TrustScores {
               Uuids.v7(), subject, source, kind, positive, weight, observed, now, details));
     }
     known(tenant, named);
-    store.appendEvidence(tenant, evidence);
-    changed(tenant);
-    return evidence;
+    return write(
+        tenant,
+        List.of(new TrustScoring.Write.EvidenceAdded(evidence)),
+        1,
+        () -> {
+          store.appendEvidence(tenant, evidence);
+          return evidence;
+        });
   }
 
   /** At most this many collaborators are linked pairwise by one observation (n² edges). */
@@ -312,15 +426,6 @@ final class TrustService implements TrustScores {
       subjects.putIfAbsent(
           id, new Entity(id, EntityType.CLIENT_NODE, id, Map.of(), false, now, now));
     }
-    Set<String> missing = store.missing(tenant, subjects.keySet());
-    List<Entity> created =
-        subjects.values().stream().filter(e -> missing.contains(e.id())).toList();
-    if (!created.isEmpty()) {
-      store.putEntities(tenant, created);
-    }
-    if (!evidence.isEmpty()) {
-      store.appendEvidence(tenant, evidence);
-    }
     List<String> sorted = collaborators.stream().distinct().sorted().toList();
     List<Edge> pairs = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
@@ -328,10 +433,33 @@ final class TrustService implements TrustScores {
         pairs.add(new Edge(sorted.get(i), sorted.get(j), RelationType.COLLABORATED_WITH, 1, now));
       }
     }
-    if (!pairs.isEmpty()) {
-      store.addToEdges(tenant, pairs);
+    List<TrustScoring.Write> changes = new ArrayList<>();
+    if (!evidence.isEmpty()) {
+      changes.add(new TrustScoring.Write.EvidenceAdded(evidence));
     }
-    changed(tenant);
+    if (!pairs.isEmpty()) {
+      changes.add(new TrustScoring.Write.Edges(pairs, true));
+    }
+    Set<String> missing = store.missing(tenant, subjects.keySet());
+    List<Entity> created =
+        subjects.values().stream().filter(e -> missing.contains(e.id())).toList();
+    // New entities: the kept graph is read again.
+    write(
+        tenant,
+        created.isEmpty() ? changes : null,
+        (created.isEmpty() ? 0 : 1) + changes.size(),
+        () -> {
+          if (!created.isEmpty()) {
+            store.putEntities(tenant, created);
+          }
+          if (!evidence.isEmpty()) {
+            store.appendEvidence(tenant, evidence);
+          }
+          if (!pairs.isEmpty()) {
+            store.addToEdges(tenant, pairs);
+          }
+          return created;
+        });
   }
 
   @Override
@@ -382,17 +510,26 @@ final class TrustService implements TrustScores {
       dirty.remove(tenant);
       long started = System.nanoTime();
       Instant now = now();
-      TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now, forgetting());
-      store.scan(tenant, snapshot);
-      Map<String, Score> previous = store.scores(tenant);
+      Read kept = graph(tenant, now);
+      TrustScoring.Inputs inputs = kept.inputs();
       Optional<Computation> last = store.latestComputation(tenant);
+      // Warm from the kept graph's own last computation when it is the latest; else from the
+      // scores stored (another instance computed since, or the graph was read anew).
+      UUID keptFrom = kept.graph().computation;
+      double[] keptScores = kept.graph().eigentrust;
+      double[] initial =
+          keptFrom != null
+                  && keptScores != null
+                  && last.map(Computation::id).filter(keptFrom::equals).isPresent()
+              ? keptScores
+              : TrustScoring.initial(inputs.ids(), store.scores(tenant));
       long read = System.nanoTime() - started;
       TrustScoring.Result result;
       try {
         result =
             TrustScoring.compute(
-                snapshot,
-                previous,
+                inputs,
+                initial,
                 new TrustScoring.Options(
                     alpha, tolerance, properties.maxIterations(), resolution, forgetting()),
                 tenant.value().getLeastSignificantBits(),
@@ -410,7 +547,7 @@ final class TrustService implements TrustScores {
               id,
               sequence,
               now,
-              snapshot.size(),
+              inputs.ids().size(),
               result.edges(),
               result.evidence(),
               result.iterations(),
@@ -430,19 +567,23 @@ final class TrustService implements TrustScores {
       // Marks made before this computation read the graph are answered; one made in the same
       // millisecond may not be, and stays (a restart then recomputes once more than needed).
       store.clearChanged(tenant, now.minusMillis(1));
+      kept.graph().computation = id;
+      kept.graph().eigentrust = result.eigentrust();
       EigenTrust.Prepared prepared = result.prepared();
-      keep(
-          tenant,
-          prepared == null
-              ? null
-              : new Explained(
-                  id,
-                  snapshot.ids,
-                  snapshot.index,
-                  prepared,
-                  snapshot.pretrustedArray(),
-                  result.eigentrust(),
-                  alpha));
+      if (prepared == null) {
+        explained.remove(tenant);
+      } else {
+        explained.put(
+            tenant,
+            new Explained(
+                id,
+                inputs.ids(),
+                inputs.index(),
+                prepared,
+                inputs.seeds(),
+                result.eigentrust(),
+                alpha));
+      }
       long finished = System.nanoTime();
       computeTimer.record(finished - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       Map<String, Long> phases = new LinkedHashMap<>();
@@ -459,6 +600,39 @@ final class TrustService implements TrustScores {
       return computation;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A computation's graph, and its inputs as of the computation's time. */
+  private record Read(Kept graph, TrustScoring.Inputs inputs) {}
+
+  /**
+   * The tenant's graph at {@code now}, for a computation: the kept graph when the store's revision
+   * shows it has every write, else read from the store (and kept, when it fits). Writes wait
+   * meanwhile, so that none is both in what was read and applied to it again.
+   */
+  private Read graph(TenantId tenant, Instant now) {
+    ReentrantLock writes = writeLocks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    writes.lock();
+    try {
+      long revision = store.revision(tenant);
+      Kept kept = graphs.get(tenant);
+      boolean current = kept != null && kept.revision == revision;
+      if (!current) {
+        graphs.remove(tenant);
+        TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now, forgetting());
+        store.scan(tenant, snapshot);
+        kept = new Kept(snapshot, revision);
+      }
+      graphReads.get(current).increment();
+      kept.snapshot.at(now);
+      TrustScoring.Inputs inputs = TrustScoring.inputs(kept.snapshot);
+      if (!current) {
+        graphs.put(tenant, kept);
+      }
+      return new Read(kept, inputs);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -557,39 +731,14 @@ final class TrustService implements TrustScores {
   }
 
   /**
-   * Keeps a tenant's latest computation's graph for explanations, while it fits the cache; with
-   * none, forgets the one kept.
-   */
-  private void keep(TenantId tenant, @Nullable Explained graph) {
-    synchronized (explained) {
-      Explained old = explained.remove(tenant);
-      if (old != null) {
-        explainedEdges -= old.weight();
-      }
-      if (graph == null || graph.weight() > properties.explanationCacheEdges()) {
-        return;
-      }
-      explained.put(tenant, graph);
-      explainedEdges += graph.weight();
-      var eldest = explained.entrySet().iterator();
-      while (explainedEdges > properties.explanationCacheEdges()) {
-        explainedEdges -= eldest.next().getValue().weight();
-        eldest.remove();
-      }
-    }
-  }
-
-  /**
    * The computation's graph: kept from the computation on this instance, or else read from the
    * store (as it is now: a relationship written since then shows in the paths, and the
    * contributions then no longer add up to the score exactly).
    */
   private Explained explained(TenantId tenant, Computation computation) {
-    synchronized (explained) {
-      Explained kept = explained.get(tenant);
-      if (kept != null && kept.computation().equals(computation.id())) {
-        return kept;
-      }
+    Explained kept = explained.get(tenant);
+    if (kept != null && kept.computation().equals(computation.id())) {
+      return kept;
     }
     TrustScoring.Snapshot snapshot = new TrustScoring.Snapshot(now(), forgetting());
     store.scan(tenant, snapshot);

@@ -131,6 +131,55 @@ abstract class TrustGraphStoreContract {
   }
 
   @Test
+  void everyWriteCountsInTheTenantsRevisionAndNothingElseDoes() {
+    assertThat(store.revision(tenant)).isZero();
+    threeEntities();
+    assertThat(store.revision(tenant)).isEqualTo(1);
+    store.putEdges(tenant, List.of(edge("a", "b", RelationType.TRUSTS, 1)));
+    store.addToEdges(tenant, List.of(edge("a", "b", RelationType.TRUSTS, 1)));
+    store.appendEvidence(tenant, List.of(evidence("b", "a", true, 1)));
+    assertThat(store.deleteEdge(tenant, "a", "b", RelationType.TRUSTS)).isTrue();
+    assertThat(store.deleteEntity(tenant, "c")).isTrue();
+    assertThat(store.revision(tenant)).isEqualTo(6);
+    // Marks, reads and computations are not writes of the graph; another tenant counts its own.
+    store.markChanged(tenant, T0);
+    store.clearChanged(tenant, T0);
+    store.scan(
+        tenant,
+        new TrustScoring.Snapshot(
+            T0, io.truststram.trust.reputation.BetaReputation.Forgetting.NONE));
+    assertThat(store.revision(tenant)).isEqualTo(6);
+    assertThat(store.revision(other)).isZero();
+  }
+
+  @Test
+  void concurrentWritesEachCountOnce() throws Exception {
+    threeEntities();
+    int writers = 4;
+    int writes = 10;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+      List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int k = 0; k < writes; k++) {
+                    store.addToEdges(tenant, List.of(edge("a", "b", RelationType.TRUSTS, 1)));
+                  }
+                }));
+      }
+      for (var run : runs) {
+        run.get();
+      }
+    }
+    assertThat(store.revision(tenant)).isEqualTo(1L + writers * writes);
+    assertThat(store.edges(tenant, "a", TrustGraphStore.Direction.OUT, null, 10))
+        .singleElement()
+        .extracting(Edge::weight)
+        .isEqualTo((double) writers * writes);
+  }
+
+  @Test
   void entitiesArePagedByIdAndFilteredByType() {
     List<Entity> many = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

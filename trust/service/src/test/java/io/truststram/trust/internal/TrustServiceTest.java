@@ -10,6 +10,7 @@ import io.truststram.trust.TrustProblems;
 import io.truststram.trust.TrustScores;
 import io.truststram.trust.graph.EigenTrust;
 import io.truststram.trust.graph.Graph;
+import io.truststram.trust.internal.TrustGraphStore.Computation;
 import io.truststram.trust.internal.TrustGraphStore.Direction;
 import io.truststram.trust.internal.TrustGraphStore.RelationType;
 import io.truststram.trust.internal.TrustGraphStore.Score;
@@ -46,6 +47,11 @@ class TrustServiceTest {
 
   /** With {@code cacheEdges} for {@code explanation-cache-edges}. */
   static TrustProperties properties(int maxBatch, double alpha, long cacheEdges) {
+    return properties(maxBatch, alpha, cacheEdges, 1_000_000);
+  }
+
+  /** With {@code graphEdges} for {@code graph-cache-edges} too. */
+  static TrustProperties properties(int maxBatch, double alpha, long cacheEdges, long graphEdges) {
     return new TrustProperties(
         "jdbc",
         new TrustProperties.Neo4j("bolt://localhost:7687", "neo4j", "", ""),
@@ -61,7 +67,8 @@ class TrustServiceTest {
         Duration.ofMinutes(1),
         true,
         0.1,
-        cacheEdges);
+        cacheEdges,
+        graphEdges);
   }
 
   @BeforeAll
@@ -340,6 +347,188 @@ class TrustServiceTest {
         .extracting(r -> r.get("source"))
         .doesNotContain("b")
         .contains("(deleted)");
+  }
+
+  /** A clock that stands still until moved. */
+  static final class MovingClock extends Clock {
+    private volatile Instant now;
+
+    MovingClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** How many computations of this registry's service read their graph from {@code source}. */
+  private static double reads(SimpleMeterRegistry registry, String source) {
+    return registry
+        .get("truststram.trust.computation.graph")
+        .tag("source", source)
+        .counter()
+        .count();
+  }
+
+  @Test
+  void aComputationAfterItsOwnWritesUsesTheKeptGraphAndScoresAsIfItHadReadTheStore() {
+    MovingClock clock = new MovingClock(NOW);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TrustService kept = new TrustService(store, properties(100, 0.15), clock, registry);
+    kept.putEntities(
+        tenant,
+        List.of(
+            node("a", true),
+            node("b", false),
+            node("c", false),
+            node("d", false),
+            node("e", false),
+            new EntityInput("org", "organisation", null, null, false)));
+    kept.putEdges(
+        tenant,
+        List.of(
+            new EdgeInput("a", "b", "TRUSTS", 2.0),
+            new EdgeInput("a", "c", "TRUSTS", 1.0),
+            new EdgeInput("b", "c", "TRUSTS", 1.0),
+            new EdgeInput("c", "d", "TRUSTS", 1.0),
+            new EdgeInput("d", "org", "MEMBER_OF", 1.0),
+            new EdgeInput("e", "org", "MEMBER_OF", 1.0),
+            new EdgeInput("a", "org", "PRODUCED", 1.0)));
+    kept.appendEvidence(
+        tenant,
+        List.of(
+            rating("d", "b", true, NOW.minus(Duration.ofDays(3))),
+            rating("e", "c", false, NOW.minus(Duration.ofDays(1)))));
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(registry, "store")).isEqualTo(1);
+
+    // Every kind of write the kept graph applies, with time passing (evidence halves in 10 days).
+    clock.advance(Duration.ofDays(2));
+    kept.putEdges(
+        tenant,
+        List.of(new EdgeInput("a", "b", "TRUSTS", 0.5), new EdgeInput("e", "a", "TRUSTS", 3.0)));
+    kept.deleteEdge(tenant, "c", "d", "TRUSTS");
+    kept.putEntities(tenant, List.of(node("b", true), node("c", false)));
+    kept.appendEvidence(
+        tenant,
+        List.of(
+            rating("c", "b", false, NOW),
+            rating("b", "d", true, NOW.plus(Duration.ofDays(2)).plusSeconds(30)),
+            rating("a", null, true, NOW.minus(Duration.ofDays(5)))));
+    kept.observe(
+        tenant,
+        List.of(
+            new TrustScores.Observation(
+                "d",
+                "client-node",
+                "federation.update",
+                true,
+                2,
+                NOW.plus(Duration.ofDays(1)),
+                Map.of())),
+        List.of("d", "e", "b"));
+    clock.advance(Duration.ofSeconds(10));
+    // Evidence a little ahead of the clock counts in full, as a read of the store counts it.
+    kept.appendEvidence(
+        tenant, List.of(rating("e", "a", true, NOW.plus(Duration.ofDays(2)).plusSeconds(50))));
+    Computation fromKept = kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(registry, "kept")).isEqualTo(1);
+    assertThat(reads(registry, "store")).isEqualTo(1);
+    Map<String, Score> keptScores = store.scores(tenant);
+
+    // Another instance, which keeps nothing, reads the store at the same moment.
+    SimpleMeterRegistry fresh = new SimpleMeterRegistry();
+    Computation fromStore =
+        new TrustService(store, properties(100, 0.15), clock, fresh)
+            .compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(fresh, "store")).isEqualTo(1);
+    assertThat(fromStore.edges()).isEqualTo(fromKept.edges()).isEqualTo(10);
+    assertThat(fromStore.evidence()).isEqualTo(fromKept.evidence()).isEqualTo(7);
+    // The same social graph to the bit: its communities are the kept computation's.
+    assertThat(fromStore.socialHash()).isEqualTo(fromKept.socialHash());
+    assertThat(fromStore.communitiesFrom()).isEqualTo(fromKept.communitiesFrom());
+    Map<String, Score> storeScores = store.scores(tenant);
+    assertThat(storeScores.keySet()).isEqualTo(keptScores.keySet()).hasSize(6);
+    for (String id : keptScores.keySet()) {
+      Score a = keptScores.get(id);
+      Score b = storeScores.get(id);
+      assertThat(a.type()).as(id).isEqualTo(b.type());
+      assertThat(a.eigentrust()).as(id).isCloseTo(b.eigentrust(), within(1e-9));
+      assertThat(a.sybilrank()).as(id).isCloseTo(b.sybilrank(), within(1e-9));
+      assertThat(a.positive()).as(id).isCloseTo(b.positive(), within(1e-12));
+      assertThat(a.negative()).as(id).isCloseTo(b.negative(), within(1e-12));
+      assertThat(a.reputation()).as(id).isCloseTo(b.reputation(), within(1e-12));
+    }
+    // The evidence ahead of the clock counted in full: d's rating of b and its observation.
+    assertThat(keptScores.get("b").positive()).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void aWriteFromAnotherInstanceOrANewEntityMakesTheNextComputationReadTheStore() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TrustService kept =
+        new TrustService(store, properties(100, 0.15), Clock.fixed(NOW, ZoneOffset.UTC), registry);
+    TrustService other = service(properties(100, 0.15));
+    kept.putEntities(tenant, List.of(node("a", true), node("b", false), node("c", false)));
+    kept.putEdges(tenant, List.of(new EdgeInput("a", "b", "TRUSTS", 1.0)));
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(store.score(tenant, "c").orElseThrow().eigentrust())
+        .isLessThan(store.score(tenant, "b").orElseThrow().eigentrust());
+
+    // Another instance writes; a write here afterwards does not hide that.
+    other.putEdges(tenant, List.of(new EdgeInput("a", "c", "TRUSTS", 5.0)));
+    kept.putEdges(tenant, List.of(new EdgeInput("b", "a", "TRUSTS", 1.0)));
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(registry, "store")).isEqualTo(2);
+    assertThat(reads(registry, "kept")).isZero();
+    assertThat(store.score(tenant, "c").orElseThrow().eigentrust())
+        .isGreaterThan(store.score(tenant, "b").orElseThrow().eigentrust());
+
+    kept.putEdges(tenant, List.of(new EdgeInput("c", "b", "TRUSTS", 1.0)));
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(registry, "kept")).isEqualTo(1);
+
+    // A new entity, by a write or by an observation, and a deleted one: read again.
+    kept.putEntities(tenant, List.of(node("d", false)));
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    kept.observe(
+        tenant,
+        List.of(
+            new TrustScores.Observation(
+                "e", "client-node", "federation.update", true, 1, NOW, Map.of())),
+        List.of());
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    kept.deleteEntity(tenant, "d");
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(registry, "store")).isEqualTo(5);
+    assertThat(reads(registry, "kept")).isEqualTo(1);
+    assertThat(store.scores(tenant).keySet()).containsExactlyInAnyOrder("a", "b", "c", "e");
+
+    // With no room to keep a graph, every computation reads the store.
+    SimpleMeterRegistry none = new SimpleMeterRegistry();
+    TrustService uncached =
+        new TrustService(
+            store, properties(100, 0.15, 1_000_000, 0), Clock.fixed(NOW, ZoneOffset.UTC), none);
+    uncached.compute(tenant, new ComputeInput(null, null, null));
+    uncached.putEdges(tenant, List.of(new EdgeInput("c", "a", "TRUSTS", 1.0)));
+    uncached.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(reads(none, "store")).isEqualTo(2);
   }
 
   /** a (pre-trusted), b, c and d; a trusts b (2) and c (1), b trusts c (1); and {@code more}. */

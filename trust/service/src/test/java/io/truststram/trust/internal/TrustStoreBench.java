@@ -155,7 +155,7 @@ class TrustStoreBench {
     TrustService trust =
         new TrustService(
             store,
-            TrustServiceTest.properties(10_000, 0.15, 20_000_000),
+            TrustServiceTest.properties(10_000, 0.15, 20_000_000, 20_000_000),
             Clock.fixed(NOW, java.time.ZoneOffset.UTC),
             registry);
     long c0 = System.nanoTime();
@@ -171,13 +171,7 @@ class TrustStoreBench {
     }
     double topPerSecond = topQueries / ((System.nanoTime() - k0) / 1e9);
 
-    List<TrustService.EvidenceInput> batch = new ArrayList<>();
-    for (int i = 0; i < 1_000; i++) {
-      int s = random.nextInt(ENTITIES);
-      int j = (s + 1 + random.nextInt(ENTITIES - 1)) % ENTITIES;
-      batch.add(
-          new TrustService.EvidenceInput("e" + j, "e" + s, "rating", "positive", 1.0, NOW, null));
-    }
+    List<TrustService.EvidenceInput> batch = ratings(random);
     long u0 = System.nanoTime();
     trust.appendEvidence(tenant, batch);
     double ingestSeconds = (System.nanoTime() - u0) / 1e9;
@@ -192,18 +186,28 @@ class TrustStoreBench {
       trust.explain(tenant, "e" + random.nextInt(ENTITIES / 100), 10, 4);
     }
     double explainKeptMillis = (System.nanoTime() - x0) / 1e6 / explained;
+    // A service that keeps no graph, so reads it from the store.
+    SimpleMeterRegistry readingRegistry = new SimpleMeterRegistry();
     TrustService reading =
         new TrustService(
             store,
-            TrustServiceTest.properties(10_000, 0.15, 0),
+            TrustServiceTest.properties(10_000, 0.15, 0, 0),
             Clock.fixed(NOW, java.time.ZoneOffset.UTC),
-            new SimpleMeterRegistry());
+            readingRegistry);
     int read = 3;
     long y0 = System.nanoTime();
     for (int i = 0; i < read; i++) {
       reading.explain(tenant, "e" + random.nextInt(ENTITIES / 100), 10, 4);
     }
     double explainReadMillis = (System.nanoTime() - y0) / 1e6 / read;
+    // The same update by it.
+    List<TrustService.EvidenceInput> more = ratings(random);
+    long w0 = System.nanoTime();
+    reading.appendEvidence(tenant, more);
+    reading.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
+    double updateReadSeconds = (System.nanoTime() - w0) / 1e9;
+    double keptReads =
+        registry.get("truststram.trust.computation.graph").tag("source", "kept").counter().count();
     double[] updatePhases = new double[PHASES.size()];
     for (int i = 0; i < updatePhases.length; i++) {
       updatePhases[i] = bothPhases[i] - firstPhases[i];
@@ -219,7 +223,9 @@ class TrustStoreBench {
                 + "\"top10PerSecond\":%.1f,\"ingest1000Seconds\":%.3f,"
                 + "\"update1000Seconds\":%.2f,\"warmIterations\":%d,\"communitiesReused\":%b,"
                 + "\"phasesSeconds\":%s,\"updatePhasesSeconds\":%s,"
-                + "\"explainKeptMillis\":%.1f,\"explainReadMillis\":%.0f}",
+                + "\"explainKeptMillis\":%.1f,\"explainReadMillis\":%.0f,"
+                + "\"updateUsedKeptGraph\":%b,\"update1000ReadingStoreSeconds\":%.2f,"
+                + "\"updateReadingStorePhasesSeconds\":%s}",
             name,
             ENTITIES,
             EDGES,
@@ -238,7 +244,22 @@ class TrustStoreBench {
             json(firstPhases),
             json(updatePhases),
             explainKeptMillis,
-            explainReadMillis));
+            explainReadMillis,
+            keptReads == 1,
+            updateReadSeconds,
+            json(phases(readingRegistry))));
+  }
+
+  /** 1,000 positive ratings between random entities. */
+  static List<TrustService.EvidenceInput> ratings(SplittableRandom random) {
+    List<TrustService.EvidenceInput> batch = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      int s = random.nextInt(ENTITIES);
+      int j = (s + 1 + random.nextInt(ENTITIES - 1)) % ENTITIES;
+      batch.add(
+          new TrustService.EvidenceInput("e" + j, "e" + s, "rating", "positive", 1.0, NOW, null));
+    }
+    return batch;
   }
 
   static final List<String> PHASES =
