@@ -7,9 +7,9 @@
  *
  * <p>API: {@link io.truststram.crypto.KeyCreated}, {@link io.truststram.crypto.KeyRotated}, {@link
  * io.truststram.crypto.KeyDestroyed}, {@link io.truststram.crypto.KeyUsed}, {@link
- * io.truststram.crypto.KeyAttested} (events), {@link io.truststram.crypto.PlatformKeys} (the
- * platform's own keys, for other services), {@link io.truststram.crypto.CryptoProblems}. REST:
- * {@code /api/v1/crypto}.
+ * io.truststram.crypto.KeyAttested}, {@link io.truststram.crypto.KeyAttestationWithdrawn} (events),
+ * {@link io.truststram.crypto.PlatformKeys} (the platform's own keys, for other services), {@link
+ * io.truststram.crypto.CryptoProblems}. REST: {@code /api/v1/crypto}.
  */
 @NullMarked
 @ApplicationModule(displayName = "Crypto")

@@ -133,6 +133,8 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
     assertThat(trimmed.path("valid").asBoolean()).isTrue();
     assertThat(trimmed.path("current").asBoolean()).isFalse();
     assertThat(trimmed.path("reason").asString()).contains("trimmed");
+    // Its evidence is taken back; version 2's stays.
+    await().atMost(Duration.ofSeconds(20)).until(() -> attestedEvidence("node-7") == 1);
     statement = rotated.json().path("statement").asString();
     signature = rotated.json().path("signature").asString();
     assertThat(verify(statement, signature).path("current").asBoolean()).isTrue();
@@ -145,6 +147,18 @@ class KeyAttestationIntegrationTest extends ServerIntegrationTest {
     assertThat(stale.path("valid").asBoolean()).isTrue();
     assertThat(stale.path("current").asBoolean()).isFalse();
     assertThat(stale.path("reason").asString()).contains("deleted");
+    // Nothing attested of node-7 is left as evidence, and the audit trail says why, once a version.
+    await().atMost(Duration.ofSeconds(20)).until(() -> attestedEvidence("node-7") == 0);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .get("/api/v1/audit/entries?action=crypto.key.attestation-withdrawn")
+                            .json()
+                            .path("items"))
+                    .hasSize(2));
   }
 
   private HttpTestClient.Response patch(String json) {

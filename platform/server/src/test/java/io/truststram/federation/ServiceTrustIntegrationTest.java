@@ -113,6 +113,6 @@ class ServiceTrustIntegrationTest extends ServerIntegrationTest {
 
   private static TrustScores.Observation observation(String node, boolean positive) {
     return new TrustScores.Observation(
-        node, "client-node", "federation.update", positive, 1, Instant.now(), Map.of());
+        node, "client-node", "federation.update", positive, 1, Instant.now(), Map.of(), null);
   }
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What other services ask of trust in this process: reputations, policy admission, and the
@@ -26,9 +28,16 @@ public interface TrustScores {
   /**
    * Records what the platform observed. Subjects that are not in the tenant's graph yet enter it as
    * entities of the observation's type; {@code collaborators} (at most 64) are linked pairwise by
-   * {@code COLLABORATED_WITH}, adding 1 to each pair's weight.
+   * {@code COLLABORATED_WITH}, adding 1 to each pair's weight. An observation with an id that was
+   * recorded before (an event delivered again) is not recorded twice.
    */
   void observe(TenantId tenant, List<Observation> observations, List<String> collaborators);
+
+  /**
+   * Takes back the observation recorded with the id {@code observation} (what it stood for no
+   * longer holds): its evidence leaves the graph; nothing happens when there is none.
+   */
+  void withdraw(TenantId tenant, UUID observation);
 
   /**
    * One observation about an entity.
@@ -40,6 +49,7 @@ public interface TrustScores {
    * @param weight how much it counts (positive, finite)
    * @param at when it was observed
    * @param details what else is worth keeping
+   * @param id the evidence's id, for one that may be withdrawn later; null for a new one
    */
   record Observation(
       String subject,
@@ -48,7 +58,8 @@ public interface TrustScores {
       boolean positive,
       double weight,
       Instant at,
-      Map<String, String> details) {
+      Map<String, String> details,
+      @Nullable UUID id) {
 
     public Observation {
       details = Map.copyOf(details);

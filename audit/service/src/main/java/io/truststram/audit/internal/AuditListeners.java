@@ -1,6 +1,7 @@
 package io.truststram.audit.internal;
 
 import io.truststram.common.tenant.TenantId;
+import io.truststram.crypto.KeyAttestationWithdrawn;
 import io.truststram.crypto.KeyAttested;
 import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
@@ -96,12 +97,35 @@ class AuditListeners {
         "crypto.key.attested",
         "crypto/keys/" + event.name(),
         event.at(),
-        Map.of(
-            "attestation", event.id().toString(),
-            "version", Integer.toString(event.version()),
-            "subject", event.subject(),
-            "subjectType", event.subjectType()),
+        attestation(event.id(), event.version(), event.subject(), event.subjectType()),
         "KeyAttested|" + event.id());
+  }
+
+  /** What an audit entry about an attestation records of it. */
+  private static Map<String, String> attestation(
+      java.util.UUID id, int version, String subject, String subjectType) {
+    return Map.of(
+        "attestation",
+        id.toString(),
+        "version",
+        Integer.toString(version),
+        "subject",
+        subject,
+        "subjectType",
+        subjectType);
+  }
+
+  @Async
+  @TransactionalEventListener
+  void on(KeyAttestationWithdrawn event) {
+    append(
+        event.tenant(),
+        event.withdrawnBy(),
+        "crypto.key.attestation-withdrawn",
+        "crypto/keys/" + event.name(),
+        event.at(),
+        attestation(event.id(), event.version(), event.subject(), event.subjectType()),
+        "KeyAttestationWithdrawn|" + event.id());
   }
 
   @Async

@@ -4,6 +4,7 @@ import io.truststram.common.problem.ProblemException;
 import io.truststram.common.problem.ProblemTypes;
 import io.truststram.common.tenant.TenantId;
 import io.truststram.crypto.CryptoProblems;
+import io.truststram.crypto.KeyAttestationWithdrawn;
 import io.truststram.crypto.KeyCreated;
 import io.truststram.crypto.KeyDestroyed;
 import io.truststram.crypto.KeyRotated;
@@ -335,6 +336,7 @@ final class KeyManager {
     Instant now = clock.instant();
     transactions.executeWithoutResult(
         status -> {
+          withdrawAttestations(caller, key, minAvailable, now);
           records.trim(key.id(), minAvailable, now);
           events.publishEvent(
               new KeyDestroyed(caller.tenant(), name, minAvailable, caller.subject(), now));
@@ -350,9 +352,33 @@ final class KeyManager {
     Instant now = clock.instant();
     transactions.executeWithoutResult(
         status -> {
+          withdrawAttestations(caller, key, Integer.MAX_VALUE, now);
           records.delete(key.id());
           events.publishEvent(new KeyDestroyed(caller.tenant(), name, 0, caller.subject(), now));
         });
+  }
+
+  /**
+   * Publishes, for each version below {@code below} (about to be destroyed), that its attestation
+   * no longer holds, so that what was concluded from it (trust evidence) is taken back: the first
+   * attestation of the version, the one {@link io.truststram.crypto.KeyAttested} announced.
+   */
+  private void withdrawAttestations(Caller caller, KeyRecords.Key key, int below, Instant now) {
+    java.util.Set<Integer> versions = new java.util.HashSet<>();
+    for (KeyRecords.Attested attested : records.attestations(key.id())) {
+      if (attested.version() < below && versions.add(attested.version())) {
+        events.publishEvent(
+            new KeyAttestationWithdrawn(
+                caller.tenant(),
+                attested.id(),
+                key.name(),
+                attested.version(),
+                attested.subject(),
+                attested.subjectType(),
+                caller.subject(),
+                now));
+      }
+    }
   }
 
   /** Publishes the uses counted since the last call, in one transaction. */

@@ -80,7 +80,8 @@ class TrustFeedback {
                     "round", Integer.toString(event.round()),
                     "attempt", Integer.toString(event.attempt()),
                     "check", event.what(),
-                    "detail", event.detail()))),
+                    "detail", event.detail()),
+                null)),
         List.of());
   }
 
@@ -101,7 +102,8 @@ class TrustFeedback {
                   "round",
                   Integer.toString(event.round()),
                   "attempt",
-                  Integer.toString(event.attempt()))));
+                  Integer.toString(event.attempt())),
+              null));
     }
     trust.observe(event.tenant(), observations, List.of());
   }
@@ -129,7 +131,8 @@ class TrustFeedback {
               !score.flagged(),
               1,
               event.scoredAt(),
-              details));
+              details,
+              null));
     }
     for (UUID node : event.quarantined()) {
       observations.add(
@@ -144,7 +147,8 @@ class TrustFeedback {
                   "federation",
                   event.federationId().toString(),
                   "round",
-                  Integer.toString(event.round()))));
+                  Integer.toString(event.round())),
+              null));
     }
     trust.observe(event.tenant(), observations, nodes);
   }

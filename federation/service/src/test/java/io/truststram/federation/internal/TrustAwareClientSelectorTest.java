@@ -38,6 +38,11 @@ class TrustAwareClientSelectorTest {
         TenantId tenant, List<Observation> observations, List<String> collaborators) {
       throw new UnsupportedOperationException("selection only reads");
     }
+
+    @Override
+    public void withdraw(TenantId tenant, java.util.UUID observation) {
+      throw new UnsupportedOperationException("selection only reads");
+    }
   }
 
   static final TenantId TENANT = TenantId.newId();

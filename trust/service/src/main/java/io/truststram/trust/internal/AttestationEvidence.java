@@ -1,5 +1,6 @@
 package io.truststram.trust.internal;
 
+import io.truststram.crypto.KeyAttestationWithdrawn;
 import io.truststram.crypto.KeyAttested;
 import io.truststram.trust.TrustScores;
 import java.util.List;
@@ -11,7 +12,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * The key manager's attestations as evidence: each {@link KeyAttested} is positive evidence of kind
  * {@code crypto.key-attested} about its subject (entering the graph as an entity of the attested
  * type when it is new), weighing {@value #WEIGHT} of a federation round's outcome: an attested,
- * non-exportable key means the subject's signatures can only come from the key manager.
+ * non-exportable key means the subject's signatures can only come from the key manager. The
+ * evidence has the attestation's id, and leaves the graph when the attestation is withdrawn ({@link
+ * KeyAttestationWithdrawn}: the key version it named was destroyed).
  */
 class AttestationEvidence {
 
@@ -42,7 +45,15 @@ class AttestationEvidence {
                     "key", event.name(),
                     "version", Integer.toString(event.version()),
                     "algorithm", event.algorithm(),
-                    "attestedBy", event.attestedBy()))),
+                    "attestedBy", event.attestedBy()),
+                event.id())),
         List.of());
+  }
+
+  /** A withdrawn attestation (its key version destroyed) takes its evidence back. */
+  @Async
+  @TransactionalEventListener
+  void on(KeyAttestationWithdrawn event) {
+    trust.withdraw(event.tenant(), event.id());
   }
 }

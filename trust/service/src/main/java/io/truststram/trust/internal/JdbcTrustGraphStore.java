@@ -375,6 +375,32 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
   }
 
   @Override
+  public boolean hasEvidence(TenantId tenant, UUID id) {
+    return jdbc.sql("SELECT COUNT(*) FROM trust_evidence WHERE tenant_id = ? AND id = ?")
+            .params(tenant.value(), id)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  @Override
+  public boolean deleteEvidence(TenantId tenant, UUID id) {
+    counting(tenant);
+    return Boolean.TRUE.equals(
+        transactions.execute(
+            status -> {
+              if (jdbc.sql("DELETE FROM trust_evidence WHERE tenant_id = ? AND id = ?")
+                      .params(tenant.value(), id)
+                      .update()
+                  == 0) {
+                return false;
+              }
+              count(tenant);
+              return true;
+            }));
+  }
+
+  @Override
   public List<Evidence> evidence(TenantId tenant, String subject, int limit) {
     return jdbc.sql(
             "SELECT * FROM trust_evidence WHERE tenant_id = ? AND subject = ?"

@@ -44,6 +44,7 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
           "CREATE INDEX trust_entity_tenant IF NOT EXISTS FOR (e:TrustEntity) ON (e.tenant, e.id)",
           "CREATE INDEX trust_evidence_subject IF NOT EXISTS FOR (e:TrustEvidence) ON (e.tenant,"
               + " e.subject)",
+          "CREATE INDEX trust_evidence_id IF NOT EXISTS FOR (e:TrustEvidence) ON (e.tenant, e.id)",
           "CREATE INDEX trust_computation_seq IF NOT EXISTS FOR (c:TrustComputation) ON (c.tenant,"
               + " c.seq)",
           "CREATE INDEX trust_score_entity IF NOT EXISTS FOR (s:TrustScore) ON (s.tenant,"
@@ -89,6 +90,8 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
       "USING INDEX SEEK m:TrustMembership(tenant, computation, level, community)";
   private static final String EVIDENCE_BY_SUBJECT =
       "USING INDEX SEEK v:TrustEvidence(tenant, subject)";
+
+  private static final String EVIDENCE_BY_ID = "USING INDEX SEEK v:TrustEvidence(tenant, id)";
   private static final String COMPUTATION_BY_SEQ =
       "USING INDEX SEEK c:TrustComputation(tenant, seq)";
 
@@ -417,6 +420,34 @@ final class Neo4jTrustGraphStore implements TrustGraphStore {
               tenant.value().toString());
           return null;
         });
+  }
+
+  @Override
+  public boolean hasEvidence(TenantId tenant, UUID id) {
+    return read(
+        tx ->
+            tx.run(
+                        "MATCH (v:TrustEvidence {tenant: $tenant, id: $id}) "
+                            + EVIDENCE_BY_ID
+                            + " RETURN count(v) AS n",
+                        params("tenant", tenant.value().toString(), "id", id.toString()))
+                    .single()
+                    .get("n")
+                    .asLong()
+                > 0);
+  }
+
+  @Override
+  public boolean deleteEvidence(TenantId tenant, UUID id) {
+    return write(
+        tx ->
+            deleteCounted(
+                tx,
+                tenant,
+                "MATCH (v:TrustEvidence {tenant: $tenant, id: $id}) "
+                    + EVIDENCE_BY_ID
+                    + " DELETE v",
+                params("tenant", tenant.value().toString(), "id", id.toString())));
   }
 
   @Override

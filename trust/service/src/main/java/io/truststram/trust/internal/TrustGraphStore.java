@@ -271,6 +271,12 @@ interface TrustGraphStore {
 
   void appendEvidence(TenantId tenant, List<Evidence> evidence);
 
+  /** Whether the tenant has an evidence record of that id. */
+  boolean hasEvidence(TenantId tenant, UUID id);
+
+  /** Deletes an evidence record; whether there was one. */
+  boolean deleteEvidence(TenantId tenant, UUID id);
+
   /** Evidence about an entity, newest observation first. */
   List<Evidence> evidence(TenantId tenant, String subject, int limit);
 

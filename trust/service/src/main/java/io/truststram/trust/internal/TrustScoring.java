@@ -97,6 +97,11 @@ final class TrustScoring {
     /** Evidence observed after the reference time, not yet in the sums. */
     private final List<Ahead> ahead = new ArrayList<>();
 
+    /** The social graph and its hash while no relationship changes (evidence does not touch it). */
+    private @Nullable Graph social;
+
+    private @Nullable String socialHash;
+
     private long edges;
     private long evidence;
     private Instant reference;
@@ -150,6 +155,12 @@ final class TrustScoring {
         edges++;
       }
       weights[type.ordinal()] = weight;
+      relationsChanged();
+    }
+
+    private void relationsChanged() {
+      social = null;
+      socialHash = null;
     }
 
     private static double[] absent() {
@@ -253,6 +264,7 @@ final class TrustScoring {
               return false;
             }
           }
+          relationsChanged();
           for (TrustGraphStore.Edge e : put) {
             double[] weights =
                 relations.computeIfAbsent(
@@ -272,6 +284,7 @@ final class TrustScoring {
           if (i == null || j == null) {
             return false;
           }
+          relationsChanged();
           long key = pair(i, j);
           double[] weights = relations.get(key);
           if (weights != null && !Double.isNaN(weights[type.ordinal()])) {
@@ -324,7 +337,12 @@ final class TrustScoring {
     }
 
     Graph socialGraph() {
-      return graph(social(), false);
+      Graph graph = social;
+      if (graph == null) {
+        graph = graph(social(), false);
+        social = graph;
+      }
+      return graph;
     }
 
     /**
@@ -359,6 +377,15 @@ final class TrustScoring {
      * Equal hashes, equal communities.
      */
     String socialHash() {
+      String hash = socialHash;
+      if (hash == null) {
+        hash = hashSocial();
+        socialHash = hash;
+      }
+      return hash;
+    }
+
+    private String hashSocial() {
       java.security.MessageDigest digest;
       try {
         digest = java.security.MessageDigest.getInstance("SHA-256");

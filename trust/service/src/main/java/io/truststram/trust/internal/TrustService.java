@@ -413,13 +413,25 @@ final class TrustService implements TrustScores {
     Map<String, Entity> subjects = new LinkedHashMap<>();
     List<Evidence> evidence = new ArrayList<>();
     for (Observation o : observations) {
+      if (o.id() != null && (withdrawn(o.id()) || store.hasEvidence(tenant, o.id()))) {
+        // Recorded before (an event delivered again), or withdrawn before it arrived.
+        continue;
+      }
       Instant at = o.at().truncatedTo(ChronoUnit.MILLIS);
       String id = id(o.subject(), "subject");
       subjects.putIfAbsent(
           id, new Entity(id, entityType(o.subjectType(), "type"), id, Map.of(), false, at, at));
       evidence.add(
           new Evidence(
-              Uuids.v7(), id, null, o.kind(), o.positive(), o.weight(), at, now(), o.details()));
+              o.id() != null ? o.id() : Uuids.v7(),
+              id,
+              null,
+              o.kind(),
+              o.positive(),
+              o.weight(),
+              at,
+              now(),
+              o.details()));
     }
     Instant now = now();
     for (String id : collaborators) {
@@ -460,6 +472,34 @@ final class TrustService implements TrustScores {
           }
           return created;
         });
+  }
+
+  /**
+   * The observations withdrawn lately, newest last: one that arrives after its withdrawal (both
+   * travel as asynchronous events) is not recorded.
+   */
+  private final LinkedHashMap<UUID, Boolean> withdrawals = new LinkedHashMap<>();
+
+  private static final int WITHDRAWALS_KEPT = 10_000;
+
+  private boolean withdrawn(UUID observation) {
+    synchronized (withdrawals) {
+      return withdrawals.containsKey(observation);
+    }
+  }
+
+  @Override
+  public void withdraw(TenantId tenant, UUID observation) {
+    synchronized (withdrawals) {
+      withdrawals.put(observation, true);
+      if (withdrawals.size() > WITHDRAWALS_KEPT) {
+        withdrawals.remove(withdrawals.keySet().iterator().next());
+      }
+    }
+    if (store.hasEvidence(tenant, observation)) {
+      // The kept graph does not take evidence out: the next computation reads the graph again.
+      write(tenant, null, 1, () -> store.deleteEvidence(tenant, observation));
+    }
   }
 
   @Override

@@ -137,10 +137,22 @@ abstract class TrustGraphStoreContract {
     assertThat(store.revision(tenant)).isEqualTo(1);
     store.putEdges(tenant, List.of(edge("a", "b", RelationType.TRUSTS, 1)));
     store.addToEdges(tenant, List.of(edge("a", "b", RelationType.TRUSTS, 1)));
-    store.appendEvidence(tenant, List.of(evidence("b", "a", true, 1)));
+    Evidence rating = evidence("b", "a", true, 1);
+    store.appendEvidence(tenant, List.of(rating, evidence("c", "a", false, 2)));
+    assertThat(store.hasEvidence(tenant, rating.id())).isTrue();
+    assertThat(store.hasEvidence(other, rating.id())).isFalse();
+    assertThat(store.deleteEvidence(tenant, rating.id())).isTrue();
+    assertThat(store.hasEvidence(tenant, rating.id())).isFalse();
+    assertThat(store.evidence(tenant, "b", 10)).isEmpty();
     assertThat(store.deleteEdge(tenant, "a", "b", RelationType.TRUSTS)).isTrue();
     assertThat(store.deleteEntity(tenant, "c")).isTrue();
-    assertThat(store.revision(tenant)).isEqualTo(6);
+    assertThat(store.revision(tenant)).isEqualTo(7);
+    // Deleting what is not there writes nothing.
+    assertThat(store.deleteEvidence(tenant, rating.id())).isFalse();
+    assertThat(store.deleteEvidence(other, rating.id())).isFalse();
+    assertThat(store.deleteEdge(tenant, "a", "b", RelationType.TRUSTS)).isFalse();
+    assertThat(store.deleteEntity(tenant, "c")).isFalse();
+    assertThat(store.revision(tenant)).isEqualTo(7);
     // Marks, reads and computations are not writes of the graph; another tenant counts its own.
     store.markChanged(tenant, T0);
     store.clearChanged(tenant, T0);
@@ -148,7 +160,7 @@ abstract class TrustGraphStoreContract {
         tenant,
         new TrustScoring.Snapshot(
             T0, io.truststram.trust.reputation.BetaReputation.Forgetting.NONE));
-    assertThat(store.revision(tenant)).isEqualTo(6);
+    assertThat(store.revision(tenant)).isEqualTo(7);
     assertThat(store.revision(other)).isZero();
   }
 

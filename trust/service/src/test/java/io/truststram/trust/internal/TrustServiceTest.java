@@ -441,7 +441,8 @@ class TrustServiceTest {
                 true,
                 2,
                 NOW.plus(Duration.ofDays(1)),
-                Map.of())),
+                Map.of(),
+                null)),
         List.of("d", "e", "b"));
     clock.advance(Duration.ofSeconds(10));
     // Evidence a little ahead of the clock counts in full, as a read of the store counts it.
@@ -511,7 +512,7 @@ class TrustServiceTest {
         tenant,
         List.of(
             new TrustScores.Observation(
-                "e", "client-node", "federation.update", true, 1, NOW, Map.of())),
+                "e", "client-node", "federation.update", true, 1, NOW, Map.of(), null)),
         List.of());
     kept.compute(tenant, new ComputeInput(null, null, null));
     kept.deleteEntity(tenant, "d");
@@ -529,6 +530,52 @@ class TrustServiceTest {
     uncached.putEdges(tenant, List.of(new EdgeInput("c", "a", "TRUSTS", 1.0)));
     uncached.compute(tenant, new ComputeInput(null, null, null));
     assertThat(reads(none, "store")).isEqualTo(2);
+  }
+
+  @Test
+  void anObservationWithAnIdIsRecordedOnceAndCanBeWithdrawn() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TrustService kept =
+        new TrustService(store, properties(100, 0.15), Clock.fixed(NOW, ZoneOffset.UTC), registry);
+    kept.putEntities(tenant, List.of(node("a", true), node("n", false)));
+    UUID id = UUID.randomUUID();
+    TrustScores.Observation attested =
+        new TrustScores.Observation(
+            "n", "client-node", "crypto.key-attested", true, 2, NOW, Map.of("key", "k"), id);
+    kept.observe(tenant, List.of(attested), List.of());
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(store.score(tenant, "n").orElseThrow().positive()).isEqualTo(2);
+    // Delivered again: not recorded twice.
+    kept.observe(tenant, List.of(attested), List.of());
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(store.evidence(tenant, "n", 10))
+        .singleElement()
+        .extracting(e -> e.id())
+        .isEqualTo(id);
+    assertThat(store.score(tenant, "n").orElseThrow().positive()).isEqualTo(2);
+
+    kept.withdraw(tenant, id);
+    assertThat(store.evidence(tenant, "n", 10)).isEmpty();
+    assertThat(kept.changedSinceComputation(tenant)).isTrue();
+    kept.compute(tenant, new ComputeInput(null, null, null));
+    assertThat(store.score(tenant, "n").orElseThrow().positive()).isZero();
+    assertThat(store.score(tenant, "n").orElseThrow().reputation()).isEqualTo(0.5);
+    // The kept graph cannot take evidence out: that computation read the store.
+    assertThat(reads(registry, "store")).isEqualTo(2);
+    // Withdrawing what is not there changes nothing; what comes after its withdrawal stays out.
+    kept.withdraw(tenant, id);
+    assertThat(kept.changedSinceComputation(tenant)).isFalse();
+    kept.observe(tenant, List.of(attested), List.of());
+    assertThat(store.evidence(tenant, "n", 10)).isEmpty();
+    UUID early = UUID.randomUUID();
+    kept.withdraw(tenant, early);
+    kept.observe(
+        tenant,
+        List.of(
+            new TrustScores.Observation(
+                "n", "client-node", "crypto.key-attested", true, 2, NOW, Map.of(), early)),
+        List.of());
+    assertThat(store.evidence(tenant, "n", 10)).isEmpty();
   }
 
   /** a (pre-trusted), b, c and d; a trusts b (2) and c (1), b trusts c (1); and {@code more}. */
@@ -598,12 +645,13 @@ class TrustServiceTest {
                 !node.equals(attacker),
                 1,
                 NOW.minusSeconds(600 - round),
-                Map.of("round", Integer.toString(round))));
+                Map.of("round", Integer.toString(round)),
+                null));
       }
       if (round == 5) {
         observations.add(
             new TrustScores.Observation(
-                attacker, "client-node", "federation.quarantine", false, 1, NOW, Map.of()));
+                attacker, "client-node", "federation.quarantine", false, 1, NOW, Map.of(), null));
       }
       trust.observe(tenant, observations, nodes);
     }
