@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -184,13 +185,16 @@ final class FlRunCommand implements Callable<Integer> {
           api.requestAnalysis(federation.id(), analysis.getKey(), analysis.getValue(), null));
     }
     try {
+      List<String> nodeIds = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         LocalClient client = built.clients().get(i);
         var node =
             api.registerNode(federation.id(), "node-" + i + "-" + client.id(), client.examples());
+        nodeIds.add(node.nodeId());
         processes.add(
             startNode(server, federation.id(), node, i, logs.resolve("node-" + i + ".log")));
       }
+      awaitNodes(processes, nodeIds, logs);
       api.start(federation.id());
       int printed = 0;
       TrustStramApi.Federation state = api.federation(federation.id());
@@ -303,6 +307,44 @@ final class FlRunCommand implements Callable<Integer> {
     }
     out.flush();
     return last;
+  }
+
+  /** How long the node processes get to start before the federation starts without the rest. */
+  static final Duration NODE_START = Duration.ofMinutes(2);
+
+  /**
+   * Waits until every node process has started (its log names its partition; it polls for tasks
+   * right after), so that the first round does not open with the nodes that happened to start
+   * first; after {@link #NODE_START}, or once a process has exited, goes on with those that are up.
+   */
+  private void awaitNodes(List<Process> processes, List<String> nodeIds, Path logs)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + NODE_START.toNanos();
+    java.util.Set<Integer> up = new java.util.HashSet<>();
+    while (up.size() < processes.size()) {
+      for (int i = 0; i < processes.size(); i++) {
+        Path log = logs.resolve("node-" + i + ".log");
+        if (!up.contains(i)
+            && Files.exists(log)
+            && Files.readString(log).contains("node " + nodeIds.get(i) + ": partition")) {
+          up.add(i);
+        }
+      }
+      boolean exited = processes.stream().anyMatch(p -> !p.isAlive());
+      if (up.size() < processes.size() && (exited || System.nanoTime() > deadline)) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                Locale.ROOT,
+                "%d of %d node processes started; the federation starts with them (logs: %s)%n",
+                up.size(),
+                processes.size(),
+                logs.toAbsolutePath());
+        spec.commandLine().getErr().flush();
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   private Process startNode(
