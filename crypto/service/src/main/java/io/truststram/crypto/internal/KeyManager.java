@@ -359,14 +359,17 @@ final class KeyManager {
   }
 
   /**
-   * Publishes, for each version below {@code below} (about to be destroyed), that its attestation
-   * no longer holds, so that what was concluded from it (trust evidence) is taken back: the first
-   * attestation of the version, the one {@link io.truststram.crypto.KeyAttested} announced.
+   * Publishes, for each attestation of a version from the key's least available one up to below
+   * {@code below} (about to be destroyed), that it no longer holds, so that what was concluded from
+   * it (trust evidence) is taken back. Every such attestation, not only the one {@link
+   * io.truststram.crypto.KeyAttested} announced: which that was, two attestations made at once
+   * cannot tell by their times; the others are not known as evidence, and are ignored there. Under
+   * the key's row lock, so that no attestation commits unseen meanwhile.
    */
   private void withdrawAttestations(Caller caller, KeyRecords.Key key, int below, Instant now) {
-    java.util.Set<Integer> versions = new java.util.HashSet<>();
+    KeyRecords.Key locked = records.lock(key.id()).orElse(key);
     for (KeyRecords.Attested attested : records.attestations(key.id())) {
-      if (attested.version() < below && versions.add(attested.version())) {
+      if (attested.version() < below && attested.version() >= locked.minAvailableVersion()) {
         events.publishEvent(
             new KeyAttestationWithdrawn(
                 caller.tenant(),

@@ -196,6 +196,8 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
         transactions.execute(
             status -> {
               UUID t = tenant.value();
+              // The revision row first, as every write locks it: no two writers lock in turn.
+              count(tenant);
               jdbc.sql("DELETE FROM trust_edge WHERE tenant_id = ? AND (source = ? OR target = ?)")
                   .params(t, id, id)
                   .update();
@@ -215,9 +217,9 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
                       .params(t, id)
                       .update()
                   == 0) {
+                status.setRollbackOnly();
                 return false;
               }
-              count(tenant);
               return true;
             });
     return Boolean.TRUE.equals(deleted);
@@ -330,15 +332,16 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
     return Boolean.TRUE.equals(
         transactions.execute(
             status -> {
+              count(tenant);
               if (jdbc.sql(
                           "DELETE FROM trust_edge WHERE tenant_id = ? AND source = ? AND"
                               + " target = ? AND type = ?")
                       .params(tenant.value(), source, target, type.name())
                       .update()
                   == 0) {
+                status.setRollbackOnly();
                 return false;
               }
-              count(tenant);
               return true;
             }));
   }
@@ -389,13 +392,14 @@ final class JdbcTrustGraphStore implements TrustGraphStore {
     return Boolean.TRUE.equals(
         transactions.execute(
             status -> {
+              count(tenant);
               if (jdbc.sql("DELETE FROM trust_evidence WHERE tenant_id = ? AND id = ?")
                       .params(tenant.value(), id)
                       .update()
                   == 0) {
+                status.setRollbackOnly();
                 return false;
               }
-              count(tenant);
               return true;
             }));
   }

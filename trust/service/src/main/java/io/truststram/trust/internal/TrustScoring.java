@@ -423,17 +423,23 @@ final class TrustScoring {
       return pretrusted.stream().filter(i -> i < ids.size()).toArray();
     }
 
-    BetaReputation reputation(int node) {
+    /** Every entity's Beta reputation at the reference time, evidence ahead of it in full. */
+    List<BetaReputation> reputations() {
       sizeEvidenceSums();
-      double p = positive[node];
-      double q = negative[node];
+      double[] p = positive.clone();
+      double[] q = negative.clone();
       for (Ahead a : ahead) {
-        if (a.subject() == node) {
-          p += a.good() ? a.weight() : 0;
-          q += a.good() ? 0 : a.weight();
+        if (a.good()) {
+          p[a.subject()] += a.weight();
+        } else {
+          q[a.subject()] += a.weight();
         }
       }
-      return new BetaReputation(p, q, reference);
+      List<BetaReputation> out = new ArrayList<>(p.length);
+      for (int i = 0; i < p.length; i++) {
+        out.add(new BetaReputation(p[i], q[i], reference));
+      }
+      return out;
     }
   }
 
@@ -470,11 +476,7 @@ final class TrustScoring {
 
   /** The snapshot's inputs as they stand at its reference time. */
   static Inputs inputs(Snapshot graph) {
-    int n = graph.size();
-    List<BetaReputation> reputations = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      reputations.add(graph.reputation(i));
-    }
+    List<BetaReputation> reputations = graph.reputations();
     return new Inputs(
         graph.ids,
         graph.index,

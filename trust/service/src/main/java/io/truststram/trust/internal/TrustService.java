@@ -130,6 +130,11 @@ final class TrustService implements TrustScores {
     }
   }
 
+  /** The tenant's write lock (see {@link #writeLocks}). */
+  private ReentrantLock writeLock(TenantId tenant) {
+    return writeLocks.computeIfAbsent(tenant, t -> new ReentrantLock());
+  }
+
   /**
    * Writes to the tenant's graph in the store, marks it changed, and applies the write to the kept
    * graph when the store's revision shows that nobody else wrote in between; otherwise (or with no
@@ -144,7 +149,7 @@ final class TrustService implements TrustScores {
       @Nullable List<TrustScoring.Write> changes,
       int storeWrites,
       Supplier<T> storeWrite) {
-    ReentrantLock lock = writeLocks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    ReentrantLock lock = writeLock(tenant);
     lock.lock();
     boolean applied = false;
     try {
@@ -157,6 +162,8 @@ final class TrustService implements TrustScores {
             && changes.stream().allMatch(kept.snapshot::apply)) {
           kept.revision = revision;
           applied = true;
+          // Weighed again: the graph grew.
+          graphs.put(tenant, kept);
         }
       }
       return out;
@@ -407,6 +414,18 @@ final class TrustService implements TrustScores {
 
   @Override
   public void observe(TenantId tenant, List<Observation> observations, List<String> collaborators) {
+    // Under the tenant's write lock from the first check: a withdrawal cannot come in between.
+    ReentrantLock lock = writeLock(tenant);
+    lock.lock();
+    try {
+      observeLocked(tenant, observations, collaborators);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void observeLocked(
+      TenantId tenant, List<Observation> observations, List<String> collaborators) {
     if (collaborators.size() > MAX_COLLABORATORS) {
       collaborators = List.of();
     }
@@ -490,15 +509,21 @@ final class TrustService implements TrustScores {
 
   @Override
   public void withdraw(TenantId tenant, UUID observation) {
-    synchronized (withdrawals) {
-      withdrawals.put(observation, true);
-      if (withdrawals.size() > WITHDRAWALS_KEPT) {
-        withdrawals.remove(withdrawals.keySet().iterator().next());
+    ReentrantLock lock = writeLock(tenant);
+    lock.lock();
+    try {
+      synchronized (withdrawals) {
+        withdrawals.put(observation, true);
+        if (withdrawals.size() > WITHDRAWALS_KEPT) {
+          withdrawals.remove(withdrawals.keySet().iterator().next());
+        }
       }
-    }
-    if (store.hasEvidence(tenant, observation)) {
-      // The kept graph does not take evidence out: the next computation reads the graph again.
-      write(tenant, null, 1, () -> store.deleteEvidence(tenant, observation));
+      if (store.hasEvidence(tenant, observation)) {
+        // The kept graph does not take evidence out: the next computation reads the graph again.
+        write(tenant, null, 1, () -> store.deleteEvidence(tenant, observation));
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -652,7 +677,7 @@ final class TrustService implements TrustScores {
    * meanwhile, so that none is both in what was read and applied to it again.
    */
   private Read graph(TenantId tenant, Instant now) {
-    ReentrantLock writes = writeLocks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    ReentrantLock writes = writeLock(tenant);
     writes.lock();
     try {
       long revision = store.revision(tenant);

@@ -521,6 +521,31 @@ class TrustServiceTest {
     assertThat(reads(registry, "kept")).isEqualTo(1);
     assertThat(store.scores(tenant).keySet()).containsExactlyInAnyOrder("a", "b", "c", "e");
 
+    // A kept graph that writes grow past the room for it is let go.
+    TenantId small = TenantId.newId();
+    SimpleMeterRegistry room = new SimpleMeterRegistry();
+    // Four entities (10 each) and one related pair: 41; room for 45.
+    TrustService tight =
+        new TrustService(
+            store, properties(100, 0.15, 1_000_000, 45), Clock.fixed(NOW, ZoneOffset.UTC), room);
+    tight.putEntities(
+        small, List.of(node("a", true), node("b", false), node("c", false), node("d", false)));
+    tight.putEdges(small, List.of(new EdgeInput("a", "b", "TRUSTS", 1.0)));
+    tight.compute(small, new ComputeInput(null, null, null));
+    tight.putEdges(small, List.of(new EdgeInput("a", "c", "TRUSTS", 1.0)));
+    tight.compute(small, new ComputeInput(null, null, null));
+    assertThat(reads(room, "kept")).isEqualTo(1);
+    tight.putEdges(
+        small,
+        List.of(
+            new EdgeInput("b", "c", "TRUSTS", 1.0),
+            new EdgeInput("c", "d", "TRUSTS", 1.0),
+            new EdgeInput("d", "a", "TRUSTS", 1.0),
+            new EdgeInput("d", "b", "TRUSTS", 1.0)));
+    tight.compute(small, new ComputeInput(null, null, null));
+    assertThat(reads(room, "kept")).isEqualTo(1);
+    assertThat(reads(room, "store")).isEqualTo(2);
+
     // With no room to keep a graph, every computation reads the store.
     SimpleMeterRegistry none = new SimpleMeterRegistry();
     TrustService uncached =
