@@ -33,7 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * @param graphCacheEdges how much, over all tenants, of their graphs is kept in memory between
  *     computations, so that a computation after this instance's own writes need not read the graph
  *     from the store: relationships, plus pairs rated by evidence, plus 10 per entity (2,000,000;
- *     an estimated 120 bytes each; 0 reads the graph for every computation)
+ *     86 MB measured for 100,000 entities and 500,000 relationships, 1.55 million; 0 reads the
+ *     graph for every computation)
  */
 @Validated
 @ConfigurationProperties("truststram.trust")

@@ -152,12 +152,7 @@ class TrustStoreBench {
     }
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    TrustService trust =
-        new TrustService(
-            store,
-            TrustServiceTest.properties(10_000, 0.15, 20_000_000, 20_000_000),
-            Clock.fixed(NOW, java.time.ZoneOffset.UTC),
-            registry);
+    TrustService trust = service(store, 20_000_000, registry);
     long c0 = System.nanoTime();
     var first = trust.compute(tenant, new TrustService.ComputeInput(null, 1e-8, null));
     double computeSeconds = (System.nanoTime() - c0) / 1e9;
@@ -188,12 +183,7 @@ class TrustStoreBench {
     double explainKeptMillis = (System.nanoTime() - x0) / 1e6 / explained;
     // A service that keeps no graph, so reads it from the store.
     SimpleMeterRegistry readingRegistry = new SimpleMeterRegistry();
-    TrustService reading =
-        new TrustService(
-            store,
-            TrustServiceTest.properties(10_000, 0.15, 0, 0),
-            Clock.fixed(NOW, java.time.ZoneOffset.UTC),
-            readingRegistry);
+    TrustService reading = service(store, 0, readingRegistry);
     int read = 3;
     long y0 = System.nanoTime();
     for (int i = 0; i < read; i++) {
@@ -248,6 +238,67 @@ class TrustStoreBench {
             keptReads == 1,
             updateReadSeconds,
             json(phases(readingRegistry))));
+  }
+
+  /**
+   * What a kept graph costs in memory: the heap a graph of the benchmark's shape (read through the
+   * visitor, as a store's scan feeds it, without a store in the process) holds, per unit of its
+   * weight ({@code graph-cache-edges}).
+   */
+  @Test
+  void keptGraphMemory() throws Exception {
+    SplittableRandom random = new SplittableRandom(42);
+    long before = usedHeap();
+    TrustScoring.Snapshot graph =
+        new TrustScoring.Snapshot(
+            NOW,
+            new io.truststram.trust.reputation.BetaReputation.Forgetting(
+                0.9, java.time.Duration.ofDays(30)));
+    for (int i = 0; i < ENTITIES; i++) {
+      graph.entity("e" + i, EntityType.CLIENT_NODE, i < 10);
+    }
+    for (int k = 0; k < EDGES; k++) {
+      int s = random.nextInt(ENTITIES);
+      int t = random.nextBoolean() ? random.nextInt(ENTITIES / 100) : random.nextInt(ENTITIES);
+      graph.edge("e" + s, "e" + t, RelationType.TRUSTS, 1 + random.nextInt(5));
+    }
+    for (int k = 0; k < EVIDENCE; k++) {
+      int s = random.nextInt(ENTITIES);
+      int j = (s + 1 + random.nextInt(ENTITIES - 1)) % ENTITIES;
+      graph.evidence("e" + j, "e" + s, random.nextDouble() < 0.8, 1, NOW.minusSeconds(k));
+    }
+    long bytes = usedHeap() - before;
+    report(
+        String.format(
+            Locale.ROOT,
+            "{\"keptGraph\":{\"entities\":%d,\"relationships\":%d,\"evidence\":%d,"
+                + "\"weight\":%d,\"megabytes\":%.1f,\"bytesPerUnit\":%.0f}}",
+            graph.size(),
+            graph.edges(),
+            graph.evidence(),
+            graph.weight(),
+            bytes / 1e6,
+            bytes / (double) graph.weight()));
+    java.lang.ref.Reference.reachabilityFence(graph);
+  }
+
+  /** A service on the store whose graph cache has room for {@code graphEdges}. */
+  static TrustService service(
+      TrustGraphStore store, long graphEdges, SimpleMeterRegistry registry) {
+    return new TrustService(
+        store,
+        TrustServiceTest.properties(10_000, 0.15, graphEdges, graphEdges),
+        Clock.fixed(NOW, java.time.ZoneOffset.UTC),
+        registry);
+  }
+
+  /** The heap in use once garbage is collected. */
+  static long usedHeap() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** 1,000 positive ratings between random entities. */
