@@ -292,11 +292,10 @@ class TrustStoreBench {
         registry);
   }
 
-  /** The heap in use once garbage is collected. */
-  static long usedHeap() throws InterruptedException {
+  /** The heap in use once garbage is collected (a full collection returns when it is done). */
+  static long usedHeap() {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(200);
     }
     return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
